@@ -1,0 +1,65 @@
+package dev.cdc.api.event;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Where an event sits in its source's log, in a form the source can resume from.
+ *
+ * <p>{@code offsets} is the source's own description (for PostgreSQL the commit LSN and the
+ * event's index in its transaction; for MySQL a GTID set or a binlog file and offset). It is
+ * saved in checkpoints as it is and handed back to the source on restart, so it must hold
+ * everything needed to resume exactly after this event.
+ *
+ * <p>{@code sortKey} orders positions of one source: for two events of the same source, the
+ * later in the log has the greater key in plain {@link String#compareTo} order. Sinks use it
+ * as an order guard (never overwrite a newer row with an older one). Sources make it of
+ * fixed-width, zero-padded hexadecimal parts so that string order is log order.
+ */
+public record Position(Map<String, String> offsets, String sortKey) implements Comparable<Position> {
+
+    public Position {
+        Objects.requireNonNull(offsets, "offsets");
+        Objects.requireNonNull(sortKey, "sortKey");
+        offsets = Collections.unmodifiableMap(new TreeMap<>(offsets));
+    }
+
+    /** A position from its offsets, with a sort key. */
+    public static Position of(Map<String, String> offsets, String sortKey) {
+        return new Position(offsets, sortKey);
+    }
+
+    /** The position of the {@code sequence}-th event of a source whose log is one counter. */
+    public static Position ofSequence(long sequence) {
+        if (sequence < 0) {
+            throw new IllegalArgumentException("sequence must be >= 0 but was " + sequence);
+        }
+        return new Position(Map.of("sequence", Long.toString(sequence)), sortKeyOf(sequence));
+    }
+
+    /** A 16-digit zero-padded hexadecimal form of a non-negative long: string order is number order. */
+    public static String sortKeyOf(long value) {
+        String hex = Long.toHexString(value);
+        return "0".repeat(16 - hex.length()) + hex;
+    }
+
+    public String offset(String name) {
+        String v = offsets.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException("position " + this + " has no offset '" + name + "'");
+        }
+        return v;
+    }
+
+    @Override
+    public int compareTo(Position other) {
+        return sortKey.compareTo(other.sortKey);
+    }
+
+    @Override
+    public String toString() {
+        return offsets.toString();
+    }
+}

@@ -1,0 +1,167 @@
+package dev.cdc.api.schema;
+
+import dev.cdc.api.event.TableId;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One change between two versions of a table's schema. Dispatch with {@code instanceof}
+ * patterns; {@link #kind()} gives the YAML tag.
+ */
+public sealed interface SchemaChange {
+
+    SchemaChangeKind kind();
+
+    /** A human-readable one-line description: {@code add column email string}. */
+    String describe();
+
+    record CreateTable(TableSchema schema) implements SchemaChange {
+        public CreateTable {
+            Objects.requireNonNull(schema, "schema");
+        }
+
+        public SchemaChangeKind kind() {
+            return SchemaChangeKind.CREATE_TABLE;
+        }
+
+        public String describe() {
+            return "create table " + schema.table() + " with columns " + schema.columnNames();
+        }
+    }
+
+    record DropTable(TableId table) implements SchemaChange {
+        public DropTable {
+            Objects.requireNonNull(table, "table");
+        }
+
+        public SchemaChangeKind kind() {
+            return SchemaChangeKind.DROP_TABLE;
+        }
+
+        public String describe() {
+            return "drop table " + table;
+        }
+    }
+
+    record RenameTable(TableId from, TableId to) implements SchemaChange {
+        public RenameTable {
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
+        }
+
+        public SchemaChangeKind kind() {
+            return SchemaChangeKind.RENAME_TABLE;
+        }
+
+        public String describe() {
+            return "rename table " + from + " to " + to;
+        }
+    }
+
+    /** A column added; {@code after} names the column it follows, when the source says. */
+    record AddColumn(Column column, Optional<String> after) implements SchemaChange {
+        public AddColumn {
+            Objects.requireNonNull(column, "column");
+            Objects.requireNonNull(after, "after");
+        }
+
+        public SchemaChangeKind kind() {
+            return SchemaChangeKind.ADD_COLUMN;
+        }
+
+        public String describe() {
+            return "add column " + column.name() + " " + column.type().describe();
+        }
+    }
+
+    record DropColumn(String column) implements SchemaChange {
+        public DropColumn {
+            Objects.requireNonNull(column, "column");
+        }
+
+        public SchemaChangeKind kind() {
+            return SchemaChangeKind.DROP_COLUMN;
+        }
+
+        public String describe() {
+            return "drop column " + column;
+        }
+    }
+
+    record RenameColumn(String from, String to) implements SchemaChange {
+        public RenameColumn {
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
+        }
+
+        public SchemaChangeKind kind() {
+            return SchemaChangeKind.RENAME_COLUMN;
+        }
+
+        public String describe() {
+            return "rename column " + from + " to " + to;
+        }
+    }
+
+    record AlterColumnType(String column, DataType from, DataType to) implements SchemaChange {
+        public AlterColumnType {
+            Objects.requireNonNull(column, "column");
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
+        }
+
+        public SchemaChangeKind kind() {
+            return SchemaChangeKind.ALTER_COLUMN_TYPE;
+        }
+
+        public String describe() {
+            return "alter column " + column + " type " + from.describe() + " -> " + to.describe();
+        }
+    }
+
+    record AlterColumnNullability(String column, boolean nullable) implements SchemaChange {
+        public AlterColumnNullability {
+            Objects.requireNonNull(column, "column");
+        }
+
+        public SchemaChangeKind kind() {
+            return SchemaChangeKind.ALTER_COLUMN_NULLABILITY;
+        }
+
+        public String describe() {
+            return "alter column " + column + (nullable ? " drop not null" : " set not null");
+        }
+    }
+
+    record AlterColumnDefault(String column, Optional<String> defaultValue) implements SchemaChange {
+        public AlterColumnDefault {
+            Objects.requireNonNull(column, "column");
+            Objects.requireNonNull(defaultValue, "defaultValue");
+        }
+
+        public SchemaChangeKind kind() {
+            return SchemaChangeKind.ALTER_COLUMN_DEFAULT;
+        }
+
+        public String describe() {
+            return "alter column " + column + defaultValue.map(d -> " set default " + d).orElse(" drop default");
+        }
+    }
+
+    record AlterPrimaryKey(List<String> from, List<String> to) implements SchemaChange {
+        public AlterPrimaryKey {
+            from = List.copyOf(from);
+            to = List.copyOf(to);
+        }
+
+        public SchemaChangeKind kind() {
+            return SchemaChangeKind.ALTER_PRIMARY_KEY;
+        }
+
+        public String describe() {
+            return "alter primary key " + from + " -> " + to;
+        }
+    }
+}
