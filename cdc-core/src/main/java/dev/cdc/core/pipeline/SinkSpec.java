@@ -1,0 +1,47 @@
+package dev.cdc.core.pipeline;
+
+import dev.cdc.api.spi.Filter;
+import dev.cdc.api.spi.Sink;
+import dev.cdc.api.spi.Transformer;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One sink of a pipeline with everything its lane needs.
+ *
+ * @param name       the sink's unique name in the pipeline
+ * @param sink       the sink plugin
+ * @param retry      its retry policy
+ * @param onFailure  what happens once retries are spent
+ * @param deadLetter where dead letters go (required when {@code onFailure} is DEAD_LETTER)
+ * @param filters    this sink's own filters, after the pipeline's
+ * @param transforms this sink's own transforms, after the pipeline's
+ * @param batchSize  the most events handed to one {@code write}
+ * @param queueCapacity the most events waiting in this sink's lane
+ */
+public record SinkSpec(String name, PluginSpec<Sink> sink, RetrySettings retry, FailurePolicy onFailure,
+                       Optional<PluginSpec<Sink>> deadLetter, List<PluginSpec<Filter>> filters,
+                       List<PluginSpec<Transformer>> transforms, int batchSize, int queueCapacity) {
+
+    public SinkSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(sink, "sink");
+        Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(onFailure, "onFailure");
+        Objects.requireNonNull(deadLetter, "deadLetter");
+        filters = List.copyOf(filters);
+        transforms = List.copyOf(transforms);
+        if (onFailure == FailurePolicy.DEAD_LETTER && deadLetter.isEmpty()) {
+            throw new IllegalArgumentException("sink '" + name + "' has on-failure: dead-letter but no dead-letter target");
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("sink '" + name + "' batch-size was " + batchSize + " but it must be >= 1");
+        }
+        if (queueCapacity < 1) {
+            throw new IllegalArgumentException("sink '" + name + "' queue-capacity was " + queueCapacity
+                    + " but it must be >= 1");
+        }
+    }
+}
