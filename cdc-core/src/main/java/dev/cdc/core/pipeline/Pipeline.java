@@ -1,0 +1,104 @@
+package dev.cdc.core.pipeline;
+
+import dev.cdc.core.runtime.PipelineRunner;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A running (or runnable) pipeline: the embedding API.
+ *
+ * <pre>{@code
+ * try (Pipeline p = Pipeline.builder("demo")
+ *         .source("generator", Map.of("count", 1000))
+ *         .sink("out", "file", Map.of("path", "out/demo.jsonl"))
+ *         .build()) {
+ *     p.start();
+ *     p.awaitTermination(Duration.ofMinutes(1));
+ * }
+ * }</pre>
+ *
+ * <p>{@link #start()} opens everything and returns; the pipeline then runs on its own threads.
+ * {@link #stop()} asks for a graceful stop (drain, final checkpoint) and returns at once;
+ * {@link #awaitTermination} waits for it. {@link #close()} stops and waits. Thread-safe.
+ */
+public final class Pipeline implements AutoCloseable {
+
+    private final PipelineRunner runner;
+
+    private Pipeline(PipelineSpec spec, MeterRegistry registry, Clock clock) {
+        this.runner = new PipelineRunner(spec, registry, clock);
+    }
+
+    /** A pipeline from a validated spec, with its own in-memory metrics registry. */
+    public static Pipeline create(PipelineSpec spec) {
+        return new Pipeline(spec, new SimpleMeterRegistry(), Clock.systemUTC());
+    }
+
+    /** A pipeline whose metrics go to {@code registry} (e.g. a Prometheus registry). */
+    public static Pipeline create(PipelineSpec spec, MeterRegistry registry) {
+        return new Pipeline(spec, registry, Clock.systemUTC());
+    }
+
+    public String name() {
+        return runner.spec().name();
+    }
+
+    public PipelineSpec spec() {
+        return runner.spec();
+    }
+
+    public Pipeline addListener(PipelineListener listener) {
+        runner.addListener(listener);
+        return this;
+    }
+
+    /**
+     * Opens the checkpoint store, the sinks and the source, and starts capturing.
+     *
+     * @throws dev.cdc.api.error.CdcException if something could not be opened (the pipeline is then FAILED)
+     */
+    public void start() {
+        runner.start();
+    }
+
+    /** Asks for a graceful stop; returns at once. */
+    public void stop() {
+        runner.stop();
+    }
+
+    /** Waits until the pipeline is STOPPED, COMPLETED or FAILED; true if it is. */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return runner.awaitTermination(timeout);
+    }
+
+    public PipelineState state() {
+        return runner.state();
+    }
+
+    /** Why the pipeline failed, if it did. */
+    public Optional<Throwable> failure() {
+        return runner.failure();
+    }
+
+    public PipelineStatus status() {
+        return runner.status();
+    }
+
+    /** Commits a checkpoint now if every sink moved on since the last one; true if one was saved. */
+    public boolean checkpointNow() {
+        return runner.checkpointNow();
+    }
+
+    /** Stops gracefully and waits up to the shutdown timeout (plus a margin). */
+    @Override
+    public void close() throws InterruptedException {
+        if (runner.state() != PipelineState.STARTING) {
+            runner.stop();
+        }
+        runner.awaitTermination(spec().engine().shutdownTimeout().plusSeconds(10));
+    }
+}

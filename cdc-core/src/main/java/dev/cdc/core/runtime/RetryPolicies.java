@@ -1,0 +1,75 @@
+package dev.cdc.core.runtime;
+
+import dev.cdc.api.error.ConfigurationException;
+import dev.cdc.api.error.NotSupportedException;
+import dev.cdc.api.error.RetriableException;
+import dev.cdc.core.pipeline.RetrySettings;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+
+/** Builds resilience4j {@link Retry}s from {@link RetrySettings}. */
+final class RetryPolicies {
+
+    private RetryPolicies() {
+    }
+
+    static Retry create(String name, RetrySettings settings) {
+        IntervalFunction interval = settings.jitter() > 0
+                ? IntervalFunction.ofExponentialRandomBackoff(settings.initialBackoff(), settings.multiplier(),
+                settings.jitter(), settings.maxBackoff())
+                : IntervalFunction.ofExponentialBackoff(settings.initialBackoff(), settings.multiplier(),
+                settings.maxBackoff());
+        RetryConfig config = RetryConfig.custom()
+                .maxAttempts(settings.maxAttempts())
+                .intervalFunction(interval)
+                .retryOnException(retryable(settings.retryOn()))
+                .failAfterMaxAttempts(false)
+                .build();
+        return Retry.of(name, config);
+    }
+
+    /**
+     * Which failures are retried: {@code retriable} (a {@link RetriableException} or an I/O error or
+     * timeout anywhere in the cause chain), {@code all} (anything but configuration errors and
+     * unsupported operations), or class names matched against the cause chain's class hierarchy.
+     */
+    static Predicate<Throwable> retryable(List<String> retryOn) {
+        return t -> {
+            if (t instanceof ConfigurationException || t instanceof NotSupportedException) {
+                return false;
+            }
+            for (String rule : retryOn) {
+                if (rule.equals("all")) {
+                    return true;
+                }
+                for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+                    if (rule.equals("retriable")) {
+                        if (c instanceof RetriableException || c instanceof IOException
+                                || c instanceof UncheckedIOException || c instanceof TimeoutException) {
+                            return true;
+                        }
+                    } else if (isA(c.getClass(), rule)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        };
+    }
+
+    private static boolean isA(Class<?> type, String className) {
+        for (Class<?> k = type; k != null; k = k.getSuperclass()) {
+            if (k.getName().equals(className) || k.getSimpleName().equals(className)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
