@@ -71,7 +71,7 @@ fail() {
     # (Java stack frames left out: the messages around them say more)
     if [ -s "$f" ]; then
       err "--- last lines of $f:"
-      grep -Ev '^[[:space:]]+(at |\.\.\. [0-9]+ more)' "$f" | tail -n 20 | cut -c1-400 | sed 's/^/  /' >&2
+      grep -Ev '^[[:space:]]+(at |\.\.\. [0-9]+ more)' "$f" | tail -n 15 | cut -c1-300 | sed 's/^/  /' >&2
     fi
   done
   return 1
@@ -411,7 +411,7 @@ ensure_mariadb() {
       if [ -f "$cnf_backup" ]; then cp -p "$cnf_backup" "$MY_CNF"; else rm -f "$MY_CNF"; fi
       [ -z "$main_cnf_backup" ] || cp -p "$main_cnf_backup" "$main_cnf"
       my_stop_quiet >/dev/null 2>&1 || true; my_start >/dev/null 2>&1 || true
-      fail mariadb "server does not report the binlog settings after restart" "$MY_LOG"; return 1
+      fail mariadb "server does not report the binlog settings after restart (previous configuration restored)"; return 1
     fi
   fi
 
@@ -622,8 +622,9 @@ ensure_elasticsearch() {
   fi
   say "elasticsearch: starting $ES_VERSION as $ES_USER (java $(java_major "$jh"), heap $ES_HEAP)"
   rm -f "$ES_PIDFILE"
+  : >"$ES_OUT"
   local rc=0
-  (cd "$CDC_SERVICES_DIR" && timeout $((TIMEOUT + 30)) runuser -u "$ES_USER" -- env -i \
+  (cd "$CDC_SERVICES_DIR" && { ulimit -n 65536 2>/dev/null || true; } && timeout $((TIMEOUT + 30)) runuser -u "$ES_USER" -- env -i \
       PATH=/usr/local/bin:/usr/bin:/bin HOME="$CDC_SERVICES_DIR" LANG=C.UTF-8 \
       ES_JAVA_HOME="$jh" ES_JAVA_OPTS="-Xms$ES_HEAP -Xmx$ES_HEAP" \
       "$ES_HOME/bin/elasticsearch" -d -p "$ES_PIDFILE" \
@@ -639,7 +640,7 @@ ensure_elasticsearch() {
   local deadline=$((SECONDS + TIMEOUT))
   until es_ready; do
     if [ "$SECONDS" -ge "$deadline" ]; then
-      fail elasticsearch "no green/yellow _cluster/health after ${TIMEOUT}s" "$ES_OUT" "$ES_LOGS/cdc-test.log"
+      fail elasticsearch "no green/yellow _cluster/health after ${TIMEOUT}s" "$ES_OUT" "$ES_LOGS/cdc-test.log" || true
       es_stop_quiet >/dev/null 2>&1 || true; return 1
     fi
     es_pid >/dev/null || { fail elasticsearch "process exited during start" "$ES_OUT" "$ES_LOGS/cdc-test.log"; return 1; }
@@ -682,7 +683,7 @@ canon() {
     redis) echo redis ;;
     elasticsearch|es|elastic) echo elasticsearch ;;
     all) echo "${SERVICES_ALL[*]}" ;;
-    *) err "unknown service '$1' (known: ${SERVICES_ALL[*]})"; exit 2 ;;
+    *) return 1 ;;
   esac
 }
 
@@ -696,7 +697,10 @@ main() {
     -h|--help|help) sed -n '2,/^set -euo/p' "$SELF" | sed '$d; s/^# \{0,1\}//'; return 0 ;;
   esac
   local names=() n s
-  for n in "$@"; do for s in $(canon "$n"); do names+=("$s"); done; done
+  for n in "$@"; do
+    s=$(canon "$n") || { err "unknown service '$n' (known: ${SERVICES_ALL[*]})"; return 2; }
+    for s in $s; do names+=("$s"); done
+  done
   if [ "${#names[@]}" = 0 ]; then
     [ "$action" = ensure ] || [ "$action" = status ] || { err "usage: $0 $action NAME... (${SERVICES_ALL[*]})"; return 2; }
     names=("${SERVICES_ALL[@]}")
