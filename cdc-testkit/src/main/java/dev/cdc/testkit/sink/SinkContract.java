@@ -36,7 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -748,6 +747,10 @@ public abstract class SinkContract {
 
     @SafeVarargs
     private static <T> List<T> concat(List<? extends T>... lists) {
-        return Stream.of(lists).<T>flatMap(List::stream).toList();
+        List<T> all = new ArrayList<>();
+        for (List<? extends T> list : lists) {
+            all.addAll(list);
+        }
+        return List.copyOf(all);
     }
 }

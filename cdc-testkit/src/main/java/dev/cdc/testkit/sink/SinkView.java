@@ -32,7 +32,8 @@ public sealed interface SinkView extends AutoCloseable permits SinkView.State, S
         List<LogEntry> entries() throws Exception;
     }
 
+    /** Releases what the view holds; unchecked, so a lambda is a complete view. */
     @Override
-    default void close() throws Exception {
+    default void close() {
     }
 }

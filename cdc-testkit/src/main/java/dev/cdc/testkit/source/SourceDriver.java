@@ -10,6 +10,7 @@ import java.math.BigDecimal;
  * primary key), {@code name} (text) and {@code amount} (decimal(12,2), nullable). Called from
  * the test thread only.
  */
+@SuppressWarnings("try")
 public interface SourceDriver extends AutoCloseable {
 
     /** The namespace tables are created in: the PostgreSQL schema ({@code public}) or MySQL database ({@code test}). */

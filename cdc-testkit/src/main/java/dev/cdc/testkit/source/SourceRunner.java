@@ -72,16 +72,23 @@ public final class SourceRunner implements AutoCloseable {
 
     private void openAndRun() {
         try {
-            try {
-                source.open(context);
-            } finally {
-                opened.countDown();
-            }
+            source.open(context);
+        } catch (Throwable t) {
+            fail(t);
+            return;
+        } finally {
+            opened.countDown();
+        }
+        try {
             source.run(context);
         } catch (Throwable t) {
-            failure = t;
-            context.sourceFailed(t);
+            fail(t);
         }
+    }
+
+    private void fail(Throwable t) {
+        failure = t;
+        context.sourceFailed(t);
     }
 
     public RecordingSourceContext context() {
@@ -116,10 +123,11 @@ public final class SourceRunner implements AutoCloseable {
     /**
      * Stops the source (interrupting it after the close timeout) and closes it; idempotent.
      *
-     * @throws AssertionError when the source thread does not end even when interrupted
+     * @throws AssertionError when the source's {@code close()} fails, or its thread does not end
+     *                        even when interrupted
      */
     @Override
-    public void close() throws Exception {
+    public void close() {
         if (closed) {
             return;
         }
@@ -129,12 +137,23 @@ public final class SourceRunner implements AutoCloseable {
                 thread.interrupt();
                 thread.join(closeTimeout.toMillis());
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            thread.interrupt();
         } finally {
-            source.close();
+            closeSource();
         }
         if (thread.isAlive()) {
             throw new AssertionError("source thread " + thread.getName() + " of " + source.getClass().getName()
                     + " did not end within " + closeTimeout.multipliedBy(2) + ", even when interrupted");
+        }
+    }
+
+    private void closeSource() {
+        try {
+            source.close();
+        } catch (Exception e) {
+            throw new AssertionError("close() of source " + source.getClass().getName() + " failed: " + e, e);
         }
     }
 }

@@ -25,13 +25,13 @@ public final class MemorySinkFactory implements SinkFactory {
         STATE, LOG
     }
 
-    static final ConfigOption<String> TARGET = ConfigOption.key("target").stringType().required()
+    public static final ConfigOption<String> TARGET = ConfigOption.key("target").stringType().required()
             .description("The in-memory target to write to.");
-    static final ConfigOption<Mode> MODE = ConfigOption.key("mode").enumType(Mode.class).defaultValue(Mode.STATE)
+    public static final ConfigOption<Mode> MODE = ConfigOption.key("mode").enumType(Mode.class).defaultValue(Mode.STATE)
             .description("state: keep the latest row per key; log: keep every event.");
-    static final ConfigOption<List<String>> FEATURES = ConfigOption.key("features").listType().defaultValue(List.of())
+    public static final ConfigOption<List<String>> FEATURES = ConfigOption.key("features").listType().defaultValue(List.of())
             .description("Optional capabilities, as SinkCapability names in lower case with '-'.");
-    static final ConfigOption<Defect> DEFECT = ConfigOption.key("defect").enumType(Defect.class)
+    public static final ConfigOption<Defect> DEFECT = ConfigOption.key("defect").enumType(Defect.class)
             .defaultValue(Defect.NONE).description("A deliberate bug, for the kit's own tests.");
 
     @Override

@@ -43,4 +43,9 @@ final class MemoryDriver implements SourceDriver {
     public void dropTable(TableId table) {
         // nothing to drop
     }
+
+    @Override
+    public void close() {
+        // holds no connection
+    }
 }

@@ -15,9 +15,9 @@ public final class MemorySourceFactory implements SourceFactory {
         NONE, RESUMES_AT_CHECKPOINT, IGNORES_STOP, INTEGER_KEYS
     }
 
-    static final ConfigOption<String> DATABASE = ConfigOption.key("database").stringType().required()
+    public static final ConfigOption<String> DATABASE = ConfigOption.key("database").stringType().required()
             .description("The in-memory database to read.");
-    static final ConfigOption<Defect> DEFECT = ConfigOption.key("defect").enumType(Defect.class)
+    public static final ConfigOption<Defect> DEFECT = ConfigOption.key("defect").enumType(Defect.class)
             .defaultValue(Defect.NONE).description("A deliberate bug, for the kit's own tests.");
 
     @Override
