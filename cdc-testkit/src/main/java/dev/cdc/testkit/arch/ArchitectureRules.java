@@ -13,8 +13,11 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import org.junit.jupiter.api.DynamicTest;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.members;
@@ -172,9 +175,28 @@ public final class ArchitectureRules {
 
     /** The common rules plus those for a source or sink plugin. */
     public static List<ArchRule> forPlugins() {
-        return List.of(pluginsDoNotDependOnTheEngine(), pluginsDoNotDependOnEachOther(),
-                onlyTheLauncherDependsOnTheLauncher(), noGrabBagPackages(), noGrabBagClassNames(),
-                factoriesAreInstantiableByServiceLoader());
+        return plus(common(), pluginsDoNotDependOnTheEngine(), pluginsDoNotDependOnEachOther());
+    }
+
+    /**
+     * One JUnit test per rule, named by the rule, for a module's {@code @TestFactory}:
+     * <pre>{@code
+     * @TestFactory
+     * Stream<DynamicTest> rules() {
+     *     return ArchitectureRules.tests(ArchitectureRules.importMainClasses("dev.cdc.sink.redis"),
+     *             ArchitectureRules.forPlugins());
+     * }
+     * }</pre>
+     */
+    public static Stream<DynamicTest> tests(JavaClasses classes, List<ArchRule> rules) {
+        return rules.stream().map(rule -> DynamicTest.dynamicTest(rule.getDescription(), () -> rule.check(classes)));
+    }
+
+    /** {@code first} followed by {@code more}. */
+    public static List<ArchRule> plus(List<ArchRule> first, ArchRule... more) {
+        List<ArchRule> all = new ArrayList<>(first);
+        all.addAll(List.of(more));
+        return List.copyOf(all);
     }
 
     // ---------------------------------------------------------------- conditions
