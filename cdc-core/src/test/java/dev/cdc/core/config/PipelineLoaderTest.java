@@ -366,7 +366,7 @@ class PipelineLoaderTest {
                                 "was '1 hour' but it must be a duration such as 250ms, 30s, 5m"),
                         tuple(11, "metrics.port",
                                 "was '70000' but it must be a port between 1 and 65535"),
-                        tuple(11, "metrics.lag", "unknown option (known: host, "
+                        tuple(11, "metrics.lag", "unknown option; did you mean 'lag-alert-threshold'? (known: host, "
                                 + "lag-alert-threshold, port)"));
     }
 
