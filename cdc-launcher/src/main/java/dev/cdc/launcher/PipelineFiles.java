@@ -1,0 +1,56 @@
+package dev.cdc.launcher;
+
+import dev.cdc.api.config.ConfigProblem;
+import dev.cdc.api.error.ConfigurationException;
+import dev.cdc.core.config.PipelineLoader;
+import dev.cdc.core.pipeline.PipelineSpec;
+import dev.cdc.core.pipeline.SinkSpec;
+import dev.cdc.core.plugin.PluginRegistry;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** Reads pipeline files with every plugin the launcher bundles (everything on its class path). */
+final class PipelineFiles {
+
+    private PipelineFiles() {
+    }
+
+    /** Every plugin on the launcher's class path. */
+    static PluginRegistry registry() {
+        return PluginRegistry.discover(Cdc.class.getClassLoader());
+    }
+
+    /**
+     * Loads and validates a pipeline file. Connects to nothing.
+     *
+     * @throws ConfigurationException with every problem, each naming the file, line and YAML path
+     * @throws dev.cdc.api.error.CdcException when the bundled plugins conflict
+     */
+    static PipelineSpec load(Path file) {
+        if (!Files.exists(file)) {
+            throw new ConfigurationException(List.of(new ConfigProblem("",
+                    "no such file; give the path of a pipeline YAML file (see examples/quickstart.yaml)",
+                    Optional.of(file.toString()), 0)));
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigurationException(List.of(new ConfigProblem("",
+                    "is not a file; give the path of a pipeline YAML file", Optional.of(file.toString()), 0)));
+        }
+        return new PipelineLoader(registry()).load(file);
+    }
+
+    /** One line naming the pipeline's plugins: {@code source generator; sinks out (stdout), ...}. No options. */
+    static String describe(PipelineSpec spec) {
+        String sinks = spec.sinks().stream().map(PipelineFiles::describe).collect(Collectors.joining(", "));
+        return "pipeline '" + spec.name() + "': source " + spec.source().type() + "; "
+                + (spec.sinks().size() == 1 ? "sink " : "sinks ") + sinks + "; checkpoint " + spec.checkpoint().type();
+    }
+
+    private static String describe(SinkSpec sink) {
+        return sink.name() + " (" + sink.sink().type() + ")";
+    }
+}

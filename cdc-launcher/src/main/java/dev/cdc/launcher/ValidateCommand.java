@@ -1,0 +1,49 @@
+package dev.cdc.launcher;
+
+import dev.cdc.api.error.CdcException;
+import dev.cdc.api.error.ConfigurationException;
+import dev.cdc.core.pipeline.PipelineSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code cdc validate FILE}: checks a pipeline file without connecting to anything. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = {"Checks a pipeline file: its YAML, the plugin types and every option. Connects to nothing.",
+            "Prints each problem as file:line: path: message, then how many there are."})
+final class ValidateCommand implements Callable<Integer> {
+
+    @ParentCommand
+    private Cdc cdc;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "The pipeline's YAML file.")
+    private Path file;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        PipelineSpec pipeline;
+        try {
+            pipeline = PipelineFiles.load(file);
+        } catch (ConfigurationException e) {
+            ConfigProblems.print(err, e);
+            return ExitCodes.INVALID;
+        } catch (CdcException e) {
+            cdc.verbosity().printError(err, file.toString(), e);
+            return ExitCodes.INVALID;
+        }
+        out.println(file + ": valid: " + PipelineFiles.describe(pipeline));
+        out.flush();
+        return ExitCodes.OK;
+    }
+}
