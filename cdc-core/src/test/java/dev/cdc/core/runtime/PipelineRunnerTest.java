@@ -320,6 +320,42 @@ class PipelineRunnerTest {
                 PipelineState.COMPLETED);
     }
 
+    @Test
+    void aLaggingSinkRaisesAnAlertAndClearsItWhenItCatchesUp() throws Exception {
+        TestSource source = new TestSource(400, 10, 100);
+        RecordingSink slow = new RecordingSink();
+        slow.delayMillis = 40;
+        PipelineSpec base = spec(source, new MemoryStore(), sink("slow", slow, FAST_RETRY, FailurePolicy.FAIL, null, 10, 50));
+        PipelineSpec spec = new PipelineSpec(base.name(), base.source(), base.filters(), base.transforms(), base.sinks(),
+                base.checkpoint(), base.stateDirectory(), base.engine(),
+                new MetricsSettings(OptionalInt.empty(), "127.0.0.1", Duration.ofMillis(150)));
+        List<String> alerts = new CopyOnWriteArrayList<>();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Pipeline p = Pipeline.create(spec, registry);
+        p.addListener(new PipelineListener() {
+            @Override
+            public void onLagAlert(String sink, Duration lag, Duration threshold) {
+                alerts.add("alert " + sink);
+                assertThat(lag).isGreaterThan(threshold);
+            }
+
+            @Override
+            public void onLagRecovered(String sink, Duration lag) {
+                alerts.add("recovered " + sink);
+            }
+        });
+        p.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (alerts.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(alerts).startsWith("alert slow");
+        assertThat(registry.get("cdc.pipeline.lag.alert").gauge().value()).isEqualTo(1.0);
+        slow.delayMillis = 0;
+        assertThat(p.awaitTermination(Duration.ofSeconds(30))).isTrue();
+        assertThat(slow.durable).hasSize(400);
+    }
+
     static List<Long> range(long from, long to) {
         List<Long> out = new ArrayList<>();
         for (long i = from; i < to; i++) {
