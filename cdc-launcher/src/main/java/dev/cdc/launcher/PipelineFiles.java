@@ -1,16 +1,12 @@
 package dev.cdc.launcher;
 
-import dev.cdc.api.config.ConfigProblem;
 import dev.cdc.api.error.ConfigurationException;
 import dev.cdc.core.config.PipelineLoader;
 import dev.cdc.core.pipeline.PipelineSpec;
 import dev.cdc.core.pipeline.SinkSpec;
 import dev.cdc.core.plugin.PluginRegistry;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** Reads pipeline files with every plugin the launcher bundles (everything on its class path). */
@@ -25,21 +21,13 @@ final class PipelineFiles {
     }
 
     /**
-     * Loads and validates a pipeline file. Connects to nothing.
+     * Loads and validates a pipeline file (relative paths in it are relative to the working
+     * directory). Connects to nothing.
      *
      * @throws ConfigurationException with every problem, each naming the file, line and YAML path
      * @throws dev.cdc.api.error.CdcException when the bundled plugins conflict
      */
     static PipelineSpec load(Path file) {
-        if (!Files.exists(file)) {
-            throw new ConfigurationException(List.of(new ConfigProblem("",
-                    "no such file; give the path of a pipeline YAML file (see examples/quickstart.yaml)",
-                    Optional.of(file.toString()), 0)));
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new ConfigurationException(List.of(new ConfigProblem("",
-                    "is not a file; give the path of a pipeline YAML file", Optional.of(file.toString()), 0)));
-        }
         return new PipelineLoader(registry()).load(file);
     }
 
