@@ -101,13 +101,7 @@ public final class EnvelopeWriter {
 
     /** The event as UTF-8 JSON. */
     public byte[] toBytes(StreamEvent event) {
-        ByteArrayBuilder out = new ByteArrayBuilder(512);
-        try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            write(event, g);
-        } catch (IOException e) {
-            throw failure(event, e);
-        }
-        return out.toByteArray();
+        return bytes(event, 512, g -> write(event, g));
     }
 
     /** The event as a JSON string. */
@@ -126,9 +120,18 @@ public final class EnvelopeWriter {
      * key (Kafka, Redis streams); in the {@code debezium} format this is Debezium's key payload.
      */
     public byte[] keyToBytes(ChangeEvent event) {
-        ByteArrayBuilder out = new ByteArrayBuilder(64);
+        return bytes(event, 64, g -> envelope.values().writeRow(g, event.key()));
+    }
+
+    /** What {@link #bytes} writes. */
+    private interface JsonBody {
+        void writeTo(JsonGenerator g) throws IOException;
+    }
+
+    private static byte[] bytes(StreamEvent event, int sizeHint, JsonBody body) {
+        ByteArrayBuilder out = new ByteArrayBuilder(sizeHint);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            envelope.values().writeRow(g, event.key());
+            body.writeTo(g);
         } catch (IOException e) {
             throw failure(event, e);
         }

@@ -193,7 +193,7 @@ final class JsonValues {
         if (Double.isFinite(d)) {
             g.writeNumber(d);
         } else {
-            g.writeString(Double.isNaN(d) ? NAN : d > 0 ? POSITIVE_INFINITY : NEGATIVE_INFINITY);
+            g.writeString(nonFinite(d));
         }
     }
 
@@ -201,8 +201,12 @@ final class JsonValues {
         if (Float.isFinite(f)) {
             g.writeNumber(f);
         } else {
-            g.writeString(Float.isNaN(f) ? NAN : f > 0 ? POSITIVE_INFINITY : NEGATIVE_INFINITY);
+            g.writeString(nonFinite(f));
         }
+    }
+
+    private static SerializedString nonFinite(double d) {
+        return Double.isNaN(d) ? NAN : d > 0 ? POSITIVE_INFINITY : NEGATIVE_INFINITY;
     }
 
     /** {@code 2026-01-02T13:45:00.123456}: seconds always, the fraction in groups of three digits as needed. */

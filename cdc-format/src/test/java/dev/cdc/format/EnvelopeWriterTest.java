@@ -77,6 +77,16 @@ class EnvelopeWriterTest {
     }
 
     @Test
+    void aSinksWriterComesFromItsContext() {
+        var options = dev.cdc.api.config.Configuration.of(List.of(EnvelopeOptions.FORMAT), java.util.Map.of("format", "debezium"));
+        EnvelopeWriter w = EnvelopeOptions.writer(dev.cdc.api.spi.PluginContext.of(options, "pipe", "sinks[0]"));
+
+        assertThat(w.format()).isEqualTo(EnvelopeFormat.DEBEZIUM);
+        assertThat(w.pipelineName()).isEqualTo("pipe");
+        assertThat(parse(w.toBytes(event)).get("source").get("name").asText()).isEqualTo("pipe");
+    }
+
+    @Test
     void aFailingValueIsReportedWithTheEventsPosition() {
         Object bad = new Object() {
             @Override

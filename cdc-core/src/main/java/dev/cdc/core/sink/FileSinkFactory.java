@@ -5,7 +5,7 @@ import dev.cdc.api.config.Configuration;
 import dev.cdc.api.spi.PluginContext;
 import dev.cdc.api.spi.Sink;
 import dev.cdc.api.spi.SinkFactory;
-import dev.cdc.format.EnvelopeWriter;
+import dev.cdc.format.EnvelopeOptions;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -36,8 +36,7 @@ public final class FileSinkFactory implements SinkFactory {
     @Override
     public Sink create(PluginContext context) {
         Configuration options = context.options();
-        EnvelopeWriter writer = EnvelopeWriter.of(options.get(FileSinkOptions.FORMAT), context.pipelineName(),
-                context.clock());
-        return new FileSink(Path.of(options.get(FileSinkOptions.PATH)), writer, options.get(FileSinkOptions.FSYNC));
+        return new FileSink(Path.of(options.get(FileSinkOptions.PATH)), EnvelopeOptions.writer(context),
+                options.get(FileSinkOptions.FSYNC));
     }
 }

@@ -1,11 +1,10 @@
 package dev.cdc.core.sink;
 
 import dev.cdc.api.config.ConfigOption;
-import dev.cdc.api.config.Configuration;
 import dev.cdc.api.spi.PluginContext;
 import dev.cdc.api.spi.Sink;
 import dev.cdc.api.spi.SinkFactory;
-import dev.cdc.format.EnvelopeWriter;
+import dev.cdc.format.EnvelopeOptions;
 
 import java.util.List;
 
@@ -29,9 +28,6 @@ public final class StdoutSinkFactory implements SinkFactory {
 
     @Override
     public Sink create(PluginContext context) {
-        Configuration options = context.options();
-        EnvelopeWriter writer = EnvelopeWriter.of(options.get(StdoutSinkOptions.FORMAT), context.pipelineName(),
-                context.clock());
-        return new StdoutSink(writer, options.get(StdoutSinkOptions.PRETTY));
+        return new StdoutSink(EnvelopeOptions.writer(context), context.options().get(StdoutSinkOptions.PRETTY));
     }
 }
