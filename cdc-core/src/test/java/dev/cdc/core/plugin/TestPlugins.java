@@ -30,6 +30,7 @@ public final class TestPlugins {
             .description("The server's host name.");
     public static final ConfigOption<Integer> PORT = ConfigOption.key("port").intType().defaultValue(5432)
             .check(p -> p > 0 && p < 65536, "a port between 1 and 65535").description("The server's port.");
+    public static final ConfigOption<Integer> REDIS_PORT = PORT.defaultValue(6379);
     public static final ConfigOption<String> PASSWORD = ConfigOption.key("password").stringType().required().secret()
             .check(p -> p.length() >= 8, "at least 8 characters long").description("The password.");
     public static final ConfigOption<Integer> PIN = ConfigOption.key("pin").intType().defaultValue(1234).secret()
@@ -56,7 +57,7 @@ public final class TestPlugins {
                 new TestSource("postgres", List.of(HOST, PORT, PASSWORD, PIN)),
                 new TestSink("elasticsearch", List.of(URLS, INDEX, PASSWORD.defaultValue("changeme-please"))),
                 new TestSink("file", List.of(PATH, FORMAT)),
-                new TestSink("redis", List.of(HOST, PORT.defaultValue(6379))),
+                new TestSink("redis", List.of(HOST, REDIS_PORT)),
                 new TestSink("stdout", List.of()),
                 new TestFilter("table", List.of(INCLUDE)),
                 new TestTransform("mask-columns", List.of(COLUMNS)),
@@ -219,6 +220,10 @@ public final class TestPlugins {
 
         @Override
         public void save(Checkpoint checkpoint) {
+        }
+
+        @Override
+        public void close() {
         }
     }
 }

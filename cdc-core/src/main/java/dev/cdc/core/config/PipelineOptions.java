@@ -1,0 +1,150 @@
+package dev.cdc.core.config;
+
+import dev.cdc.api.config.ConfigOption;
+import dev.cdc.core.pipeline.EngineSettings;
+import dev.cdc.core.pipeline.FailurePolicy;
+import dev.cdc.core.pipeline.MetricsSettings;
+import dev.cdc.core.pipeline.RetrySettings;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The engine's own keys in a pipeline file, as typed options: the top level, a sink entry's
+ * engine keys, {@code retry:}, {@code engine:} and {@code metrics:}. They are bound with
+ * {@link dev.cdc.api.config.Configuration#of} like plugin options, so their messages read the
+ * same, and {@link dev.cdc.core.plugin.PluginCatalog#markdownTable} renders them for the README.
+ * Defaults are those of {@link EngineSettings#DEFAULT}, {@link MetricsSettings#DEFAULT} and
+ * {@link RetrySettings#DEFAULT}.
+ */
+public final class PipelineOptions {
+
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
+    private static final String NAME_RULE = "lower-case letters, digits, '-' and '_', starting with a letter or "
+            + "digit ([a-z0-9][a-z0-9-_]*)";
+    private static final Pattern EXCEPTION_CLASS = Pattern.compile("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)+");
+
+    // ---- top level --------------------------------------------------------------------------
+
+    public static final ConfigOption<String> PIPELINE = ConfigOption.key("pipeline").stringType().required()
+            .check(PipelineOptions::isName, NAME_RULE)
+            .description("The pipeline's name, used in metrics, logs and the default state directory.");
+    public static final ConfigOption<Object> SOURCE = ConfigOption.key("source").anyType().required()
+            .description("The source: `type:` and its options.");
+    public static final ConfigOption<Object> FILTERS = ConfigOption.key("filters").anyType().noDefaultValue()
+            .description("Filters for every sink, in order: a list of `type:` and options.");
+    public static final ConfigOption<Object> TRANSFORMS = ConfigOption.key("transforms").anyType().noDefaultValue()
+            .description("Transforms for every sink, in order, after the filters: a list of `type:` and options.");
+    public static final ConfigOption<Object> SINKS = ConfigOption.key("sinks").anyType().required()
+            .description("One or more sinks, each with a unique `name:`, a `type:` and its options.");
+    public static final ConfigOption<Object> CHECKPOINT = ConfigOption.key("checkpoint").anyType().noDefaultValue()
+            .description("Where positions are saved; `{type: file, path: ./state/<pipeline>}` when absent.");
+    public static final ConfigOption<Object> ENGINE = ConfigOption.key("engine").anyType().noDefaultValue()
+            .description("Engine settings.");
+    public static final ConfigOption<Object> METRICS = ConfigOption.key("metrics").anyType().noDefaultValue()
+            .description("Metrics and health endpoint settings.");
+
+    /** Every top-level key. */
+    public static final List<ConfigOption<?>> TOP_LEVEL = List.of(PIPELINE, SOURCE, FILTERS, TRANSFORMS, SINKS,
+            CHECKPOINT, ENGINE, METRICS);
+
+    // ---- a sink entry's engine keys (besides type, options, retry, dead-letter, filters, transforms) ----
+
+    public static final ConfigOption<String> SINK_NAME = ConfigOption.key("name").stringType().required()
+            .check(PipelineOptions::isName, NAME_RULE)
+            .description("The sink's name, unique in the pipeline; used in metrics, logs and dead-letter files.");
+    public static final ConfigOption<FailurePolicy> SINK_ON_FAILURE = ConfigOption.key("on-failure")
+            .enumType(FailurePolicy.class).defaultValue(FailurePolicy.FAIL)
+            .description("What happens to an event whose retries are spent: `fail` stops the pipeline, "
+                    + "`dead-letter` writes it to the `dead-letter:` sink, `skip` counts and logs it.");
+    public static final ConfigOption<Integer> SINK_BATCH_SIZE = ConfigOption.key("batch-size").intType()
+            .noDefaultValue().check(v -> v >= 1, ">= 1")
+            .description("Most events per write to this sink; `engine.batch-size` when absent.");
+    public static final ConfigOption<Integer> SINK_QUEUE_CAPACITY = ConfigOption.key("queue-capacity").intType()
+            .noDefaultValue().check(v -> v >= 1, ">= 1")
+            .description("Most events waiting in this sink's lane; `engine.queue-capacity` when absent.");
+
+    /** The engine keys of a sink entry bound as options (the others are sections of their own). */
+    public static final List<ConfigOption<?>> SINK = List.of(SINK_NAME, SINK_ON_FAILURE, SINK_BATCH_SIZE,
+            SINK_QUEUE_CAPACITY);
+
+    // ---- retry: -----------------------------------------------------------------------------
+
+    public static final ConfigOption<Integer> RETRY_MAX_ATTEMPTS = ConfigOption.key("max-attempts").intType()
+            .defaultValue(RetrySettings.DEFAULT.maxAttempts()).check(v -> v >= 1, ">= 1")
+            .description("Attempts in all, the first included; 1 means no retry.");
+    public static final ConfigOption<Duration> RETRY_INITIAL_BACKOFF = ConfigOption.key("initial-backoff")
+            .durationType().defaultValue(RetrySettings.DEFAULT.initialBackoff())
+            .check(d -> !d.isNegative() && !d.isZero(), "> 0")
+            .description("Wait before the second attempt.");
+    public static final ConfigOption<Double> RETRY_MULTIPLIER = ConfigOption.key("multiplier").doubleType()
+            .defaultValue(RetrySettings.DEFAULT.multiplier()).check(v -> v >= 1.0, ">= 1")
+            .description("Each wait is the previous one times this.");
+    public static final ConfigOption<Duration> RETRY_MAX_BACKOFF = ConfigOption.key("max-backoff").durationType()
+            .defaultValue(RetrySettings.DEFAULT.maxBackoff()).check(d -> !d.isNegative() && !d.isZero(), "> 0")
+            .description("No wait is longer than this.");
+    public static final ConfigOption<Double> RETRY_JITTER = ConfigOption.key("jitter").doubleType()
+            .defaultValue(RetrySettings.DEFAULT.jitter()).check(v -> v >= 0 && v < 1, "in [0, 1)")
+            .description("Each wait is spread randomly by +/- this fraction.");
+    public static final ConfigOption<List<String>> RETRY_RETRY_ON = ConfigOption.key("retry-on").listType()
+            .defaultValue(RetrySettings.DEFAULT.retryOn())
+            .check(PipelineOptions::isRetryOn, "`retriable`, `all` or fully qualified exception class names")
+            .description("Which failures are retried: `retriable` (RetriableException and I/O errors), `all`, "
+                    + "or exception class names.");
+
+    public static final List<ConfigOption<?>> RETRY = List.of(RETRY_MAX_ATTEMPTS, RETRY_INITIAL_BACKOFF,
+            RETRY_MULTIPLIER, RETRY_MAX_BACKOFF, RETRY_JITTER, RETRY_RETRY_ON);
+
+    // ---- engine: ----------------------------------------------------------------------------
+
+    public static final ConfigOption<Integer> ENGINE_BATCH_SIZE = ConfigOption.key("batch-size").intType()
+            .defaultValue(EngineSettings.DEFAULT.batchSize()).check(v -> v >= 1, ">= 1")
+            .description("Most events per sink write, unless the sink sets its own.");
+    public static final ConfigOption<Integer> ENGINE_QUEUE_CAPACITY = ConfigOption.key("queue-capacity").intType()
+            .defaultValue(EngineSettings.DEFAULT.queueCapacity()).check(v -> v >= 1, ">= 1")
+            .description("Most events waiting in each sink lane, unless the sink sets its own.");
+    public static final ConfigOption<Duration> ENGINE_CHECKPOINT_INTERVAL = ConfigOption.key("checkpoint-interval")
+            .durationType().defaultValue(EngineSettings.DEFAULT.checkpointInterval())
+            .check(d -> !d.isNegative() && !d.isZero(), "> 0")
+            .description("How often the acknowledged position is saved and committed to the source.");
+    public static final ConfigOption<Duration> ENGINE_SHUTDOWN_TIMEOUT = ConfigOption.key("shutdown-timeout")
+            .durationType().defaultValue(EngineSettings.DEFAULT.shutdownTimeout())
+            .check(d -> !d.isNegative(), ">= 0")
+            .description("How long a graceful stop may drain the lanes before it gives up.");
+    public static final ConfigOption<Duration> ENGINE_FLUSH_INTERVAL = ConfigOption.key("flush-interval")
+            .durationType().defaultValue(EngineSettings.DEFAULT.flushInterval())
+            .check(d -> !d.isNegative() && !d.isZero(), "> 0")
+            .description("How long a lane may hold written but unflushed events while more arrive.");
+
+    public static final List<ConfigOption<?>> ENGINE_SETTINGS = List.of(ENGINE_BATCH_SIZE, ENGINE_QUEUE_CAPACITY,
+            ENGINE_CHECKPOINT_INTERVAL, ENGINE_SHUTDOWN_TIMEOUT, ENGINE_FLUSH_INTERVAL);
+
+    // ---- metrics: ---------------------------------------------------------------------------
+
+    public static final ConfigOption<Integer> METRICS_PORT = ConfigOption.key("port").intType().noDefaultValue()
+            .check(p -> p >= 1 && p <= 65_535, "a port between 1 and 65535")
+            .description("Port of the Prometheus scrape and health endpoint (`cdc run` only); none when absent.");
+    public static final ConfigOption<String> METRICS_HOST = ConfigOption.key("host").stringType()
+            .defaultValue(MetricsSettings.DEFAULT.host())
+            .description("Address the endpoint binds to.");
+    public static final ConfigOption<Duration> METRICS_LAG_ALERT_THRESHOLD = ConfigOption.key("lag-alert-threshold")
+            .durationType().defaultValue(MetricsSettings.DEFAULT.lagAlertThreshold())
+            .check(d -> !d.isNegative() && !d.isZero(), "> 0")
+            .description("Lag (commit time to sink acknowledgement) above which health reports an alert.");
+
+    public static final List<ConfigOption<?>> METRICS_SETTINGS = List.of(METRICS_PORT, METRICS_HOST,
+            METRICS_LAG_ALERT_THRESHOLD);
+
+    private PipelineOptions() {
+    }
+
+    private static boolean isName(String s) {
+        return NAME.matcher(s).matches();
+    }
+
+    private static boolean isRetryOn(List<String> values) {
+        return values.stream().allMatch(v -> v.equals("retriable") || v.equals("all")
+                || EXCEPTION_CLASS.matcher(v).matches());
+    }
+}
