@@ -71,6 +71,15 @@ public final class Cdc implements Callable<Integer> {
             sub.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n")
                     .exitCodeList(ExitCodes.descriptions());
         }
+        cl.setParameterExceptionHandler((e, args) -> {
+            CommandLine where = e.getCommandLine();
+            PrintWriter err = where.getErr();
+            err.println("cdc: " + e.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+            err.println("Run '" + where.getCommandSpec().qualifiedName() + " --help' for usage.");
+            err.flush();
+            return ExitCodes.INVALID;
+        });
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             if (e instanceof ConfigurationException ce) {

@@ -40,27 +40,28 @@ final class PluginsCommand implements java.util.concurrent.Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        PluginRegistry registry;
+        PluginRegistry all;
         try {
-            registry = PipelineFiles.registry();
+            all = PipelineFiles.registry();
         } catch (CdcException e) {
             cdc.verbosity().printError(err, "plugins", e);
             return ExitCodes.INVALID;
         }
+        PluginRegistry shown = all;
         if (type != null) {
             List<PluginFactory> matching = Arrays.stream(PluginKind.values())
-                    .flatMap(k -> registry.factories(k).stream()).filter(f -> f.type().equals(type)).distinct()
+                    .flatMap(k -> all.factories(k).stream()).filter(f -> f.type().equals(type)).distinct()
                     .toList();
             if (matching.isEmpty()) {
-                String known = Arrays.stream(PluginKind.values()).flatMap(k -> registry.types(k).stream())
+                String known = Arrays.stream(PluginKind.values()).flatMap(k -> all.types(k).stream())
                         .collect(Collectors.toCollection(TreeSet::new)).stream().collect(Collectors.joining(", "));
                 err.println("cdc: no plugin has the type '" + type + "'; the bundled types are: " + known);
                 err.flush();
                 return ExitCodes.INVALID;
             }
-            registry = PluginRegistry.of(matching);
+            shown = PluginRegistry.of(matching);
         }
-        PluginCatalog catalog = PluginCatalog.of(registry);
+        PluginCatalog catalog = PluginCatalog.of(shown);
         out.print(markdown ? catalog.markdown() : withoutEmptyKinds(catalog.text(), type != null));
         out.flush();
         return ExitCodes.OK;

@@ -11,10 +11,12 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Locale;
@@ -65,8 +67,14 @@ final class StatusCommand implements Callable<Integer> {
             response = client.send(HttpRequest.newBuilder(target).timeout(timeout).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            cdc.verbosity().printError(err, "could not reach " + target
-                    + " (is `cdc run` running with metrics.port set?)", e);
+            String why = e instanceof HttpTimeoutException ? "no answer within " + timeout.toMillis() + " ms"
+                    : e instanceof ConnectException ? "connection refused" : Verbosity.message(e);
+            err.println("cdc: could not reach " + target + ": " + why
+                    + "; is `cdc run` running there with metrics.port set?");
+            if (cdc.verbosity().isVerbose()) {
+                e.printStackTrace(err);
+            }
+            err.flush();
             return ExitCodes.CANNOT_START;
         }
         Optional<ObjectNode> doc = StatusJson.parse(response.body());

@@ -20,30 +20,33 @@ class QuickstartIT {
     Path work;
 
     @Test
-    void theQuickstartPrintsAndArchivesTwentyEventsAndExits0() throws Exception {
+    void theQuickstartPrintsAndArchivesTheSchemaAndTwentyRowChangesAndExits0() throws Exception {
         CdcJar cdc = CdcJar.start(work, "quickstart", "run", Cli.examples().resolve("quickstart.yaml").toString());
 
         assertThat(cdc.waitFor(60)).as(cdc.stderr()).isZero();
 
         List<JsonNode> archived = CdcJar.jsonLines(work.resolve("out/quickstart.jsonl"));
-        assertThat(archived).hasSize(20);
-        for (JsonNode e : archived) {
+        // the generator announces the table's schema (sequence 0) before its 20 row changes (1..20)
+        assertThat(archived).hasSize(21);
+        assertThat(archived.get(0).path("op").asText()).isEqualTo("schema");
+        assertThat(CdcJar.sequence(archived.get(0))).isZero();
+        for (JsonNode e : archived.subList(1, archived.size())) {
             assertThat(e.path("op").asText()).isIn("c", "u", "d");
             assertThat(e.path("table").asText()).isEqualTo("demo.orders");
             assertThat(e.path("key").path("id").isNumber()).isTrue();
             assertThat(e.path("source").path("pipeline").asText()).isEqualTo("quickstart");
         }
         Set<Long> sequences = archived.stream().map(CdcJar::sequence).collect(Collectors.toSet());
-        assertThat(sequences).hasSize(20).allSatisfy(s -> assertThat(s).isBetween(0L, 19L));
+        assertThat(sequences).hasSize(21).allSatisfy(s -> assertThat(s).isBetween(0L, 20L));
 
         List<String> printed = cdc.stdout().lines().filter(l -> !l.isBlank()).toList();
-        assertThat(printed).hasSize(20);
+        assertThat(printed).hasSize(21);
         ObjectMapper json = new ObjectMapper();
         for (int i = 0; i < printed.size(); i++) {
             assertThat(withoutWriteTime(json.readTree(printed.get(i)))).isEqualTo(withoutWriteTime(archived.get(i)));
         }
-        assertThat(CdcJar.checkpointSequence(work.resolve("state/quickstart"))).hasValue(19);
-        assertThat(cdc.stderr()).contains("completed; checkpoint at {sequence=19}; captured 20 events")
+        assertThat(CdcJar.checkpointSequence(work.resolve("state/quickstart"))).hasValue(20);
+        assertThat(cdc.stderr()).contains("completed; checkpoint at {sequence=20}; captured 21 events")
                 .doesNotContain("Exception");
     }
 

@@ -30,7 +30,7 @@ class RunCommandTest {
 
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.err()).contains("cdc: starting pipeline 'finite': source generator; sink nowhere (discard)")
-                .contains("completed; checkpoint at {sequence=249}; captured 250 events; nowhere: written 250");
+                .contains("completed; checkpoint at {sequence=250}; captured 251 events; nowhere: written 250");
         CdcCommandLineTest.assertNoStackTrace(r);
     }
 

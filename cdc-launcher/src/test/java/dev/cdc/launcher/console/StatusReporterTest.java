@@ -30,9 +30,10 @@ class StatusReporterTest {
         assertThat(pipeline.awaitTermination(Duration.ofSeconds(20))).isTrue();
 
         assertThat(reporter.summary()).isEqualTo(
-                "completed; checkpoint at {sequence=36}; captured 37 events; nowhere: written 37");
-        assertThat(reporter.statusLine()).contains("COMPLETED captured 37").contains("nowhere: written 37, queue 0")
-                .contains("checkpoint {sequence=36}");
+                "completed; checkpoint at {sequence=37}; captured 38 events; nowhere: written 37");
+        // 38: the generator's schema event (sequence 0) and 37 row changes; sinks count row changes
+        assertThat(reporter.statusLine()).contains("COMPLETED captured 38").contains("nowhere: written 37, queue 0")
+                .contains("checkpoint {sequence=37}");
     }
 
     @Test
