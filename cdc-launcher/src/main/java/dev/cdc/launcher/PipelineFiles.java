@@ -1,12 +1,15 @@
 package dev.cdc.launcher;
 
+import dev.cdc.api.error.CdcException;
 import dev.cdc.api.error.ConfigurationException;
 import dev.cdc.core.config.PipelineLoader;
 import dev.cdc.core.pipeline.PipelineSpec;
 import dev.cdc.core.pipeline.SinkSpec;
 import dev.cdc.core.plugin.PluginRegistry;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** Reads pipeline files with every plugin the launcher bundles (everything on its class path). */
@@ -29,6 +32,21 @@ final class PipelineFiles {
      */
     static PipelineSpec load(Path file) {
         return new PipelineLoader(registry()).load(file);
+    }
+
+    /**
+     * {@link #load}, or, when the file is invalid, its problems printed to {@code err} (one line
+     * each, then their count) and empty. Never a stack trace unless verbose.
+     */
+    static Optional<PipelineSpec> loadOrReport(Path file, PrintWriter err, Verbosity verbosity) {
+        try {
+            return Optional.of(load(file));
+        } catch (ConfigurationException e) {
+            ConfigProblems.print(err, e);
+        } catch (CdcException e) {
+            verbosity.printError(err, file.toString(), e);
+        }
+        return Optional.empty();
     }
 
     /** One line naming the pipeline's plugins: {@code source generator; sinks out (stdout), ...}. No options. */

@@ -1,6 +1,5 @@
 package dev.cdc.launcher;
 
-import dev.cdc.api.error.CdcException;
 import dev.cdc.api.error.ConfigurationException;
 import dev.cdc.core.pipeline.MetricsSettings;
 import dev.cdc.core.pipeline.Pipeline;
@@ -29,6 +28,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -62,16 +62,11 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
         Verbosity verbosity = cdc.verbosity();
-        PipelineSpec pipelineSpec;
-        try {
-            pipelineSpec = PipelineFiles.load(file);
-        } catch (ConfigurationException e) {
-            ConfigProblems.print(err, e);
-            return ExitCodes.INVALID;
-        } catch (CdcException e) {
-            verbosity.printError(err, file.toString(), e);
+        Optional<PipelineSpec> loaded = PipelineFiles.loadOrReport(file, err, verbosity);
+        if (loaded.isEmpty()) {
             return ExitCodes.INVALID;
         }
+        PipelineSpec pipelineSpec = loaded.get();
 
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (JvmGcMetrics gc = new JvmGcMetrics()) {

@@ -1,7 +1,5 @@
 package dev.cdc.launcher;
 
-import dev.cdc.api.error.CdcException;
-import dev.cdc.api.error.ConfigurationException;
 import dev.cdc.core.pipeline.PipelineSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,6 +9,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code cdc validate FILE}: checks a pipeline file without connecting to anything. */
@@ -32,17 +31,11 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        PipelineSpec pipeline;
-        try {
-            pipeline = PipelineFiles.load(file);
-        } catch (ConfigurationException e) {
-            ConfigProblems.print(err, e);
-            return ExitCodes.INVALID;
-        } catch (CdcException e) {
-            cdc.verbosity().printError(err, file.toString(), e);
+        Optional<PipelineSpec> pipeline = PipelineFiles.loadOrReport(file, err, cdc.verbosity());
+        if (pipeline.isEmpty()) {
             return ExitCodes.INVALID;
         }
-        out.println(file + ": valid: " + PipelineFiles.describe(pipeline));
+        out.println(file + ": valid: " + PipelineFiles.describe(pipeline.get()));
         out.flush();
         return ExitCodes.OK;
     }

@@ -1,6 +1,7 @@
 package dev.cdc.launcher;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -71,5 +72,28 @@ class RunCommandTest {
         assertThat(r.err()).contains("cdc: could not start pipeline 'unopenable': ").contains("plain-file");
         assertThat(r.err().lines().filter(l -> l.startsWith("cdc: could not start")).count()).isEqualTo(1);
         assertThat(r.err()).doesNotContain("\tat ");
+    }
+
+    @Test
+    @EnabledIf("deviceFullExists")
+    void aPipelineThatFailsAtRuntimeExits1AndSaysWhy() throws IOException {
+        Path file = dir.resolve("doomed.yaml");
+        Files.writeString(file, """
+                pipeline: doomed
+                source: {type: generator, count: 100, rate: 0}
+                sinks:
+                  - {name: full, type: file, path: /dev/full, fsync: false, retry: {max-attempts: 1}}
+                checkpoint: {type: memory}
+                """);
+        Cli r = Cli.run("run", "--status-interval", "0", file.toString());
+
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.FAILED);
+        assertThat(r.err()).containsPattern("(?m)^failed: sink 'full' .*No space left on device; no checkpoint saved; "
+                + "captured \\d+ events; full: written 0, failed \\d+$");
+        assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Caused by");
+    }
+
+    static boolean deviceFullExists() {
+        return Files.exists(Path.of("/dev/full"));
     }
 }
