@@ -53,8 +53,9 @@ PG_HBA_END='# END cdc-test'
 # Client settings from the caller's environment must not redirect our own checks.
 unset PGHOST PGHOSTADDR PGPORT PGUSER PGDATABASE PGPASSWORD PGPASSFILE PGSERVICE PGOPTIONS \
       PGSSLMODE PGCONNECT_TIMEOUT MYSQL_HOST MYSQL_TCP_PORT MYSQL_PWD MYSQL_UNIX_PORT || true
-export LC_ALL=C
+export LC_ALL=C.UTF-8 LANG=C.UTF-8   # also what a PostgreSQL cluster created by apt/pg_createcluster gets
 export DEBIAN_FRONTEND=noninteractive
+SELF=$(readlink -f "$0")
 cd /tmp
 
 RUN_TMP=$(mktemp -d /tmp/cdc-services.XXXXXX)
@@ -67,7 +68,11 @@ fail() {
   local svc=$1 msg=$2 f; shift 2
   err "$svc: FAILED: $msg"
   for f in "$@"; do
-    if [ -s "$f" ]; then err "--- last lines of $f:"; tail -n 25 "$f" | sed 's/^/  /' >&2; fi
+    # (Java stack frames left out: the messages around them say more)
+    if [ -s "$f" ]; then
+      err "--- last lines of $f:"
+      grep -Ev '^[[:space:]]+(at |\.\.\. [0-9]+ more)' "$f" | tail -n 15 | cut -c1-300 | sed 's/^/  /' >&2
+    fi
   done
   return 1
 }
@@ -93,7 +98,7 @@ apt_install() {
   say "apt: installing ${missing[*]}"
   local log=/var/log/cdc-services-apt.log
   if [ ! -e "$RUN_TMP/apt-updated" ]; then
-    apt-get update -q >"$log" 2>&1 || { fail apt "apt-get update" "$log"; return 1; }
+    apt-get update -q >"$log" 2>&1 || err "apt: apt-get update failed (see $log); trying the current package lists"
     touch "$RUN_TMP/apt-updated"
   fi
   apt-get install -y -q --no-install-recommends -o Dpkg::Options::=--force-confold "${missing[@]}" \
@@ -133,6 +138,7 @@ pg_version() {
 }
 pg_field() { pg_lsclusters -h "$PGV" main 2>/dev/null | awk -v f="$1" '{ print $f }'; }
 pg_online() { case "$(pg_field 4)" in online*) return 0;; *) return 1;; esac; }
+pg_offline() { ! pg_online; }
 pg_logfile() { local l; l=$(pg_field 7); echo "${l:-/var/log/postgresql/postgresql-$PGV-main.log}"; }
 # administrative psql over the unix socket as OS user postgres (works with peer or trust auth)
 pg_admin() {
@@ -163,7 +169,7 @@ pg_stop() {
   pg_setup_vars
   if pg_online; then
     pg_ctl_ stop >"$RUN_TMP/pg-stop.log" 2>&1 || true
-    wait_for 60 bash -c "! pg_lsclusters -h $PGV main | awk '{print \$4}' | grep -q online" \
+    wait_for 60 pg_offline \
       || { fail postgres "did not stop" "$RUN_TMP/pg-stop.log" "$(pg_logfile)"; return 1; }
   fi
   say "postgres: stopped"
@@ -187,10 +193,10 @@ EOF
 pg_hba_ensure() {
   local hba=$1 want current rest
   want=$(pg_hba_block)
-  current=$(sed -n "/^$PG_HBA_BEGIN\$/,/^$PG_HBA_END\$/p" "$hba")
+  current=$(sed -n "\\%^$PG_HBA_BEGIN\$%,\\%^$PG_HBA_END\$%p" "$hba")
   if [ "$current" = "$want" ] && [ "$(head -n 1 "$hba")" = "$PG_HBA_BEGIN" ]; then return 1; fi
   cp -p "$hba" "$RUN_TMP/pg_hba.conf.bak"
-  rest=$(sed "/^$PG_HBA_BEGIN\$/,/^$PG_HBA_END\$/d" "$hba")
+  rest=$(sed "\\%^$PG_HBA_BEGIN\$%,\\%^$PG_HBA_END\$%d" "$hba")
   replace_file "$hba" "$want
 $rest" || true
   return 0
@@ -202,7 +208,7 @@ ensure_postgres() {
   local conf_dir=/etc/postgresql/$PGV/main
   if [ ! -d "$conf_dir" ]; then
     say "postgres: creating cluster $PGV/main"
-    pg_createcluster --port "$PG_PORT" "$PGV" main >"$RUN_TMP/pg-create.log" 2>&1 \
+    pg_createcluster --port "$PG_PORT" --locale C.UTF-8 "$PGV" main >"$RUN_TMP/pg-create.log" 2>&1 \
       || { fail postgres "pg_createcluster $PGV main" "$RUN_TMP/pg-create.log"; return 1; }
   fi
   local port; port=$(pg_field 3)
@@ -230,6 +236,7 @@ ensure_postgres() {
   local wal slots senders sql=''
   read -r wal slots senders < <(pg_admin postgres -F ' ' -c \
     "select current_setting('wal_level'), current_setting('max_replication_slots'), current_setting('max_wal_senders')")
+  [ -n "${senders:-}" ] || { fail postgres "could not read server settings" "$(pg_logfile)"; return 1; }
   [ "$wal" = logical ] || sql+="ALTER SYSTEM SET wal_level = 'logical';"
   [ "$slots" -ge 20 ] || sql+="ALTER SYSTEM SET max_replication_slots = 20;"
   [ "$senders" -ge 20 ] || sql+="ALTER SYSTEM SET max_wal_senders = 20;"
@@ -259,7 +266,7 @@ SELECT 'ALTER ROLE root LOGIN SUPERUSER' FROM pg_roles WHERE rolname = 'root' AN
 SELECT 'ALTER ROLE postgres LOGIN' FROM pg_roles WHERE rolname = 'postgres' AND NOT rolcanlogin\gexec
 SELECT 'CREATE ROLE cdc LOGIN REPLICATION PASSWORD ''cdc''' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'cdc')\gexec
 SELECT 'ALTER ROLE cdc LOGIN REPLICATION' FROM pg_roles WHERE rolname = 'cdc' AND NOT (rolreplication AND rolcanlogin)\gexec
-SELECT 'CREATE DATABASE test' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'test')\gexec
+SELECT 'CREATE DATABASE test TEMPLATE template0 ENCODING ''UTF8'' LOCALE ''C.UTF-8''' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'test')\gexec
 SELECT 'GRANT ALL ON DATABASE test TO cdc' WHERE NOT has_database_privilege('cdc', 'test', 'CREATE')\gexec
 SQL
   pg_admin test >/dev/null <<'SQL'
@@ -297,6 +304,8 @@ binlog_format              = ROW
 binlog_row_image           = FULL
 binlog_row_metadata        = FULL
 binlog_expire_logs_seconds = 172800
+character-set-server       = utf8mb4
+collation-server           = utf8mb4_general_ci
 bind-address               = 127.0.0.1
 port                       = 3306
 log_error                  = /var/log/mysql/error.log
@@ -320,6 +329,7 @@ my_admin() {
   if my_sock_q -e 'select 1' >/dev/null 2>&1; then my_sock_q "$@"; else my_tcp -uroot "$@"; fi
 }
 my_running() { start-stop-daemon --status --exec /usr/sbin/mariadbd >/dev/null 2>&1; }
+my_not_running() { ! my_running; }
 
 my_setup_vars() {
   if [ ! -x /usr/sbin/mariadbd ] || ! command -v mariadb >/dev/null || ! command -v mariadb-admin >/dev/null; then
@@ -354,7 +364,7 @@ my_stop_quiet() {
   timeout 90 mariadb-admin --connect-timeout=3 --protocol=socket -S "$(my_sock)" -uroot shutdown >/dev/null 2>&1 \
     || timeout 90 mariadb-admin --no-defaults --connect-timeout=3 -h "$HOST" -P "$MY_PORT" -uroot shutdown >/dev/null 2>&1 \
     || { [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null; } || true
-  if ! wait_for 90 bash -c '! start-stop-daemon --status --exec /usr/sbin/mariadbd'; then
+  if ! wait_for 90 my_not_running; then
     start-stop-daemon --stop --oknodo --retry TERM/30/KILL/5 --exec /usr/sbin/mariadbd >/dev/null 2>&1 || true
   fi
   ! my_running || { fail mariadb "mariadbd did not stop" "$MY_LOG"; return 1; }
@@ -378,12 +388,12 @@ ensure_mariadb() {
   [ -f "$MY_CNF" ] && cp -p "$MY_CNF" "$cnf_backup"
   replace_file "$MY_CNF" "$(my_cnf_content)" && say "mariadb: wrote $MY_CNF" || true
   # Debian's /etc/mysql/my.cnf includes mariadb.conf.d/; a hand-written one may not
-  if ! my_defaults | grep -q -- '--binlog_row_metadata=FULL'; then
+  if [[ "$(my_defaults)" != *--binlog_row_metadata=FULL* ]]; then
     main_cnf=$(readlink -f /etc/mysql/my.cnf)
     if [ -f "$main_cnf" ]; then main_cnf_backup=$RUN_TMP/my.cnf.bak; cp -p "$main_cnf" "$main_cnf_backup"; fi
     printf '\n# added by scripts/services.sh (cdc)\n!includedir %s/\n' "$MY_CNF_DIR" >>"$main_cnf"
     say "mariadb: added !includedir $MY_CNF_DIR/ to $main_cnf"
-    my_defaults | grep -q -- '--binlog_row_metadata=FULL' \
+    [[ "$(my_defaults)" == *--binlog_row_metadata=FULL* ]] \
       || { fail mariadb "mariadbd does not read $MY_CNF (see mariadbd --print-defaults)"; return 1; }
   fi
 
@@ -401,7 +411,7 @@ ensure_mariadb() {
       if [ -f "$cnf_backup" ]; then cp -p "$cnf_backup" "$MY_CNF"; else rm -f "$MY_CNF"; fi
       [ -z "$main_cnf_backup" ] || cp -p "$main_cnf_backup" "$main_cnf"
       my_stop_quiet >/dev/null 2>&1 || true; my_start >/dev/null 2>&1 || true
-      fail mariadb "server does not report the binlog settings after restart" "$MY_LOG"; return 1
+      fail mariadb "server does not report the binlog settings after restart (previous configuration restored)"; return 1
     fi
   fi
 
@@ -460,6 +470,7 @@ status_mariadb() {
 # ============================================================================ Redis
 redis_ping() { [ "$(timeout 5 redis-cli -h "$HOST" -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]; }
 redis_cli() { timeout 5 redis-cli -h "$HOST" -p "$REDIS_PORT" "$@"; }
+redis_down() { ! redis_ping; }
 
 ensure_redis() {
   need_root redis
@@ -476,13 +487,13 @@ ensure_redis() {
   # no persistence, also for a server started by someone else (e.g. Debian's own config)
   [ -z "$(redis_cli config get save | sed -n 2p)" ] || redis_cli config set save "" >/dev/null
   [ "$(redis_cli config get appendonly | sed -n 2p)" = no ] || redis_cli config set appendonly no >/dev/null
-  say "redis: $(redis_cli info server | sed -n 's/^redis_version:\(.*\)\r*$/\1/p' | tr -d '\r') no persistence, ready on $HOST:$REDIS_PORT"
+  say "redis: $(redis_cli info server | tr -d '\r' | sed -n 's/^redis_version:/version /p'), no persistence, ready on $HOST:$REDIS_PORT"
 }
 
 redis_stop() {
   if redis_ping; then
     redis_cli shutdown nosave >/dev/null 2>&1 || true
-    wait_for 30 bash -c "! [ \"\$(timeout 5 redis-cli -h $HOST -p $REDIS_PORT ping 2>/dev/null)\" = PONG ]" \
+    wait_for 30 redis_down \
       || { fail redis "still answering after shutdown" "$REDIS_LOG"; return 1; }
   fi
   say "redis: stopped"
@@ -502,6 +513,7 @@ ES_OUT=$ES_LOGS/console.log
 ES_ARTIFACT=org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip
 
 es_health() { http_get /_cluster/health | grep -o '"status":"[a-z]*"' | cut -d'"' -f4; }
+es_port_closed() { ! (exec 3<>"/dev/tcp/$HOST/$ES_PORT") 2>/dev/null; }
 es_ready() { case "$(es_health)" in green|yellow) return 0;; *) return 1;; esac; }
 es_pid() {
   local pid; pid=$(cat "$ES_PIDFILE" 2>/dev/null || true)
@@ -596,6 +608,12 @@ ensure_elasticsearch() {
     if wait_for "$TIMEOUT" es_ready; then say "elasticsearch: status=$(es_health), ready on $HOST:$ES_PORT"; return 0; fi
     es_stop_quiet || return 1
   fi
+  # the JVM (log4j) must resolve this machine's own name, else ES dies at start: add it to /etc/hosts
+  local me; me=$(uname -n)
+  if ! timeout 10 getent hosts "$me" >/dev/null 2>&1; then
+    printf '127.0.1.1\t%s\t# added by scripts/services.sh (Elasticsearch needs it)\n' "$me" >>/etc/hosts
+    say "elasticsearch: host name '$me' did not resolve; added it to /etc/hosts"
+  fi
   # memory maps: single-node on loopback does not enforce the bootstrap check; raise it when we can
   local mmap_opt=()
   if [ "$(cat /proc/sys/vm/max_map_count 2>/dev/null || echo 0)" -lt 262144 ]; then
@@ -604,9 +622,9 @@ ensure_elasticsearch() {
   fi
   say "elasticsearch: starting $ES_VERSION as $ES_USER (java $(java_major "$jh"), heap $ES_HEAP)"
   rm -f "$ES_PIDFILE"
-  runuser -u "$ES_USER" -- sh -c ': >> "$1"' sh "$ES_OUT"
+  : >"$ES_OUT"
   local rc=0
-  (cd "$CDC_SERVICES_DIR" && timeout $((TIMEOUT + 30)) runuser -u "$ES_USER" -- env -i \
+  (cd "$CDC_SERVICES_DIR" && { ulimit -n 65536 2>/dev/null || true; } && timeout $((TIMEOUT + 30)) runuser -u "$ES_USER" -- env -i \
       PATH=/usr/local/bin:/usr/bin:/bin HOME="$CDC_SERVICES_DIR" LANG=C.UTF-8 \
       ES_JAVA_HOME="$jh" ES_JAVA_OPTS="-Xms$ES_HEAP -Xmx$ES_HEAP" \
       "$ES_HOME/bin/elasticsearch" -d -p "$ES_PIDFILE" \
@@ -622,7 +640,7 @@ ensure_elasticsearch() {
   local deadline=$((SECONDS + TIMEOUT))
   until es_ready; do
     if [ "$SECONDS" -ge "$deadline" ]; then
-      fail elasticsearch "no green/yellow _cluster/health after ${TIMEOUT}s" "$ES_OUT" "$ES_LOGS/cdc-test.log"
+      fail elasticsearch "no green/yellow _cluster/health after ${TIMEOUT}s" "$ES_OUT" "$ES_LOGS/cdc-test.log" || true
       es_stop_quiet >/dev/null 2>&1 || true; return 1
     fi
     es_pid >/dev/null || { fail elasticsearch "process exited during start" "$ES_OUT" "$ES_LOGS/cdc-test.log"; return 1; }
@@ -640,7 +658,7 @@ es_stop_quiet() {
     wait_for 10 test ! -e "/proc/$pid" || { fail elasticsearch "process $pid did not stop"; return 1; }
   fi
   rm -f "$ES_PIDFILE"
-  wait_for 10 bash -c "! exec 3<>/dev/tcp/$HOST/$ES_PORT" 2>/dev/null || true
+  wait_for 10 es_port_closed || true
 }
 es_stop() { need_root elasticsearch; es_stop_quiet; say "elasticsearch: stopped"; }
 
@@ -665,7 +683,7 @@ canon() {
     redis) echo redis ;;
     elasticsearch|es|elastic) echo elasticsearch ;;
     all) echo "${SERVICES_ALL[*]}" ;;
-    *) err "unknown service '$1' (known: ${SERVICES_ALL[*]})"; exit 2 ;;
+    *) return 1 ;;
   esac
 }
 
@@ -676,10 +694,13 @@ main() {
     stop|down) action=stop; shift ;;
     restart) action=restart; shift ;;
     status) action=status; shift ;;
-    -h|--help|help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; return 0 ;;
+    -h|--help|help) sed -n '2,/^set -euo/p' "$SELF" | sed '$d; s/^# \{0,1\}//'; return 0 ;;
   esac
   local names=() n s
-  for n in "$@"; do for s in $(canon "$n"); do names+=("$s"); done; done
+  for n in "$@"; do
+    s=$(canon "$n") || { err "unknown service '$n' (known: ${SERVICES_ALL[*]})"; return 2; }
+    for s in $s; do names+=("$s"); done
+  done
   if [ "${#names[@]}" = 0 ]; then
     [ "$action" = ensure ] || [ "$action" = status ] || { err "usage: $0 $action NAME... (${SERVICES_ALL[*]})"; return 2; }
     names=("${SERVICES_ALL[@]}")
@@ -688,16 +709,18 @@ main() {
   if [ "$action" != status ]; then
     need_root "$action"
     exec 9>/tmp/cdc-services.lock
-    flock -w 600 9 || { err "another scripts/services.sh run holds /tmp/cdc-services.lock"; return 1; }
+    flock -w 300 9 || { err "another scripts/services.sh run holds /tmp/cdc-services.lock"; return 1; }
   fi
 
   local failed=() rc
   for s in "${names[@]}"; do
+    # each service in a subshell (one failure does not hide the others' state) that does not pass
+    # the lock's fd 9 on: a server started there must not hold the lock after this script ends
     set +e
     case "$action" in
-      ensure) (set -e; "ensure_$s") ;;
-      stop) (set -e; "stop_$s") ;;
-      restart) (set -e; "stop_$s" && "ensure_$s") ;;
+      ensure) (set -e; "ensure_$s") 9>&- ;;
+      stop) (set -e; "stop_$s") 9>&- ;;
+      restart) (set -e; "stop_$s" && "ensure_$s") 9>&- ;;
       status) (set -e; "status_$s") ;;
     esac
     rc=$?
@@ -705,8 +728,9 @@ main() {
     [ "$rc" = 0 ] || failed+=("$s")
   done
   if [ "${#failed[@]}" -gt 0 ]; then
-    [ "$action" = status ] || err "services: FAILED: ${failed[*]}"
-    return $([ "$action" = status ] && echo 3 || echo 1)
+    [ "$action" = status ] && return 3
+    err "services: FAILED: ${failed[*]}"
+    return 1
   fi
 }
 

@@ -74,28 +74,8 @@ public final class Configuration {
         if (known.isEmpty()) {
             return "; this plugin takes no options";
         }
-        String close = known.stream().filter(k -> editDistance(k, given) <= 2).findFirst()
-                .map(k -> "; did you mean '" + k + "'?").orElse("");
+        String close = ClosestName.among(given, known).map(k -> "; did you mean '" + k + "'?").orElse("");
         return close + " (known: " + String.join(", ", new TreeSet<>(known)) + ")";
-    }
-
-    static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     /** The value given, else the default. */
@@ -109,6 +89,10 @@ public final class Configuration {
         Object v = values.get(option.key());
         if (v != null) {
             return Optional.of(option.valueClass().cast(v));
+        }
+        ConfigOption<?> declaredOption = declared.get(option.key());
+        if (declaredOption != null && declaredOption.defaultValue().isPresent()) {
+            return Optional.of(option.valueClass().cast(declaredOption.defaultValue().get()));
         }
         return option.defaultValue();
     }

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -35,12 +36,37 @@ public final class Pipeline implements AutoCloseable {
 
     /** A pipeline from a validated spec, with its own in-memory metrics registry. */
     public static Pipeline create(PipelineSpec spec) {
+        Objects.requireNonNull(spec, "spec");
         return new Pipeline(spec, new SimpleMeterRegistry(), Clock.systemUTC());
     }
 
     /** A pipeline whose metrics go to {@code registry} (e.g. a Prometheus registry). */
     public static Pipeline create(PipelineSpec spec, MeterRegistry registry) {
         return new Pipeline(spec, registry, Clock.systemUTC());
+    }
+
+    /** Starts building a pipeline in code. */
+    public static PipelineBuilder builder(String name) {
+        return new PipelineBuilder(name);
+    }
+
+    /**
+     * A pipeline from a YAML file, with the plugins found on the class path.
+     *
+     * @throws dev.cdc.api.error.ConfigurationException listing every problem, with file and line
+     */
+    public static Pipeline fromYaml(java.nio.file.Path file) {
+        return create(loader().load(file));
+    }
+
+    /** A pipeline from YAML text; {@code sourceName} is what messages call it. */
+    public static Pipeline fromYaml(String yaml, String sourceName) {
+        return create(loader().parse(yaml, sourceName));
+    }
+
+    private static dev.cdc.core.config.PipelineLoader loader() {
+        return new dev.cdc.core.config.PipelineLoader(
+                dev.cdc.core.plugin.PluginRegistry.discover(Thread.currentThread().getContextClassLoader()));
     }
 
     public String name() {

@@ -1,5 +1,7 @@
 package dev.cdc.core.plugin;
 
+import dev.cdc.api.config.ClosestName;
+
 import dev.cdc.api.config.ConfigOption;
 import dev.cdc.api.config.ConfigProblem;
 import dev.cdc.api.error.CdcException;

@@ -1,11 +1,11 @@
-package dev.cdc.core.plugin;
+package dev.cdc.api.config;
 
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Optional;
 
-/** Finds the known name a mistyped one most likely meant, for "did you mean" hints. */
-final class ClosestName {
+/** Finds the known name a mistyped one most likely meant, for "did you mean" hints in error messages. */
+public final class ClosestName {
 
     private ClosestName() {
     }
@@ -15,7 +15,7 @@ final class ClosestName {
      * least two), or one that starts with it or it starts with ({@code elastic} for
      * {@code elasticsearch}). Empty when none is close.
      */
-    static Optional<String> among(String given, Collection<String> known) {
+    public static Optional<String> among(String given, Collection<String> known) {
         return known.stream()
                 .filter(k -> isClose(given, k))
                 .min(Comparator.comparingInt((String k) -> editDistance(given, k)).thenComparing(k -> k));
@@ -32,7 +32,8 @@ final class ClosestName {
         return given.length() >= 3 && (known.startsWith(given) || given.startsWith(known) && known.length() >= 3);
     }
 
-    static int editDistance(String a, String b) {
+    /** Levenshtein distance. */
+    public static int editDistance(String a, String b) {
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {

@@ -1,0 +1,20 @@
+package dev.cdc.schema.arch;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import dev.cdc.testkit.arch.ArchitectureRules;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import java.util.stream.Stream;
+
+/** The architecture rules that apply to cdc-schema, checked on its main classes. */
+class ArchitectureTest {
+
+    private static final JavaClasses CLASSES = ArchitectureRules.importMainClasses("dev.cdc.schema");
+
+    @TestFactory
+    Stream<DynamicTest> rules() {
+        return ArchitectureRules.tests(CLASSES, ArchitectureRules.plus(ArchitectureRules.common(),
+                ArchitectureRules.schemaDependsOnTheApiAndJacksonOnly()));
+    }
+}

@@ -1,0 +1,144 @@
+package dev.cdc.testkit.source;
+
+import dev.cdc.api.event.ChangeEvent;
+import dev.cdc.api.event.Position;
+import dev.cdc.api.event.StreamEvent;
+import dev.cdc.api.spi.SnapshotProgress;
+import dev.cdc.api.spi.SourceContext;
+import dev.cdc.testkit.fixture.TestPluginContext;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * A {@link SourceContext} that records what a source emits, for tests: it never blocks, has a
+ * stop flag, and lets the test wait for events.
+ *
+ * <p>{@link #emit} and {@link #snapshotProgress} are called from the source thread; every other
+ * method from any thread. A failure of the source reported through {@link #sourceFailed}
+ * (as {@link SourceRunner} does) ends every wait at once with that failure as the cause.
+ */
+public final class RecordingSourceContext implements SourceContext {
+
+    private final String pipelineName;
+    private final Optional<Position> resumePosition;
+    private final List<StreamEvent> events = new ArrayList<>();
+    private final List<SnapshotProgress> progress = new ArrayList<>();
+    private volatile boolean stopping;
+    private Throwable failure;
+
+    public RecordingSourceContext(String pipelineName, Optional<Position> resumePosition) {
+        this.pipelineName = Objects.requireNonNull(pipelineName, "pipelineName");
+        this.resumePosition = Objects.requireNonNull(resumePosition, "resumePosition");
+    }
+
+    /** A first start: no resume position. */
+    public static RecordingSourceContext fresh() {
+        return new RecordingSourceContext(TestPluginContext.PIPELINE, Optional.empty());
+    }
+
+    /** A restart after a checkpoint at {@code position}. */
+    public static RecordingSourceContext resumingAfter(Position position) {
+        return new RecordingSourceContext(TestPluginContext.PIPELINE, Optional.of(position));
+    }
+
+    @Override
+    public String pipelineName() {
+        return pipelineName;
+    }
+
+    @Override
+    public Optional<Position> resumePosition() {
+        return resumePosition;
+    }
+
+    @Override
+    public synchronized void emit(List<? extends StreamEvent> batch) {
+        events.addAll(List.copyOf(batch));
+        notifyAll();
+    }
+
+    @Override
+    public boolean isStopping() {
+        return stopping;
+    }
+
+    @Override
+    public synchronized void snapshotProgress(SnapshotProgress p) {
+        progress.add(p);
+    }
+
+    /** Asks the source to stop: {@link #isStopping()} turns true. */
+    public void requestStop() {
+        stopping = true;
+    }
+
+    /** Records that the source failed; wakes every waiting thread. */
+    public synchronized void sourceFailed(Throwable t) {
+        failure = t;
+        notifyAll();
+    }
+
+    /** Everything emitted so far, in order. */
+    public synchronized List<StreamEvent> events() {
+        return List.copyOf(events);
+    }
+
+    /** The change events emitted so far, in order. */
+    public synchronized List<ChangeEvent> changeEvents() {
+        return events.stream().filter(ChangeEvent.class::isInstance).map(ChangeEvent.class::cast).toList();
+    }
+
+    /** The snapshot progress reported so far. */
+    public synchronized List<SnapshotProgress> snapshotProgress() {
+        return List.copyOf(progress);
+    }
+
+    /**
+     * Waits until at least {@code n} events were emitted.
+     *
+     * @return every event emitted so far (at least {@code n})
+     * @throws AssertionError on timeout (listing what arrived) or when the source failed
+     */
+    public List<StreamEvent> awaitEvents(int n, Duration timeout) throws InterruptedException {
+        return awaitMatching(StreamEvent.class, e -> true, n, timeout);
+    }
+
+    /**
+     * Waits until at least {@code n} change events matching {@code which} were emitted.
+     *
+     * @return the matching change events emitted so far, in order
+     * @throws AssertionError on timeout (listing what arrived) or when the source failed
+     */
+    public List<ChangeEvent> awaitChanges(Predicate<? super ChangeEvent> which, int n, Duration timeout)
+            throws InterruptedException {
+        return awaitMatching(ChangeEvent.class, which, n, timeout);
+    }
+
+    private synchronized <E extends StreamEvent> List<E> awaitMatching(Class<E> type, Predicate<? super E> which,
+                                                                       int n, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<E> matching = events.stream().filter(type::isInstance).map(type::cast).filter(which).toList();
+            if (matching.size() >= n) {
+                return matching;
+            }
+            if (failure != null) {
+                throw new AssertionError("the source failed after emitting " + matching.size() + " of the " + n
+                        + " expected event(s): " + failure, failure);
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("expected at least " + n + " event(s) within " + timeout + " but got "
+                        + matching.size() + ": " + matching);
+            }
+            long millis = Math.max(1, left / 1_000_000);
+            wait(millis);
+        }
+    }
+}
