@@ -1,0 +1,136 @@
+package dev.cdc.launcher.monitor;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The HTTP endpoint of a running pipeline (JDK {@code HttpServer}, one daemon thread):
+ * <ul>
+ *   <li>{@code GET /metrics}: every meter in the Prometheus text format</li>
+ *   <li>{@code GET /health}: {@link Health} as JSON; 200 while UP or DEGRADED, 503 when DOWN</li>
+ *   <li>{@code GET /status}: {@link StatusJson#status} (state, per-sink counters and lag, checkpoint, snapshot)</li>
+ * </ul>
+ * Other paths answer 404, other methods 405. {@link #close()} is idempotent. Thread-safe.
+ */
+public final class MonitoringServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MonitoringServer.class);
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    private static final String JSON = "application/json; charset=utf-8";
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final PrometheusMeterRegistry registry;
+    private final PipelineObserver observer;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private MonitoringServer(HttpServer server, ExecutorService executor, PrometheusMeterRegistry registry,
+                             PipelineObserver observer) {
+        this.server = server;
+        this.executor = executor;
+        this.registry = registry;
+        this.observer = observer;
+    }
+
+    /**
+     * Binds {@code host:port} (0: any free port) and starts serving.
+     *
+     * @throws IOException when the address cannot be bound (the port is taken, the host is not local)
+     */
+    public static MonitoringServer start(String host, int port, PrometheusMeterRegistry registry,
+                                         PipelineObserver observer) throws IOException {
+        Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(observer, "observer");
+        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
+        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "cdc-http");
+            t.setDaemon(true);
+            return t;
+        });
+        MonitoringServer m = new MonitoringServer(server, executor, registry, observer);
+        server.createContext("/", m::handle);
+        server.setExecutor(executor);
+        server.start();
+        return m;
+    }
+
+    /** Where it listens: {@code http://127.0.0.1:9404}. */
+    public URI uri() {
+        InetSocketAddress a = server.getAddress();
+        String host = a.getAddress().getHostAddress();
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return URI.create("http://" + host + ":" + a.getPort());
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try {
+            String path = exchange.getRequestURI().getPath();
+            String method = exchange.getRequestMethod();
+            boolean head = method.equals("HEAD");
+            if (!head && !method.equals("GET")) {
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                send(exchange, 405, JSON, "{\"error\":\"only GET and HEAD\"}", false);
+                return;
+            }
+            switch (path) {
+                case "/metrics" -> send(exchange, 200, PROMETHEUS_TEXT, registry.scrape(), head);
+                case "/health", "/health/" -> {
+                    Health h = observer.health();
+                    send(exchange, h.httpStatus(), JSON,
+                            StatusJson.text(StatusJson.health(observer.pipelineName(), h)), head);
+                }
+                case "/status", "/status/" -> send(exchange, 200, JSON, StatusJson.text(StatusJson.status(observer)),
+                        head);
+                default -> send(exchange, 404, JSON,
+                        "{\"error\":\"no such path\",\"paths\":[\"/metrics\",\"/health\",\"/status\"]}", head);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("answering {} {} failed: {}", exchange.getRequestMethod(), exchange.getRequestURI(), e.toString());
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, String body, boolean head)
+            throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        if (head) {
+            exchange.sendResponseHeaders(status, -1);
+            return;
+        }
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    /** Stops listening at once (no request is worth delaying the exit for). */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            server.stop(0);
+            executor.shutdownNow();
+        }
+    }
+}

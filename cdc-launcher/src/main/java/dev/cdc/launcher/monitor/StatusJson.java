@@ -1,0 +1,133 @@
+package dev.cdc.launcher.monitor;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cdc.api.event.Position;
+import dev.cdc.api.spi.SnapshotProgress;
+import dev.cdc.core.pipeline.PipelineStatus;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The JSON documents of {@code /status} and {@code /health}. Field names are snake_case like the
+ * event envelope's. {@code /status}:
+ *
+ * <pre>{@code
+ * {"pipeline": "demo", "state": "RUNNING", "failure": null, "uptime_seconds": 12.3,
+ *  "events_captured": 2400, "lag_alerts": [],
+ *  "checkpoint": {"position": {"sequence": "2299"}, "sort_key": "...", "saved_at": "...", "age_seconds": 0.4},
+ *  "sinks": [{"name": "out", "type": "file", "written": 2300, "retries": 0, "failed": 0, "dead_lettered": 0,
+ *             "skipped": 0, "queue_depth": 100, "lag_seconds": 0.2, "lag_alert": false,
+ *             "acked": {"sequence": "2299"}}],
+ *  "snapshot": [{"table": "public.orders", "rows_read": 1200, "rows_estimated": 5000, "finished": false}]}
+ * }</pre>
+ *
+ * {@code checkpoint} is null before the first one; {@code rows_estimated} is null when unknown.
+ * No option values appear, so no secret can.
+ */
+public final class StatusJson {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private StatusJson() {
+    }
+
+    /** The {@code /status} document of the observed pipeline now. */
+    public static ObjectNode status(PipelineObserver observer) {
+        PipelineStatus s = observer.status();
+        Instant now = observer.clock().instant();
+        Set<String> alerts = observer.lagAlerts();
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("pipeline", s.name());
+        root.put("state", s.state().name());
+        root.put("failure", s.failure().orElse(null));
+        root.put("uptime_seconds", seconds(observer.uptime()));
+        root.put("events_captured", s.eventsCaptured());
+        ArrayNode alertNames = root.putArray("lag_alerts");
+        alerts.forEach(alertNames::add);
+        if (s.checkpoint().isPresent()) {
+            ObjectNode cp = root.putObject("checkpoint");
+            cp.set("position", offsets(s.checkpoint().get()));
+            cp.put("sort_key", s.checkpoint().get().sortKey());
+            cp.put("saved_at", s.checkpointSavedAt().map(Instant::toString).orElse(null));
+            if (s.checkpointSavedAt().isPresent()) {
+                cp.put("age_seconds", seconds(Duration.between(s.checkpointSavedAt().get(), now)));
+            } else {
+                cp.putNull("age_seconds");
+            }
+        } else {
+            root.putNull("checkpoint");
+        }
+        ArrayNode sinks = root.putArray("sinks");
+        for (PipelineStatus.SinkStatus sink : s.sinks()) {
+            ObjectNode n = sinks.addObject();
+            n.put("name", sink.name());
+            n.put("type", sink.type());
+            n.put("written", sink.written());
+            n.put("retries", sink.retries());
+            n.put("failed", sink.failed());
+            n.put("dead_lettered", sink.deadLettered());
+            n.put("skipped", sink.skipped());
+            n.put("queue_depth", sink.queueDepth());
+            n.put("lag_seconds", sink.lagSeconds());
+            n.put("lag_alert", alerts.contains(sink.name()));
+            n.set("acked", sink.acked().map(StatusJson::offsets).orElse(null));
+        }
+        ArrayNode snapshot = root.putArray("snapshot");
+        for (SnapshotProgress p : observer.snapshotProgress()) {
+            ObjectNode n = snapshot.addObject();
+            n.put("table", p.table().toString());
+            n.put("rows_read", p.rowsRead());
+            if (p.rowsEstimated().isPresent()) {
+                n.put("rows_estimated", p.rowsEstimated().getAsLong());
+            } else {
+                n.putNull("rows_estimated");
+            }
+            n.put("finished", p.finished());
+        }
+        return root;
+    }
+
+    /** The {@code /health} document: {@code {"status": "UP", "pipeline": ..., "state": ..., "lag_alerts": [...]}}. */
+    public static ObjectNode health(String pipeline, Health health) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("status", health.status().name());
+        root.put("pipeline", pipeline);
+        root.put("state", health.state().name());
+        ArrayNode alerts = root.putArray("lag_alerts");
+        health.lagAlerts().forEach(alerts::add);
+        health.failure().ifPresent(f -> root.put("failure", f));
+        return root;
+    }
+
+    /** Compact JSON text of a document. */
+    public static String text(ObjectNode document) {
+        return document.toString();
+    }
+
+    private static ObjectNode offsets(Position position) {
+        ObjectNode n = MAPPER.createObjectNode();
+        for (Map.Entry<String, String> e : position.offsets().entrySet()) {
+            n.put(e.getKey(), e.getValue());
+        }
+        return n;
+    }
+
+    private static double seconds(Duration d) {
+        return Math.round(d.toMillis() / 100.0) / 10.0;
+    }
+
+    /** Parses a JSON document, e.g. what {@code cdc status} fetched. */
+    public static Optional<ObjectNode> parse(String json) {
+        try {
+            return MAPPER.readTree(json) instanceof ObjectNode o ? Optional.of(o) : Optional.empty();
+        } catch (java.io.IOException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.cdc.launcher.monitor;
+
+import dev.cdc.core.pipeline.PipelineState;
+import org.junit.jupiter.api.Test;
+
+import java.util.Optional;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class HealthTest {
+
+    @Test
+    void startingAndRunningAreUp() {
+        for (PipelineState s : new PipelineState[] {PipelineState.CREATED, PipelineState.STARTING,
+            PipelineState.RUNNING}) {
+            Health h = Health.of(s, Set.of(), Optional.empty());
+            assertThat(h.status()).isEqualTo(Health.Status.UP);
+            assertThat(h.httpStatus()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aLagAlertDegradesButStays200() {
+        Health h = Health.of(PipelineState.RUNNING, Set.of("search", "cache"), Optional.empty());
+        assertThat(h.status()).isEqualTo(Health.Status.DEGRADED);
+        assertThat(h.httpStatus()).isEqualTo(200);
+        assertThat(h.lagAlerts()).containsExactly("cache", "search");
+    }
+
+    @Test
+    void stoppingAndEveryEndAreDown503() {
+        for (PipelineState s : new PipelineState[] {PipelineState.STOPPING, PipelineState.STOPPED,
+            PipelineState.COMPLETED, PipelineState.FAILED}) {
+            Health h = Health.of(s, Set.of("search"), Optional.of("boom"));
+            assertThat(h.status()).as("%s", s).isEqualTo(Health.Status.DOWN);
+            assertThat(h.httpStatus()).isEqualTo(503);
+        }
+    }
+
+    @Test
+    void healthJsonCarriesStatusStateAlertsAndFailure() {
+        var json = StatusJson.health("orders", Health.of(PipelineState.FAILED, Set.of(), Optional.of("disk full")));
+        assertThat(json.path("status").asText()).isEqualTo("DOWN");
+        assertThat(json.path("pipeline").asText()).isEqualTo("orders");
+        assertThat(json.path("state").asText()).isEqualTo("FAILED");
+        assertThat(json.path("failure").asText()).isEqualTo("disk full");
+        assertThat(json.path("lag_alerts").isArray()).isTrue();
+    }
+}
