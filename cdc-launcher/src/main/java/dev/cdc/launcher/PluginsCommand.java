@@ -2,6 +2,7 @@ package dev.cdc.launcher;
 
 import dev.cdc.api.error.CdcException;
 import dev.cdc.api.spi.PluginFactory;
+import dev.cdc.core.config.ReferenceDocs;
 import dev.cdc.core.plugin.PluginCatalog;
 import dev.cdc.core.plugin.PluginKind;
 import dev.cdc.core.plugin.PluginRegistry;
@@ -62,7 +63,11 @@ final class PluginsCommand implements java.util.concurrent.Callable<Integer> {
             shown = PluginRegistry.of(matching);
         }
         PluginCatalog catalog = PluginCatalog.of(shown);
-        out.print(markdown ? catalog.markdown() : withoutEmptyKinds(catalog.text(), type != null));
+        if (markdown) {
+            out.print(type == null ? ReferenceDocs.markdown(all) : catalog.markdown());
+        } else {
+            out.print(withoutEmptyKinds(catalog.text(), type != null));
+        }
         out.flush();
         return ExitCodes.OK;
     }
