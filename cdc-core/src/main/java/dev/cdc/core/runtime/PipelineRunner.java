@@ -72,8 +72,7 @@ public final class PipelineRunner {
     private volatile boolean aborting;
     private volatile boolean shutdownStarted;
     private Source source;
-    private List<Filter> filters = List.of();
-    private List<Transformer> transforms = List.of();
+    private TransformChain chain = new TransformChain(List.of(), List.of());
     private CheckpointStore store;
     private CheckpointCoordinator coordinator;
     private ScheduledExecutorService timer;
@@ -140,8 +139,7 @@ public final class PipelineRunner {
                 c -> LOG.info("pipeline '{}': resuming after checkpoint {} saved {} in {}", spec.name(), c.position(),
                         c.savedAt(), store.describe()),
                 () -> LOG.info("pipeline '{}': no checkpoint in {}; starting fresh", spec.name(), store.describe()));
-        filters = createAll(spec.filters());
-        transforms = createAll(spec.transforms());
+        chain = new TransformChain(createAll(spec.filters()), createAll(spec.transforms()));
         for (SinkSpec s : spec.sinks()) {
             Sink sink = track(s.sink().create(context(s.sink())));
             Optional<Sink> dlq = s.deadLetter().map(d -> track(d.create(context(d))));
@@ -430,7 +428,7 @@ public final class PipelineRunner {
             }
             List<StreamEvent> kept = new ArrayList<>(events.size());
             for (StreamEvent e : events) {
-                Optional<? extends StreamEvent> t = applyPipelineTransforms(e);
+                Optional<? extends StreamEvent> t = chain.apply(e);
                 if (t.isPresent()) {
                     kept.add(t.get());
                 } else {
@@ -482,37 +480,6 @@ public final class PipelineRunner {
             }
             return p.rowsRead();
         }
-    }
-
-    private Optional<? extends StreamEvent> applyPipelineTransforms(StreamEvent event) {
-        if (event instanceof ChangeEvent c) {
-            Optional<ChangeEvent> current = Optional.of(c);
-            for (Filter f : filters) {
-                if (!f.test(current.get())) {
-                    return Optional.empty();
-                }
-            }
-            for (Transformer t : transforms) {
-                current = t.apply(current.get());
-                if (current.isEmpty()) {
-                    return current;
-                }
-            }
-            return current;
-        }
-        Optional<SchemaChangeEvent> current = Optional.of((SchemaChangeEvent) event);
-        for (Filter f : filters) {
-            if (!f.testSchemaChange(current.get())) {
-                return Optional.empty();
-            }
-        }
-        for (Transformer t : transforms) {
-            current = t.applySchemaChange(current.get());
-            if (current.isEmpty()) {
-                return current;
-            }
-        }
-        return current;
     }
 
     /** Raises (and clears) lag alerts per sink against {@code metrics.lag-alert-threshold}. */

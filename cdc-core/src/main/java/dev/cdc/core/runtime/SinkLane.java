@@ -55,8 +55,7 @@ final class SinkLane implements Runnable {
     private final SinkSpec spec;
     private final Sink sink;
     private final Optional<Sink> deadLetter;
-    private final List<Filter> filters;
-    private final List<Transformer> transforms;
+    private final TransformChain chain;
     private final PipelineMetrics.SinkMetrics metrics;
     private final Owner owner;
     private final Clock clock;
@@ -82,8 +81,7 @@ final class SinkLane implements Runnable {
         this.spec = spec;
         this.sink = sink;
         this.deadLetter = deadLetter;
-        this.filters = List.copyOf(filters);
-        this.transforms = List.copyOf(transforms);
+        this.chain = new TransformChain(filters, transforms);
         this.metrics = metrics.sink(spec.name());
         this.owner = owner;
         this.clock = clock;
@@ -215,7 +213,7 @@ final class SinkLane implements Runnable {
         for (LaneBatch b : unit) {
             for (StreamEvent e : b.events()) {
                 lastCommit = e.commitTime();
-                Optional<? extends StreamEvent> t = transform(e);
+                Optional<? extends StreamEvent> t = chain.apply(e);
                 if (t.isPresent()) {
                     out.add(t.get());
                 } else {
@@ -240,37 +238,6 @@ final class SinkLane implements Runnable {
             lastLagSeconds = Math.max(0, Duration.between(lastCommit, clock.instant()).toMillis() / 1000.0);
         }
         inFlightSince = null;
-    }
-
-    private Optional<? extends StreamEvent> transform(StreamEvent event) {
-        if (event instanceof ChangeEvent c) {
-            Optional<ChangeEvent> current = Optional.of(c);
-            for (Filter f : filters) {
-                if (!f.test(current.get())) {
-                    return Optional.empty();
-                }
-            }
-            for (Transformer t : transforms) {
-                current = t.apply(current.get());
-                if (current.isEmpty()) {
-                    return current;
-                }
-            }
-            return current;
-        }
-        Optional<SchemaChangeEvent> current = Optional.of((SchemaChangeEvent) event);
-        for (Filter f : filters) {
-            if (!f.testSchemaChange(current.get())) {
-                return Optional.empty();
-            }
-        }
-        for (Transformer t : transforms) {
-            current = t.applySchemaChange(current.get());
-            if (current.isEmpty()) {
-                return current;
-            }
-        }
-        return current;
     }
 
     /** Writes and flushes the events with retry; once retries are spent, applies the failure policy. */
