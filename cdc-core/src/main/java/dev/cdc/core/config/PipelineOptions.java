@@ -115,7 +115,7 @@ public final class PipelineOptions {
     public static final ConfigOption<Duration> ENGINE_FLUSH_INTERVAL = ConfigOption.key("flush-interval")
             .durationType().defaultValue(EngineSettings.DEFAULT.flushInterval())
             .check(d -> !d.isNegative() && !d.isZero(), "> 0")
-            .description("How long a lane may hold written but unflushed events while more arrive.");
+            .description("How long an idle lane waits for events before it looks again; a lane writes and flushes each batch as soon as it has one, so this does not delay delivery.");
 
     public static final List<ConfigOption<?>> ENGINE_SETTINGS = List.of(ENGINE_BATCH_SIZE, ENGINE_QUEUE_CAPACITY,
             ENGINE_CHECKPOINT_INTERVAL, ENGINE_SHUTDOWN_TIMEOUT, ENGINE_FLUSH_INTERVAL);

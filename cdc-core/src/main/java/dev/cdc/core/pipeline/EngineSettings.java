@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param queueCapacity      default most events waiting in each sink lane
  * @param checkpointInterval how often the checkpoint coordinator commits
  * @param shutdownTimeout    how long a graceful stop may take to drain before it gives up
- * @param flushInterval      how long a lane may hold written-but-unflushed events while more arrive
+ * @param flushInterval      how long an idle lane waits for events before it looks again (a lane
+ *                           writes and flushes each batch as soon as it has one)
  */
 public record EngineSettings(int batchSize, int queueCapacity, Duration checkpointInterval, Duration shutdownTimeout,
                              Duration flushInterval) {
