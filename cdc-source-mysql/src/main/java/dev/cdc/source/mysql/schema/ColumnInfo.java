@@ -75,7 +75,7 @@ public record ColumnInfo(String name, String dataType, String columnType, Option
         return List.copyOf(out);
     }
 
-    /** The width of a bit(n) column. */
+    /** The n of bit(n) or binary(n). */
     public int bitWidth() {
         int open = columnType.indexOf('(');
         return open < 0 ? 1 : Integer.parseInt(columnType.substring(open + 1, columnType.indexOf(')')).trim());

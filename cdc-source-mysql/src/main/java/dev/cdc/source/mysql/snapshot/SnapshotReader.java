@@ -154,7 +154,8 @@ public final class SnapshotReader implements AutoCloseable {
                 java.util.Optional.of(t.toSchema(config.tinyint1AsBoolean())), List.of(), java.util.Optional.empty(),
                 next(), startTime));
         OptionalLong estimate = estimate(t.id());
-        String cols = t.columns().stream().map(c -> quote(c.name())).collect(Collectors.joining(", "));
+        String cols = t.columns().stream().map(c -> MySqlTypes.selectExpression(c, quote(c.name())))
+                .collect(Collectors.joining(", "));
         String from = " FROM " + quote(t.id().namespace()) + "." + quote(t.id().name());
         long rows = 0;
         List<String> pk = t.primaryKey();

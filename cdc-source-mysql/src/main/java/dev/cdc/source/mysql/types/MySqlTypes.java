@@ -134,6 +134,12 @@ public final class MySqlTypes {
                 }
                 return text(c, (byte[]) raw);
             }
+            case "binary": {
+                // the binlog drops the trailing 0x00 padding of BINARY(n); the column value has n bytes
+                byte[] b = (byte[]) raw;
+                int n = c.bitWidth();
+                return b.length < n ? java.util.Arrays.copyOf(b, n) : b;
+            }
             default:
                 if (raw instanceof byte[] bytes) {
                     return isText(c) ? text(c, bytes) : bytes;
@@ -176,7 +182,7 @@ public final class MySqlTypes {
                 return c.scale() >= 0 ? d.setScale(c.scale()) : d;
             }
             case "float":
-                return Float.parseFloat(s);
+                return (float) Double.parseDouble(s); // selected as a double: the text of a float has 6 digits only
             case "double", "real":
                 return Double.parseDouble(s);
             case "year":
@@ -192,6 +198,14 @@ public final class MySqlTypes {
             default:
                 return s;
         }
+    }
+
+    /**
+     * What the snapshot selects for a column: the column itself, except FLOAT as a DOUBLE (the
+     * server prints a float with 6 significant digits, losing bits; the double form is exact).
+     */
+    public static String selectExpression(ColumnInfo c, String quotedName) {
+        return c.dataType().equals("float") ? "CAST(" + quotedName + " AS DOUBLE)" : quotedName;
     }
 
     /** TIME is a signed duration of up to 838:59:59; inside one day it is a LocalTime, outside it its text. */
