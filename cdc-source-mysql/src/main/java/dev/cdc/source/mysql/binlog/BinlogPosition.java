@@ -55,7 +55,23 @@ public record BinlogPosition(String file, long offset, long row, Optional<String
     }
 
     public String sortKey() {
-        return String.format("%08x%016x%08x", fileNumber(file), offset, row);
+        return sortKey(fileNumber(file), offset, row);
+    }
+
+    /** 8 hex digits of the file number, 16 of the offset, 8 of the row index (hand-made: String.format is slow). */
+    public static String sortKey(long fileNumber, long offset, long row) {
+        char[] c = new char[32];
+        hex(c, 0, 8, fileNumber);
+        hex(c, 8, 16, offset);
+        hex(c, 24, 8, row);
+        return new String(c);
+    }
+
+    private static void hex(char[] out, int at, int width, long v) {
+        for (int i = at + width - 1; i >= at; i--) {
+            out[i] = Character.forDigit((int) (v & 15), 16);
+            v >>>= 4;
+        }
     }
 
     /** The engine's position, for a streamed event. */

@@ -254,7 +254,7 @@ public final class SnapshotReader implements AutoCloseable {
     }
 
     private String sortKey(long n) {
-        return String.format("%08x%016x%08x", BinlogPosition.fileNumber(position.file()), position.offset() - 1, n);
+        return BinlogPosition.sortKey(BinlogPosition.fileNumber(position.file()), position.offset() - 1, n);
     }
 
     private static Position mark(Position p, String value) {
