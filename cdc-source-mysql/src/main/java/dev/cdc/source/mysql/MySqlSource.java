@@ -1,0 +1,221 @@
+package dev.cdc.source.mysql;
+
+import com.github.shyiko.mysql.binlog.event.Event;
+import dev.cdc.api.error.CdcException;
+import dev.cdc.api.error.RetriableException;
+import dev.cdc.api.event.Position;
+import dev.cdc.api.event.StreamEvent;
+import dev.cdc.api.spi.Source;
+import dev.cdc.api.spi.SourceContext;
+import dev.cdc.source.mysql.binlog.BinlogConnection;
+import dev.cdc.source.mysql.binlog.BinlogGoneException;
+import dev.cdc.source.mysql.binlog.BinlogPosition;
+import dev.cdc.source.mysql.binlog.BinlogReader;
+import dev.cdc.source.mysql.schema.SchemaHistory;
+import dev.cdc.source.mysql.schema.SchemaReader;
+import dev.cdc.source.mysql.setup.ServerSetup;
+import dev.cdc.source.mysql.snapshot.SnapshotReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * The {@code mysql} source. {@code open} checks the server, decides where to start (the
+ * checkpoint, a new consistent snapshot, or the binlog's end) and fixes that position;
+ * {@code run} reads the snapshot if there is one, then streams the binlog, reconnecting after a
+ * lost connection from the last handed-over event. Threads: as {@link Source} says.
+ */
+public final class MySqlSource implements Source {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MySqlSource.class);
+
+    private final MySqlSourceConfig config;
+    private Connection connection;
+    private Connection snapshotConnection;
+    private SnapshotReader snapshot;
+    private SchemaHistory history;
+    private BinlogPosition streamFrom;
+    private Optional<BinlogPosition> skipThrough = Optional.empty();
+    private volatile BinlogConnection binlog;
+    private volatile boolean closed;
+
+    MySqlSource(MySqlSourceConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public void open(SourceContext context) throws Exception {
+        connection = connect();
+        ServerSetup.check(connection, config.user(), config.database());
+        history = SchemaHistory.open(config.stateDirectory());
+        Optional<Position> resume = context.resumePosition();
+        if (resume.isPresent()) {
+            Position p = resume.get();
+            String snap = p.offsets().get(SnapshotReader.SNAPSHOT);
+            if ("true".equals(snap)) {
+                LOG.info("the checkpoint {} is inside an unfinished snapshot: taking the snapshot again", p);
+                startSnapshot();
+                return;
+            }
+            BinlogPosition at = BinlogPosition.from(p);
+            if (!ServerSetup.binaryLogs(connection).contains(at.file())) {
+                String msg = "the checkpointed binlog position " + at + " is no longer on the server: binlog file "
+                        + at.file() + " was purged (the server has " + ServerSetup.binaryLogs(connection) + ")";
+                if (config.snapshotMode() == SnapshotMode.WHEN_NEEDED) {
+                    LOG.warn("{}; snapshot-mode when-needed: taking a new snapshot", msg);
+                    startSnapshot();
+                    return;
+                }
+                throw new BinlogGoneException(msg + ". Changes after it are lost to this pipeline; set snapshot-mode:"
+                        + " when-needed to take a new snapshot and stream from there (or remove the checkpoint to"
+                        + " start over)");
+            }
+            if ("last".equals(snap)) {
+                streamFrom = BinlogPosition.of(at.file(), at.offset());
+            } else {
+                streamFrom = BinlogPosition.of(at.file(), at.offset());
+                skipThrough = Optional.of(at);
+            }
+            LOG.info("resuming after {}", at);
+            return;
+        }
+        if (config.snapshotMode() == SnapshotMode.NEVER) {
+            streamFrom = ServerSetup.masterStatus(connection);
+            LOG.info("snapshot-mode never: streaming from the binlog's current end {}", streamFrom);
+            return;
+        }
+        startSnapshot();
+    }
+
+    private void startSnapshot() throws SQLException {
+        snapshotConnection = connect();
+        snapshot = SnapshotReader.begin(config, snapshotConnection, history);
+        streamFrom = snapshot.binlogPosition();
+    }
+
+    @Override
+    public void run(SourceContext context) throws Exception {
+        if (snapshot != null) {
+            snapshot.read(context);
+            snapshot = null;
+            snapshotConnection.close();
+            snapshotConnection = null;
+            if (config.snapshotMode() == SnapshotMode.INITIAL_ONLY || context.isStopping()) {
+                return;
+            }
+        }
+        BinlogReader reader = new BinlogReader(config, history, t -> SchemaReader.read(metadataConnection(), t),
+                streamFrom, skipThrough);
+        Optional<BinlogPosition> lastEmitted = skipThrough;
+        long lostSince = 0;
+        while (!context.isStopping()) {
+            try {
+                if (binlog == null) {
+                    binlog = BinlogConnection.open(config, reader.resumePoint());
+                    if (lostSince != 0) {
+                        LOG.info("reconnected to the binlog at {}", reader.resumePoint());
+                    }
+                    lostSince = 0;
+                }
+                Event e = binlog.poll(200);
+                if (e == null) {
+                    continue;
+                }
+                List<StreamEvent> out = reader.handle(e);
+                if (!out.isEmpty()) {
+                    context.emit(out);
+                    lastEmitted = Optional.of(BinlogPosition.from(out.get(out.size() - 1).position()));
+                }
+            } catch (RetriableException ex) {
+                closeBinlog();
+                if (context.isStopping()) {
+                    return;
+                }
+                if (lostSince == 0) {
+                    lostSince = System.nanoTime();
+                    LOG.warn("lost the binlog connection ({}); reconnecting from {} for up to {}", ex.getMessage(),
+                            reader.resumePoint(), config.reconnectTimeout());
+                } else if (System.nanoTime() - lostSince > config.reconnectTimeout().toNanos()) {
+                    throw new RetriableException("could not reconnect to " + config + " within "
+                            + config.reconnectTimeout() + ": " + ex.getMessage(), ex);
+                }
+                // the new reader starts at the first unfinished transaction and skips what was handed over
+                reader = new BinlogReader(config, history, t -> SchemaReader.read(metadataConnection(), t),
+                        reader.resumePoint(), lastEmitted);
+                Thread.sleep(1000);
+            }
+        }
+    }
+
+    private Connection metadataConnection() throws SQLException {
+        if (connection == null || !connection.isValid(2)) {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (SQLException ignored) {
+                    // replaced below
+                }
+            }
+            connection = connect();
+        }
+        return connection;
+    }
+
+    private Connection connect() throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", config.user());
+        p.setProperty("password", config.password());
+        try {
+            return DriverManager.getConnection(config.jdbcUrl(), p);
+        } catch (SQLTransientConnectionException e) {
+            throw new RetriableException("could not connect to " + config + ": " + e.getMessage(), e);
+        } catch (SQLException e) {
+            if (e.getErrorCode() == 1045) {
+                throw new CdcException("the server refused user '" + config.user() + "' (" + e.getMessage()
+                        + "): check the user and password options", e);
+            }
+            if (e.getErrorCode() == 1044 || e.getErrorCode() == 1049) {
+                throw new CdcException("cannot use database '" + config.database() + "' (" + e.getMessage()
+                        + "): check the database option and GRANT SELECT ON `" + config.database() + "`.* TO '"
+                        + config.user() + "'", e);
+            }
+            throw new RetriableException("could not connect to " + config + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void closeBinlog() {
+        BinlogConnection b = binlog;
+        binlog = null;
+        if (b != null) {
+            b.close();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closeBinlog();
+        if (snapshot != null) {
+            snapshot.close();
+        }
+        for (Connection c : new Connection[] {snapshotConnection, connection}) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (SQLException e) {
+                    LOG.debug("closing a connection failed", e);
+                }
+            }
+        }
+    }
+}

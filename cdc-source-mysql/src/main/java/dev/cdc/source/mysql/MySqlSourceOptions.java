@@ -1,0 +1,85 @@
+package dev.cdc.source.mysql;
+
+import dev.cdc.api.config.ConfigOption;
+
+import java.time.Duration;
+import java.util.List;
+
+/** The options of the {@code mysql} source, printed by {@code cdc plugins} and generated into the README. */
+public final class MySqlSourceOptions {
+
+    public static final ConfigOption<String> HOST = ConfigOption.key("host").stringType().defaultValue("127.0.0.1")
+            .description("Host name or address of the MySQL or MariaDB server.");
+
+    public static final ConfigOption<Integer> PORT = ConfigOption.key("port").intType().defaultValue(3306)
+            .check(p -> p > 0 && p < 65536, "a port between 1 and 65535")
+            .description("TCP port of the server.");
+
+    public static final ConfigOption<String> USER = ConfigOption.key("user").stringType().required()
+            .description("User to connect as. It needs SELECT on the captured tables, REPLICATION SLAVE, and"
+                    + " REPLICATION CLIENT (MySQL) or BINLOG MONITOR (MariaDB); RELOAD only for the global-lock"
+                    + " snapshot on MySQL.");
+
+    public static final ConfigOption<String> PASSWORD = ConfigOption.key("password").stringType().defaultValue("")
+            .secret().description("The user's password (use ${env:...} or ${file:...} to keep it out of the file).");
+
+    public static final ConfigOption<String> DATABASE = ConfigOption.key("database").stringType().required()
+            .check(s -> !s.isBlank(), "a database name")
+            .description("The database (schema) whose tables are captured; it is the namespace of every table.");
+
+    public static final ConfigOption<String> TABLES = ConfigOption.key("tables").stringType().defaultValue(".*")
+            .check(MySqlSourceOptions::isRegex, "a valid Java regular expression")
+            .description("Regular expression over table names (without the database) that selects the captured"
+                    + " tables; it must match the whole name. Default: every table of the database.");
+
+    public static final ConfigOption<Long> SERVER_ID = ConfigOption.key("server-id").longType().defaultValue(5400L)
+            .check(id -> id > 0 && id < 4294967296L, "between 1 and 4294967295")
+            .description("The replica server id this source uses when it reads the binlog. It must differ from the"
+                    + " server's own server_id and from every other replica and CDC client of the same server;"
+                    + " a clash stops the source with an error naming it.");
+
+    public static final ConfigOption<SnapshotMode> SNAPSHOT_MODE = ConfigOption.key("snapshot-mode")
+            .enumType(SnapshotMode.class).defaultValue(SnapshotMode.INITIAL)
+            .description("initial: on a first start, read every captured table in a consistent snapshot, then"
+                    + " stream from the binlog position of that snapshot; never: stream only, from the current"
+                    + " binlog end on a first start; when-needed: as initial, and also snapshot again when the"
+                    + " checkpointed binlog file was purged; initial-only: the snapshot, then finish.");
+
+    public static final ConfigOption<Integer> SNAPSHOT_CHUNK_SIZE = ConfigOption.key("snapshot-chunk-size").intType()
+            .defaultValue(10_000).check(n -> n > 0, "> 0")
+            .description("Rows per primary-key chunk of the snapshot (keyset pagination, never OFFSET).");
+
+    public static final ConfigOption<Boolean> TINYINT1_AS_BOOLEAN = ConfigOption.key("tinyint1-as-boolean")
+            .booleanType().defaultValue(true)
+            .description("Map tinyint(1) columns to boolean (0 false, anything else true); false keeps them int16.");
+
+    public static final ConfigOption<Integer> MAX_BATCH = ConfigOption.key("max-batch").intType().defaultValue(2048)
+            .check(n -> n > 0, "> 0")
+            .description("Most events handed to the pipeline at once; a transaction larger than this is handed"
+                    + " over in several batches.");
+
+    public static final ConfigOption<Duration> CONNECT_TIMEOUT = ConfigOption.key("connect-timeout").durationType()
+            .defaultValue(Duration.ofSeconds(10)).check(d -> !d.isNegative() && !d.isZero(), "> 0")
+            .description("How long to wait for a connection to the server.");
+
+    public static final ConfigOption<Duration> RECONNECT_TIMEOUT = ConfigOption.key("reconnect-timeout").durationType()
+            .defaultValue(Duration.ofMinutes(5)).check(d -> !d.isNegative(), ">= 0")
+            .description("How long to keep trying to reconnect after the binlog connection was lost (the server"
+                    + " restarted, the network failed) before the source fails with a retriable error; it resumes"
+                    + " from the last emitted event, skipping nothing and repeating nothing.");
+
+    public static final List<ConfigOption<?>> ALL = List.of(HOST, PORT, USER, PASSWORD, DATABASE, TABLES, SERVER_ID,
+            SNAPSHOT_MODE, SNAPSHOT_CHUNK_SIZE, TINYINT1_AS_BOOLEAN, MAX_BATCH, CONNECT_TIMEOUT, RECONNECT_TIMEOUT);
+
+    private MySqlSourceOptions() {
+    }
+
+    private static boolean isRegex(String s) {
+        try {
+            java.util.regex.Pattern.compile(s);
+            return true;
+        } catch (java.util.regex.PatternSyntaxException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.cdc.source.mysql.binlog;
+
+import dev.cdc.api.event.Position;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A place in the binlog: the file and offset where an event's transaction starts, the index of
+ * the event within that transaction (rows counted from 1; 0 for the transaction itself, such as
+ * a DDL statement), and the transaction's GTID when the server gives one.
+ *
+ * <p>The sort key is 8 hex digits of the file's number, 16 of the offset and 8 of the row index,
+ * so string order is binlog order. A snapshot row sorts just before its snapshot's binlog
+ * position: offset {@code pos - 1} and the snapshot row counter as the index.
+ *
+ * @param file   binlog file name ({@code mysql-bin.000004})
+ * @param offset offset of the transaction's first event (its GTID or BEGIN)
+ * @param row    the event's index in the transaction
+ * @param gtid   the transaction's GTID ({@code 0-1-42} on MariaDB), when known
+ */
+public record BinlogPosition(String file, long offset, long row, Optional<String> gtid) {
+
+    public static final String FILE = "file";
+    public static final String POS = "pos";
+    public static final String ROW = "row";
+    public static final String GTID = "gtid";
+
+    public BinlogPosition {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(gtid, "gtid");
+        if (offset < 0 || row < 0) {
+            throw new IllegalArgumentException("binlog offset and row must be >= 0 but were " + offset + ", " + row);
+        }
+    }
+
+    public static BinlogPosition of(String file, long offset) {
+        return new BinlogPosition(file, offset, 0, Optional.empty());
+    }
+
+    /** The number at the end of a binlog file name: {@code mysql-bin.000004} is 4. */
+    public static long fileNumber(String file) {
+        int dot = file.lastIndexOf('.');
+        try {
+            return Long.parseLong(file.substring(dot + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("binlog file name '" + file + "' does not end in .<number>", e);
+        }
+    }
+
+    public BinlogPosition withRow(long newRow) {
+        return new BinlogPosition(file, offset, newRow, gtid);
+    }
+
+    public String sortKey() {
+        return sortKey(fileNumber(file), offset, row);
+    }
+
+    /** 8 hex digits of the file number, 16 of the offset, 8 of the row index (hand-made: String.format is slow). */
+    public static String sortKey(long fileNumber, long offset, long row) {
+        char[] c = new char[32];
+        hex(c, 0, 8, fileNumber);
+        hex(c, 8, 16, offset);
+        hex(c, 24, 8, row);
+        return new String(c);
+    }
+
+    private static void hex(char[] out, int at, int width, long v) {
+        for (int i = at + width - 1; i >= at; i--) {
+            out[i] = Character.forDigit((int) (v & 15), 16);
+            v >>>= 4;
+        }
+    }
+
+    /** The engine's position, for a streamed event. */
+    public Position toPosition() {
+        Map<String, String> offsets = new HashMap<>();
+        offsets.put(FILE, file);
+        offsets.put(POS, Long.toString(offset));
+        offsets.put(ROW, Long.toString(row));
+        gtid.ifPresent(g -> offsets.put(GTID, g));
+        return Position.of(offsets, sortKey());
+    }
+
+    /** Reads back {@link #toPosition()}'s offsets. */
+    public static BinlogPosition from(Position position) {
+        Map<String, String> o = position.offsets();
+        return new BinlogPosition(position.offset(FILE), Long.parseLong(position.offset(POS)),
+                Long.parseLong(o.getOrDefault(ROW, "0")), Optional.ofNullable(o.get(GTID)));
+    }
+
+    /** True when this is at or before {@code other} in the binlog. */
+    public boolean notAfter(BinlogPosition other) {
+        return sortKey().compareTo(other.sortKey()) <= 0;
+    }
+
+    @Override
+    public String toString() {
+        return file + ":" + offset + (row > 0 ? "#" + row : "") + gtid.map(g -> " (GTID " + g + ")").orElse("");
+    }
+}

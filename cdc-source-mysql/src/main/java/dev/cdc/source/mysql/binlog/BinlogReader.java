@@ -1,0 +1,405 @@
+package dev.cdc.source.mysql.binlog;
+
+import com.github.shyiko.mysql.binlog.event.DeleteRowsEventData;
+import com.github.shyiko.mysql.binlog.event.Event;
+import com.github.shyiko.mysql.binlog.event.EventHeaderV4;
+import com.github.shyiko.mysql.binlog.event.EventType;
+import com.github.shyiko.mysql.binlog.event.GtidEventData;
+import com.github.shyiko.mysql.binlog.event.MariadbGtidEventData;
+import com.github.shyiko.mysql.binlog.event.QueryEventData;
+import com.github.shyiko.mysql.binlog.event.RotateEventData;
+import com.github.shyiko.mysql.binlog.event.TableMapEventData;
+import com.github.shyiko.mysql.binlog.event.TableMapEventMetadata;
+import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
+import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
+import dev.cdc.api.event.ChangeEvent;
+import dev.cdc.api.event.Operation;
+import dev.cdc.api.event.Row;
+import dev.cdc.api.event.SchemaChangeEvent;
+import dev.cdc.api.event.StreamEvent;
+import dev.cdc.api.event.TableId;
+import dev.cdc.api.schema.TableSchema;
+import dev.cdc.source.mysql.MySqlSourceConfig;
+import dev.cdc.source.mysql.schema.ColumnInfo;
+import dev.cdc.source.mysql.schema.MySqlTable;
+import dev.cdc.source.mysql.schema.SchemaHistory;
+import dev.cdc.source.mysql.schema.DdlStatements;
+import dev.cdc.source.mysql.types.MySqlTypes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Turns binlog events into stream events: rows of captured tables into change events (each
+ * with its transaction's position and its index in the transaction), DDL statements into
+ * schema change events (or a truncate), with transaction boundaries and commit times.
+ *
+ * <p>Rows are held until their transaction commits (XID / COMMIT), then handed over with the
+ * commit's timestamp; a transaction bigger than {@code max-batch} is handed over in parts.
+ * Events at or before the resume position are decoded (to keep the schema current) but not
+ * emitted. Used from the source thread only.
+ */
+public final class BinlogReader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BinlogReader.class);
+
+    /** Looks up a table's definition on the server now. */
+    public interface TableLookup {
+        Optional<MySqlTable> read(TableId table) throws Exception;
+    }
+
+    private final MySqlSourceConfig config;
+    private final SchemaHistory history;
+    private final TableLookup lookup;
+    private final Map<Long, TableMapEventData> tableMaps = new HashMap<>();
+    private final Map<Long, Decoder> decoders = new HashMap<>();
+    private final List<Function<Instant, StreamEvent>> pending = new ArrayList<>();
+    private final BinlogPosition skipThrough;
+
+    private String file;
+    private BinlogPosition tx;
+    private boolean inTransaction;
+    private long rowIndex;
+    private Instant lastEventTime = Instant.EPOCH;
+    private BinlogPosition committed;
+
+    /**
+     * @param start       where reading starts (a transaction's first event)
+     * @param skipThrough events at or before this position were delivered already: not emitted
+     */
+    public BinlogReader(MySqlSourceConfig config, SchemaHistory history, TableLookup lookup, BinlogPosition start,
+                        Optional<BinlogPosition> skipThrough) {
+        this.config = config;
+        this.history = history;
+        this.lookup = lookup;
+        this.file = start.file();
+        this.committed = start;
+        this.skipThrough = skipThrough.orElse(null);
+    }
+
+    /** Where to reconnect so that nothing is lost: the start of the first transaction not yet fully handed over. */
+    public BinlogPosition resumePoint() {
+        return committed;
+    }
+
+    /** Handles one event; returns what is ready to hand over (possibly nothing). */
+    public List<StreamEvent> handle(Event event) throws Exception {
+        EventHeaderV4 h = event.getHeader();
+        EventType type = h.getEventType();
+        if (h.getTimestamp() > 0) {
+            lastEventTime = Instant.ofEpochMilli(h.getTimestamp());
+        }
+        switch (type) {
+            case ROTATE -> {
+                RotateEventData r = event.getData();
+                file = r.getBinlogFilename();
+                if (!inTransaction) {
+                    committed = BinlogPosition.of(file, r.getBinlogPosition());
+                }
+                return List.of();
+            }
+            case MARIADB_GTID -> {
+                MariadbGtidEventData g = event.getData();
+                begin(h, Optional.of(g.getDomainId() + "-" + g.getServerId() + "-" + g.getSequence()));
+                return List.of();
+            }
+            case GTID -> {
+                GtidEventData g = event.getData();
+                begin(h, Optional.of(g.getMySqlGtid().toString()));
+                return List.of();
+            }
+            case TABLE_MAP -> {
+                TableMapEventData t = event.getData();
+                TableMapEventData old = tableMaps.put(t.getTableId(), t);
+                if (old == null || !sameShape(old, t)) {
+                    decoders.remove(t.getTableId());
+                }
+                return List.of();
+            }
+            case WRITE_ROWS, EXT_WRITE_ROWS -> {
+                WriteRowsEventData d = event.getData();
+                for (Serializable[] r : d.getRows()) {
+                    row(d.getTableId(), Operation.CREATE, null, r);
+                }
+                return flushIfLarge();
+            }
+            case UPDATE_ROWS, EXT_UPDATE_ROWS -> {
+                UpdateRowsEventData d = event.getData();
+                for (Map.Entry<Serializable[], Serializable[]> r : d.getRows()) {
+                    row(d.getTableId(), Operation.UPDATE, r.getKey(), r.getValue());
+                }
+                return flushIfLarge();
+            }
+            case DELETE_ROWS, EXT_DELETE_ROWS -> {
+                DeleteRowsEventData d = event.getData();
+                for (Serializable[] r : d.getRows()) {
+                    row(d.getTableId(), Operation.DELETE, r, null);
+                }
+                return flushIfLarge();
+            }
+            case XID -> {
+                return commit(h);
+            }
+            case QUERY -> {
+                return query(h, event.getData());
+            }
+            default -> {
+                return List.of();
+            }
+        }
+    }
+
+    private void begin(EventHeaderV4 h, Optional<String> gtid) {
+        tx = new BinlogPosition(file, h.getPosition(), 0, gtid);
+        inTransaction = true;
+        rowIndex = 0;
+    }
+
+    private List<StreamEvent> query(EventHeaderV4 h, QueryEventData q) throws Exception {
+        String sql = q.getSql().trim();
+        if (sql.equalsIgnoreCase("BEGIN")) {
+            if (!inTransaction) {
+                begin(h, Optional.empty());
+            }
+            return List.of();
+        }
+        if (sql.equalsIgnoreCase("COMMIT")) {
+            return commit(h);
+        }
+        if (!inTransaction) {
+            begin(h, Optional.empty());
+        }
+        BinlogPosition at = tx.withRow(0);
+        String db = q.getDatabase() == null ? "" : q.getDatabase();
+        List<StreamEvent> out = new ArrayList<>(flushPending(lastEventTime));
+        for (DdlStatements.Affected a : DdlStatements.parse(sql, db)) {
+            if (!config.captures(a.table().namespace(), a.table().name())) {
+                continue;
+            }
+            out.addAll(schemaChange(a, sql, at, Instant.ofEpochMilli(h.getTimestamp())));
+        }
+        if (!DdlStatements.isTransactional(sql)) {
+            // DDL commits implicitly: the statement is its own transaction
+            end(h);
+        }
+        return out;
+    }
+
+    private List<StreamEvent> schemaChange(DdlStatements.Affected a, String sql, BinlogPosition at, Instant time)
+            throws Exception {
+        String key = at.sortKey();
+        TableId table = a.table();
+        Optional<MySqlTable> before = history.before(table, key);
+        Optional<MySqlTable> after;
+        if (history.hasVersionAt(table, key)) {
+            after = history.at(table, key); // replayed after a restart: the definition recorded back then
+        } else {
+            after = a.kind() == DdlStatements.Kind.DROP ? Optional.empty() : lookup.read(table);
+            history.record(table, key, after);
+            if (a.renamedFrom().isPresent() && !history.hasVersionAt(a.renamedFrom().get(), key)) {
+                history.record(a.renamedFrom().get(), key, Optional.empty());
+            }
+        }
+        decoders.clear();
+        if (!emits(at)) {
+            return List.of();
+        }
+        List<StreamEvent> out = new ArrayList<>();
+        if (a.kind() == DdlStatements.Kind.TRUNCATE) {
+            out.add(ChangeEvent.truncate(table, time, at.toPosition()).withTransactionId(txId(at)));
+            return out;
+        }
+        Optional<TableSchema> b = before.map(t -> t.toSchema(config.tinyint1AsBoolean()));
+        Optional<TableSchema> aft = after.map(t -> t.toSchema(config.tinyint1AsBoolean()));
+        List<dev.cdc.api.schema.SchemaChange> changes = new ArrayList<>();
+        if (a.kind() == DdlStatements.Kind.DROP) {
+            changes.add(new dev.cdc.api.schema.SchemaChange.DropTable(table));
+        } else if (a.kind() == DdlStatements.Kind.RENAME && a.renamedFrom().isPresent()) {
+            changes.add(new dev.cdc.api.schema.SchemaChange.RenameTable(a.renamedFrom().get(), table));
+        } else if (b.isEmpty() && aft.isPresent()) {
+            changes.add(new dev.cdc.api.schema.SchemaChange.CreateTable(aft.get()));
+        }
+        out.add(new SchemaChangeEvent(table, b, aft, changes, Optional.of(sql), at.toPosition(), time));
+        return out;
+    }
+
+    private void row(long tableId, Operation op, Serializable[] before, Serializable[] after) throws Exception {
+        rowIndex++;
+        TableMapEventData map = tableMaps.get(tableId);
+        if (map == null || !config.captures(map.getDatabase(), map.getTable())) {
+            return;
+        }
+        if (!inTransaction) {
+            tx = new BinlogPosition(file, committed.offset(), 0, Optional.empty());
+            inTransaction = true;
+        }
+        BinlogPosition at = tx.withRow(rowIndex);
+        if (!emits(at)) {
+            return;
+        }
+        Decoder decoder = decoders.get(tableId);
+        if (decoder == null) {
+            decoder = decoder(map, at);
+            decoders.put(tableId, decoder);
+        }
+        Row b = before == null ? null : decoder.row(before);
+        Row a = after == null ? null : decoder.row(after);
+        Row key = decoder.key(a != null ? a : b);
+        TableId table = decoder.table;
+        String txId = txId(at);
+        pending.add(time -> {
+            ChangeEvent e = switch (op) {
+                case CREATE -> ChangeEvent.insert(table, key, a, time, at.toPosition());
+                case UPDATE -> ChangeEvent.update(table, key, b, a, time, at.toPosition());
+                default -> ChangeEvent.delete(table, key, b, time, at.toPosition());
+            };
+            return e.withTransactionId(txId);
+        });
+    }
+
+    private boolean emits(BinlogPosition at) {
+        return skipThrough == null || !at.notAfter(skipThrough);
+    }
+
+    private static String txId(BinlogPosition at) {
+        return at.gtid().orElse(at.file() + ":" + at.offset());
+    }
+
+    private List<StreamEvent> flushIfLarge() {
+        if (pending.size() >= config.maxBatch()) {
+            return flushPending(lastEventTime);
+        }
+        return List.of();
+    }
+
+    private List<StreamEvent> flushPending(Instant time) {
+        if (pending.isEmpty()) {
+            return List.of();
+        }
+        List<StreamEvent> out = new ArrayList<>(pending.size());
+        for (Function<Instant, StreamEvent> f : pending) {
+            out.add(f.apply(time));
+        }
+        pending.clear();
+        return out;
+    }
+
+    private List<StreamEvent> commit(EventHeaderV4 h) {
+        List<StreamEvent> out = flushPending(Instant.ofEpochMilli(h.getTimestamp()));
+        end(h);
+        return out;
+    }
+
+    private void end(EventHeaderV4 h) {
+        inTransaction = false;
+        committed = BinlogPosition.of(file, h.getNextPosition());
+    }
+
+    private static boolean sameShape(TableMapEventData a, TableMapEventData b) {
+        return java.util.Arrays.equals(a.getColumnTypes(), b.getColumnTypes())
+                && java.util.Arrays.equals(a.getColumnMetadata(), b.getColumnMetadata())
+                && java.util.Objects.equals(names(a), names(b));
+    }
+
+    private static List<String> names(TableMapEventData t) {
+        TableMapEventMetadata m = t.getEventMetadata();
+        return m == null ? null : m.getColumnNames();
+    }
+
+    private Decoder decoder(TableMapEventData map, BinlogPosition at) throws Exception {
+        TableId table = TableId.of(map.getDatabase(), map.getTable());
+        Optional<MySqlTable> known = history.at(table, at.sortKey());
+        if (known.isEmpty()) {
+            known = lookup.read(table);
+            if (known.isPresent()) {
+                history.record(table, "00000000" + "0".repeat(24), known); // no DDL seen since: in effect from the start
+            }
+        }
+        List<String> names = names(map);
+        byte[] types = map.getColumnTypes();
+        int[] meta = map.getColumnMetadata();
+        TableMapEventMetadata md = map.getEventMetadata();
+        List<ColumnInfo> columns = new ArrayList<>();
+        int enumIndex = 0;
+        int setIndex = 0;
+        int numericIndex = 0;
+        for (int i = 0; i < types.length; i++) {
+            String name = names != null && i < names.size() ? names.get(i) : "col" + (i + 1);
+            int code = types[i] & 0xFF;
+            int realCode = code == 254 && meta[i] >= 256 && ((meta[i] >> 8) == 247 || (meta[i] >> 8) == 248)
+                    ? meta[i] >> 8 : code;
+            boolean numeric = BinlogColumns.isNumeric(realCode);
+            boolean unsigned = numeric && md != null && md.getSignedness() != null
+                    && md.getSignedness().get(numericIndex);
+            if (numeric) {
+                numericIndex++;
+            }
+            final int col = i;
+            List<String> labels = List.of();
+            if (realCode == 247) {
+                labels = md != null && md.getEnumStrValues() != null && enumIndex < md.getEnumStrValues().size()
+                        ? List.of(md.getEnumStrValues().get(enumIndex)) : List.of();
+                enumIndex++;
+            } else if (realCode == 248) {
+                labels = md != null && md.getSetStrValues() != null && setIndex < md.getSetStrValues().size()
+                        ? List.of(md.getSetStrValues().get(setIndex)) : List.of();
+                setIndex++;
+            }
+            Optional<ColumnInfo> hint = known.flatMap(t -> t.column(name));
+            List<String> labelsOf = List.copyOf(labels);
+            ColumnInfo c = hint.filter(x -> BinlogColumns.matches(x, realCode)).map(x -> x.withName(name))
+                    .orElseGet(() -> BinlogColumns.synthesize(name, realCode, meta[col], unsigned, labelsOf));
+            if (hint.isEmpty() || !BinlogColumns.matches(hint.get(), realCode)) {
+                LOG.debug("column {} of {} at {}: no matching definition, decoded from the binlog alone as {}", name,
+                        table, at, c.columnType());
+            }
+            columns.add(c);
+        }
+        List<String> key = known.map(MySqlTable::primaryKey).orElse(List.of()).stream()
+                .filter(k -> columns.stream().anyMatch(c -> c.name().equalsIgnoreCase(k))).toList();
+        if (key.isEmpty() && md != null && md.getSimplePrimaryKeys() != null) {
+            key = md.getSimplePrimaryKeys().stream().map(i -> columns.get(i).name()).toList();
+        }
+        return new Decoder(table, columns, key, config.tinyint1AsBoolean());
+    }
+
+    /** Decodes rows of one table map. */
+    private static final class Decoder {
+        final TableId table;
+        final List<ColumnInfo> columns;
+        final List<String> key;
+        final boolean tinyint1AsBoolean;
+
+        Decoder(TableId table, List<ColumnInfo> columns, List<String> key, boolean tinyint1AsBoolean) {
+            this.table = table;
+            this.columns = columns;
+            this.key = key;
+            this.tinyint1AsBoolean = tinyint1AsBoolean;
+        }
+
+        Row row(Serializable[] values) {
+            Row.Builder b = Row.builder();
+            for (int i = 0; i < columns.size() && i < values.length; i++) {
+                ColumnInfo c = columns.get(i);
+                b.put(c.name(), MySqlTypes.fromBinlog(c, values[i], tinyint1AsBoolean));
+            }
+            return b.build();
+        }
+
+        Row key(Row row) {
+            if (key.isEmpty() || row == null) {
+                return Row.empty();
+            }
+            return row.project(key);
+        }
+    }
+
+}

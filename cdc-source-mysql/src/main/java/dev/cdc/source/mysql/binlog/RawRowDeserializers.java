@@ -1,0 +1,239 @@
+package dev.cdc.source.mysql.binlog;
+
+import com.github.shyiko.mysql.binlog.event.EventType;
+import com.github.shyiko.mysql.binlog.event.TableMapEventData;
+import com.github.shyiko.mysql.binlog.event.deserialization.AnnotateRowsEventDataDeserializer;
+import com.github.shyiko.mysql.binlog.event.deserialization.BinlogCheckpointEventDataDeserializer;
+import com.github.shyiko.mysql.binlog.event.deserialization.ColumnType;
+import com.github.shyiko.mysql.binlog.event.deserialization.DeleteRowsEventDataDeserializer;
+import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer;
+import com.github.shyiko.mysql.binlog.event.deserialization.EventHeaderV4Deserializer;
+import com.github.shyiko.mysql.binlog.event.deserialization.FormatDescriptionEventDataDeserializer;
+import com.github.shyiko.mysql.binlog.event.deserialization.GtidEventDataDeserializer;
+import com.github.shyiko.mysql.binlog.event.deserialization.IntVarEventDataDeserializer;
+import com.github.shyiko.mysql.binlog.event.deserialization.MariadbGtidEventDataDeserializer;
+import com.github.shyiko.mysql.binlog.event.deserialization.MariadbGtidListEventDataDeserializer;
+import com.github.shyiko.mysql.binlog.event.deserialization.NullEventDataDeserializer;
+import com.github.shyiko.mysql.binlog.event.deserialization.QueryEventDataDeserializer;
+import com.github.shyiko.mysql.binlog.event.deserialization.RotateEventDataDeserializer;
+import com.github.shyiko.mysql.binlog.event.deserialization.TableMapEventDataDeserializer;
+import com.github.shyiko.mysql.binlog.event.deserialization.UpdateRowsEventDataDeserializer;
+import com.github.shyiko.mysql.binlog.event.deserialization.WriteRowsEventDataDeserializer;
+import com.github.shyiko.mysql.binlog.event.deserialization.XidEventDataDeserializer;
+import com.github.shyiko.mysql.binlog.io.ByteArrayInputStream;
+import dev.cdc.source.mysql.types.MySqlTypes;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Row deserializers that give exact, time-zone-free raw values instead of the library's
+ * {@code java.util.Date}s: DATE a {@code LocalDate}, DATETIME a {@code LocalDateTime} (its
+ * fields, as stored), TIMESTAMP an {@code Instant} (the stored epoch; null for the zero value),
+ * TIME a signed {@code Duration}, CHAR/VARCHAR/BINARY/TEXT/BLOB/BIT the stored bytes (decoded
+ * later with the column's charset), MySQL's binary JSON a {@link MySqlTypes.JsonBinaryValue}.
+ * Zero dates ({@code 0000-00-00}) are null. Other types keep the library's values.
+ */
+public final class RawRowDeserializers {
+
+    private RawRowDeserializers() {
+    }
+
+    /** An event deserializer for the events this source reads, with the raw row deserializers. */
+    public static EventDeserializer eventDeserializer() {
+        Map<Long, TableMapEventData> tableMaps = new HashMap<>();
+        EventDeserializer d = new EventDeserializer(new EventHeaderV4Deserializer(), new NullEventDataDeserializer(),
+                new HashMap<>(), tableMaps);
+        d.setEventDataDeserializer(EventType.FORMAT_DESCRIPTION, new FormatDescriptionEventDataDeserializer());
+        d.setEventDataDeserializer(EventType.ROTATE, new RotateEventDataDeserializer());
+        d.setEventDataDeserializer(EventType.INTVAR, new IntVarEventDataDeserializer());
+        d.setEventDataDeserializer(EventType.QUERY, new QueryEventDataDeserializer());
+        d.setEventDataDeserializer(EventType.TABLE_MAP, new TableMapEventDataDeserializer());
+        d.setEventDataDeserializer(EventType.XID, new XidEventDataDeserializer());
+        d.setEventDataDeserializer(EventType.GTID, new GtidEventDataDeserializer());
+        d.setEventDataDeserializer(EventType.MARIADB_GTID, new MariadbGtidEventDataDeserializer());
+        d.setEventDataDeserializer(EventType.MARIADB_GTID_LIST, new MariadbGtidListEventDataDeserializer());
+        d.setEventDataDeserializer(EventType.ANNOTATE_ROWS, new AnnotateRowsEventDataDeserializer());
+        d.setEventDataDeserializer(EventType.BINLOG_CHECKPOINT, new BinlogCheckpointEventDataDeserializer());
+        d.setEventDataDeserializer(EventType.WRITE_ROWS, new Write(tableMaps));
+        d.setEventDataDeserializer(EventType.UPDATE_ROWS, new Update(tableMaps));
+        d.setEventDataDeserializer(EventType.DELETE_ROWS, new Delete(tableMaps));
+        d.setEventDataDeserializer(EventType.EXT_WRITE_ROWS, new Write(tableMaps).setMayContainExtraInformation(true));
+        d.setEventDataDeserializer(EventType.EXT_UPDATE_ROWS, new Update(tableMaps).setMayContainExtraInformation(true));
+        d.setEventDataDeserializer(EventType.EXT_DELETE_ROWS, new Delete(tableMaps).setMayContainExtraInformation(true));
+        return d;
+    }
+
+    private static final Object DEFAULT = new Object();
+
+    /** The raw value of one cell, or {@link #DEFAULT} to let the library read it. */
+    static Object cell(ColumnType type, int meta, int length, ByteArrayInputStream in) throws IOException {
+        switch (type) {
+            case STRING:
+                return in.read(length < 256 ? in.readInteger(1) : in.readInteger(2));
+            case VARCHAR:
+            case VAR_STRING:
+                return in.read(meta < 256 ? in.readInteger(1) : in.readInteger(2));
+            case BLOB:
+            case GEOMETRY:
+                return in.read(in.readInteger(meta));
+            case JSON:
+                return new MySqlTypes.JsonBinaryValue(in.read(in.readInteger(meta)));
+            case BIT:
+                return in.read(((meta >> 8) * 8 + (meta & 0xFF) + 7) / 8);
+            case DATE: {
+                int v = in.readInteger(3);
+                int day = v & 31;
+                int month = (v >> 5) & 15;
+                int year = v >> 9;
+                return year == 0 || month == 0 || day == 0 ? null : LocalDate.of(year, month, day);
+            }
+            case TIME: {
+                int v = in.readInteger(3); // hhmmss as a decimal number, signed 24 bit
+                v = (v << 8) >> 8;
+                int abs = Math.abs(v);
+                Duration d = Duration.ofHours(abs / 10000).plusMinutes(abs / 100 % 100).plusSeconds(abs % 100);
+                return v < 0 ? d.negated() : d;
+            }
+            case TIME_V2:
+                return timeV2(meta, in);
+            case TIMESTAMP: {
+                long seconds = in.readLong(4);
+                return seconds == 0 ? null : Instant.ofEpochSecond(seconds);
+            }
+            case TIMESTAMP_V2: {
+                long seconds = bigEndian(in.read(4));
+                long micros = fraction(meta, in);
+                return seconds == 0 && micros == 0 ? null : Instant.ofEpochSecond(seconds, micros * 1000);
+            }
+            case DATETIME: {
+                long v = in.readLong(8); // yyyymmddhhmmss as a decimal number
+                int second = (int) (v % 100);
+                int minute = (int) (v / 100 % 100);
+                int hour = (int) (v / 10000 % 100);
+                int day = (int) (v / 1000000 % 100);
+                int month = (int) (v / 100000000 % 100);
+                int year = (int) (v / 10000000000L);
+                return year == 0 || month == 0 || day == 0 ? null
+                        : LocalDateTime.of(year, month, day, hour, minute, second);
+            }
+            case DATETIME_V2: {
+                long v = bigEndian(in.read(5)) - 0x8000000000L;
+                long micros = fraction(meta, in);
+                long ymd = v >> 17;
+                long ym = ymd >> 5;
+                int day = (int) (ymd & 31);
+                int month = (int) (ym % 13);
+                int year = (int) (ym / 13);
+                long hms = v & 0x1FFFF;
+                if (year == 0 || month == 0 || day == 0) {
+                    return null;
+                }
+                return LocalDateTime.of(year, month, day, (int) (hms >> 12), (int) ((hms >> 6) & 63), (int) (hms & 63),
+                        (int) micros * 1000);
+            }
+            case YEAR: {
+                int v = in.readInteger(1);
+                return v == 0 ? 0 : 1900 + v;
+            }
+            default:
+                return DEFAULT;
+        }
+    }
+
+    /** MySQL's TIME2 (my_time_packed_from_binary): a signed packed value with 0..6 fractional digits. */
+    private static Duration timeV2(int meta, ByteArrayInputStream in) throws IOException {
+        long packed;
+        switch (meta) {
+            case 1, 2 -> {
+                long intPart = bigEndian(in.read(3)) - 0x800000L;
+                int frac = (byte) in.read();
+                if (intPart < 0 && frac != 0) {
+                    intPart++;
+                    frac -= 0x100;
+                }
+                packed = (intPart << 24) + frac * 10000L;
+            }
+            case 3, 4 -> {
+                long intPart = bigEndian(in.read(3)) - 0x800000L;
+                int frac = (short) bigEndian(in.read(2));
+                if (intPart < 0 && frac != 0) {
+                    intPart++;
+                    frac -= 0x10000;
+                }
+                packed = (intPart << 24) + frac * 100L;
+            }
+            case 5, 6 -> packed = bigEndian(in.read(6)) - 0x800000000000L;
+            default -> packed = (bigEndian(in.read(3)) - 0x800000L) << 24;
+        }
+        boolean negative = packed < 0;
+        long abs = Math.abs(packed);
+        long hms = abs >> 24;
+        long micros = abs & 0xFFFFFF;
+        Duration d = Duration.ofHours((hms >> 12) & 0x3FF).plusMinutes((hms >> 6) & 63).plusSeconds(hms & 63)
+                .plusNanos(micros * 1000);
+        return negative ? d.negated() : d;
+    }
+
+    private static long fraction(int meta, ByteArrayInputStream in) throws IOException {
+        int length = (meta + 1) / 2;
+        if (length == 0) {
+            return 0;
+        }
+        long f = bigEndian(in.read(length));
+        return f * (long) Math.pow(100, 3 - length);
+    }
+
+    private static long bigEndian(byte[] bytes) {
+        long v = 0;
+        for (byte b : bytes) {
+            v = (v << 8) | (b & 0xFF);
+        }
+        return v;
+    }
+
+    static final class Write extends WriteRowsEventDataDeserializer {
+        Write(Map<Long, TableMapEventData> tableMaps) {
+            super(tableMaps);
+        }
+
+        @Override
+        protected Serializable deserializeCell(ColumnType type, int meta, int length, ByteArrayInputStream in)
+                throws IOException {
+            Object v = cell(type, meta, length, in);
+            return v == DEFAULT ? super.deserializeCell(type, meta, length, in) : (Serializable) v;
+        }
+    }
+
+    static final class Update extends UpdateRowsEventDataDeserializer {
+        Update(Map<Long, TableMapEventData> tableMaps) {
+            super(tableMaps);
+        }
+
+        @Override
+        protected Serializable deserializeCell(ColumnType type, int meta, int length, ByteArrayInputStream in)
+                throws IOException {
+            Object v = cell(type, meta, length, in);
+            return v == DEFAULT ? super.deserializeCell(type, meta, length, in) : (Serializable) v;
+        }
+    }
+
+    static final class Delete extends DeleteRowsEventDataDeserializer {
+        Delete(Map<Long, TableMapEventData> tableMaps) {
+            super(tableMaps);
+        }
+
+        @Override
+        protected Serializable deserializeCell(ColumnType type, int meta, int length, ByteArrayInputStream in)
+                throws IOException {
+            Object v = cell(type, meta, length, in);
+            return v == DEFAULT ? super.deserializeCell(type, meta, length, in) : (Serializable) v;
+        }
+    }
+}

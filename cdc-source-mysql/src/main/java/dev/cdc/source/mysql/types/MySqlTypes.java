@@ -1,0 +1,272 @@
+package dev.cdc.source.mysql.types;
+
+import com.github.shyiko.mysql.binlog.event.deserialization.json.JsonBinary;
+import dev.cdc.api.error.CdcException;
+import dev.cdc.api.schema.DataType;
+import dev.cdc.source.mysql.schema.ColumnInfo;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The one mapping of MySQL / MariaDB column types to logical types and values, used by both the
+ * snapshot (JDBC text values) and the binlog (raw values of {@link dev.cdc.source.mysql.binlog.RawRowDeserializers}),
+ * so a row reads the same either way. Documented in docs/cdc-source-mysql.md.
+ */
+public final class MySqlTypes {
+
+    private static final Map<String, Charset> CHARSETS = Map.of(
+            "utf8mb4", StandardCharsets.UTF_8, "utf8mb3", StandardCharsets.UTF_8, "utf8", StandardCharsets.UTF_8,
+            "latin1", Charset.forName("windows-1252"), "ascii", StandardCharsets.US_ASCII,
+            "ucs2", StandardCharsets.UTF_16BE, "utf16", StandardCharsets.UTF_16BE, "utf16le", StandardCharsets.UTF_16LE,
+            "utf32", Charset.forName("UTF-32BE"));
+
+    private MySqlTypes() {
+    }
+
+    public static DataType logicalType(ColumnInfo c, boolean tinyint1AsBoolean) {
+        if (c.json()) {
+            return DataType.json();
+        }
+        return switch (c.dataType()) {
+            case "tinyint" -> tinyint1AsBoolean && c.isTinyint1() ? DataType.bool() : DataType.int16();
+            case "smallint" -> c.unsigned() ? DataType.int32() : DataType.int16();
+            case "mediumint" -> DataType.int32();
+            case "int", "integer" -> c.unsigned() ? DataType.int64() : DataType.int32();
+            case "bigint" -> c.unsigned() ? DataType.decimal(20, 0) : DataType.int64();
+            case "decimal", "numeric" -> c.precision() >= 0 ? DataType.decimal(c.precision(), Math.max(0, c.scale()))
+                    : DataType.decimal();
+            case "float" -> DataType.float32();
+            case "double", "real" -> DataType.float64();
+            case "date" -> DataType.date();
+            case "time" -> DataType.time(Math.max(0, c.scale()));
+            case "datetime" -> DataType.timestamp(Math.max(0, c.scale()));
+            case "timestamp" -> DataType.timestampTz(Math.max(0, c.scale()));
+            case "year" -> DataType.int32();
+            case "char", "varchar", "tinytext", "text", "mediumtext", "longtext", "enum", "set" -> DataType.string();
+            case "binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob" -> DataType.bytes();
+            case "json" -> DataType.json();
+            case "bit" -> c.bitWidth() == 1 ? DataType.bool() : DataType.bytes();
+            default -> DataType.bytes(); // geometry and other binary forms: the server's internal bytes
+        };
+    }
+
+    /** A value decoded from the binlog (raw value as {@code RawRowDeserializers} gives it) to its logical form. */
+    public static Object fromBinlog(ColumnInfo c, Object raw, boolean tinyint1AsBoolean) {
+        if (raw == null) {
+            return null;
+        }
+        switch (c.dataType()) {
+            case "tinyint": {
+                int v = ((Number) raw).intValue();
+                if (tinyint1AsBoolean && c.isTinyint1()) {
+                    return v != 0;
+                }
+                return c.unsigned() ? (short) (v & 0xFF) : (short) (byte) v;
+            }
+            case "smallint": {
+                int v = ((Number) raw).intValue();
+                return c.unsigned() ? (Object) (v & 0xFFFF) : (Object) (short) v;
+            }
+            case "mediumint": {
+                int v = ((Number) raw).intValue();
+                return c.unsigned() ? v & 0xFFFFFF : (v << 8) >> 8;
+            }
+            case "int", "integer": {
+                int v = ((Number) raw).intValue();
+                return c.unsigned() ? (Object) (v & 0xFFFFFFFFL) : (Object) v;
+            }
+            case "bigint": {
+                long v = ((Number) raw).longValue();
+                return c.unsigned() ? new BigDecimal(Long.toUnsignedString(v)) : v;
+            }
+            case "decimal", "numeric":
+                return c.scale() >= 0 ? ((BigDecimal) raw).setScale(c.scale()) : raw;
+            case "float":
+                return ((Number) raw).floatValue();
+            case "double", "real":
+                return ((Number) raw).doubleValue();
+            case "time":
+                return time((Duration) raw, Math.max(0, c.scale()));
+            case "year":
+                return ((Number) raw).intValue();
+            case "date", "datetime", "timestamp":
+                return raw;
+            case "enum": {
+                int index = ((Number) raw).intValue();
+                List<String> labels = c.labels();
+                return index >= 1 && index <= labels.size() ? labels.get(index - 1) : "";
+            }
+            case "set": {
+                long bits = ((Number) raw).longValue();
+                List<String> labels = c.labels();
+                StringBuilder sb = new StringBuilder();
+                for (int i = 0; i < labels.size(); i++) {
+                    if ((bits & (1L << i)) != 0) {
+                        sb.append(sb.isEmpty() ? "" : ",").append(labels.get(i));
+                    }
+                }
+                return sb.toString();
+            }
+            case "bit": {
+                byte[] b = (byte[]) raw;
+                return c.bitWidth() == 1 ? (Object) (b.length > 0 && b[b.length - 1] != 0) : (Object) b;
+            }
+            case "json": {
+                if (raw instanceof JsonBinaryValue j) {
+                    try {
+                        return JsonBinary.parseAsString(j.bytes());
+                    } catch (IOException e) {
+                        throw new CdcException("could not decode the JSON value of column " + c.name() + ": " + e, e);
+                    }
+                }
+                return text(c, (byte[]) raw);
+            }
+            case "binary": {
+                // the binlog drops the trailing 0x00 padding of BINARY(n); the column value has n bytes
+                byte[] b = (byte[]) raw;
+                int n = c.bitWidth();
+                return b.length < n ? java.util.Arrays.copyOf(b, n) : b;
+            }
+            default:
+                if (raw instanceof byte[] bytes) {
+                    return isText(c) ? text(c, bytes) : bytes;
+                }
+                return raw;
+        }
+    }
+
+    /** A value read by the snapshot's SELECT (text protocol, session time zone +00:00) to its logical form. */
+    public static Object fromJdbc(ColumnInfo c, ResultSet rs, int index, boolean tinyint1AsBoolean) throws SQLException {
+        String dt = c.dataType();
+        if (!isText(c) && (dt.endsWith("binary") || dt.endsWith("blob") || dt.equals("bit") || dt.equals("geometry")
+                || logicalType(c, tinyint1AsBoolean).kind() == dev.cdc.api.schema.TypeKind.BYTES)) {
+            byte[] b = rs.getBytes(index);
+            if (b == null) {
+                return null;
+            }
+            return dt.equals("bit") && c.bitWidth() == 1 ? (Object) (b.length > 0 && b[b.length - 1] != 0) : b;
+        }
+        String s = rs.getString(index);
+        if (s == null) {
+            return null;
+        }
+        switch (dt) {
+            case "tinyint":
+                if (tinyint1AsBoolean && c.isTinyint1()) {
+                    return Integer.parseInt(s) != 0;
+                }
+                return Short.parseShort(s);
+            case "smallint":
+                return c.unsigned() ? (Object) Integer.parseInt(s) : (Object) Short.parseShort(s);
+            case "mediumint":
+                return Integer.parseInt(s);
+            case "int", "integer":
+                return c.unsigned() ? (Object) Long.parseLong(s) : (Object) Integer.parseInt(s);
+            case "bigint":
+                return c.unsigned() ? new BigDecimal(s) : (Object) Long.parseLong(s);
+            case "decimal", "numeric": {
+                BigDecimal d = new BigDecimal(s);
+                return c.scale() >= 0 ? d.setScale(c.scale()) : d;
+            }
+            case "float":
+                return (float) Double.parseDouble(s); // selected as a double: the text of a float has 6 digits only
+            case "double", "real":
+                return Double.parseDouble(s);
+            case "year":
+                return Integer.parseInt(s);
+            case "date":
+                return s.startsWith("0000") ? null : LocalDate.parse(s);
+            case "time":
+                return time(parseTime(s), Math.max(0, c.scale()));
+            case "datetime":
+                return s.startsWith("0000-00-00") ? null : parseDateTime(s);
+            case "timestamp":
+                return s.startsWith("0000-00-00") ? null : parseDateTime(s).toInstant(ZoneOffset.UTC);
+            default:
+                return s;
+        }
+    }
+
+    /**
+     * What the snapshot selects for a column: the column itself, except FLOAT as a DOUBLE (the
+     * server prints a float with 6 significant digits, losing bits; the double form is exact).
+     */
+    public static String selectExpression(ColumnInfo c, String quotedName) {
+        return c.dataType().equals("float") ? "CAST(" + quotedName + " AS DOUBLE)" : quotedName;
+    }
+
+    /** TIME is a signed duration of up to 838:59:59; inside one day it is a LocalTime, outside it its text. */
+    public static Object time(Duration d, int fsp) {
+        if (!d.isNegative() && d.compareTo(Duration.ofDays(1)) < 0) {
+            return LocalTime.ofNanoOfDay(d.toNanos());
+        }
+        Duration abs = d.abs();
+        String text = String.format(Locale.ROOT, "%s%d:%02d:%02d", d.isNegative() ? "-" : "", abs.toHours(),
+                abs.toMinutesPart(), abs.toSecondsPart());
+        if (fsp > 0) {
+            text += "." + String.format(Locale.ROOT, "%06d", abs.toNanosPart() / 1000).substring(0, fsp);
+        }
+        return text;
+    }
+
+    static Duration parseTime(String s) {
+        boolean negative = s.startsWith("-");
+        String t = negative ? s.substring(1) : s;
+        String[] parts = t.split(":");
+        String[] sec = parts[2].split("\\.");
+        long micros = 0;
+        if (sec.length > 1) {
+            String f = (sec[1] + "000000").substring(0, 6);
+            micros = Long.parseLong(f);
+        }
+        Duration d = Duration.ofHours(Long.parseLong(parts[0])).plusMinutes(Long.parseLong(parts[1]))
+                .plusSeconds(Long.parseLong(sec[0])).plusNanos(micros * 1000);
+        return negative ? d.negated() : d;
+    }
+
+    static LocalDateTime parseDateTime(String s) {
+        return LocalDateTime.parse(s.replace(' ', 'T'));
+    }
+
+    /** Whether a column's bytes are characters (then decoded with its charset). */
+    public static boolean isText(ColumnInfo c) {
+        if (c.json()) {
+            return true;
+        }
+        return switch (c.dataType()) {
+            case "char", "varchar", "tinytext", "text", "mediumtext", "longtext", "enum", "set", "json" ->
+                    c.charset().map(cs -> !cs.equalsIgnoreCase("binary")).orElse(true);
+            default -> false;
+        };
+    }
+
+    static String text(ColumnInfo c, byte[] bytes) {
+        Charset cs = c.charset().map(n -> CHARSETS.getOrDefault(n.toLowerCase(Locale.ROOT), null))
+                .orElse(StandardCharsets.UTF_8);
+        if (cs == null) {
+            try {
+                cs = Charset.forName(c.charset().get());
+            } catch (RuntimeException e) {
+                cs = StandardCharsets.UTF_8;
+            }
+        }
+        return new String(bytes, cs);
+    }
+
+    /** The bytes of a MySQL binary JSON value (MariaDB's JSON is text and never arrives as this). */
+    public record JsonBinaryValue(byte[] bytes) implements java.io.Serializable {
+    }
+}
