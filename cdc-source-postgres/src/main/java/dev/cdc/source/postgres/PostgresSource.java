@@ -461,13 +461,10 @@ public final class PostgresSource implements Source {
             builder.withSlotOption("streaming", true);
         }
         stream = builder.start();
-        // pgjdbc reports the start position as flushed until told otherwise: never more than the slot had
-        long flush = Math.max(slotFlush, committedLsn.get());
-        if (flush > 0) {
-            stream.setFlushedLSN(LogSequenceNumber.valueOf(flush));
-            stream.setAppliedLSN(LogSequenceNumber.valueOf(flush));
-        }
-        flushedSent = flush;
+        // pgjdbc would report the start position as flushed in every status update; report "no flush
+        // position" instead except in the one update that acknowledges a commit (see acknowledge())
+        unsetFlushed();
+        flushedSent = Math.max(slotFlush, committedLsn.get());
         LOG.info("streaming from slot {} at {} (publication {}, protocol {})", slot,
                 PgPosition.formatLsn(Math.max(startLsn, slotFlush)), publication, protocol);
 
@@ -555,8 +552,21 @@ public final class PostgresSource implements Source {
             stream.setFlushedLSN(lsn);
             stream.setAppliedLSN(lsn);
             stream.forceUpdateStatus();
+            unsetFlushed();
             flushedSent = c;
         }
+    }
+
+    /**
+     * Later periodic status updates carry an invalid flush position, which the server ignores for
+     * the slot (it keeps the acknowledged one). This matters at server shutdown: a walsender
+     * waits until the client's flush position (or, when invalid, its write position) reaches
+     * what it sent, so a valid flush held at the checkpoint would block a fast shutdown until the
+     * client disconnects.
+     */
+    private void unsetFlushed() {
+        stream.setFlushedLSN(LogSequenceNumber.INVALID_LSN);
+        stream.setAppliedLSN(LogSequenceNumber.INVALID_LSN);
     }
 
     private void heartbeat() {
