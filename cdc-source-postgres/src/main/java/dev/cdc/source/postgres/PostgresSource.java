@@ -1,0 +1,642 @@
+package dev.cdc.source.postgres;
+
+import dev.cdc.api.config.Configuration;
+import dev.cdc.api.error.CdcException;
+import dev.cdc.api.error.RetriableException;
+import dev.cdc.api.event.Position;
+import dev.cdc.api.event.StreamEvent;
+import dev.cdc.api.event.TableId;
+import dev.cdc.api.spi.PluginMetrics;
+import dev.cdc.api.spi.Source;
+import dev.cdc.api.spi.SourceContext;
+import dev.cdc.source.postgres.catalog.CapturedTable;
+import dev.cdc.source.postgres.catalog.CatalogTable;
+import dev.cdc.source.postgres.catalog.TableCatalog;
+import dev.cdc.source.postgres.decoding.EventAssembler;
+import dev.cdc.source.postgres.decoding.PgOutputDecoder;
+import dev.cdc.source.postgres.decoding.TransactionSpool;
+import dev.cdc.source.postgres.position.PgPosition;
+import dev.cdc.source.postgres.replication.Connections;
+import dev.cdc.source.postgres.replication.SetupCheck;
+import dev.cdc.source.postgres.replication.SlotInfo;
+import dev.cdc.source.postgres.snapshot.SnapshotReader;
+import dev.cdc.source.postgres.snapshot.SnapshotTable;
+import dev.cdc.source.postgres.types.TypeRegistry;
+import org.postgresql.PGConnection;
+import org.postgresql.replication.LogSequenceNumber;
+import org.postgresql.replication.PGReplicationStream;
+import org.postgresql.replication.fluent.logical.ChainedLogicalStreamBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The PostgreSQL source: an optional snapshot inside the slot's exported snapshot, then
+ * pgoutput logical replication from the slot's consistent point.
+ *
+ * <h2>Threads</h2>
+ * {@code open}, {@code run} and {@code close} on the source thread; {@link #commit} on the
+ * engine's checkpoint thread, which only records the LSN in an atomic; the source thread hands
+ * it to the server ({@code setFlushedLSN} + {@code forceUpdateStatus}) between reads.
+ */
+public final class PostgresSource implements Source {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresSource.class);
+    private static final Duration METRICS_EVERY = Duration.ofSeconds(10);
+    private static final Duration ACTIVE_SLOT_WAIT = Duration.ofSeconds(15);
+
+    private enum Plan { SNAPSHOT_NEW, SNAPSHOT_RESUME, STREAM }
+
+    private final Configuration options;
+    private final PluginMetrics metrics;
+    private final Connections connections;
+    private final String slot;
+    private final String publication;
+    private final SnapshotMode mode;
+    private final int batchSize;
+
+    private final AtomicLong committedLsn = new AtomicLong(-1);
+    private volatile double lagMillis;
+    private volatile double retainedWalBytes;
+
+    private Connection catalogConnection;
+    private TypeRegistry types;
+    private TableCatalog catalog;
+    private Set<TableId> selected = Set.of();
+    private List<TableId> selectedOrder = List.of();
+    private Connection replicationConnection;
+    private PGReplicationStream stream;
+    private Plan plan = Plan.STREAM;
+    private String snapshotName;
+    private long consistentPoint;
+    private Position resumeSnapshot;
+    private long startLsn;
+    private long skipLsn = -1;
+    private int skipIndex = -1;
+    private long lastEmittedLsn = -1;
+    private int lastEmittedIndex = -1;
+    private long flushedSent = -1;
+    private PluginMetrics.Counter eventCounter;
+    private volatile boolean closed;
+
+    PostgresSource(Configuration options, PluginMetrics metrics) {
+        this.options = options;
+        this.metrics = metrics;
+        this.connections = new Connections(options.get(PostgresSourceOptions.URL),
+                options.get(PostgresSourceOptions.USER), options.get(PostgresSourceOptions.PASSWORD));
+        this.slot = options.get(PostgresSourceOptions.SLOT);
+        this.publication = options.getOptional(PostgresSourceOptions.PUBLICATION).orElse(slot);
+        this.mode = options.get(PostgresSourceOptions.SNAPSHOT_MODE);
+        this.batchSize = options.get(PostgresSourceOptions.BATCH_SIZE);
+    }
+
+    // ---------------------------------------------------------------- open
+
+    @Override
+    public void open(SourceContext context) throws Exception {
+        PluginMetrics m = context.metrics() != PluginMetrics.NOOP ? context.metrics() : metrics;
+        eventCounter = m.counter("cdc.source.postgres.events", "Events emitted by the PostgreSQL source");
+        m.gauge("cdc.source.postgres.lag.ms", "Milliseconds between a transaction's commit and its emission",
+                () -> lagMillis);
+        m.gauge("cdc.source.postgres.wal.retained.bytes", "WAL the slot retains: pg_current_wal_lsn() - "
+                + "confirmed_flush_lsn", () -> retainedWalBytes);
+        openCatalog();
+        checkServer();
+        selectTables();
+        ensurePublication();
+        decidePlan(context.resumePosition());
+    }
+
+    private void openCatalog() throws SQLException {
+        catalogConnection = connections.regular("catalog");
+        types = new TypeRegistry(catalogConnection);
+        types.load();
+        catalog = new TableCatalog(catalogConnection);
+    }
+
+    private void checkServer() throws SQLException {
+        try (Statement st = catalogConnection.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SHOW wal_level")) {
+                rs.next();
+                SetupCheck.require(SetupCheck.walLevel(rs.getString(1)));
+            }
+            try (ResultSet rs = st.executeQuery("SELECT current_user, rolreplication, rolsuper FROM pg_catalog.pg_roles"
+                    + " WHERE rolname = current_user")) {
+                rs.next();
+                SetupCheck.require(SetupCheck.replicationRole(rs.getString(1), rs.getBoolean(2), rs.getBoolean(3)));
+            }
+        }
+    }
+
+    private void selectTables() throws SQLException {
+        List<String> patterns = options.get(PostgresSourceOptions.TABLES);
+        List<TableId> tables;
+        if (patterns.isEmpty()) {
+            tables = publicationTables().stream().sorted().toList();
+            if (tables.isEmpty() && !publicationExists()) {
+                LOG.warn("no 'tables' given and publication {} does not exist: it will be created FOR ALL TABLES",
+                        publication);
+                tables = catalog.matching(List.of(".*\\..*"));
+            }
+        } else {
+            tables = catalog.matching(patterns);
+            if (tables.isEmpty()) {
+                throw new CdcException("no table matches 'tables' " + patterns + " in " + connections.url()
+                        + "; tables are matched as schema.name regular expressions (a name without a schema means "
+                        + "public), e.g. public.orders or public\\.order_.*");
+            }
+        }
+        selectedOrder = tables;
+        selected = Set.copyOf(tables);
+        List<TableId> noSelect = new ArrayList<>();
+        for (TableId t : tables) {
+            try (PreparedStatement st = catalogConnection.prepareStatement(
+                    "SELECT has_table_privilege(format('%I.%I', ?::text, ?::text), 'SELECT')")) {
+                st.setString(1, t.namespace());
+                st.setString(2, t.name());
+                try (ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    if (!rs.getBoolean(1)) {
+                        noSelect.add(t);
+                    }
+                }
+            }
+        }
+        SetupCheck.require(SetupCheck.selectPrivilege(connections.user(), noSelect));
+        LOG.info("capturing {} table(s): {}", tables.size(), tables);
+    }
+
+    private boolean publicationExists() throws SQLException {
+        try (PreparedStatement st = catalogConnection.prepareStatement(
+                "SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = ?")) {
+            st.setString(1, publication);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private Set<TableId> publicationTables() throws SQLException {
+        Set<TableId> out = new HashSet<>();
+        try (PreparedStatement st = catalogConnection.prepareStatement(
+                "SELECT schemaname, tablename FROM pg_catalog.pg_publication_tables WHERE pubname = ?")) {
+            st.setString(1, publication);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.add(TableId.of(rs.getString(1), rs.getString(2)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private void ensurePublication() throws SQLException {
+        if (publicationExists()) {
+            Set<TableId> in = publicationTables();
+            List<TableId> missing = selectedOrder.stream().filter(t -> !in.contains(t)).toList();
+            SetupCheck.require(SetupCheck.publicationTables(publication, missing));
+            return;
+        }
+        String sql = options.get(PostgresSourceOptions.TABLES).isEmpty()
+                ? "CREATE PUBLICATION " + publication + " FOR ALL TABLES"
+                : "CREATE PUBLICATION " + publication + " FOR TABLE " + String.join(", ",
+                selectedOrder.stream().map(t -> quote(t.namespace()) + "." + quote(t.name())).toList());
+        try (Statement st = catalogConnection.createStatement()) {
+            st.execute(sql);
+        }
+        LOG.info("created publication: {}", sql);
+    }
+
+    private void decidePlan(Optional<Position> resume) throws Exception {
+        Optional<SlotInfo> info = awaitInactiveSlot();
+        if (info.isPresent()) {
+            SetupCheck.require(SetupCheck.slotPlugin(slot, info.get().plugin()));
+        }
+        if (mode == SnapshotMode.INITIAL_ONLY) {
+            createSlot(true, true);
+            plan = Plan.SNAPSHOT_NEW;
+            return;
+        }
+        if (resume.isPresent()) {
+            Position p = resume.get();
+            long lsn = PgPosition.lsn(p);
+            Optional<String> problem;
+            if (info.isEmpty()) {
+                problem = SetupCheck.slotMissing(slot, p.toString());
+            } else if ("lost".equals(info.get().walStatus())) {
+                problem = SetupCheck.slotLost(slot, info.get().walStatus());
+            } else if (info.get().confirmedFlush() > lsn) {
+                problem = SetupCheck.slotAhead(slot, PgPosition.formatLsn(info.get().confirmedFlush()),
+                        PgPosition.formatLsn(lsn));
+            } else {
+                problem = Optional.empty();
+            }
+            if (problem.isPresent()) {
+                if (mode != SnapshotMode.WHEN_NEEDED) {
+                    SetupCheck.require(problem);
+                }
+                LOG.warn("{}; snapshot-mode is when-needed: reading the tables again into a new slot", problem.get());
+                if (info.isPresent()) {
+                    dropSlot();
+                }
+                createSlot(true, false);
+                plan = Plan.SNAPSHOT_NEW;
+                return;
+            }
+            if (PgPosition.isSnapshot(p)) {
+                plan = Plan.SNAPSHOT_RESUME;
+                resumeSnapshot = p;
+                consistentPoint = lsn;
+                startLsn = lsn;
+                LOG.info("resuming the snapshot after {}", p);
+            } else {
+                plan = Plan.STREAM;
+                startLsn = lsn;
+                skipLsn = lsn;
+                skipIndex = PgPosition.index(p);
+                LOG.info("resuming the stream after {} (slot at {})", p,
+                        PgPosition.formatLsn(info.get().confirmedFlush()));
+            }
+            return;
+        }
+        if (mode == SnapshotMode.NEVER) {
+            if (info.isPresent()) {
+                SetupCheck.require(SetupCheck.slotLost(slot, info.get().walStatus()));
+                startLsn = info.get().confirmedFlush();
+            } else {
+                createSlot(false, false);
+            }
+            plan = Plan.STREAM;
+            return;
+        }
+        if (info.isPresent()) {
+            if (mode == SnapshotMode.INITIAL) {
+                SetupCheck.require(SetupCheck.slotExistsWithoutCheckpoint(slot));
+            }
+            LOG.warn("slot {} exists but there is no checkpoint; snapshot-mode when-needed: dropping and creating it "
+                    + "again for a consistent snapshot", slot);
+            dropSlot();
+        }
+        createSlot(true, false);
+        plan = Plan.SNAPSHOT_NEW;
+    }
+
+    private Optional<SlotInfo> awaitInactiveSlot() throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + ACTIVE_SLOT_WAIT.toNanos();
+        while (true) {
+            Optional<SlotInfo> info = SlotInfo.read(catalogConnection, slot);
+            if (info.isEmpty() || !info.get().active()) {
+                return info;
+            }
+            if (System.nanoTime() > deadline) {
+                SetupCheck.require(SetupCheck.slotActive(slot, true, info.get().activePid()));
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private void dropSlot() throws SQLException {
+        try (PreparedStatement st = catalogConnection.prepareStatement("SELECT pg_drop_replication_slot(?)")) {
+            st.setString(1, slot);
+            st.execute();
+        }
+    }
+
+    /** Creates the slot on a new replication connection, which is kept (idle) so its exported snapshot stays valid. */
+    private void createSlot(boolean exportSnapshot, boolean temporary) throws SQLException {
+        replicationConnection = connections.replication();
+        String name = temporary ? slot + "_initial" : slot;
+        try (Statement st = replicationConnection.createStatement();
+             ResultSet rs = st.executeQuery("CREATE_REPLICATION_SLOT " + name + (temporary ? " TEMPORARY" : "")
+                     + " LOGICAL pgoutput " + (exportSnapshot ? "EXPORT_SNAPSHOT" : "NOEXPORT_SNAPSHOT"))) {
+            rs.next();
+            consistentPoint = PgPosition.parseLsn(rs.getString(2));
+            snapshotName = rs.getString(3);
+        }
+        startLsn = consistentPoint;
+        LOG.info("created replication slot {} at consistent point {}{}", name, PgPosition.formatLsn(consistentPoint),
+                exportSnapshot ? " with snapshot " + snapshotName : "");
+    }
+
+    // ---------------------------------------------------------------- run
+
+    @Override
+    public void run(SourceContext context) throws Exception {
+        if (plan != Plan.STREAM) {
+            if (!snapshot(context)) {
+                return;
+            }
+            if (mode == SnapshotMode.INITIAL_ONLY) {
+                LOG.info("snapshot finished; snapshot-mode initial-only: done");
+                return;
+            }
+        }
+        streamWithReconnects(context);
+    }
+
+    private boolean snapshot(SourceContext context) throws Exception {
+        List<SnapshotTable> tables = new ArrayList<>();
+        int from = 0;
+        String[] afterKeys = null;
+        long firstRow = 0;
+        if (resumeSnapshot != null) {
+            String name = PgPosition.snapshotTable(resumeSnapshot).orElse("");
+            from = Math.max(0, selectedOrder.stream().map(TableId::toString).toList().indexOf(name));
+            firstRow = Long.parseLong(resumeSnapshot.offset(PgPosition.ROW));
+            String[] keys = PgPosition.snapshotKeys(resumeSnapshot);
+            afterKeys = keys.length == 0 ? null : keys;
+        }
+        for (int i = from; i < selectedOrder.size(); i++) {
+            Optional<CatalogTable> t = catalog.find(selectedOrder.get(i));
+            if (t.isEmpty()) {
+                LOG.warn("table {} disappeared before its snapshot; skipped", selectedOrder.get(i));
+                continue;
+            }
+            CatalogTable ct = t.get();
+            boolean resumed = i == from && resumeSnapshot != null;
+            tables.add(new SnapshotTable(CapturedTable.of(ct, types), ct, i,
+                    resumed && !ct.primaryKey().isEmpty() ? afterKeys : null, resumed ? firstRow : 0));
+        }
+        try (Connection c = connections.regular("snapshot")) {
+            SnapshotReader reader = new SnapshotReader(c, consistentPoint,
+                    options.get(PostgresSourceOptions.SNAPSHOT_CHUNK_SIZE), batchSize,
+                    events -> emit(context, events), context::snapshotProgress, context::isStopping);
+            reader.begin(plan == Plan.SNAPSHOT_NEW ? snapshotName : null);
+            if (!reader.read(tables)) {
+                return false;
+            }
+        }
+        if (mode == SnapshotMode.INITIAL_ONLY) {
+            closeReplication();
+        }
+        return true;
+    }
+
+    private void emit(SourceContext context, List<StreamEvent> events) throws InterruptedException {
+        context.emit(events);
+        eventCounter.increment(events.size());
+    }
+
+    private void streamWithReconnects(SourceContext context) throws Exception {
+        Duration reconnectTimeout = options.get(PostgresSourceOptions.RECONNECT_TIMEOUT);
+        long backoffMillis = 500;
+        long failingSince = -1;
+        while (!context.isStopping()) {
+            try {
+                stream(context);
+                return;
+            } catch (SQLException | IOException e) {
+                if (context.isStopping() || closed) {
+                    return;
+                }
+                long now = System.nanoTime();
+                if (failingSince < 0) {
+                    failingSince = now;
+                } else if (now - failingSince > reconnectTimeout.toNanos()) {
+                    throw new RetriableException("lost the connection to " + connections.url() + " and could not "
+                            + "reconnect within reconnect-timeout " + reconnectTimeout + ": " + e.getMessage(), e);
+                }
+                LOG.warn("replication from {} failed ({}); reconnecting in {} ms", connections.url(), e.getMessage(),
+                        backoffMillis);
+                closeReplication();
+                closeQuietly(catalogConnection);
+                catalogConnection = null;
+                Thread.sleep(backoffMillis);
+                backoffMillis = Math.min(30_000, backoffMillis * 2);
+                if (lastEmittedLsn >= 0) {
+                    startLsn = lastEmittedLsn;
+                    skipLsn = lastEmittedLsn;
+                    skipIndex = lastEmittedIndex;
+                }
+            }
+        }
+    }
+
+    private void stream(SourceContext context) throws Exception {
+        if (catalogConnection == null || !catalogConnection.isValid(2)) {
+            closeQuietly(catalogConnection);
+            openCatalog();
+        }
+        Optional<SlotInfo> info = SlotInfo.read(catalogConnection, slot);
+        if (info.isEmpty()) {
+            SetupCheck.require(SetupCheck.slotMissing(slot, PgPosition.formatLsn(startLsn)));
+        }
+        SetupCheck.require(SetupCheck.slotLost(slot, info.get().walStatus()));
+        if (info.get().active() && replicationConnection == null) {
+            // our previous walsender may not have noticed the lost connection yet
+            throw new SQLException("slot " + slot + " is still active (pid " + info.get().activePid() + ")");
+        }
+        long slotFlush = info.get().confirmedFlush();
+        if (replicationConnection == null) {
+            replicationConnection = connections.replication();
+        }
+        int protocol = options.get(PostgresSourceOptions.PROTOCOL_VERSION);
+        ChainedLogicalStreamBuilder builder = replicationConnection.unwrap(PGConnection.class).getReplicationAPI()
+                .replicationStream().logical().withSlotName(slot)
+                .withStartPosition(LogSequenceNumber.valueOf(Math.max(0, startLsn)))
+                .withSlotOption("proto_version", Integer.toString(protocol))
+                .withSlotOption("publication_names", publication)
+                .withStatusInterval((int) options.get(PostgresSourceOptions.STATUS_INTERVAL).toMillis(),
+                        TimeUnit.MILLISECONDS);
+        if (options.get(PostgresSourceOptions.MESSAGES) || heartbeatMillis() > 0) {
+            builder.withSlotOption("messages", true);
+        }
+        if (options.get(PostgresSourceOptions.STREAMING)) {
+            builder.withSlotOption("streaming", true);
+        }
+        stream = builder.start();
+        // pgjdbc would report the start position as flushed in every status update; report "no flush
+        // position" instead except in the one update that acknowledges a commit (see acknowledge())
+        unsetFlushed();
+        flushedSent = Math.max(slotFlush, committedLsn.get());
+        LOG.info("streaming from slot {} at {} (publication {}, protocol {})", slot,
+                PgPosition.formatLsn(Math.max(startLsn, slotFlush)), publication, protocol);
+
+        List<StreamEvent> batch = new ArrayList<>(batchSize);
+        boolean messages = options.get(PostgresSourceOptions.MESSAGES) || heartbeatMillis() > 0;
+        EventAssembler assembler = new EventAssembler(this::resolve,
+                t -> t.equals(EventAssembler.MESSAGES) ? messages : selected.contains(t),
+                event -> {
+                    batch.add(event);
+                    if (batch.size() >= batchSize) {
+                        flushBatch(context, batch);
+                    }
+                });
+        assembler.skipUpTo(skipLsn, skipIndex);
+        for (TableId t : selectedOrder) {
+            Optional<CatalogTable> ct = catalog.find(t);
+            if (ct.isPresent()) {
+                assembler.knowSchema(CapturedTable.of(ct.get(), types).schema());
+            }
+        }
+        try (TransactionSpool spool = new TransactionSpool(null)) {
+            PgOutputDecoder decoder = new PgOutputDecoder(assembler, spool);
+            long heartbeat = heartbeatMillis();
+            long nextHeartbeat = heartbeat > 0 ? System.currentTimeMillis() + heartbeat : Long.MAX_VALUE;
+            long nextMetrics = 0;
+            int idle = 0;
+            int sinceAck = 0;
+            while (!context.isStopping()) {
+                ByteBuffer buffer = stream.readPending();
+                if (buffer != null) {
+                    idle = 0;
+                    decoder.decode(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.remaining());
+                    if (++sinceAck >= 4096) {
+                        sinceAck = 0;
+                        acknowledge();
+                    }
+                    continue;
+                }
+                flushBatch(context, batch);
+                acknowledge();
+                long now = System.currentTimeMillis();
+                if (now >= nextHeartbeat) {
+                    nextHeartbeat = now + heartbeat;
+                    heartbeat();
+                }
+                if (now >= nextMetrics) {
+                    nextMetrics = now + METRICS_EVERY.toMillis();
+                    refreshRetainedWal();
+                }
+                idle++;
+                LockSupport.parkNanos(idle < 2000 ? 100_000L : 10_000_000L);
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+            }
+            flushBatch(context, batch);
+        }
+    }
+
+    private long heartbeatMillis() {
+        return options.get(PostgresSourceOptions.HEARTBEAT_INTERVAL).toMillis();
+    }
+
+    private CapturedTable resolve(dev.cdc.source.postgres.decoding.RelationMessage relation) throws SQLException {
+        return CapturedTable.of(relation, catalog.find(relation.oid()), types);
+    }
+
+    private void flushBatch(SourceContext context, List<StreamEvent> batch) throws InterruptedException {
+        if (batch.isEmpty()) {
+            return;
+        }
+        StreamEvent last = batch.get(batch.size() - 1);
+        emit(context, List.copyOf(batch));
+        batch.clear();
+        lastEmittedLsn = PgPosition.lsn(last.position());
+        lastEmittedIndex = PgPosition.index(last.position());
+        lagMillis = Math.max(0, System.currentTimeMillis() - last.commitTime().toEpochMilli());
+    }
+
+    /** Hands the engine's committed LSN to the server (source thread). */
+    private void acknowledge() throws SQLException {
+        long c = committedLsn.get();
+        if (c > flushedSent && stream != null) {
+            LogSequenceNumber lsn = LogSequenceNumber.valueOf(c);
+            stream.setFlushedLSN(lsn);
+            stream.setAppliedLSN(lsn);
+            stream.forceUpdateStatus();
+            unsetFlushed();
+            flushedSent = c;
+        }
+    }
+
+    /**
+     * Later periodic status updates carry an invalid flush position, which the server ignores for
+     * the slot (it keeps the acknowledged one). This matters at server shutdown: a walsender
+     * waits until the client's flush position (or, when invalid, its write position) reaches
+     * what it sent, so a valid flush held at the checkpoint would block a fast shutdown until the
+     * client disconnects.
+     */
+    private void unsetFlushed() {
+        stream.setFlushedLSN(LogSequenceNumber.INVALID_LSN);
+        stream.setAppliedLSN(LogSequenceNumber.INVALID_LSN);
+    }
+
+    private void heartbeat() {
+        try (Statement st = catalogConnection.createStatement()) {
+            st.execute("SELECT pg_logical_emit_message(true, 'cdc-heartbeat', now()::text)");
+        } catch (SQLException e) {
+            LOG.warn("heartbeat failed: {}", e.getMessage());
+        }
+    }
+
+    private void refreshRetainedWal() {
+        try (PreparedStatement st = catalogConnection.prepareStatement("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(),"
+                + " confirmed_flush_lsn)::bigint FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
+            st.setString(1, slot);
+            try (ResultSet rs = st.executeQuery()) {
+                if (rs.next()) {
+                    retainedWalBytes = rs.getLong(1);
+                }
+            }
+        } catch (SQLException e) {
+            LOG.debug("could not read the slot's retained WAL: {}", e.getMessage());
+        }
+    }
+
+    // ---------------------------------------------------------------- commit, close
+
+    @Override
+    public void commit(Position position) {
+        if (PgPosition.isSnapshot(position)) {
+            return; // the slot stays at its consistent point until streaming begins
+        }
+        long lsn = PgPosition.lsn(position);
+        committedLsn.accumulateAndGet(lsn, Math::max);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closeReplication();
+        closeQuietly(catalogConnection);
+        catalogConnection = null;
+    }
+
+    private void closeReplication() {
+        if (stream != null) {
+            try {
+                stream.close();
+            } catch (SQLException e) {
+                LOG.debug("closing the replication stream: {}", e.getMessage());
+            }
+            stream = null;
+        }
+        closeQuietly(replicationConnection);
+        replicationConnection = null;
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                LOG.debug("closing a connection: {}", e.getMessage());
+            }
+        }
+    }
+
+    private static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+}

@@ -1,0 +1,91 @@
+package dev.cdc.source.postgres;
+
+import dev.cdc.api.config.ConfigOption;
+
+import java.time.Duration;
+import java.util.List;
+
+/** The options of the {@code postgres} source. */
+public final class PostgresSourceOptions {
+
+    public static final ConfigOption<String> URL = ConfigOption.key("url").stringType().required()
+            .check(u -> u.startsWith("jdbc:postgresql://"), "a URL like jdbc:postgresql://host:5432/database")
+            .description("The database to capture, as a pgjdbc URL: jdbc:postgresql://host:5432/database.");
+
+    public static final ConfigOption<String> USER = ConfigOption.key("user").stringType().defaultValue("postgres")
+            .description("The role to connect as. It needs the REPLICATION attribute (ALTER ROLE name REPLICATION) "
+                    + "and SELECT on the captured tables; creating the publication needs ownership of the tables "
+                    + "(or create it beforehand).");
+
+    public static final ConfigOption<String> PASSWORD = ConfigOption.key("password").stringType().defaultValue("")
+            .secret().description("The role's password; empty for trust or peer authentication.");
+
+    public static final ConfigOption<List<String>> TABLES = ConfigOption.key("tables").listType()
+            .defaultValue(List.of())
+            .description("The tables to capture: names or regular expressions matched against schema.table "
+                    + "(a name without a schema means public). Empty: every table of the publication, which must "
+                    + "then exist (or is created FOR ALL TABLES, which needs a superuser).");
+
+    public static final ConfigOption<String> SLOT = ConfigOption.key("slot").stringType().defaultValue("cdc")
+            .check(s -> s.matches("[a-z0-9_]{1,63}"), "lower-case letters, digits and '_' (at most 63)")
+            .description("The logical replication slot (plugin pgoutput); created when absent.");
+
+    public static final ConfigOption<String> PUBLICATION = ConfigOption.key("publication").stringType()
+            .noDefaultValue()
+            .check(s -> s.matches("[a-z0-9_]{1,63}"), "lower-case letters, digits and '_' (at most 63)")
+            .description("The publication naming the captured tables; created FOR TABLE the selected tables when "
+                    + "absent. Default: the slot's name.");
+
+    public static final ConfigOption<SnapshotMode> SNAPSHOT_MODE = ConfigOption.key("snapshot-mode")
+            .enumType(SnapshotMode.class).defaultValue(SnapshotMode.INITIAL)
+            .description("initial: on a first start read every table in the new slot's snapshot, then stream; "
+                    + "never: only stream; when-needed: snapshot again whenever the slot or the checkpoint is not "
+                    + "usable (slot dropped, invalidated or ahead of the checkpoint) instead of failing; "
+                    + "initial-only: read every table, then finish.");
+
+    public static final ConfigOption<Integer> SNAPSHOT_CHUNK_SIZE = ConfigOption.key("snapshot-chunk-size").intType()
+            .defaultValue(10_000).check(n -> n > 0, "> 0")
+            .description("Rows per snapshot query (keyset pagination on the primary key).");
+
+    public static final ConfigOption<Integer> PROTOCOL_VERSION = ConfigOption.key("protocol-version").intType()
+            .defaultValue(1).check(v -> v == 1 || v == 2, "1 or 2")
+            .description("The pgoutput protocol version: 1, or 2 (PostgreSQL 14+) for streaming in-progress "
+                    + "transactions.");
+
+    public static final ConfigOption<Boolean> STREAMING = ConfigOption.key("streaming").booleanType()
+            .defaultValue(false)
+            .description("Have the server stream large in-progress transactions (protocol-version 2, PostgreSQL "
+                    + "14+) instead of spilling them on its side; the source keeps them in a temporary file until "
+                    + "they commit, so memory stays flat either way.");
+
+    public static final ConfigOption<Boolean> MESSAGES = ConfigOption.key("messages").booleanType()
+            .defaultValue(true)
+            .description("Emit logical decoding messages (pg_logical_emit_message) as CREATE events of the table "
+                    + "pg_logical.message with columns prefix, content and transactional.");
+
+    public static final ConfigOption<Duration> HEARTBEAT_INTERVAL = ConfigOption.key("heartbeat-interval")
+            .durationType().defaultValue(Duration.ZERO)
+            .description("When > 0, emit pg_logical_emit_message(true, 'cdc-heartbeat', now()) this often, so "
+                    + "that the slot advances (and WAL is freed) while the captured tables are idle. The heartbeat "
+                    + "arrives as a pg_logical.message event. 0: off.");
+
+    public static final ConfigOption<Duration> STATUS_INTERVAL = ConfigOption.key("status-interval").durationType()
+            .defaultValue(Duration.ofSeconds(1)).check(d -> !d.isNegative() && !d.isZero(), "> 0")
+            .description("How often the source reports its flushed position to the server.");
+
+    public static final ConfigOption<Integer> BATCH_SIZE = ConfigOption.key("batch-size").intType()
+            .defaultValue(1024).check(n -> n > 0, "> 0")
+            .description("Most events handed to the pipeline at once.");
+
+    public static final ConfigOption<Duration> RECONNECT_TIMEOUT = ConfigOption.key("reconnect-timeout")
+            .durationType().defaultValue(Duration.ofMinutes(5))
+            .description("How long to keep reconnecting (with backoff from 0.5 s to 30 s) after the connection "
+                    + "was lost before failing.");
+
+    static final List<ConfigOption<?>> ALL = List.of(URL, USER, PASSWORD, TABLES, SLOT, PUBLICATION, SNAPSHOT_MODE,
+            SNAPSHOT_CHUNK_SIZE, PROTOCOL_VERSION, STREAMING, MESSAGES, HEARTBEAT_INTERVAL, STATUS_INTERVAL,
+            BATCH_SIZE, RECONNECT_TIMEOUT);
+
+    private PostgresSourceOptions() {
+    }
+}

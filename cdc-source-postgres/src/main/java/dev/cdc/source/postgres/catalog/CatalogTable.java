@@ -1,0 +1,24 @@
+package dev.cdc.source.postgres.catalog;
+
+import dev.cdc.api.event.TableId;
+
+import java.util.List;
+
+/**
+ * A table as the catalog describes it now.
+ *
+ * @param table           its id (schema and name)
+ * @param oid             its oid
+ * @param columns         its columns in order, dropped ones left out
+ * @param primaryKey      its primary-key columns in key order; empty without one
+ * @param replicaIdentity {@code relreplident}: d, n, f or i
+ * @param estimatedRows   {@code pg_class.reltuples}, or -1 when never analyzed
+ */
+public record CatalogTable(TableId table, int oid, List<CatalogColumn> columns, List<String> primaryKey,
+                           char replicaIdentity, long estimatedRows) {
+
+    public CatalogTable {
+        columns = List.copyOf(columns);
+        primaryKey = List.copyOf(primaryKey);
+    }
+}

@@ -1,0 +1,113 @@
+package dev.cdc.source.postgres.catalog;
+
+import dev.cdc.api.event.TableId;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** Reads tables from {@code pg_class}, {@code pg_attribute} and {@code pg_index}. Source thread only. */
+public final class TableCatalog {
+
+    private static final String TABLE = "SELECT c.oid, n.nspname, c.relname, c.relreplident, c.reltuples::bigint"
+            + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+            + " WHERE c.oid = ?";
+    private static final String COLUMNS = "SELECT a.attname, a.atttypid, a.atttypmod, a.attnotnull,"
+            + " pg_catalog.format_type(a.atttypid, a.atttypmod), pg_catalog.pg_get_expr(d.adbin, d.adrelid)"
+            + " FROM pg_catalog.pg_attribute a LEFT JOIN pg_catalog.pg_attrdef d"
+            + " ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+            + " WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
+    private static final String PRIMARY_KEY = "SELECT a.attname FROM pg_catalog.pg_index i"
+            + " JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)"
+            + " WHERE i.indrelid = ? AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)";
+    private static final String ALL_TABLES = "SELECT n.nspname, c.relname FROM pg_catalog.pg_class c"
+            + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+            + " WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+            + " AND n.nspname NOT LIKE 'pg_toast%' ORDER BY 1, 2";
+
+    private final Connection connection;
+
+    public TableCatalog(Connection connection) {
+        this.connection = connection;
+    }
+
+    /** The table of this oid, if it still exists. */
+    public Optional<CatalogTable> find(int oid) throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement(TABLE)) {
+            st.setLong(1, oid & 0xffffffffL);
+            try (ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                TableId id = TableId.of(rs.getString(2), rs.getString(3));
+                return Optional.of(new CatalogTable(id, oid, columns(oid), primaryKey(oid), rs.getString(4).charAt(0),
+                        rs.getLong(5)));
+            }
+        }
+    }
+
+    /** The table of this name, if it exists. */
+    public Optional<CatalogTable> find(TableId table) throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement(
+                "SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                        + " WHERE n.nspname = ? AND c.relname = ?")) {
+            st.setString(1, table.namespace().isEmpty() ? "public" : table.namespace());
+            st.setString(2, table.name());
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? find((int) rs.getLong(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * The user tables whose {@code schema.name} matches one of the patterns (regular expressions,
+     * matched against the whole name; a name without a schema means {@code public}), sorted.
+     */
+    public List<TableId> matching(List<String> patterns) throws SQLException {
+        List<Pattern> compiled = patterns.stream().map(p -> Pattern.compile(p.contains(".") ? p : "public\\." + p))
+                .toList();
+        List<TableId> out = new ArrayList<>();
+        try (PreparedStatement st = connection.prepareStatement(ALL_TABLES); ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                TableId id = TableId.of(rs.getString(1), rs.getString(2));
+                String full = id.namespace() + "." + id.name();
+                if (compiled.stream().anyMatch(p -> p.matcher(full).matches())) {
+                    out.add(id);
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<CatalogColumn> columns(int oid) throws SQLException {
+        List<CatalogColumn> out = new ArrayList<>();
+        try (PreparedStatement st = connection.prepareStatement(COLUMNS)) {
+            st.setLong(1, oid & 0xffffffffL);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new CatalogColumn(rs.getString(1), (int) rs.getLong(2), rs.getInt(3), rs.getBoolean(4),
+                            rs.getString(5), Optional.ofNullable(rs.getString(6))));
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<String> primaryKey(int oid) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement st = connection.prepareStatement(PRIMARY_KEY)) {
+            st.setLong(1, oid & 0xffffffffL);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,260 @@
+package dev.cdc.source.postgres.decoding;
+
+import dev.cdc.api.event.ChangeEvent;
+import dev.cdc.api.event.Operation;
+import dev.cdc.api.event.Position;
+import dev.cdc.api.event.Row;
+import dev.cdc.api.event.SchemaChangeEvent;
+import dev.cdc.api.event.StreamEvent;
+import dev.cdc.api.event.TableId;
+import dev.cdc.api.schema.TableSchema;
+import dev.cdc.source.postgres.catalog.CapturedTable;
+import dev.cdc.source.postgres.position.PgPosition;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Turns decoded pgoutput messages into {@link StreamEvent}s with their positions, and skips
+ * those at or before the resume point: the server resends the transaction the checkpoint is in
+ * (and possibly more); events with {@code (commit LSN, index) <= checkpoint} are dropped, every
+ * later one is kept.
+ *
+ * <p>Every event of a transaction (row changes, logical messages, schema changes) takes the
+ * next index; schema-change events are emitted only when a table's shape differs from the one
+ * known, so a resent transaction gets the same indexes as the first time.
+ */
+public final class EventAssembler implements PgOutputListener {
+
+    /** Where logical decoding messages ({@code pg_logical_emit_message}) appear. */
+    public static final TableId MESSAGES = TableId.of("pg_logical", "message");
+
+    /** Receives events in log order. */
+    @FunctionalInterface
+    public interface Output {
+        void accept(StreamEvent event) throws Exception;
+    }
+
+    /** Builds the captured table of a Relation message (reading the catalog). */
+    @FunctionalInterface
+    public interface Resolver {
+        CapturedTable resolve(RelationMessage relation) throws Exception;
+    }
+
+    private final Resolver resolver;
+    private final Predicate<TableId> selected;
+    private final Output output;
+    private final Map<Integer, CapturedTable> relations = new HashMap<>();
+    private final Map<TableId, TableSchema> knownSchemas = new HashMap<>();
+
+    private long skipLsn = -1;
+    private int skipIndex = -1;
+
+    private long commitLsn;
+    private Instant commitTime = Instant.EPOCH;
+    private Optional<String> xid = Optional.empty();
+    private int index;
+    private boolean inTransaction;
+    private long lastCommitLsn = -1;
+    private long lastEndLsn = -1;
+    private long lastCommitMicros;
+    private long events;
+
+    public EventAssembler(Resolver resolver, Predicate<TableId> selected, Output output) {
+        this.resolver = resolver;
+        this.selected = selected;
+        this.output = output;
+    }
+
+    /** Drops every event at or before ({@code lsn}, {@code index}); -1 drops nothing. */
+    public void skipUpTo(long lsn, int index) {
+        this.skipLsn = lsn;
+        this.skipIndex = index;
+    }
+
+    /** A table's shape as known before streaming starts: no schema event unless it differs. */
+    public void knowSchema(TableSchema schema) {
+        knownSchemas.put(schema.table(), schema);
+    }
+
+    /** The commit LSN of the last complete transaction seen, or -1. */
+    public long lastCommitLsn() {
+        return lastCommitLsn;
+    }
+
+    /** The end LSN of the last complete transaction seen, or -1. */
+    public long lastEndLsn() {
+        return lastEndLsn;
+    }
+
+    /** The commit time of the last complete transaction, in microseconds since 2000-01-01. */
+    public long lastCommitMicros() {
+        return lastCommitMicros;
+    }
+
+    public boolean inTransaction() {
+        return inTransaction;
+    }
+
+    /** How many events were handed on (skipped ones not counted). */
+    public long events() {
+        return events;
+    }
+
+    @Override
+    public void begin(long lsn, long commitTimeMicros, long transactionId) {
+        commitLsn = lsn;
+        commitTime = instant(commitTimeMicros);
+        xid = Optional.of(Long.toString(transactionId));
+        index = 0;
+        inTransaction = true;
+    }
+
+    @Override
+    public void commit(long lsn, long endLsn, long commitTimeMicros) {
+        inTransaction = false;
+        lastCommitLsn = lsn;
+        lastEndLsn = endLsn;
+        lastCommitMicros = commitTimeMicros;
+    }
+
+    @Override
+    public void relation(RelationMessage relation) throws Exception {
+        CapturedTable table = resolver.resolve(relation);
+        relations.put(relation.oid(), table);
+        if (!selected.test(table.table())) {
+            return;
+        }
+        TableSchema before = knownSchemas.get(table.table());
+        TableSchema after = table.schema();
+        if (before != null && before.fingerprint().equals(after.fingerprint())) {
+            return;
+        }
+        knownSchemas.put(table.table(), after);
+        Position position = next();
+        if (position != null) {
+            output.accept(new SchemaChangeEvent(table.table(), Optional.ofNullable(before), Optional.of(after),
+                    java.util.List.of(), Optional.empty(), position, commitTime));
+        }
+    }
+
+    @Override
+    public void insert(int relation, Object[] newTuple) throws Exception {
+        CapturedTable t = table(relation);
+        if (t == null) {
+            return;
+        }
+        Position position = next();
+        if (position == null) {
+            return;
+        }
+        Row after = t.row(newTuple);
+        emit(new ChangeEvent(Operation.CREATE, t.table(), t.key(after), Optional.empty(), Optional.of(after),
+                commitTime, xid, position, 0, Map.of()));
+    }
+
+    @Override
+    public void update(int relation, char oldKind, Object[] oldTuple, Object[] newTuple) throws Exception {
+        CapturedTable t = table(relation);
+        if (t == null) {
+            return;
+        }
+        Position position = next();
+        if (position == null) {
+            return;
+        }
+        Row after = t.row(newTuple);
+        Row before = oldKind == 'O' ? t.row(oldTuple) : oldKind == 'K' ? t.key(oldTuple) : null;
+        emit(new ChangeEvent(Operation.UPDATE, t.table(), t.key(after), Optional.ofNullable(before),
+                Optional.of(after), commitTime, xid, position, 0, Map.of()));
+    }
+
+    @Override
+    public void delete(int relation, char oldKind, Object[] oldTuple) throws Exception {
+        CapturedTable t = table(relation);
+        if (t == null) {
+            return;
+        }
+        Position position = next();
+        if (position == null) {
+            return;
+        }
+        Row before = oldKind == 'O' ? t.row(oldTuple) : t.key(oldTuple);
+        emit(new ChangeEvent(Operation.DELETE, t.table(), t.key(oldTuple), Optional.of(before), Optional.empty(),
+                commitTime, xid, position, 0, Map.of()));
+    }
+
+    @Override
+    public void truncate(int[] rels, boolean cascade, boolean restartIdentity) throws Exception {
+        for (int relation : rels) {
+            CapturedTable t = table(relation);
+            if (t == null) {
+                continue;
+            }
+            Position position = next();
+            if (position != null) {
+                emit(new ChangeEvent(Operation.TRUNCATE, t.table(), Row.empty(), Optional.empty(), Optional.empty(),
+                        commitTime, xid, position, 0, Map.of()));
+            }
+        }
+    }
+
+    @Override
+    public void message(boolean transactional, long lsn, String prefix, byte[] content) throws Exception {
+        Position position;
+        Instant time;
+        if (transactional && inTransaction) {
+            position = next();
+            time = commitTime;
+        } else {
+            // a non-transactional message has its own LSN and no transaction
+            position = isSkipped(lsn, 0) ? null : PgPosition.stream(lsn, 0);
+            time = Instant.now();
+        }
+        if (position == null) {
+            return;
+        }
+        Row row = Row.of("prefix", prefix, "content", new String(content, StandardCharsets.UTF_8),
+                "transactional", transactional);
+        emit(new ChangeEvent(Operation.CREATE, MESSAGES, Row.empty(), Optional.empty(), Optional.of(row), time,
+                transactional ? xid : Optional.empty(), position, 0, Map.of("pg.message.prefix", prefix)));
+    }
+
+    private void emit(ChangeEvent event) throws Exception {
+        events++;
+        output.accept(event);
+    }
+
+    private CapturedTable table(int relation) {
+        CapturedTable t = relations.get(relation);
+        if (t == null) {
+            throw new IllegalStateException("a change of relation " + Integer.toUnsignedString(relation)
+                    + " came before its Relation message; the pgoutput stream is out of order");
+        }
+        return selected.test(t.table()) ? t : null;
+    }
+
+    /** The next position in the transaction, or null when it is at or before the resume point. */
+    private Position next() {
+        int i = index++;
+        if (isSkipped(commitLsn, i)) {
+            return null;
+        }
+        return PgPosition.stream(commitLsn, i);
+    }
+
+    private boolean isSkipped(long lsn, int i) {
+        return Long.compareUnsigned(lsn, skipLsn) < 0 && skipLsn >= 0
+                || lsn == skipLsn && i <= skipIndex;
+    }
+
+    /** Microseconds since 2000-01-01 UTC (PostgreSQL's epoch) as an Instant. */
+    public static Instant instant(long pgMicros) {
+        return Instant.ofEpochSecond(946_684_800L + Math.floorDiv(pgMicros, 1_000_000L),
+                Math.floorMod(pgMicros, 1_000_000L) * 1000L);
+    }
+}

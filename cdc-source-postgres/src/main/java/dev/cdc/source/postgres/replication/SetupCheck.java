@@ -1,0 +1,118 @@
+package dev.cdc.source.postgres.replication;
+
+import dev.cdc.api.error.CdcException;
+import dev.cdc.api.event.TableId;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the database must provide for logical replication, each check as a message that says
+ * what was found, what is needed and the setting or SQL that fixes it. Pure functions over facts
+ * read from the server, so they are unit-tested without one.
+ */
+public final class SetupCheck {
+
+    private SetupCheck() {
+    }
+
+    public static Optional<String> walLevel(String walLevel) {
+        if ("logical".equals(walLevel)) {
+            return Optional.empty();
+        }
+        return Optional.of("wal_level is '" + walLevel + "' but logical replication needs 'logical': run "
+                + "ALTER SYSTEM SET wal_level = logical; (as a superuser) and restart PostgreSQL "
+                + "(also check max_replication_slots and max_wal_senders are > 0)");
+    }
+
+    public static Optional<String> replicationRole(String role, boolean replication, boolean superuser) {
+        if (replication || superuser) {
+            return Optional.empty();
+        }
+        return Optional.of("role '" + role + "' has no REPLICATION attribute, which a logical replication slot "
+                + "needs: run ALTER ROLE \"" + role + "\" REPLICATION; (as a superuser) or set the source's 'user' "
+                + "to a role that has it");
+    }
+
+    public static Optional<String> selectPrivilege(String role, List<TableId> withoutSelect) {
+        if (withoutSelect.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("role '" + role + "' may not SELECT from " + withoutSelect + ", which the snapshot and "
+                + "the publication need: run " + String.join(" ", withoutSelect.stream()
+                .map(t -> "GRANT SELECT ON " + quoted(t) + " TO \"" + role + "\";").toList()));
+    }
+
+    public static Optional<String> publicationTables(String publication, Collection<TableId> missing) {
+        if (missing.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("publication '" + publication + "' does not include " + missing + ", which the source "
+                + "is configured to capture: run ALTER PUBLICATION " + publication + " ADD TABLE "
+                + String.join(", ", missing.stream().map(SetupCheck::quoted).toList())
+                + "; or remove them from 'tables'");
+    }
+
+    public static Optional<String> slotActive(String slot, boolean active, Integer pid) {
+        if (!active) {
+            return Optional.empty();
+        }
+        return Optional.of("replication slot '" + slot + "' is in use by another consumer (walsender pid " + pid
+                + "): stop that consumer, or give this source its own 'slot'; to end it anyway run "
+                + "SELECT pg_terminate_backend(" + pid + ");");
+    }
+
+    public static Optional<String> slotLost(String slot, String walStatus) {
+        if (!"lost".equals(walStatus)) {
+            return Optional.empty();
+        }
+        return Optional.of("replication slot '" + slot + "' was invalidated (wal_status 'lost'): the server "
+                + "removed WAL the slot still needed, usually because it passed max_slot_wal_keep_size. Changes "
+                + "were lost; drop it with SELECT pg_drop_replication_slot('" + slot + "'); and restart with "
+                + "snapshot-mode when-needed (or initial) to read the tables again; consider raising "
+                + "max_slot_wal_keep_size");
+    }
+
+    public static Optional<String> slotMissing(String slot, String checkpoint) {
+        return Optional.of("replication slot '" + slot + "' does not exist, but the pipeline has a checkpoint at "
+                + checkpoint + ": the slot was dropped and the changes since are gone. Set snapshot-mode "
+                + "when-needed to read the tables again into a new slot (or delete the checkpoint and use "
+                + "snapshot-mode initial)");
+    }
+
+    public static Optional<String> slotAhead(String slot, String confirmedFlush, String checkpoint) {
+        return Optional.of("replication slot '" + slot + "' has confirmed_flush_lsn " + confirmedFlush
+                + ", after the pipeline's checkpoint " + checkpoint + ": the slot was recreated or advanced by "
+                + "someone else, so the changes between them would be skipped. Refusing to start. Set "
+                + "snapshot-mode when-needed to read the tables again, or drop the slot "
+                + "(SELECT pg_drop_replication_slot('" + slot + "');) and delete the checkpoint");
+    }
+
+    public static Optional<String> slotPlugin(String slot, String plugin) {
+        if ("pgoutput".equals(plugin)) {
+            return Optional.empty();
+        }
+        return Optional.of("replication slot '" + slot + "' uses the output plugin '" + plugin + "' but this "
+                + "source reads pgoutput: give the source another 'slot', or drop this one with "
+                + "SELECT pg_drop_replication_slot('" + slot + "');");
+    }
+
+    public static Optional<String> slotExistsWithoutCheckpoint(String slot) {
+        return Optional.of("replication slot '" + slot + "' already exists but the pipeline has no checkpoint, "
+                + "and an initial snapshot needs a new slot (its exported snapshot is what makes the handover "
+                + "exact). Drop it with SELECT pg_drop_replication_slot('" + slot + "'); or give the source "
+                + "another 'slot', or set snapshot-mode never to stream from the slot as it is");
+    }
+
+    /** Throws when any message is present. */
+    public static void require(Optional<String> problem) {
+        problem.ifPresent(p -> {
+            throw new CdcException(p);
+        });
+    }
+
+    static String quoted(TableId t) {
+        return "\"" + t.namespace().replace("\"", "\"\"") + "\".\"" + t.name().replace("\"", "\"\"") + "\"";
+    }
+}

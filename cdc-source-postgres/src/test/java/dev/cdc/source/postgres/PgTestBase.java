@@ -1,0 +1,123 @@
+package dev.cdc.source.postgres;
+
+import dev.cdc.api.event.ChangeEvent;
+import dev.cdc.api.event.Operation;
+import dev.cdc.api.event.Position;
+import dev.cdc.api.event.Row;
+import dev.cdc.api.spi.Source;
+import dev.cdc.testkit.fixture.TestPluginContext;
+import dev.cdc.testkit.fixture.TestTarget;
+import dev.cdc.testkit.source.RecordingSourceContext;
+import dev.cdc.testkit.source.SourceRunner;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** A unique slot, publication and table prefix per test; sources run on testkit runners; all cleaned up. */
+abstract class PgTestBase {
+
+    protected TestTarget target;
+    protected String slot;
+    protected final List<SourceRunner> runners = new ArrayList<>();
+    protected final List<String> tables = new ArrayList<>();
+
+    @BeforeEach
+    void createTarget() {
+        target = TestTarget.create();
+        slot = target.name();
+    }
+
+    @AfterEach
+    void cleanUpTarget() throws Exception {
+        for (SourceRunner r : runners) {
+            r.close();
+        }
+        Pg.dropSlotAndPublication(slot, slot);
+        Pg.dropSlotAndPublication(slot + "_initial", slot);
+        for (String t : tables) {
+            Pg.exec("DROP TABLE IF EXISTS " + t + " CASCADE");
+        }
+        target.deleteDirectory();
+    }
+
+    /** Creates {@code public.<target>_<suffix>} with the given column definitions; returns its name. */
+    protected String table(String suffix, String definition) throws Exception {
+        String name = target.name(suffix);
+        tables.add(name);
+        Pg.exec("DROP TABLE IF EXISTS " + name, "CREATE TABLE " + name + " (" + definition + ")");
+        return name;
+    }
+
+    protected Map<String, Object> options(Object... more) {
+        Map<String, Object> o = new HashMap<>();
+        o.put("url", PgDriver.url());
+        o.put("slot", slot);
+        o.put("tables", "public." + target.name() + "_.*");
+        for (int i = 0; i < more.length; i += 2) {
+            o.put((String) more[i], more[i + 1]);
+        }
+        return o;
+    }
+
+    protected Source newSource(Map<String, Object> options) {
+        PostgresSourceFactory f = new PostgresSourceFactory();
+        return f.create(TestPluginContext.bind(f, options, target, "source"));
+    }
+
+    protected SourceRunner start(Map<String, Object> options, Optional<Position> resume) throws Exception {
+        RecordingSourceContext context = new RecordingSourceContext("it", resume);
+        SourceRunner r = SourceRunner.start(newSource(options), context, Duration.ofSeconds(60), Duration.ofSeconds(10));
+        runners.add(r);
+        return r;
+    }
+
+    /** Applies events to a map id -> row, as a sink that upserts and deletes by key would. */
+    protected static Map<Object, Row> fold(List<ChangeEvent> events) {
+        Map<Object, Row> state = new TreeMap<>();
+        for (ChangeEvent e : events) {
+            Object id = e.key().get("id");
+            switch (e.operation()) {
+                case CREATE, READ, UPDATE -> state.put(id, e.after().orElseThrow());
+                case DELETE -> state.remove(id);
+                case TRUNCATE -> state.clear();
+                default -> throw new AssertionError(e);
+            }
+        }
+        return state;
+    }
+
+    protected static List<ChangeEvent> of(SourceRunner r, String table) {
+        return r.context().changeEvents().stream().filter(e -> e.table().name().equals(table)).toList();
+    }
+
+    protected static long count(SourceRunner r, String table, Operation op) {
+        return of(r, table).stream().filter(e -> e.operation() == op).count();
+    }
+
+    protected static Map<Object, Row> tableState(String table) throws Exception {
+        Map<Object, Row> state = new TreeMap<>();
+        for (Map<String, Object> row : Pg.query("SELECT id, v FROM " + table)) {
+            state.put(((Number) row.get("id")).longValue(), Row.of("id", ((Number) row.get("id")).longValue(),
+                    "v", ((Number) row.get("v")).longValue()));
+        }
+        return state;
+    }
+
+    protected static void await(String what, java.util.function.BooleanSupplier condition, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+}
