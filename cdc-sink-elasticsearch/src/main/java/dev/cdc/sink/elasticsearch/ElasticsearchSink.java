@@ -258,15 +258,8 @@ final class ElasticsearchSink implements Sink {
     }
 
     private void truncate(ChangeEvent e) throws Exception {
-        sender.drain();
-        String index = names.of(e.table(), e.commitTime());
-        EsClient.Reply r = client.send("POST", "/" + index
-                + "/_delete_by_query?conflicts=proceed&refresh=true&wait_for_completion=true",
-                "{\"query\":{\"match_all\":{}}}", true);
-        if (r.status() != 404 && r.body().path("failures").size() > 0) {
-            throw new dev.cdc.api.error.RetriableException("truncate of '" + index + "' left documents: "
-                    + r.body().path("failures").get(0));
-        }
+        sender.drain(); // earlier rows first
+        indexes.truncate(names.of(e.table(), e.commitTime()));
     }
 
     // ---------------------------------------------------------------- actions

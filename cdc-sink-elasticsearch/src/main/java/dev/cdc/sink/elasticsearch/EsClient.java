@@ -148,6 +148,13 @@ final class EsClient implements AutoCloseable {
         return send(r, allow404, method + " " + path);
     }
 
+    /** A synchronous NDJSON request (bulk). */
+    JsonNode ndjson(String path, String body) {
+        Request r = new Request("POST", path);
+        r.setEntity(new ByteArrayEntity(body.getBytes(StandardCharsets.UTF_8), NDJSON));
+        return send(r, false, "POST " + path).body();
+    }
+
     JsonNode json(String method, String path, String jsonBody) {
         return send(method, path, jsonBody, false).body();
     }

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * gives) over a concrete index {@code <alias>_v<N>}. Creates an index with the mapping of the
  * table's schema (when known) on first sight, adds field mappings before the first document that
  * carries a new field, and migrates an index whose field changed type: a new {@code _v<N+1>} index
- * with the new mapping, filled by {@code _reindex} (keeping external versions), then an atomic
+ * with the new mapping, filled by scroll + bulk (keeping external versions), then an atomic
  * alias switch that also deletes the old index.
  *
  * <p>An index that exists without the alias (created by someone else) is used as it is; a type
@@ -168,6 +168,83 @@ final class Indexes {
         }
     }
 
+    /**
+     * Empties the index behind the alias: a new, empty version of the index with the same mapping
+     * takes the alias in one atomic step, and the old one is deleted with it.
+     */
+    void truncate(String alias) {
+        State s = states.containsKey(alias) ? states.get(alias) : load(alias);
+        if (s == null) {
+            return;
+        }
+        if (!s.managed) {
+            throw new CdcException("cannot truncate index '" + alias + "': it is not an alias the sink manages (the"
+                    + " sink empties an index by switching its alias to a new empty version); let the sink create"
+                    + " its indexes, or drop TRUNCATE events with the 'operation' filter");
+        }
+        Matcher m = VERSIONED.matcher(s.concrete);
+        int version = m.matches() ? Integer.parseInt(m.group(2)) : 1;
+        String next = s.alias + "_v" + (version + 1);
+        Map<String, Object> properties = new LinkedHashMap<>(s.fields);
+        client.send("DELETE", "/" + next, null, true);
+        createIndex(next, null, properties);
+        switchAlias(s, next);
+        states.put(alias, s);
+    }
+
+    private void switchAlias(State s, String next) {
+        String actions = "{\"actions\":[{\"add\":{\"index\":\"" + next + "\",\"alias\":\"" + s.alias
+                + "\",\"is_write_index\":true}},{\"remove_index\":{\"index\":\"" + s.concrete + "\"}}]}";
+        client.send("POST", "/_aliases", actions, false);
+        s.concrete = next;
+    }
+
+    /**
+     * Copies every document with its version (scroll + bulk with external versions, as this
+     * Elasticsearch may lack the reindex module). Answers null, or the first rejection.
+     */
+    private String copyDocuments(String from, String to) {
+        JsonNode page = client.json("POST", "/" + from + "/_search?scroll=2m",
+                "{\"size\":1000,\"version\":true,\"sort\":[\"_doc\"],\"query\":{\"match_all\":{}}}");
+        String scrollId = page.path("_scroll_id").asText(null);
+        try {
+            while (page.path("hits").path("hits").size() > 0) {
+                StringBuilder body = new StringBuilder();
+                for (JsonNode hit : page.path("hits").path("hits")) {
+                    ObjectNode action = JsonValues.MAPPER.createObjectNode();
+                    action.putObject("index").put("_index", to).put("_id", hit.path("_id").asText())
+                            .put("version", hit.path("_version").asLong()).put("version_type", "external");
+                    body.append(action).append('\n').append(hit.path("_source")).append('\n');
+                }
+                JsonNode result = client.ndjson("/_bulk", body.toString());
+                if (result.path("errors").asBoolean()) {
+                    int rejected = 0;
+                    String first = null;
+                    for (JsonNode item : result.path("items")) {
+                        JsonNode r = item.elements().next();
+                        if (r.has("error") && r.path("status").asInt() != 409) {
+                            rejected++;
+                            if (first == null) {
+                                first = "document '" + r.path("_id").asText() + "': " + EsClient.reason(r);
+                            }
+                        }
+                    }
+                    if (first != null) {
+                        return rejected + " existing document(s) of a page do not fit, first " + first;
+                    }
+                }
+                page = client.json("POST", "/_search/scroll",
+                        "{\"scroll\":\"2m\",\"scroll_id\":\"" + scrollId + "\"}");
+                scrollId = page.path("_scroll_id").asText(scrollId);
+            }
+            return null;
+        } finally {
+            if (scrollId != null) {
+                client.send("DELETE", "/_search/scroll", "{\"scroll_id\":\"" + scrollId + "\"}", true);
+            }
+        }
+    }
+
     private static boolean sameType(JsonNode have, Map<String, Object> wanted) {
         String haveType = have.path("type").asText(have.has("properties") ? "object" : "");
         return haveType.equals(wanted.get("type")) && (!wanted.containsKey("scaling_factor")
@@ -190,33 +267,22 @@ final class Indexes {
         properties.putAll(changed);
         client.send("DELETE", "/" + next, null, true);
         createIndex(next, null, properties);
-        ObjectNode body = JsonValues.MAPPER.createObjectNode();
-        body.put("conflicts", "proceed");
-        body.putObject("source").put("index", s.concrete);
-        body.putObject("dest").put("index", next).put("version_type", "external");
-        JsonNode result;
+        String failure;
         try {
-            result = client.json("POST", "/_reindex?wait_for_completion=true&refresh=true", body.toString());
+            failure = copyDocuments(s.concrete, next);
         } catch (RuntimeException e) {
             client.send("DELETE", "/" + next, null, true);
             throw e;
         }
-        JsonNode failures = result.path("failures");
-        if (failures.size() > 0) {
+        if (failure != null) {
             client.send("DELETE", "/" + next, null, true);
-            JsonNode first = failures.get(0);
             throw new SchemaEvolutionException("could not move index '" + s.alias + "' to the new type of "
-                    + changed.keySet() + " (" + change.changes() + "): " + failures.size()
-                    + " existing document(s) do not fit, first id '" + first.path("id").asText() + "': "
-                    + EsClient.reason(first.path("cause").isMissingNode() ? first : JsonValues.MAPPER.createObjectNode()
-                    .set("error", first.path("cause"))) + "; the index stays as it was. Convert those rows in the"
-                    + " source, or map the column to a type that accepts the old values with the sink option"
-                    + " 'column-types'", change);
+                    + changed.keySet() + " (" + change.changes() + "): " + failure + "; the index stays as it was."
+                    + " Convert those rows in the source, or map the column to a type that accepts the old values"
+                    + " with the sink option 'column-types'", change);
         }
-        String actions = "{\"actions\":[{\"add\":{\"index\":\"" + next + "\",\"alias\":\"" + s.alias
-                + "\",\"is_write_index\":true}},{\"remove_index\":{\"index\":\"" + s.concrete + "\"}}]}";
-        client.send("POST", "/_aliases", actions, false);
-        s.concrete = next;
+        client.send("POST", "/" + next + "/_refresh", null, false);
+        switchAlias(s, next);
         changed.forEach((k, v) -> s.fields.put(k, JsonValues.MAPPER.valueToTree(v)));
     }
 }
