@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cdc.api.error.CdcException;
 import dev.cdc.api.error.PartialWriteException;
 import dev.cdc.api.error.PartialWriteException.EventFailure;
+import dev.cdc.api.error.RetriableException;
 import dev.cdc.api.event.ChangeEvent;
 import dev.cdc.api.event.Operation;
 import dev.cdc.api.event.Row;
@@ -151,7 +152,11 @@ final class ElasticsearchSink implements Sink {
         sender.drain();
         List<EventFailure> failures = sender.takeFailures();
         if (!failures.isEmpty()) {
-            throw new PartialWriteException(failures);
+            PartialWriteException partial = new PartialWriteException(failures);
+            failures.stream().filter(EventFailure::retriable).findFirst().ifPresent(f ->
+                    // the engine's retry policy looks for a RetriableException in the cause chain
+                    partial.initCause(new RetriableException(f.reason())));
+            throw partial;
         }
     }
 
