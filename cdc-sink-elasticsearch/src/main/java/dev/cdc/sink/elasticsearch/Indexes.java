@@ -204,6 +204,7 @@ final class Indexes {
      * Elasticsearch may lack the reindex module). Answers null, or the first rejection.
      */
     private String copyDocuments(String from, String to) {
+        client.send("POST", "/" + from + "/_refresh", null, false); // a search sees refreshed documents only
         JsonNode page = client.json("POST", "/" + from + "/_search?scroll=2m",
                 "{\"size\":1000,\"version\":true,\"sort\":[\"_doc\"],\"query\":{\"match_all\":{}}}");
         String scrollId = page.path("_scroll_id").asText(null);
