@@ -270,26 +270,25 @@ final class ElasticsearchSink implements Sink {
     // ---------------------------------------------------------------- actions
 
     private static void delete(JsonGenerator g, String id, String index, long version) throws IOException {
-        g.writeStartObject();
-        g.writeObjectFieldStart("delete");
-        g.writeStringField("_index", index);
-        g.writeStringField("_id", id);
-        g.writeNumberField("version", version);
-        g.writeStringField("version_type", "external");
-        g.writeEndObject();
-        g.writeEndObject();
+        action(g, "delete", id, index, version);
     }
 
     private static void actionLine(JsonGenerator g, String id, String index, long version) throws IOException {
+        action(g, "index", id, index, version);
+        g.writeRaw('\n');
+    }
+
+    /** {@code {"<kind>":{"_index":..,"_id":..,"version":..,"version_type":"external"}}} */
+    private static void action(JsonGenerator g, String kind, String id, String index, long version)
+            throws IOException {
         g.writeStartObject();
-        g.writeObjectFieldStart("index");
+        g.writeObjectFieldStart(kind);
         g.writeStringField("_index", index);
         g.writeStringField("_id", id);
         g.writeNumberField("version", version);
         g.writeStringField("version_type", "external");
         g.writeEndObject();
         g.writeEndObject();
-        g.writeRaw('\n');
     }
 
     private void index(JsonGenerator g, String id, String index, long version, TableId table, Row row)

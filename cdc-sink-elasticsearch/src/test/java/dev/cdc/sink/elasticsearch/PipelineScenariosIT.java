@@ -123,7 +123,7 @@ class PipelineScenariosIT {
 
     @Test
     void elasticsearchStoppedFor30SecondsMidStreamLosesNothing() throws Exception {
-        Map<String, Object> generator = Map.of("count", 12000, "rate", 400, "keys", 500, "tables", "demo.items");
+        Map<String, Object> generator = Map.of("count", 30000, "rate", 400, "keys", 500, "tables", "demo.items");
         Path state = target.directory().resolve("state");
         RetrySettings patient = new RetrySettings(1000, Duration.ofMillis(200), 2.0, Duration.ofSeconds(2), 0.2,
                 List.of("retriable"));
@@ -148,9 +148,9 @@ class PipelineScenariosIT {
         assertThat(p.awaitTermination(Duration.ofSeconds(120))).isTrue();
         assertThat(p.state()).as("failure: %s", p.failure()).isEqualTo(PipelineState.COMPLETED);
         assertThat(beforeStart).as("checkpoint while Elasticsearch was down").isEqualTo(atStop);
-        assertThat(atStop).isLessThan(12000);
+        assertThat(atStop).as("the stream was still running at the stop").isLessThan(30000);
         assertThat(p.status().sinks().get(0).retries()).isGreaterThan(0);
-        assertThat(checkpoint(state)).isEqualTo(12000);
+        assertThat(checkpoint(state)).isEqualTo(30000);
         assertIndexHolds("items", expected(generator).state.get(TableId.of("demo", "items")));
     }
 
