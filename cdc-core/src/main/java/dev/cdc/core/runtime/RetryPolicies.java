@@ -2,6 +2,7 @@ package dev.cdc.core.runtime;
 
 import dev.cdc.api.error.ConfigurationException;
 import dev.cdc.api.error.NotSupportedException;
+import dev.cdc.api.error.PartialWriteException;
 import dev.cdc.api.error.RetriableException;
 import dev.cdc.core.pipeline.RetrySettings;
 import io.github.resilience4j.core.IntervalFunction;
@@ -36,7 +37,8 @@ final class RetryPolicies {
     }
 
     /**
-     * Which failures are retried: {@code retriable} (a {@link RetriableException} or an I/O error or
+     * Which failures are retried: a {@link PartialWriteException} with a failure marked retriable (always);
+     * {@code retriable} (a {@link RetriableException} or an I/O error or
      * timeout anywhere in the cause chain), {@code all} (anything but configuration errors and
      * unsupported operations), or class names matched against the cause chain's class hierarchy.
      */
@@ -44,6 +46,10 @@ final class RetryPolicies {
         return t -> {
             if (t instanceof ConfigurationException || t instanceof NotSupportedException) {
                 return false;
+            }
+            if (t instanceof PartialWriteException partial) {
+                // The sink said which events may succeed if tried again; only those are retried.
+                return partial.failures().stream().anyMatch(PartialWriteException.EventFailure::retriable);
             }
             for (String rule : retryOn) {
                 if (rule.equals("all")) {

@@ -356,6 +356,23 @@ class PipelineRunnerTest {
         assertThat(slow.durable).hasSize(400);
     }
 
+    @Test
+    void retriablePartialFailuresAreRetriedUntilTheyAreWritten() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        sink.partial = true;
+        java.util.Set<Long> throttledOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        sink.rejectForever = e -> seq(e) % 50 == 3 && throttledOnce.add(seq(e));
+        sink.retriablePartialFailures = Integer.MAX_VALUE;
+        RecordingSink dlq = new RecordingSink();
+        Pipeline p = run(spec(new TestSource(500, 25, 1000), new MemoryStore(),
+                sink("s", sink, FAST_RETRY, FailurePolicy.DEAD_LETTER, dlq, 100, 1000)));
+
+        assertThat(p.state()).isEqualTo(PipelineState.COMPLETED);
+        assertThat(dlq.durable).isEmpty();
+        assertThat(sink.durable).extracting(PipelineRunnerTest::seq).containsExactlyInAnyOrderElementsOf(range(0, 500));
+        assertThat(p.status().sinks().get(0).retries()).isPositive();
+    }
+
     static List<Long> range(long from, long to) {
         List<Long> out = new ArrayList<>();
         for (long i = from; i < to; i++) {

@@ -22,6 +22,8 @@ final class RecordingSink implements Sink {
     volatile int failFirstWrites;
     volatile Predicate<ChangeEvent> rejectForever = e -> false;
     volatile boolean partial;
+    /** With {@code partial}: the first this-many partial failures are marked retriable (then accepted). */
+    volatile int retriablePartialFailures;
     volatile long delayMillis;
     volatile boolean closed;
     volatile int closeCount;
@@ -37,12 +39,15 @@ final class RecordingSink implements Sink {
         }
         List<PartialWriteException.EventFailure> failures = new ArrayList<>();
         for (ChangeEvent e : events) {
-            if (rejectForever.test(e) && !partial) {
+            if (!partial && rejectForever.test(e)) {
                 throw new IllegalArgumentException("rejected " + e.key());
             }
         }
         for (ChangeEvent e : events) {
-            if (rejectForever.test(e)) {
+            if (rejectForever.test(e) && partial && retriablePartialFailures > 0) {
+                retriablePartialFailures--;
+                failures.add(new PartialWriteException.EventFailure(e, "429 too many requests", true));
+            } else if (rejectForever.test(e)) {
                 failures.add(new PartialWriteException.EventFailure(e, "mapping rejected " + e.key(), false));
             } else {
                 buffer.add(e);
