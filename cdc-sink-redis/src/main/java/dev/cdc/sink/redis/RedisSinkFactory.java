@@ -88,7 +88,7 @@ public final class RedisSinkFactory implements SinkFactory {
             case HASH -> new HashRows(rowKeys, values, ttl, tombstoneTtl);
             case JSON -> new JsonRows(rowKeys, values, ttl, tombstoneTtl);
             case INVALIDATE -> null;
-            case STREAM -> new StreamEntries(streams, prefix, EnvelopeOptions.writer(context),
+            case STREAM -> new StreamEntries(streams, prefix, EnvelopeOptions.writer(context), values,
                     o.getOptional(RedisSinkOptions.STREAM_MAXLEN).orElse(0L));
         };
         return new RedisSink(context.instanceName(), endpoint, mode, encoder, rowKeys,

@@ -88,8 +88,8 @@ public final class RedisSinkOptions {
     public static final ConfigOption<String> METADATA_PREFIX = ConfigOption.key("metadata-prefix").stringType()
             .defaultValue("__cdc:").check(p -> !p.isEmpty(), "not empty")
             .description("Prefix of the sink's own bookkeeping keys: <prefix>tomb:<key> (tombstones), "
-                    + "<prefix>truncated:<table> (last truncate) and <prefix>stream-last:<stream> (last appended "
-                    + "position of a stream).");
+                    + "<prefix>truncated:<table> (last truncate) and <prefix>stream-last:<stream> (a hash: the last "
+                    + "position appended per row key).");
 
     public static final ConfigOption<Integer> TRUNCATE_SCAN_COUNT = ConfigOption.key("truncate-scan-count")
             .intType().defaultValue(1000).check(n -> n > 0, "> 0")

@@ -6,7 +6,9 @@ import dev.cdc.format.EnvelopeWriter;
 /**
  * {@code mode: stream}: each event as a stream entry with the fields {@code op}, {@code table},
  * {@code key} (JSON), {@code sort_key} and {@code value} (the envelope, JSON), appended to the
- * table's stream only if its sort key is later than the last one appended there. Used by one thread.
+ * table's stream only if its sort key is later than the last one appended there for the same
+ * row key (events of one key reach the sink in source order; events of different keys need not).
+ * Used by one thread.
  */
 final class StreamEntries implements ChunkEncoder {
 
@@ -19,10 +21,13 @@ final class StreamEntries implements ChunkEncoder {
     private final KeyTemplate streams;
     private final String metadataPrefix;
     private final EnvelopeWriter envelope;
+    private final RedisValues values;
     private final byte[] maxLength;
 
-    StreamEntries(KeyTemplate streams, String metadataPrefix, EnvelopeWriter envelope, long maxLength) {
+    StreamEntries(KeyTemplate streams, String metadataPrefix, EnvelopeWriter envelope, RedisValues values,
+                  long maxLength) {
         this.streams = streams;
+        this.values = values;
         this.metadataPrefix = metadataPrefix;
         this.envelope = envelope;
         this.maxLength = ScriptChunk.number(maxLength);
@@ -38,7 +43,7 @@ final class StreamEntries implements ChunkEncoder {
         return new byte[][]{ScriptChunk.number(bytewise ? 1 : 0), maxLength};
     }
 
-    /** The companion key holding the last sort key appended to a stream. */
+    /** The companion hash holding, per row key, the last sort key appended to a stream. */
     String lastKey(String stream) {
         return metadataPrefix + "stream-last:" + stream;
     }
@@ -50,6 +55,7 @@ final class StreamEntries implements ChunkEncoder {
         chunk.addEvent(event);
         chunk.arg(group);
         chunk.arg(event.position().sortKey());
+        chunk.arg(KeyTemplate.encodeKey(event.key(), values));
         chunk.arg(10);
         chunk.arg(OP);
         chunk.arg(event.operation().code());
