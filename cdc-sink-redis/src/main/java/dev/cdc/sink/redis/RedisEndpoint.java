@@ -88,7 +88,7 @@ record RedisEndpoint(String host, int port, boolean tls, Optional<String> user, 
         return uri.replaceAll("(?<=://)([^/@]*:)?[^/@]*@", "$1******@");
     }
 
-    /** Opens and authenticates a connection. */
+    /** Opens and authenticates a connection (a {@link FlushingConnection}). */
     Jedis connect() {
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis((int) connectTimeout.toMillis())
@@ -108,7 +108,7 @@ record RedisEndpoint(String host, int port, boolean tls, Optional<String> user, 
                 config.sslParameters(parameters);
             }
         }
-        Jedis jedis = new Jedis(new HostAndPort(host, port), config.build());
+        Jedis jedis = new Jedis(new FlushingConnection(new HostAndPort(host, port), config.build()));
         try {
             jedis.ping();
             return jedis;

@@ -193,10 +193,11 @@ final class RedisSink implements Sink {
         if (pipeline == null) {
             pipeline = new Pipeline(j.getConnection());
         }
-        if (encoder == null) {
-            return pipeline.unlink(c.keys().toArray(byte[][]::new));
-        }
-        return pipeline.evalsha(scriptSha, c.keys(), c.args(encoder.header(bytewise)));
+        Response<?> reply = encoder == null ? pipeline.unlink(c.keys().toArray(byte[][]::new))
+                : pipeline.evalsha(scriptSha, c.keys(), c.args(encoder.header(bytewise)));
+        // push the whole chunk out now, so Redis runs it while the next chunk is encoded
+        ((FlushingConnection) j.getConnection()).push();
+        return reply;
     }
 
     /** Waits for every reply; reloads the script and sends again what Redis did not know (NOSCRIPT). */
