@@ -1,0 +1,333 @@
+package dev.cdc.sink.redis;
+
+import dev.cdc.api.error.CdcException;
+import dev.cdc.api.error.PartialWriteException;
+import dev.cdc.api.event.ChangeEvent;
+import dev.cdc.api.event.Operation;
+import dev.cdc.api.spi.Sink;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The {@code redis} sink. {@code write} encodes events into chunks of {@value #CHUNK_EVENTS} and
+ * sends each full chunk at once, pipelined, as one EVALSHA of the mode's script (invalidate: one
+ * UNLINK), so Redis works on one chunk while the next is encoded; {@code flush} sends the rest and
+ * waits for every reply. A TRUNCATE first waits for what was sent, then deletes the table's keys
+ * with SCAN and UNLINK (stream mode: appends a truncate entry instead).
+ *
+ * <p>Every write is idempotent: the row modes and the stream mode apply an event only if its sort
+ * key is later than the one Redis holds, in the same script, so the engine may repeat a batch
+ * after any failure. A failure closes the connection; the next call reconnects (and loads the
+ * script again if Redis restarted).
+ *
+ * <h2>Threads</h2>
+ * One lane thread calls every method, as the Sink contract says.
+ */
+final class RedisSink implements Sink {
+
+    static final int CHUNK_EVENTS = 250;
+
+    /** A chunk sent, with its pending reply. */
+    private record Sent(ScriptChunk chunk, Response<?> reply) {
+    }
+
+    private final RedisEndpoint endpoint;
+    private final RedisMode mode;
+    private final ChunkEncoder encoder;
+    private final RowKeys rowKeys;
+    private final int scanCount;
+    private final String name;
+
+    private Jedis jedis;
+    private Pipeline pipeline;
+    private byte[] scriptSha;
+    private boolean bytewise;
+    private ScriptChunk chunk = new ScriptChunk();
+    private final List<Sent> sent = new ArrayList<>();
+    private final List<PartialWriteException.EventFailure> failures = new ArrayList<>();
+
+    /**
+     * @param encoder null for invalidate mode
+     * @param rowKeys null for stream mode
+     */
+    RedisSink(String name, RedisEndpoint endpoint, RedisMode mode, ChunkEncoder encoder, RowKeys rowKeys,
+              int scanCount) {
+        this.name = name;
+        this.endpoint = endpoint;
+        this.mode = mode;
+        this.encoder = encoder;
+        this.rowKeys = rowKeys;
+        this.scanCount = scanCount;
+    }
+
+    @Override
+    public void open() {
+        try {
+            connect();
+        } catch (RuntimeException e) {
+            throw failure("could not connect", e);
+        }
+    }
+
+    @Override
+    public void write(List<ChangeEvent> events) {
+        try {
+            for (ChangeEvent e : events) {
+                if (e.operation() == Operation.TRUNCATE && mode != RedisMode.STREAM) {
+                    send();
+                    await();
+                    truncate(e);
+                } else if (mode != RedisMode.STREAM && e.key().isEmpty()) {
+                    failures.add(new PartialWriteException.EventFailure(e, "table " + e.table()
+                            + " has no key columns, so its rows have no Redis key; give the table a primary key"
+                            + " (or replica identity) or use mode: stream", false));
+                } else {
+                    add(e);
+                    if (chunk.size() >= CHUNK_EVENTS) {
+                        send();
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            throw failure("could not write " + events.size() + " event(s)", e);
+        }
+    }
+
+    @Override
+    public void flush() {
+        try {
+            send();
+            await();
+        } catch (RuntimeException e) {
+            throw failure("could not flush", e);
+        }
+        if (!failures.isEmpty()) {
+            List<PartialWriteException.EventFailure> failed = List.copyOf(failures);
+            failures.clear();
+            throw new PartialWriteException(failed);
+        }
+    }
+
+    private void add(ChangeEvent e) {
+        if (encoder != null) {
+            encoder.add(e, chunk);
+        } else {
+            chunk.addEvent(e);
+            chunk.key(ScriptChunk.utf8(rowKeys.key(e)));
+        }
+    }
+
+    // ------------------------------------------------------------------ connection and sending
+
+    private Jedis connection() {
+        if (jedis == null) {
+            connect();
+        }
+        return jedis;
+    }
+
+    private void connect() {
+        Jedis j = endpoint.connect();
+        try {
+            bytewise = isByteOrder(j);
+            if (encoder != null) {
+                scriptSha = ScriptChunk.utf8(j.scriptLoad(script(encoder.script())));
+            }
+        } catch (RuntimeException e) {
+            j.close();
+            throw e;
+        }
+        jedis = j;
+    }
+
+    /**
+     * Whether Lua's {@code <} on strings is byte order on this server. Lua compares strings with
+     * strcoll, so the answer depends on the locale Redis runs under (C and C.UTF-8: yes;
+     * en_US.UTF-8: no, punctuation is ignored). When it is not, the scripts compare sort keys
+     * byte by byte, which is slower.
+     */
+    private static boolean isByteOrder(Jedis j) {
+        Object r = j.eval("for c = 32, 125 do if not (string.char(c) < string.char(c + 1)) then return 0 end end "
+                + "if not ('a-c' < 'ab') or not ('A' < 'a') or not ('a' < 'a0') then return 0 end return 1");
+        return Long.valueOf(1).equals(r);
+    }
+
+    static String script(String resource) {
+        return resource("common.lua") + "\n" + resource(resource);
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = RedisSink.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + name + " is missing from the cdc-sink-redis jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not read resource " + name, e);
+        }
+    }
+
+    /** Sends the current chunk, pipelined, without waiting for the reply. */
+    private void send() {
+        if (chunk.isEmpty()) {
+            return;
+        }
+        ScriptChunk c = chunk;
+        chunk = new ScriptChunk();
+        sent.add(new Sent(c, dispatch(c)));
+    }
+
+    private Response<?> dispatch(ScriptChunk c) {
+        Jedis j = connection();
+        if (pipeline == null) {
+            pipeline = new Pipeline(j.getConnection());
+        }
+        Response<?> reply = encoder == null ? pipeline.unlink(c.keys().toArray(byte[][]::new))
+                : pipeline.evalsha(scriptSha, c.keys(), c.args(encoder.header(bytewise)));
+        // push the whole chunk out now, so Redis runs it while the next chunk is encoded
+        ((FlushingConnection) j.getConnection()).push();
+        return reply;
+    }
+
+    /** Waits for every reply; reloads the script and sends again what Redis did not know (NOSCRIPT). */
+    private void await() {
+        for (int round = 0; !sent.isEmpty(); round++) {
+            if (pipeline != null) {
+                pipeline.sync();
+            }
+            List<ScriptChunk> again = new ArrayList<>();
+            RuntimeException first = null;
+            for (Sent s : sent) {
+                try {
+                    handle(s.chunk(), s.reply().get());
+                } catch (JedisNoScriptException e) {
+                    again.add(s.chunk());
+                } catch (RuntimeException e) {
+                    if (first == null) {
+                        first = e;
+                    }
+                }
+            }
+            sent.clear();
+            if (first != null) {
+                throw first;
+            }
+            if (!again.isEmpty()) {
+                if (round > 0) {
+                    throw new CdcException("Redis lost the sink's script again right after SCRIPT LOAD (NOSCRIPT); "
+                            + "is something running SCRIPT FLUSH?");
+                }
+                scriptSha = ScriptChunk.utf8(connection().scriptLoad(script(encoder.script())));
+                for (ScriptChunk c : again) {
+                    sent.add(new Sent(c, dispatch(c)));
+                }
+            }
+        }
+    }
+
+    /** A row script's reply: {event number, error, ...} for events whose key could not be read. */
+    private void handle(ScriptChunk c, Object reply) {
+        if (!(reply instanceof List<?> list)) {
+            return;
+        }
+        for (int i = 0; i + 1 < list.size(); i += 2) {
+            int index = (int) (long) (Long) list.get(i) - 1;
+            Object error = list.get(i + 1);
+            String message = error instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(error);
+            ChangeEvent e = c.events().get(index);
+            failures.add(new PartialWriteException.EventFailure(e, "Redis refused key "
+                    + rowKeys.key(e) + ": " + message + hint(message), RedisErrors.isRetriable(message)));
+        }
+    }
+
+    private static String hint(String message) {
+        return message.startsWith("WRONGTYPE") ? " (another program uses this key for another type; change"
+                + " key-template so the sink's keys do not collide with it)" : "";
+    }
+
+    // ------------------------------------------------------------------ truncate
+
+    private void truncate(ChangeEvent e) {
+        String pattern = rowKeys.pattern(e.table());
+        if (pattern.startsWith("*") || !rowKeys.template().hasTableVariable()) {
+            throw new CdcException("cannot truncate " + e.table() + ": key-template '" + rowKeys.template()
+                    + "' does not put the table before ${key}, so SCAN MATCH '" + pattern
+                    + "' would delete other tables' keys too; use a template such as ${table}:${key}");
+        }
+        Jedis j = connection();
+        String marker = rowKeys.truncateMarker(e.table());
+        String sortKey = e.position().sortKey();
+        if (mode.storesRows()) {
+            String applied = j.get(marker);
+            if (applied != null && applied.compareTo(sortKey) >= 0) {
+                return; // this truncate (or a later one) was applied already: a replay
+            }
+        }
+        byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;
+        ScanParams params = new ScanParams().match(pattern).count(scanCount);
+        do {
+            ScanResult<byte[]> page = j.scan(cursor, params);
+            List<byte[]> keys = page.getResult();
+            if (!keys.isEmpty()) {
+                j.unlink(keys.toArray(byte[][]::new));
+            }
+            cursor = page.getCursorAsBytes();
+        } while (!Arrays.equals(cursor, ScanParams.SCAN_POINTER_START_BINARY));
+        if (mode.storesRows()) {
+            // set after the scan: a crash halfway leaves no marker, so the replayed truncate scans again
+            j.set(marker, sortKey);
+        }
+    }
+
+    // ------------------------------------------------------------------ failures and close
+
+    /** Resets the connection and buffers, and turns the failure into a retriable or permanent one. */
+    private CdcException failure(String doing, RuntimeException e) {
+        chunk = new ScriptChunk();
+        sent.clear();
+        failures.clear();
+        closeConnection();
+        if (e instanceof CdcException cdc) {
+            return cdc;
+        }
+        String where = "sink '" + name + "' (redis, mode " + mode.yamlName() + ") " + doing + " at " + endpoint;
+        return RedisErrors.translate(where, e);
+    }
+
+    private void closeConnection() {
+        pipeline = null;
+        Jedis j = jedis;
+        jedis = null;
+        if (j != null) {
+            try {
+                j.close();
+            } catch (RuntimeException ignored) {
+                // the connection is being dropped after a failure anyway
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        chunk = new ScriptChunk();
+        sent.clear();
+        failures.clear();
+        closeConnection();
+    }
+
+    @Override
+    public String toString() {
+        return "RedisSink[" + name + ", " + mode.yamlName() + ", " + endpoint + "]";
+    }
+}

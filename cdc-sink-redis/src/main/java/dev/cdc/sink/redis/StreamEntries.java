@@ -1,0 +1,71 @@
+package dev.cdc.sink.redis;
+
+import dev.cdc.api.event.ChangeEvent;
+import dev.cdc.format.EnvelopeWriter;
+
+/**
+ * {@code mode: stream}: each event as a stream entry with the fields {@code op}, {@code table},
+ * {@code key} (JSON), {@code sort_key} and {@code value} (the envelope, JSON), appended to the
+ * table's stream only if its sort key is later than the last one appended there for the same
+ * row key (events of one key reach the sink in source order; events of different keys need not).
+ * Used by one thread.
+ */
+final class StreamEntries implements ChunkEncoder {
+
+    private static final byte[] OP = ScriptChunk.utf8("op");
+    private static final byte[] TABLE = ScriptChunk.utf8("table");
+    private static final byte[] KEY = ScriptChunk.utf8("key");
+    private static final byte[] SORT_KEY = ScriptChunk.utf8("sort_key");
+    private static final byte[] VALUE = ScriptChunk.utf8("value");
+
+    private final KeyTemplate streams;
+    private final String metadataPrefix;
+    private final EnvelopeWriter envelope;
+    private final RedisValues values;
+    private final byte[] maxLength;
+
+    StreamEntries(KeyTemplate streams, String metadataPrefix, EnvelopeWriter envelope, RedisValues values,
+                  long maxLength) {
+        this.streams = streams;
+        this.values = values;
+        this.metadataPrefix = metadataPrefix;
+        this.envelope = envelope;
+        this.maxLength = ScriptChunk.number(maxLength);
+    }
+
+    @Override
+    public String script() {
+        return "stream.lua";
+    }
+
+    @Override
+    public byte[][] header(boolean bytewise) {
+        return new byte[][]{ScriptChunk.number(bytewise ? 1 : 0), maxLength};
+    }
+
+    /** The companion hash holding, per row key, the last sort key appended to a stream. */
+    String lastKey(String stream) {
+        return metadataPrefix + "stream-last:" + stream;
+    }
+
+    @Override
+    public void add(ChangeEvent event, ScriptChunk chunk) {
+        String stream = streams.render(event.table());
+        int group = chunk.group(stream, stream, lastKey(stream));
+        chunk.addEvent(event);
+        chunk.arg(group);
+        chunk.arg(event.position().sortKey());
+        chunk.arg(KeyTemplate.encodeKey(event.key(), values));
+        chunk.arg(10);
+        chunk.arg(OP);
+        chunk.arg(event.operation().code());
+        chunk.arg(TABLE);
+        chunk.arg(event.table().toString());
+        chunk.arg(KEY);
+        chunk.arg(envelope.keyToBytes(event));
+        chunk.arg(SORT_KEY);
+        chunk.arg(event.position().sortKey());
+        chunk.arg(VALUE);
+        chunk.arg(envelope.toBytes(event));
+    }
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Benchmark of the redis sink (mode hash, order guard on): events/s for 1,000,000 upserts fed from
+# memory straight into the sink (write + flush per batch of 1,000, no engine), beside
+# redis-benchmark -t hset pipelined over the same single connection, in the same run, and the ratio.
+#   scripts/bench-redis.sh [events] [keys] [batch] [redis-uri] [redis-benchmark pipeline]
+# Needs Redis on 127.0.0.1:6379 (scripts/services.sh redis) and redis-benchmark (package redis-tools).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v redis-benchmark >/dev/null || { echo "redis-benchmark not found (apt-get install redis-tools)" >&2; exit 1; }
+mvn -B -q -o install -DskipTests -pl cdc-api,cdc-format,cdc-testkit,cdc-core -am >/dev/null 2>&1 \
+  || mvn -B -q install -DskipTests -pl cdc-api,cdc-format,cdc-testkit,cdc-core -am
+mvn -B -q test-compile -pl cdc-sink-redis
+CP_FILE=$(mktemp)
+trap 'rm -f "$CP_FILE"' EXIT
+mvn -B -q dependency:build-classpath -pl cdc-sink-redis -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test >/dev/null
+exec java -Xmx2g -cp "cdc-sink-redis/target/test-classes:cdc-sink-redis/target/classes:$(cat "$CP_FILE")" \
+  dev.cdc.sink.redis.bench.RedisHashSinkBench "$@"
