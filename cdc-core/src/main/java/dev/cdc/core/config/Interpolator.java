@@ -18,11 +18,15 @@ import java.util.regex.Pattern;
 /**
  * Resolves references in YAML scalars: {@code ${env:NAME}}, {@code ${env:NAME:-default}},
  * {@code ${file:/path}} (the file's UTF-8 content, one trailing newline removed; a relative path
- * is relative to the working directory); {@code $${} is a literal {@code ${}. Thread-safe.
+ * is relative to the working directory); {@code $${} is a literal {@code ${}. A reference without a
+ * scheme, such as {@code ${table}}, is left as it is: plugins use those in their own templates
+ * (index names, Redis keys). Thread-safe.
  */
 final class Interpolator {
 
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** {@code ${scheme:...}}: an interpolation; anything else between {@code ${ }} belongs to the plugin. */
+    private static final Pattern SCHEME = Pattern.compile("[a-z][a-z0-9]*:.*", Pattern.DOTALL);
     private static final String HOW = "use ${env:NAME}, ${env:NAME:-default} or ${file:/path}, "
             + "or write $${ for a literal ${";
 
@@ -54,11 +58,16 @@ final class Interpolator {
                 i += 3;
             } else if (text.startsWith("${", i)) {
                 int end = text.indexOf('}', i + 2);
+                String expression = text.substring(i + 2, end < 0 ? text.length() : end);
+                if (!SCHEME.matcher(expression).matches()) {
+                    out.append("${"); // a plugin's own template reference, such as ${table}
+                    i += 2;
+                    continue;
+                }
                 if (end < 0) {
                     errors.add("'${' is not closed by '}'; " + HOW);
                     break;
                 }
-                String expression = text.substring(i + 2, end);
                 reference(expression, out, errors);
                 i = end + 1;
             } else {

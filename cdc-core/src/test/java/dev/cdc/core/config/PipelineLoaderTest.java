@@ -505,6 +505,20 @@ class PipelineLoaderTest {
     class Interpolation {
 
         @Test
+        void referencesWithoutASchemeAreLeftForThePluginsTemplates() {
+            PipelineSpec spec = parse("""
+                    pipeline: p
+                    source: {type: postgres, host: "${env:DB_HOST:-db}", password: long-enough}
+                    sinks:
+                      - name: out
+                        type: elasticsearch
+                        urls: [http://127.0.0.1:9200]
+                        index: "${table}-${name}-${env:SUFFIX:-v1}"
+                    """);
+            assertThat(spec.sinks().get(0).sink().options().get(TestPlugins.INDEX)).isEqualTo("${table}-${name}-v1");
+        }
+
+        @Test
         void resolvesEnvironmentVariablesDefaultsAndEscapes() {
             env.put("ES_INDEX", "orders");
             PipelineSpec spec = parse(withSink("""
