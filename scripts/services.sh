@@ -621,10 +621,11 @@ ensure_elasticsearch() {
     [ "$(cat /proc/sys/vm/max_map_count 2>/dev/null || echo 0)" -ge 262144 ] || mmap_opt=(-E node.store.allow_mmap=false)
   fi
   say "elasticsearch: starting $ES_VERSION as $ES_USER (java $(java_major "$jh"), heap $ES_HEAP)"
+  # setsid: its own session, so ending the shell (or job) that started it does not stop it.
   rm -f "$ES_PIDFILE"
   : >"$ES_OUT"
   local rc=0
-  (cd "$CDC_SERVICES_DIR" && { ulimit -n 65536 2>/dev/null || true; } && timeout $((TIMEOUT + 30)) runuser -u "$ES_USER" -- env -i \
+  (cd "$CDC_SERVICES_DIR" && { ulimit -n 65536 2>/dev/null || true; } && timeout $((TIMEOUT + 30)) setsid runuser -u "$ES_USER" -- env -i \
       PATH=/usr/local/bin:/usr/bin:/bin HOME="$CDC_SERVICES_DIR" LANG=C.UTF-8 \
       ES_JAVA_HOME="$jh" ES_JAVA_OPTS="-Xms$ES_HEAP -Xmx$ES_HEAP" \
       "$ES_HOME/bin/elasticsearch" -d -p "$ES_PIDFILE" \
