@@ -1,5 +1,6 @@
 package dev.cdc.source.postgres.replication;
 
+import dev.cdc.source.postgres.position.PgPosition;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyDual;
 
@@ -58,7 +59,7 @@ public final class WalStream implements AutoCloseable {
     public static WalStream start(Connection replicationConnection, String slot, long startLsn,
                                   Map<String, String> pluginOptions, long statusIntervalMillis) throws SQLException {
         StringBuilder sql = new StringBuilder("START_REPLICATION SLOT \"").append(slot.replace("\"", "\"\""))
-                .append("\" LOGICAL ").append(formatLsn(startLsn));
+                .append("\" LOGICAL ").append(PgPosition.formatLsn(startLsn));
         if (!pluginOptions.isEmpty()) {
             sql.append(" (");
             boolean first = true;
@@ -162,9 +163,5 @@ public final class WalStream implements AutoCloseable {
             b[p + i] = (byte) v;
             v >>>= 8;
         }
-    }
-
-    private static String formatLsn(long lsn) {
-        return Long.toHexString(lsn >>> 32).toUpperCase() + "/" + Long.toHexString(lsn & 0xffffffffL).toUpperCase();
     }
 }
