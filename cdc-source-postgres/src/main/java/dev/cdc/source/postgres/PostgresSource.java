@@ -19,18 +19,14 @@ import dev.cdc.source.postgres.position.PgPosition;
 import dev.cdc.source.postgres.replication.Connections;
 import dev.cdc.source.postgres.replication.SetupCheck;
 import dev.cdc.source.postgres.replication.SlotInfo;
+import dev.cdc.source.postgres.replication.WalStream;
 import dev.cdc.source.postgres.snapshot.SnapshotReader;
 import dev.cdc.source.postgres.snapshot.SnapshotTable;
 import dev.cdc.source.postgres.types.TypeRegistry;
-import org.postgresql.PGConnection;
-import org.postgresql.replication.LogSequenceNumber;
-import org.postgresql.replication.PGReplicationStream;
-import org.postgresql.replication.fluent.logical.ChainedLogicalStreamBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -39,10 +35,11 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -53,7 +50,7 @@ import java.util.concurrent.locks.LockSupport;
  * <h2>Threads</h2>
  * {@code open}, {@code run} and {@code close} on the source thread; {@link #commit} on the
  * engine's checkpoint thread, which only records the LSN in an atomic; the source thread hands
- * it to the server ({@code setFlushedLSN} + {@code forceUpdateStatus}) between reads.
+ * it to the server ({@link WalStream#acknowledge}) between reads.
  */
 public final class PostgresSource implements Source {
 
@@ -81,7 +78,7 @@ public final class PostgresSource implements Source {
     private Set<TableId> selected = Set.of();
     private List<TableId> selectedOrder = List.of();
     private Connection replicationConnection;
-    private PGReplicationStream stream;
+    private WalStream stream;
     private Plan plan = Plan.STREAM;
     private String snapshotName;
     private long consistentPoint;
@@ -447,24 +444,21 @@ public final class PostgresSource implements Source {
             replicationConnection = connections.replication();
         }
         int protocol = options.get(PostgresSourceOptions.PROTOCOL_VERSION);
-        ChainedLogicalStreamBuilder builder = replicationConnection.unwrap(PGConnection.class).getReplicationAPI()
-                .replicationStream().logical().withSlotName(slot)
-                .withStartPosition(LogSequenceNumber.valueOf(Math.max(0, startLsn)))
-                .withSlotOption("proto_version", Integer.toString(protocol))
-                .withSlotOption("publication_names", publication)
-                .withStatusInterval((int) options.get(PostgresSourceOptions.STATUS_INTERVAL).toMillis(),
-                        TimeUnit.MILLISECONDS);
+        Map<String, String> pluginOptions = new LinkedHashMap<>();
+        pluginOptions.put("proto_version", Integer.toString(protocol));
+        pluginOptions.put("publication_names", publication);
         if (options.get(PostgresSourceOptions.MESSAGES) || heartbeatMillis() > 0) {
-            builder.withSlotOption("messages", true);
+            pluginOptions.put("messages", "true");
         }
         if (options.get(PostgresSourceOptions.STREAMING)) {
-            builder.withSlotOption("streaming", true);
+            pluginOptions.put("streaming", "true");
         }
-        stream = builder.start();
-        // pgjdbc would report the start position as flushed in every status update; report "no flush
-        // position" instead except in the one update that acknowledges a commit (see acknowledge())
-        unsetFlushed();
-        flushedSent = Math.max(slotFlush, committedLsn.get());
+        // status updates report no flush position except the one acknowledging a checkpoint (WalStream)
+        stream = WalStream.start(replicationConnection, slot, Math.max(0, startLsn), pluginOptions,
+                options.get(PostgresSourceOptions.STATUS_INTERVAL).toMillis());
+        // the slot may be behind what was acknowledged before (PostgreSQL < 17 does not persist a logical
+        // slot's confirmed_flush_lsn at shutdown when only it changed): acknowledge the checkpoint again
+        flushedSent = slotFlush;
         LOG.info("streaming from slot {} at {} (publication {}, protocol {})", slot,
                 PgPosition.formatLsn(Math.max(startLsn, slotFlush)), publication, protocol);
 
@@ -493,10 +487,10 @@ public final class PostgresSource implements Source {
             int idle = 0;
             int sinceAck = 0;
             while (!context.isStopping()) {
-                ByteBuffer buffer = stream.readPending();
-                if (buffer != null) {
+                byte[] message = stream.readPending();
+                if (message != null) {
                     idle = 0;
-                    decoder.decode(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.remaining());
+                    decoder.decode(message, WalStream.PAYLOAD_OFFSET, message.length - WalStream.PAYLOAD_OFFSET);
                     if (++sinceAck >= 4096) {
                         sinceAck = 0;
                         acknowledge();
@@ -548,25 +542,9 @@ public final class PostgresSource implements Source {
     private void acknowledge() throws SQLException {
         long c = committedLsn.get();
         if (c > flushedSent && stream != null) {
-            LogSequenceNumber lsn = LogSequenceNumber.valueOf(c);
-            stream.setFlushedLSN(lsn);
-            stream.setAppliedLSN(lsn);
-            stream.forceUpdateStatus();
-            unsetFlushed();
+            stream.acknowledge(c);
             flushedSent = c;
         }
-    }
-
-    /**
-     * Later periodic status updates carry an invalid flush position, which the server ignores for
-     * the slot (it keeps the acknowledged one). This matters at server shutdown: a walsender
-     * waits until the client's flush position (or, when invalid, its write position) reaches
-     * what it sent, so a valid flush held at the checkpoint would block a fast shutdown until the
-     * client disconnects.
-     */
-    private void unsetFlushed() {
-        stream.setFlushedLSN(LogSequenceNumber.INVALID_LSN);
-        stream.setAppliedLSN(LogSequenceNumber.INVALID_LSN);
     }
 
     private void heartbeat() {

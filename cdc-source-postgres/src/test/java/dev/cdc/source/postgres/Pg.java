@@ -72,4 +72,10 @@ final class Pg {
                 + "pg_replication_slots WHERE slot_name = '" + slot + "'");
         return rows.isEmpty() || rows.get(0).get("f") == null ? -1 : ((Number) rows.get(0).get("f")).longValue();
     }
+
+    /** The server's major version, e.g. "15". */
+    static String serverMajorVersion() throws SQLException {
+        return String.valueOf(((Number) query("SELECT current_setting('server_version_num')::int / 10000 AS v").get(0)
+                .get("v")).intValue());
+    }
 }
