@@ -5,14 +5,11 @@ import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,31 +30,27 @@ class FileCheckpointStoreCrashTest {
         Process child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
                 CheckpointSaverMain.class.getName(), dir.toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
+                // To a file, read once the child is dead: destroyForcibly() closes the parent's end of a
+                // pipe, so lines the child wrote just before the kill could be lost from a pipe.
+                .redirectOutput(dir.resolveSibling(dir.getFileName() + "-saved.txt").toFile())
                 .start();
-        AtomicLong lastPrinted = new AtomicLong(-1);
-        CountDownLatch firstSave = new CountDownLatch(1);
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    lastPrinted.set(Long.parseLong(line.trim()));
-                    firstSave.countDown();
-                }
-            } catch (Exception e) {
-                // the pipe closes when the child dies
-            }
-        });
-        reader.start();
+        Path file = dir.resolve("checkpoint.json");
         try {
-            assertThat(firstSave.await(30, TimeUnit.SECONDS)).as("the child saved a first checkpoint").isTrue();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.exists(file) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(file).as("the child saved a first checkpoint").exists();
             Thread.sleep(300);
         } finally {
             child.destroyForcibly();
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
-        reader.join(10_000);
+        String output = Files.readString(dir.resolveSibling(dir.getFileName() + "-saved.txt"), StandardCharsets.UTF_8);
+        long lastPrinted = output.lines().map(String::trim).filter(l -> !l.isEmpty())
+                .mapToLong(Long::parseLong).max().orElse(-1);
 
-        long printed = lastPrinted.get();
+        long printed = lastPrinted;
         Optional<Checkpoint> loaded = new FileCheckpointStore(dir).load();
 
         assertThat(child.exitValue()).as("killed by SIGKILL").isNotZero();
