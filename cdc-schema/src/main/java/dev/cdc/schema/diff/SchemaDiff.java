@@ -63,12 +63,7 @@ public final class SchemaDiff {
                 changes.add(new SchemaChange.DropColumn(old.name()));
             }
         }
-        for (Column old : before.columns()) {
-            String to = knownRenames.get(old.name());
-            if (to != null && !to.equals(old.name())) {
-                changes.add(new SchemaChange.RenameColumn(old.name(), to));
-            }
-        }
+        changes.addAll(orderedRenames(before, knownRenames));
         List<Column> afterColumns = after.columns();
         for (int i = 0; i < afterColumns.size(); i++) {
             Column column = afterColumns.get(i);
@@ -106,6 +101,31 @@ public final class SchemaDiff {
         Objects.requireNonNull(after, "after");
         return before.map(b -> between(b, after, knownRenames))
                 .orElseGet(() -> List.of(new SchemaChange.CreateTable(after)));
+    }
+
+    /**
+     * The renames in {@code before}'s column order, except that a rename onto a name that another
+     * rename frees comes after that one ({@code b -> c} before {@code a -> b}).
+     *
+     * @throws IllegalArgumentException for a cycle ({@code a -> b, b -> a}), which needs a temporary name
+     */
+    private static List<SchemaChange> orderedRenames(TableSchema before, Map<String, String> knownRenames) {
+        List<String> pending = new ArrayList<>();
+        for (Column c : before.columns()) {
+            String to = knownRenames.get(c.name());
+            if (to != null && !to.equals(c.name())) {
+                pending.add(c.name());
+            }
+        }
+        List<SchemaChange> renames = new ArrayList<>();
+        while (!pending.isEmpty()) {
+            String next = pending.stream().filter(from -> !pending.contains(knownRenames.get(from))).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("known renames of " + before.table() + " form a "
+                            + "cycle " + knownRenames + "; report a swap as renames through a temporary name"));
+            pending.remove(next);
+            renames.add(new SchemaChange.RenameColumn(next, knownRenames.get(next)));
+        }
+        return renames;
     }
 
     /** The column of {@code before} that became {@code name} in the new version, if any. */

@@ -64,6 +64,9 @@ class SchemaDiffTest {
                 arguments("rename onto a dropped column's name", schema(ID, NAME, EMAIL), schema(ID, NAME.withName("email")),
                         Map.of("name", "email"),
                         List.of(new SchemaChange.DropColumn("email"), new SchemaChange.RenameColumn("name", "email"))),
+                arguments("rename chain: the freed name is taken after it is freed", schema(ID, NAME, EMAIL),
+                        schema(ID, NAME.withName("email"), EMAIL.withName("mail")), Map.of("name", "email", "email", "mail"),
+                        List.of(new SchemaChange.RenameColumn("email", "mail"), new SchemaChange.RenameColumn("name", "email"))),
                 arguments("alter type", schema(ID, QTY), schema(ID, QTY.withType(DataType.int64())), Map.of(),
                         List.of(new SchemaChange.AlterColumnType("qty", DataType.int32(), DataType.int64()))),
                 arguments("alter nullability to not null", schema(ID, QTY), schema(ID, QTY.withNullable(false)), Map.of(),
@@ -115,6 +118,14 @@ class SchemaDiffTest {
         assertThat(SchemaDiff.between(Optional.empty(), after, Map.of()))
                 .containsExactly(new SchemaChange.CreateTable(after));
         assertThat(SchemaDiff.between(Optional.of(after), after, Map.of())).isEmpty();
+    }
+
+    @Test
+    void aRenameCycleIsRejected() {
+        assertThatThrownBy(() -> SchemaDiff.between(schema(ID, NAME, EMAIL),
+                schema(ID, NAME.withName("email"), EMAIL.withName("name")), Map.of("name", "email", "email", "name")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cycle");
     }
 
     @Test
