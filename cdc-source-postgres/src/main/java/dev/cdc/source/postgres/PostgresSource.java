@@ -368,7 +368,7 @@ public final class PostgresSource implements Source {
             CatalogTable ct = t.get();
             boolean resumed = i == from && resumeSnapshot != null;
             tables.add(new SnapshotTable(CapturedTable.of(ct, types), ct, i,
-                    resumed && !ct.primaryKey().isEmpty() ? afterKeys : null, resumed ? firstRow : 0));
+                    resumed && !ct.primaryKey().isEmpty() ? afterKeys : null, resumed ? firstRow : 0, resumed));
         }
         try (Connection c = connections.regular("snapshot")) {
             SnapshotReader reader = new SnapshotReader(c, consistentPoint,

@@ -103,8 +103,8 @@ public final class SnapshotReader {
         Instant tableStart = Instant.now();
         Instant lastLog = tableStart;
         List<StreamEvent> batch = new ArrayList<>(batchSize);
-        if (t.afterKeys() == null) {
-            // the table's shape, before its first row
+        if (!t.resumed()) {
+            // the table's shape, before its first row (a resumed table's was delivered before the crash)
             batch.add(new SchemaChangeEvent(id, Optional.empty(), Optional.of(captured.schema()), List.of(),
                     Optional.empty(), position(t, row, new String[0], true), startedAt));
         }

@@ -11,7 +11,8 @@ import dev.cdc.source.postgres.catalog.CatalogTable;
  * @param index     its place in the snapshot's table order
  * @param afterKeys the primary-key values (text) of the last row already delivered, or null to start at the beginning
  * @param firstRow  the number of the first row to read (continues the numbering after a resume)
+ * @param resumed   true for the table the checkpoint is in: its schema event was delivered already
  */
 public record SnapshotTable(CapturedTable captured, CatalogTable catalog, int index, String[] afterKeys,
-                            long firstRow) {
+                            long firstRow, boolean resumed) {
 }
