@@ -84,7 +84,8 @@ class SnapshotResumeIT extends PgTestBase {
         List<ChangeEvent> rest = of(second, t);
         all.addAll(rest);
         assertThat(writes.get()).as("concurrent writes").isGreaterThan(100);
-        long lastKey = Long.parseLong(PgPosition.snapshotKeys(checkpoint)[0]);
+        long lastKey = Long.parseLong(PgPosition.snapshotState(checkpoint).inProgress().values().iterator().next()
+                .keys()[0]);
         List<ChangeEvent> reads = rest.stream().filter(e -> e.operation() == Operation.READ).toList();
         assertThat(reads).as("rows of the resumed snapshot").isNotEmpty();
         assertThat(reads).as("no row of a finished chunk is read again")
@@ -95,6 +96,86 @@ class SnapshotResumeIT extends PgTestBase {
             assertThat(all.get(i).position().sortKey()).as("positions increase across the restart")
                     .isGreaterThan(all.get(i - 1).position().sortKey());
         }
+    }
+
+    @Test
+    void crashInAParallelSnapshotResumesEveryTableWhereItStood() throws Exception {
+        List<String> names = new ArrayList<>();
+        for (String suffix : List.of("p1", "p2", "p3")) {
+            String t = table(suffix, "id bigint PRIMARY KEY, v bigint NOT NULL");
+            Pg.exec("INSERT INTO " + t + " SELECT g, 0 FROM generate_series(1, 8000) g");
+            names.add(t);
+        }
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong writes = new AtomicLong();
+        List<Thread> writers = new ArrayList<>();
+        for (String t : names) {
+            Thread w = new Thread(() -> write(t, stop, writes, 8000));
+            writers.add(w);
+            w.start();
+        }
+        List<ChangeEvent> delivered;
+        SourceRunner second;
+        Position checkpoint;
+        try {
+            Map<String, Object> options = options("snapshot-chunk-size", 500, "batch-size", 100,
+                    "snapshot-parallelism", 3);
+            CrashingContext crashing = new CrashingContext(9000);
+            Source first = newSource(options);
+            Thread run = new Thread(() -> {
+                try {
+                    first.open(crashing);
+                    first.run(crashing);
+                } catch (Exception e) {
+                    // interrupted by the crash
+                }
+            });
+            run.start();
+            assertThat(crashing.blocked.await(60, java.util.concurrent.TimeUnit.SECONDS)).as("9000 rows").isTrue();
+            delivered = crashing.changes();
+            checkpoint = delivered.get(delivered.size() - 1).position();
+            first.close();
+            run.interrupt();
+            run.join(10_000);
+            assertThat(Pg.confirmedFlush(slot)).isEqualTo(PgPosition.lsn(checkpoint));
+            second = start(options, Optional.of(checkpoint));
+            await("the resumed snapshot to finish", () -> second.context().snapshotProgress().stream()
+                    .filter(p -> p.finished()).count() >= PgPosition.snapshotState(checkpoint).inProgress().size()
+                    + 3 - PgPosition.snapshotState(checkpoint).next(), Duration.ofSeconds(60));
+            Thread.sleep(300);
+        } finally {
+            stop.set(true);
+            for (Thread w : writers) {
+                w.join();
+            }
+        }
+        PgPosition.SnapshotState state = PgPosition.snapshotState(checkpoint);
+        for (int i = 0; i < names.size(); i++) {
+            String t = names.get(i);
+            Map<Object, Row> expected = tableState(t);
+            List<ChangeEvent> before = delivered.stream().filter(e -> e.table().name().equals(t)).toList();
+            await(t + " to reach the table's state", () -> {
+                List<ChangeEvent> now = new ArrayList<>(before);
+                now.addAll(of(second, t));
+                return fold(now).equals(expected);
+            }, Duration.ofSeconds(60));
+            List<ChangeEvent> reads = of(second, t).stream().filter(e -> e.operation() == Operation.READ).toList();
+            PgPosition.TableProgress p = state.inProgress().get(i);
+            if (i >= state.next()) {
+                assertThat(before).as(t + " not started before the crash").isEmpty();
+            } else if (p == null) {
+                assertThat(reads).as(t + " finished before the crash: not read again").isEmpty();
+            } else {
+                long lastKey = p.keys().length == 0 ? 0 : Long.parseLong(p.keys()[0]);
+                assertThat(reads).as(t + ": no row up to the checkpoint read again")
+                        .allMatch(e -> ((Number) e.key().get("id")).longValue() > lastKey);
+            }
+        }
+        List<String> keys = second.context().events().stream().map(e -> e.position().sortKey()).toList();
+        for (int i = 0; i < keys.size(); i++) {
+            assertThat(keys.get(i)).isGreaterThan(i == 0 ? checkpoint.sortKey() : keys.get(i - 1));
+        }
+        assertThat(state.inProgress()).as("tables in progress at the crash").isNotEmpty();
     }
 
     /** Records events until {@code limit} change events arrived; the next emit blocks until interrupted. */
