@@ -9,11 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,6 +16,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
+import static dev.cdc.launcher.PostgresPipelineIT.confirmedFlush;
+import static dev.cdc.launcher.PostgresPipelineIT.dropSlotPublicationAndTable;
+import static dev.cdc.launcher.PostgresPipelineIT.exec;
+import static dev.cdc.launcher.PostgresPipelineIT.lsn;
+import static dev.cdc.launcher.PostgresPipelineIT.tableIds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -33,7 +33,6 @@ import static org.assertj.core.api.Assertions.fail;
  */
 class PostgresSnapshotKillIT {
 
-    private static final String URL = System.getProperty("cdc.it.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ROWS = 200_000;
 
@@ -56,7 +55,7 @@ class PostgresSnapshotKillIT {
                       - {name: archive, type: file, path: out/pg.jsonl}
                     checkpoint: {type: file, path: state}
                     engine: {checkpoint-interval: 50ms, flush-interval: 20ms}
-                    """.formatted(URL, name, table));
+                    """.formatted(PostgresPipelineIT.URL, name, table));
             Path out = work.resolve("out/pg.jsonl");
             Path state = work.resolve("state");
             killed = CdcJar.start(work, "killed", "run", "--status-interval", "0", yaml.toString());
@@ -100,17 +99,7 @@ class PostgresSnapshotKillIT {
                     c.process().destroyForcibly().waitFor();
                 }
             }
-            for (int i = 0; i < 50; i++) {
-                try {
-                    exec("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = '" + name
-                            + "' AND active_pid IS NOT NULL", "SELECT pg_drop_replication_slot(slot_name) FROM "
-                            + "pg_replication_slots WHERE slot_name = '" + name + "'");
-                    break;
-                } catch (SQLException e) {
-                    Thread.sleep(100);
-                }
-            }
-            exec("DROP PUBLICATION IF EXISTS " + name, "DROP TABLE IF EXISTS " + table);
+            dropSlotPublicationAndTable(name, table);
         }
     }
 
@@ -151,42 +140,5 @@ class PostgresSnapshotKillIT {
             }
         }
         return counts;
-    }
-
-    private static Set<Long> tableIds(String table) throws SQLException {
-        Set<Long> ids = new HashSet<>();
-        try (Connection c = connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT id FROM " + table)) {
-            while (rs.next()) {
-                ids.add(rs.getLong(1));
-            }
-        }
-        return ids;
-    }
-
-    private static long confirmedFlush(String slot) throws SQLException {
-        try (Connection c = connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = '"
-                     + slot + "'")) {
-            assertThat(rs.next()).as("slot " + slot).isTrue();
-            return lsn(rs.getString(1));
-        }
-    }
-
-    private static long lsn(String text) {
-        int slash = text.indexOf('/');
-        return (Long.parseLong(text.substring(0, slash), 16) << 32) | Long.parseLong(text.substring(slash + 1), 16);
-    }
-
-    private static Connection connect() throws SQLException {
-        return DriverManager.getConnection(URL, "postgres", "");
-    }
-
-    private static void exec(String... sql) throws SQLException {
-        try (Connection c = connect(); Statement st = c.createStatement()) {
-            for (String s : sql) {
-                st.execute(s);
-            }
-        }
     }
 }

@@ -33,12 +33,7 @@ class ParallelSnapshotIT extends PgTestBase {
         }
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong writes = new AtomicLong();
-        List<Thread> writers = new ArrayList<>();
-        for (String t : names) {
-            Thread w = new Thread(() -> write(t, stop, writes, 10000));
-            writers.add(w);
-            w.start();
-        }
+        List<Thread> writers = startWriters(names, stop, writes, 10000);
         SourceRunner r;
         try {
             Thread.sleep(200);
@@ -48,10 +43,7 @@ class ParallelSnapshotIT extends PgTestBase {
                     .filter(p -> p.finished()).count() == 3, Duration.ofSeconds(90));
             Thread.sleep(300);
         } finally {
-            stop.set(true);
-            for (Thread w : writers) {
-                w.join();
-            }
+            stopWriters(writers, stop);
         }
         for (String t : names) {
             Map<Object, Row> expected = tableState(t);

@@ -126,6 +126,25 @@ abstract class PgTestBase {
         }
     }
 
+    /** Starts a {@link #write} thread per table. */
+    protected static List<Thread> startWriters(List<String> tables, AtomicBoolean stop, AtomicLong writes,
+                                               long existing) {
+        List<Thread> writers = new ArrayList<>();
+        for (String t : tables) {
+            Thread w = new Thread(() -> write(t, stop, writes, existing));
+            writers.add(w);
+            w.start();
+        }
+        return writers;
+    }
+
+    protected static void stopWriters(List<Thread> writers, AtomicBoolean stop) throws InterruptedException {
+        stop.set(true);
+        for (Thread w : writers) {
+            w.join();
+        }
+    }
+
     /** Inserts, updates and deletes, each in its own transaction, until told to stop. */
     protected static void write(String t, AtomicBoolean stop, AtomicLong writes, long existing) {
         try (Connection c = Pg.connect();

@@ -43,24 +43,8 @@ class SnapshotResumeIT extends PgTestBase {
         try {
             // first run: the sink takes 5 chunks, then the pipeline dies (no final checkpoint, no clean stop)
             Map<String, Object> options = options("snapshot-chunk-size", CHUNK, "batch-size", 500);
-            CrashingContext crashing = new CrashingContext(CHUNKS_BEFORE_CRASH * CHUNK);
-            Source first = newSource(options);
-            Thread run = new Thread(() -> {
-                try {
-                    first.open(crashing);
-                    first.run(crashing);
-                } catch (Exception e) {
-                    // interrupted by the crash
-                }
-            });
-            run.start();
-            assertThat(crashing.blocked.await(60, java.util.concurrent.TimeUnit.SECONDS)).as("5 chunks").isTrue();
-            delivered = crashing.changes();
+            delivered = crashAfter(options, CHUNKS_BEFORE_CRASH * CHUNK);
             checkpoint = delivered.get(delivered.size() - 1).position();
-            first.commit(checkpoint); // the engine's checkpoint: a snapshot position does not move the slot
-            first.close();
-            run.interrupt();
-            run.join(10_000);
             assertThat(PgPosition.isSnapshot(checkpoint)).isTrue();
             assertThat(delivered).hasSize(CHUNKS_BEFORE_CRASH * CHUNK).allMatch(e -> e.operation() == Operation.READ);
             assertThat(Pg.confirmedFlush(slot)).as("the slot still sits at its consistent point")
@@ -108,35 +92,15 @@ class SnapshotResumeIT extends PgTestBase {
         }
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong writes = new AtomicLong();
-        List<Thread> writers = new ArrayList<>();
-        for (String t : names) {
-            Thread w = new Thread(() -> write(t, stop, writes, 8000));
-            writers.add(w);
-            w.start();
-        }
+        List<Thread> writers = startWriters(names, stop, writes, 8000);
         List<ChangeEvent> delivered;
         SourceRunner second;
         Position checkpoint;
         try {
             Map<String, Object> options = options("snapshot-chunk-size", 500, "batch-size", 100,
                     "snapshot-parallelism", 3);
-            CrashingContext crashing = new CrashingContext(9000);
-            Source first = newSource(options);
-            Thread run = new Thread(() -> {
-                try {
-                    first.open(crashing);
-                    first.run(crashing);
-                } catch (Exception e) {
-                    // interrupted by the crash
-                }
-            });
-            run.start();
-            assertThat(crashing.blocked.await(60, java.util.concurrent.TimeUnit.SECONDS)).as("9000 rows").isTrue();
-            delivered = crashing.changes();
+            delivered = crashAfter(options, 9000);
             checkpoint = delivered.get(delivered.size() - 1).position();
-            first.close();
-            run.interrupt();
-            run.join(10_000);
             assertThat(Pg.confirmedFlush(slot)).isEqualTo(PgPosition.lsn(checkpoint));
             second = start(options, Optional.of(checkpoint));
             await("the resumed snapshot to finish", () -> second.context().snapshotProgress().stream()
@@ -144,10 +108,7 @@ class SnapshotResumeIT extends PgTestBase {
                     + 3 - PgPosition.snapshotState(checkpoint).next(), Duration.ofSeconds(60));
             Thread.sleep(300);
         } finally {
-            stop.set(true);
-            for (Thread w : writers) {
-                w.join();
-            }
+            stopWriters(writers, stop);
         }
         PgPosition.SnapshotState state = PgPosition.snapshotState(checkpoint);
         for (int i = 0; i < names.size(); i++) {
@@ -176,6 +137,32 @@ class SnapshotResumeIT extends PgTestBase {
             assertThat(keys.get(i)).isGreaterThan(i == 0 ? checkpoint.sortKey() : keys.get(i - 1));
         }
         assertThat(state.inProgress()).as("tables in progress at the crash").isNotEmpty();
+    }
+
+    /**
+     * Runs a source whose sink takes {@code rows} change events and then blocks; the engine
+     * checkpoints the last one (a snapshot position: the slot does not move), then the pipeline
+     * dies: no clean stop, no final checkpoint. Returns what the sink holds.
+     */
+    private List<ChangeEvent> crashAfter(Map<String, Object> options, int rows) throws Exception {
+        CrashingContext crashing = new CrashingContext(rows);
+        Source first = newSource(options);
+        Thread run = new Thread(() -> {
+            try {
+                first.open(crashing);
+                first.run(crashing);
+            } catch (Exception e) {
+                // interrupted by the crash
+            }
+        });
+        run.start();
+        assertThat(crashing.blocked.await(60, java.util.concurrent.TimeUnit.SECONDS)).as(rows + " rows").isTrue();
+        List<ChangeEvent> delivered = crashing.changes();
+        first.commit(delivered.get(delivered.size() - 1).position());
+        first.close();
+        run.interrupt();
+        run.join(10_000);
+        return delivered;
     }
 
     /** Records events until {@code limit} change events arrived; the next emit blocks until interrupted. */
