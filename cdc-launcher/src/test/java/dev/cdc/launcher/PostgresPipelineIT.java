@@ -28,11 +28,12 @@ import static org.assertj.core.api.Assertions.fail;
  * The launcher jar running PostgreSQL (snapshot, then logical replication) into a file with a
  * file checkpoint while a writer inserts rows; kill -9 at a random moment, then a restart: every
  * committed row is in the file at least once, and the slot's confirmed_flush_lsn had not passed
- * the checkpoint's LSN when the pipeline was killed.
+ * the checkpoint's LSN when the pipeline was killed. Its PostgreSQL helpers are shared with
+ * {@link PostgresSnapshotKillIT}.
  */
 class PostgresPipelineIT {
 
-    private static final String URL = System.getProperty("cdc.it.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test");
+    static final String URL = System.getProperty("cdc.it.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -99,18 +100,23 @@ class PostgresPipelineIT {
                     c.process().destroyForcibly().waitFor();
                 }
             }
-            for (int i = 0; i < 50; i++) {
-                try {
-                    exec("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = '" + name
-                            + "' AND active_pid IS NOT NULL", "SELECT pg_drop_replication_slot(slot_name) FROM "
-                            + "pg_replication_slots WHERE slot_name = '" + name + "'");
-                    break;
-                } catch (SQLException e) {
-                    Thread.sleep(100);
-                }
-            }
-            exec("DROP PUBLICATION IF EXISTS " + name, "DROP TABLE IF EXISTS " + table);
+            dropSlotPublicationAndTable(name, table);
         }
+    }
+
+    /** Ends the slot's walsender if still there (a killed pipeline's), drops the slot, the publication and the table. */
+    static void dropSlotPublicationAndTable(String name, String table) throws SQLException, InterruptedException {
+        for (int i = 0; i < 50; i++) {
+            try {
+                exec("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = '" + name
+                        + "' AND active_pid IS NOT NULL", "SELECT pg_drop_replication_slot(slot_name) FROM "
+                        + "pg_replication_slots WHERE slot_name = '" + name + "'");
+                break;
+            } catch (SQLException e) {
+                Thread.sleep(100);
+            }
+        }
+        exec("DROP PUBLICATION IF EXISTS " + name, "DROP TABLE IF EXISTS " + table);
     }
 
     /** Waits for the first checkpoint after the snapshot (a streamed position: no "snapshot" offset). */
@@ -157,7 +163,7 @@ class PostgresPipelineIT {
         }
     }
 
-    private static Set<Long> tableIds(String table) throws SQLException {
+    static Set<Long> tableIds(String table) throws SQLException {
         Set<Long> ids = new HashSet<>();
         try (Connection c = connect(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT id FROM " + table)) {
@@ -168,7 +174,7 @@ class PostgresPipelineIT {
         return ids;
     }
 
-    private static long confirmedFlush(String slot) throws SQLException {
+    static long confirmedFlush(String slot) throws SQLException {
         try (Connection c = connect(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = '"
                      + slot + "'")) {
@@ -177,16 +183,16 @@ class PostgresPipelineIT {
         }
     }
 
-    private static long lsn(String text) {
+    static long lsn(String text) {
         int slash = text.indexOf('/');
         return (Long.parseLong(text.substring(0, slash), 16) << 32) | Long.parseLong(text.substring(slash + 1), 16);
     }
 
-    private static Connection connect() throws SQLException {
+    static Connection connect() throws SQLException {
         return DriverManager.getConnection(URL, "postgres", "");
     }
 
-    private static void exec(String... sql) throws SQLException {
+    static void exec(String... sql) throws SQLException {
         try (Connection c = connect(); Statement st = c.createStatement()) {
             for (String s : sql) {
                 st.execute(s);

@@ -348,36 +348,35 @@ public final class PostgresSource implements Source {
     }
 
     private boolean snapshot(SourceContext context) throws Exception {
+        PgPosition.SnapshotState state = resumeSnapshot == null ? null : PgPosition.snapshotState(resumeSnapshot);
         List<SnapshotTable> tables = new ArrayList<>();
-        int from = 0;
-        String[] afterKeys = null;
-        long firstRow = 0;
-        if (resumeSnapshot != null) {
-            String name = PgPosition.snapshotTable(resumeSnapshot).orElse("");
-            from = Math.max(0, selectedOrder.stream().map(TableId::toString).toList().indexOf(name));
-            firstRow = Long.parseLong(resumeSnapshot.offset(PgPosition.ROW));
-            String[] keys = PgPosition.snapshotKeys(resumeSnapshot);
-            afterKeys = keys.length == 0 ? null : keys;
-        }
-        for (int i = from; i < selectedOrder.size(); i++) {
+        for (int i = 0; i < selectedOrder.size(); i++) {
+            PgPosition.TableProgress inProgress = state == null ? null : state.inProgress().get(i);
+            if (state != null && i < state.next() && inProgress == null) {
+                continue; // finished before the checkpoint
+            }
+            if (inProgress != null && !inProgress.table().equals(selectedOrder.get(i).toString())) {
+                throw new CdcException("the checkpoint " + resumeSnapshot + " was taken in the middle of the snapshot"
+                        + " of " + inProgress.table() + ", but the selected tables changed since (table " + i + " is now "
+                        + selectedOrder.get(i) + "); restore the 'tables' setting, or drop the slot (SELECT "
+                        + "pg_drop_replication_slot('" + slot + "')) and restart with snapshot-mode when-needed");
+            }
             Optional<CatalogTable> t = catalog.find(selectedOrder.get(i));
             if (t.isEmpty()) {
                 LOG.warn("table {} disappeared before its snapshot; skipped", selectedOrder.get(i));
                 continue;
             }
             CatalogTable ct = t.get();
-            boolean resumed = i == from && resumeSnapshot != null;
-            tables.add(new SnapshotTable(CapturedTable.of(ct, types), ct, i,
-                    resumed && !ct.primaryKey().isEmpty() ? afterKeys : null, resumed ? firstRow : 0));
+            String[] afterKeys = inProgress == null || inProgress.keys().length == 0 || ct.primaryKey().isEmpty()
+                    ? null : inProgress.keys();
+            tables.add(new SnapshotTable(CapturedTable.of(ct, types), ct, i, afterKeys, inProgress != null));
         }
-        try (Connection c = connections.regular("snapshot")) {
-            SnapshotReader reader = new SnapshotReader(c, consistentPoint,
-                    options.get(PostgresSourceOptions.SNAPSHOT_CHUNK_SIZE), batchSize,
-                    events -> emit(context, events), context::snapshotProgress, context::isStopping);
-            reader.begin(plan == Plan.SNAPSHOT_NEW ? snapshotName : null);
-            if (!reader.read(tables)) {
-                return false;
-            }
+        SnapshotReader reader = new SnapshotReader(connections::regular, consistentPoint,
+                options.get(PostgresSourceOptions.SNAPSHOT_CHUNK_SIZE), batchSize,
+                options.get(PostgresSourceOptions.SNAPSHOT_PARALLELISM), events -> emit(context, events),
+                context::snapshotProgress, context::isStopping);
+        if (!reader.read(tables, plan == Plan.SNAPSHOT_NEW ? snapshotName : null, state)) {
+            return false;
         }
         if (mode == SnapshotMode.INITIAL_ONLY) {
             closeReplication();

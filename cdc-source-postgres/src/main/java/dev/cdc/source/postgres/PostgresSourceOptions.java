@@ -47,6 +47,11 @@ public final class PostgresSourceOptions {
             .defaultValue(10_000).check(n -> n > 0, "> 0")
             .description("Rows per snapshot query (keyset pagination on the primary key).");
 
+    public static final ConfigOption<Integer> SNAPSHOT_PARALLELISM = ConfigOption.key("snapshot-parallelism")
+            .intType().defaultValue(4).check(n -> n > 0 && n <= 64, "1 to 64")
+            .description("How many tables the snapshot reads at once, each on its own connection inside the same "
+                    + "exported snapshot (at most one per table); their events interleave.");
+
     public static final ConfigOption<Integer> PROTOCOL_VERSION = ConfigOption.key("protocol-version").intType()
             .defaultValue(1).check(v -> v == 1 || v == 2, "1 or 2")
             .description("The pgoutput protocol version: 1, or 2 (PostgreSQL 14+) for streaming in-progress "
@@ -83,7 +88,7 @@ public final class PostgresSourceOptions {
                     + "was lost before failing.");
 
     static final List<ConfigOption<?>> ALL = List.of(URL, USER, PASSWORD, TABLES, SLOT, PUBLICATION, SNAPSHOT_MODE,
-            SNAPSHOT_CHUNK_SIZE, PROTOCOL_VERSION, STREAMING, MESSAGES, HEARTBEAT_INTERVAL, STATUS_INTERVAL,
+            SNAPSHOT_CHUNK_SIZE, SNAPSHOT_PARALLELISM, PROTOCOL_VERSION, STREAMING, MESSAGES, HEARTBEAT_INTERVAL, STATUS_INTERVAL,
             BATCH_SIZE, RECONNECT_TIMEOUT);
 
     private PostgresSourceOptions() {

@@ -12,6 +12,8 @@ import dev.cdc.testkit.source.SourceRunner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** A unique slot, publication and table prefix per test; sources run on testkit runners; all cleaned up. */
 abstract class PgTestBase {
@@ -118,6 +123,55 @@ abstract class PgTestBase {
                 throw new AssertionError("timed out waiting for " + what);
             }
             Thread.sleep(50);
+        }
+    }
+
+    /** Starts a {@link #write} thread per table. */
+    protected static List<Thread> startWriters(List<String> tables, AtomicBoolean stop, AtomicLong writes,
+                                               long existing) {
+        List<Thread> writers = new ArrayList<>();
+        for (String t : tables) {
+            Thread w = new Thread(() -> write(t, stop, writes, existing));
+            writers.add(w);
+            w.start();
+        }
+        return writers;
+    }
+
+    protected static void stopWriters(List<Thread> writers, AtomicBoolean stop) throws InterruptedException {
+        stop.set(true);
+        for (Thread w : writers) {
+            w.join();
+        }
+    }
+
+    /** Inserts, updates and deletes, each in its own transaction, until told to stop. */
+    protected static void write(String t, AtomicBoolean stop, AtomicLong writes, long existing) {
+        try (Connection c = Pg.connect();
+             PreparedStatement ins = c.prepareStatement("INSERT INTO " + t + " VALUES (?, 0)");
+             PreparedStatement upd = c.prepareStatement("UPDATE " + t + " SET v = v + 1 WHERE id = ?");
+             PreparedStatement del = c.prepareStatement("DELETE FROM " + t + " WHERE id = ?")) {
+            long next = existing + 1;
+            ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            while (!stop.get()) {
+                switch (rnd.nextInt(3)) {
+                    case 0 -> {
+                        ins.setLong(1, next++);
+                        ins.executeUpdate();
+                    }
+                    case 1 -> {
+                        upd.setLong(1, 1 + rnd.nextLong(next - 1));
+                        upd.executeUpdate();
+                    }
+                    default -> {
+                        del.setLong(1, 1 + rnd.nextLong(next - 1));
+                        del.executeUpdate();
+                    }
+                }
+                writes.incrementAndGet();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 }

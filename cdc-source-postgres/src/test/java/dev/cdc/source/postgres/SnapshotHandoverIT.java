@@ -7,8 +7,6 @@ import dev.cdc.source.postgres.position.PgPosition;
 import dev.cdc.testkit.source.SourceRunner;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -83,36 +81,6 @@ class SnapshotHandoverIT extends PgTestBase {
                 r.close();
                 Pg.dropSlotAndPublication(roundSlot, roundSlot);
             }
-        }
-    }
-
-    /** Inserts, updates and deletes, each in its own transaction, until told to stop. */
-    private static void write(String t, AtomicBoolean stop, AtomicLong writes, long existing) {
-        try (Connection c = Pg.connect();
-             PreparedStatement ins = c.prepareStatement("INSERT INTO " + t + " VALUES (?, 0)");
-             PreparedStatement upd = c.prepareStatement("UPDATE " + t + " SET v = v + 1 WHERE id = ?");
-             PreparedStatement del = c.prepareStatement("DELETE FROM " + t + " WHERE id = ?")) {
-            long next = existing + 1;
-            ThreadLocalRandom rnd = ThreadLocalRandom.current();
-            while (!stop.get()) {
-                switch (rnd.nextInt(3)) {
-                    case 0 -> {
-                        ins.setLong(1, next++);
-                        ins.executeUpdate();
-                    }
-                    case 1 -> {
-                        upd.setLong(1, 1 + rnd.nextLong(next - 1));
-                        upd.executeUpdate();
-                    }
-                    default -> {
-                        del.setLong(1, 1 + rnd.nextLong(next - 1));
-                        del.executeUpdate();
-                    }
-                }
-                writes.incrementAndGet();
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -24,9 +24,19 @@ class UnitTest {
         var c = PgPosition.stream(lsn + 1, 0);
         assertThat(a.sortKey()).hasSize(24).isLessThan(b.sortKey());
         assertThat(b.sortKey()).isLessThan(c.sortKey());
-        var snap = PgPosition.snapshot(lsn, "public.t", 3, 1_000_000, new String[] {"42"});
-        assertThat(snap.sortKey()).isLessThan(PgPosition.stream(lsn, 0).sortKey());
-        assertThat(PgPosition.snapshotKeys(snap)).containsExactly("42");
+        var progress = new java.util.TreeMap<Integer, PgPosition.TableProgress>();
+        progress.put(3, new PgPosition.TableProgress("public.t", new String[] {"42", "x"}));
+        progress.put(5, new PgPosition.TableProgress("public.u", new String[0]));
+        var snap = PgPosition.snapshot(lsn, new PgPosition.SnapshotState(1_000_000, 6, progress));
+        assertThat(snap.sortKey()).isLessThan(PgPosition.stream(lsn, 0).sortKey())
+                .isLessThan(PgPosition.snapshot(lsn, new PgPosition.SnapshotState(1_000_001, 6, progress)).sortKey());
+        var state = PgPosition.snapshotState(snap);
+        assertThat(state.seq()).isEqualTo(1_000_000);
+        assertThat(state.next()).isEqualTo(6);
+        assertThat(state.inProgress()).containsOnlyKeys(3, 5);
+        assertThat(state.inProgress().get(3).keys()).containsExactly("42", "x");
+        assertThat(state.inProgress().get(5).keys()).isEmpty();
+        assertThat(state.inProgress().get(5).table()).isEqualTo("public.u");
         assertThat(a.offsets()).containsEntry("lsn", "1/2A").containsEntry("index", "9");
     }
 

@@ -4,7 +4,8 @@ import dev.cdc.api.event.Position;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The positions of the PostgreSQL source.
@@ -14,12 +15,16 @@ import java.util.Optional;
  * transaction that committed at that LSN. Never the LSN alone: a transaction holds many events,
  * and (PostgreSQL 17) a transaction's commit may share an LSN with the next one's first change.
  *
- * <p>A snapshot row: {@code {"snapshot": "true", "lsn": <the slot's consistent point>,
- * "table": <schema.name>, "table_index": <n>, "row": <n>, "key.0": ..., "key.1": ...}} where the
- * keys are the primary-key values of the row (text form). Its sort key starts with the 16 hex
- * digits of consistent point - 1, so every snapshot row sorts before every streamed event (those
- * commit at or after the consistent point), then the table's index (8 hex digits) and the row's
- * number (16 hex digits).
+ * <p>A snapshot event (tables may be read in parallel, their events interleaved):
+ * {@code {"snapshot": "true", "lsn": <the slot's consistent point>, "seq": <n>, "next": <m>,
+ * "t.<i>": <schema.name>, "t.<i>.key.<j>": ...}}: {@code seq} numbers the snapshot's events in
+ * emit order; the tables of index (in the selected order) below {@code next} were started, and
+ * those among them listed as {@code t.<i>} are in progress, with the primary-key values (text)
+ * of their last delivered row (none: nothing delivered yet, or no primary key); the others are
+ * finished. Its sort key is the 16 hex digits of consistent point - 1, so every snapshot event
+ * sorts before every streamed event (those commit at or after the consistent point), then the
+ * 16 hex digits of {@code seq}. The earlier sequential form ({@code table}, {@code table_index},
+ * {@code row}, {@code key.<j>}) is still read ({@link #snapshotState}).
  */
 public final class PgPosition {
 
@@ -30,6 +35,8 @@ public final class PgPosition {
     public static final String TABLE_INDEX = "table_index";
     public static final String ROW = "row";
     public static final String KEY_PREFIX = "key.";
+    public static final String SEQ = "seq";
+    public static final String NEXT = "next";
 
     private PgPosition() {
     }
@@ -40,19 +47,62 @@ public final class PgPosition {
                 Position.sortKeyOf(commitLsn) + hex8(index));
     }
 
-    /** A snapshot row's position; {@code keys} are the text forms of its primary-key values. */
-    public static Position snapshot(long consistentPoint, String table, int tableIndex, long row, String[] keys) {
-        Map<String, String> offsets = new HashMap<>();
+    /** Where a snapshot stands: see the class comment. */
+    public record SnapshotState(long seq, int next, SortedMap<Integer, TableProgress> inProgress) {
+    }
+
+    /** A table being read: its name and the key (text) of its last delivered row, empty when none. */
+    public record TableProgress(String table, String[] keys) {
+    }
+
+    /** A snapshot event's position. */
+    public static Position snapshot(long consistentPoint, SnapshotState state) {
+        Map<String, String> offsets = new HashMap<>(8 + state.inProgress().size() * 3);
         offsets.put(SNAPSHOT, "true");
         offsets.put(LSN, formatLsn(consistentPoint));
-        offsets.put(TABLE, table);
-        offsets.put(TABLE_INDEX, Integer.toString(tableIndex));
-        offsets.put(ROW, Long.toString(row));
-        for (int i = 0; i < keys.length; i++) {
-            offsets.put(KEY_PREFIX + i, keys[i]);
+        offsets.put(SEQ, Long.toString(state.seq()));
+        offsets.put(NEXT, Integer.toString(state.next()));
+        for (Map.Entry<Integer, TableProgress> e : state.inProgress().entrySet()) {
+            String prefix = "t." + e.getKey();
+            offsets.put(prefix, e.getValue().table());
+            String[] keys = e.getValue().keys();
+            for (int k = 0; k < keys.length; k++) {
+                offsets.put(prefix + "." + KEY_PREFIX + k, keys[k]);
+            }
         }
-        return Position.of(offsets, Position.sortKeyOf(Math.max(0, consistentPoint - 1)) + hex8(tableIndex)
-                + Position.sortKeyOf(row));
+        return Position.of(offsets, Position.sortKeyOf(Math.max(0, consistentPoint - 1))
+                + Position.sortKeyOf(state.seq()));
+    }
+
+    /** The state recorded in a snapshot position (also the earlier sequential form: seq -1 then). */
+    public static SnapshotState snapshotState(Position p) {
+        Map<String, String> o = p.offsets();
+        SortedMap<Integer, TableProgress> inProgress = new TreeMap<>();
+        if (o.containsKey(TABLE_INDEX)) {
+            int index = Integer.parseInt(o.get(TABLE_INDEX));
+            inProgress.put(index, new TableProgress(o.get(TABLE), keys(o, KEY_PREFIX)));
+            return new SnapshotState(-1, index + 1, inProgress);
+        }
+        for (Map.Entry<String, String> e : o.entrySet()) {
+            String k = e.getKey();
+            if (k.startsWith("t.") && k.indexOf('.', 2) < 0) {
+                inProgress.put(Integer.parseInt(k.substring(2)), new TableProgress(e.getValue(),
+                        keys(o, k + "." + KEY_PREFIX)));
+            }
+        }
+        return new SnapshotState(Long.parseLong(o.get(SEQ)), Integer.parseInt(o.get(NEXT)), inProgress);
+    }
+
+    private static String[] keys(Map<String, String> offsets, String prefix) {
+        int n = 0;
+        while (offsets.containsKey(prefix + n)) {
+            n++;
+        }
+        String[] keys = new String[n];
+        for (int i = 0; i < n; i++) {
+            keys[i] = offsets.get(prefix + i);
+        }
+        return keys;
     }
 
     public static boolean isSnapshot(Position p) {
@@ -66,23 +116,6 @@ public final class PgPosition {
     /** The event index of a streamed position. */
     public static int index(Position p) {
         return Integer.parseInt(p.offset(INDEX));
-    }
-
-    /** The key values (text) of a snapshot position, in key order. */
-    public static String[] snapshotKeys(Position p) {
-        int n = 0;
-        while (p.offsets().containsKey(KEY_PREFIX + n)) {
-            n++;
-        }
-        String[] keys = new String[n];
-        for (int i = 0; i < n; i++) {
-            keys[i] = p.offsets().get(KEY_PREFIX + i);
-        }
-        return keys;
-    }
-
-    public static Optional<String> snapshotTable(Position p) {
-        return Optional.ofNullable(p.offsets().get(TABLE));
     }
 
     /** {@code X/X} as PostgreSQL writes LSNs. */

@@ -8,10 +8,10 @@ import dev.cdc.source.postgres.catalog.CatalogTable;
  *
  * @param captured  its schema and decoders
  * @param catalog   its catalog entry (key column types, row estimate)
- * @param index     its place in the snapshot's table order
+ * @param index     its place in the selected tables' order
  * @param afterKeys the primary-key values (text) of the last row already delivered, or null to start at the beginning
- * @param firstRow  the number of the first row to read (continues the numbering after a resume)
+ * @param resumed   true for a table in progress at the checkpoint: its schema event was delivered already
  */
 public record SnapshotTable(CapturedTable captured, CatalogTable catalog, int index, String[] afterKeys,
-                            long firstRow) {
+                            boolean resumed) {
 }
