@@ -104,6 +104,75 @@ class PostgresPipelineIT {
         }
     }
 
+    @Test
+    void aTransactionOpenAcrossTheKillAndCommittedWhileDownArrivesAfterTheRestart() throws Exception {
+        String name = "pg_open_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+        String table = name;
+        exec("CREATE TABLE " + table + " (id bigint PRIMARY KEY, v bigint NOT NULL)");
+        CdcJar killed = null;
+        CdcJar resumed = null;
+        try (Connection open = connect(); Statement openSt = open.createStatement()) {
+            Path yaml = Files.writeString(work.resolve("pg.yaml"), """
+                    pipeline: pg-open
+                    source: {type: postgres, url: "%s", user: postgres, slot: %s, tables: [public.%s]}
+                    sinks:
+                      - {name: archive, type: file, path: out/pg.jsonl, fsync: true}
+                    checkpoint: {type: file, path: state}
+                    engine: {checkpoint-interval: 50ms, flush-interval: 20ms}
+                    """.formatted(URL, name, table));
+            Path out = work.resolve("out/pg.jsonl");
+            Path state = work.resolve("state");
+            killed = CdcJar.start(work, "killed", "run", "--status-interval", "0", yaml.toString());
+            exec("INSERT INTO " + table + " VALUES (1, 1)");
+            awaitIds(killed, out, 1);
+            exec("INSERT INTO " + table + " VALUES (2, 1)"); // after the snapshot: streamed
+            awaitStreaming(killed, state);
+            // A transaction opens before the kill and commits while the pipeline is down.
+            open.setAutoCommit(false);
+            openSt.execute("INSERT INTO " + table + " SELECT g, 2 FROM generate_series(100, 199) g");
+            exec("INSERT INTO " + table + " SELECT g, 3 FROM generate_series(3, 50) g");
+            awaitIds(killed, out, 50);
+            killed.process().destroyForcibly().waitFor(); // SIGKILL
+
+            JsonNode checkpoint = JSON.readTree(Files.readString(state.resolve("checkpoint.json")));
+            assertThat(confirmedFlush(name)).as("confirmed_flush_lsn never passes the checkpoint's LSN")
+                    .isLessThanOrEqualTo(lsn(checkpoint.findValue("lsn").asText()));
+            open.commit();
+            exec("INSERT INTO " + table + " SELECT g, 4 FROM generate_series(200, 249) g");
+
+            resumed = CdcJar.start(work, "resumed", "run", "--status-interval", "0", yaml.toString());
+            Set<Long> committed = tableIds(table);
+            assertThat(committed).hasSize(200);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            Set<Long> missing = new HashSet<>(committed);
+            while (!missing.isEmpty()) {
+                if (!resumed.process().isAlive() || System.nanoTime() > deadline) {
+                    fail(missing.size() + " committed rows missing, e.g. " + missing.stream().sorted().limit(10).toList()
+                            + "\n" + resumed.stderr());
+                }
+                Thread.sleep(200);
+                missing.removeAll(ids(out));
+            }
+        } finally {
+            for (CdcJar c : new CdcJar[] {killed, resumed}) {
+                if (c != null) {
+                    c.process().destroyForcibly().waitFor();
+                }
+            }
+            dropSlotPublicationAndTable(name, table);
+        }
+    }
+
+    private static void awaitIds(CdcJar cdc, Path out, int count) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (ids(out).size() < count) {
+            if (!cdc.process().isAlive() || System.nanoTime() > deadline) {
+                fail("fewer than " + count + " rows in the file within 60 s:\n" + cdc.stderr());
+            }
+            Thread.sleep(20);
+        }
+    }
+
     /** Ends the slot's walsender if still there (a killed pipeline's), drops the slot, the publication and the table. */
     static void dropSlotPublicationAndTable(String name, String table) throws SQLException, InterruptedException {
         for (int i = 0; i < 50; i++) {
