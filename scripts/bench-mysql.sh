@@ -10,4 +10,4 @@ CP_FILE=$(mktemp)
 mvn -B -q -o dependency:build-classpath -pl cdc-source-mysql -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test >/dev/null
 CP="cdc-source-mysql/target/test-classes:cdc-source-mysql/target/classes:$(cat "$CP_FILE")"
 rm -f "$CP_FILE"
-exec java -Xmx1g -cp "$CP" dev.cdc.source.mysql.bench.MySqlCatchUpBench "$@"
+exec java -Xmx1g ${JAVA_OPTS:-} -cp "$CP" dev.cdc.source.mysql.bench.MySqlCatchUpBench "$@"
