@@ -25,6 +25,7 @@ import dev.cdc.source.mysql.types.MySqlTypes;
 
 import java.io.IOException;
 import java.io.Serializable;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -138,6 +139,11 @@ public final class RawRowDeserializers {
                 return LocalDateTime.of(year, month, day, (int) (hms >> 12), (int) ((hms >> 6) & 63), (int) (hms & 63),
                         (int) micros * 1000);
             }
+            case NEWDECIMAL: {
+                int precision = meta & 0xFF;
+                int scale = meta >> 8;
+                return precision <= 18 && scale <= precision ? smallDecimal(precision, scale, in) : DEFAULT;
+            }
             case YEAR: {
                 int v = in.readInteger(1);
                 return v == 0 ? 0 : 1900 + v;
@@ -145,6 +151,52 @@ public final class RawRowDeserializers {
             default:
                 return DEFAULT;
         }
+    }
+
+    private static final int[] DIG_TO_BYTES = {0, 1, 1, 2, 2, 3, 3, 4, 4, 4};
+    private static final long[] POW10 = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000};
+
+    /**
+     * MySQL's binary DECIMAL (decimal2bin) of at most 18 digits, so the unscaled value fits a long:
+     * groups of 9 digits in 4 big-endian bytes, a shorter group at the outer ends, the sign in the
+     * top bit (a negative value has all bits inverted). The library's general reader builds the
+     * value with BigDecimal arithmetic; this one is exact and allocates only the result.
+     */
+    static BigDecimal smallDecimal(int precision, int scale, ByteArrayInputStream in) throws IOException {
+        int intg = precision - scale;
+        int intg0 = intg / 9;
+        int intg0x = intg - intg0 * 9;
+        int frac0 = scale / 9;
+        int frac0x = scale - frac0 * 9;
+        int size = (intg0 << 2) + DIG_TO_BYTES[intg0x] + (frac0 << 2) + DIG_TO_BYTES[frac0x];
+        byte[] b = in.read(size);
+        boolean positive = (b[0] & 0x80) == 0x80;
+        int mask = positive ? 0 : 0xFF;
+        b[0] ^= (byte) 0x80;
+        int at = 0;
+        long unscaled = 0;
+        int n = DIG_TO_BYTES[intg0x];
+        if (n > 0) {
+            unscaled = group(b, at, n, mask);
+            at += n;
+        }
+        for (int i = 0; i < intg0 + frac0; i++) {
+            unscaled = unscaled * 1_000_000_000L + group(b, at, 4, mask);
+            at += 4;
+        }
+        n = DIG_TO_BYTES[frac0x];
+        if (n > 0) {
+            unscaled = unscaled * POW10[frac0x] + group(b, at, n, mask);
+        }
+        return BigDecimal.valueOf(positive ? unscaled : -unscaled, scale);
+    }
+
+    private static long group(byte[] b, int at, int n, int mask) {
+        long v = 0;
+        for (int i = at; i < at + n; i++) {
+            v = (v << 8) | ((b[i] ^ mask) & 0xFF);
+        }
+        return v;
     }
 
     /** MySQL's TIME2 (my_time_packed_from_binary): a signed packed value with 0..6 fractional digits. */
