@@ -11,6 +11,7 @@ import com.github.shyiko.mysql.binlog.event.deserialization.EventHeaderV4Deseria
 import com.github.shyiko.mysql.binlog.event.deserialization.FormatDescriptionEventDataDeserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.GtidEventDataDeserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.IntVarEventDataDeserializer;
+import com.github.shyiko.mysql.binlog.event.deserialization.MissingTableMapEventException;
 import com.github.shyiko.mysql.binlog.event.deserialization.MariadbGtidEventDataDeserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.MariadbGtidListEventDataDeserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.NullEventDataDeserializer;
@@ -30,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -250,9 +252,83 @@ public final class RawRowDeserializers {
         return v;
     }
 
+    private static final ColumnType[] TYPES = new ColumnType[256];
+
+    static {
+        for (ColumnType t : ColumnType.values()) {
+            TYPES[t.getCode() & 0xFF] = t;
+        }
+    }
+
+    /** Reads one cell: the deserializer's own {@code deserializeCell}. */
+    @FunctionalInterface
+    interface CellReader {
+        Serializable read(ColumnType type, int meta, int length, ByteArrayInputStream in) throws IOException;
+    }
+
+    /**
+     * The library's {@code deserializeRow} (same layout rules, same cell reader) without its per-cell
+     * boxing lookup of the column type and without building a BitSet for each row's null bitmap.
+     */
+    static Serializable[] row(Map<Long, TableMapEventData> tableMaps, long tableId, BitSet included,
+                              ByteArrayInputStream in, CellReader cells) throws IOException {
+        TableMapEventData map = tableMaps.get(tableId);
+        if (map == null) {
+            throw new MissingTableMapEventException("No TableMapEventData has been found for table id:" + tableId
+                    + ". Usually that means that you have started reading binary log 'within the logical event group'"
+                    + " (e.g. from WRITE_ROWS and not proceeding TABLE_MAP");
+        }
+        byte[] types = map.getColumnTypes();
+        int[] metadata = map.getColumnMetadata();
+        Serializable[] result = new Serializable[included.cardinality()];
+        byte[] nulls = in.read((result.length + 7) >> 3);
+        for (int i = 0, skipped = 0; i < types.length; i++) {
+            if (!included.get(i)) {
+                skipped++;
+                continue;
+            }
+            int index = i - skipped;
+            if ((nulls[index >> 3] & (1 << (index & 7))) != 0) {
+                continue;
+            }
+            int typeCode = types[i] & 0xFF;
+            int meta = metadata[i];
+            int length = 0;
+            if (typeCode == ColumnType.STRING.getCode()) {
+                if (meta >= 256) {
+                    int meta0 = meta >> 8;
+                    int meta1 = meta & 0xFF;
+                    if ((meta0 & 0x30) != 0x30) {
+                        typeCode = meta0 | 0x30;
+                        length = meta1 | (((meta0 & 0x30) ^ 0x30) << 4);
+                    } else {
+                        if (meta0 == ColumnType.ENUM.getCode() || meta0 == ColumnType.SET.getCode()) {
+                            typeCode = meta0;
+                        }
+                        length = meta1;
+                    }
+                } else {
+                    length = meta;
+                }
+            }
+            result[index] = cells.read(TYPES[typeCode], meta, length, in);
+        }
+        return result;
+    }
+
     static final class Write extends WriteRowsEventDataDeserializer {
+        private final Map<Long, TableMapEventData> tableMaps;
+        private final CellReader cells = this::deserializeCell;
+
         Write(Map<Long, TableMapEventData> tableMaps) {
             super(tableMaps);
+            this.tableMaps = tableMaps;
+        }
+
+        @Override
+        protected Serializable[] deserializeRow(long tableId, BitSet included, ByteArrayInputStream in)
+                throws IOException {
+            return row(tableMaps, tableId, included, in, cells);
         }
 
         @Override
@@ -264,8 +340,18 @@ public final class RawRowDeserializers {
     }
 
     static final class Update extends UpdateRowsEventDataDeserializer {
+        private final Map<Long, TableMapEventData> tableMaps;
+        private final CellReader cells = this::deserializeCell;
+
         Update(Map<Long, TableMapEventData> tableMaps) {
             super(tableMaps);
+            this.tableMaps = tableMaps;
+        }
+
+        @Override
+        protected Serializable[] deserializeRow(long tableId, BitSet included, ByteArrayInputStream in)
+                throws IOException {
+            return row(tableMaps, tableId, included, in, cells);
         }
 
         @Override
@@ -277,8 +363,18 @@ public final class RawRowDeserializers {
     }
 
     static final class Delete extends DeleteRowsEventDataDeserializer {
+        private final Map<Long, TableMapEventData> tableMaps;
+        private final CellReader cells = this::deserializeCell;
+
         Delete(Map<Long, TableMapEventData> tableMaps) {
             super(tableMaps);
+            this.tableMaps = tableMaps;
+        }
+
+        @Override
+        protected Serializable[] deserializeRow(long tableId, BitSet included, ByteArrayInputStream in)
+                throws IOException {
+            return row(tableMaps, tableId, included, in, cells);
         }
 
         @Override
