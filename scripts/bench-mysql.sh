@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Catch-up throughput of the mysql source against mariadb-binlog --read-from-remote-server.
 # Usage: scripts/bench-mysql.sh [inserts]   (default 1000000; updates = inserts/2, deletes = inserts/5)
+# JAVA_OPTS are passed to the JVM (e.g. -Dbench.warmup=true reads the range once untimed before the timed pass;
+# -XX:StartFlightRecording=filename=/tmp/my.jfr,settings=profile to profile).
 # Needs the MariaDB of scripts/services.sh on 127.0.0.1:3306 (root, empty password).
 set -euo pipefail
 cd "$(dirname "$0")/.."
