@@ -49,17 +49,9 @@ class TypeMatrixIT extends MariaDbFixture {
     void snapshotAndBinlogGiveTheSameExactValues() throws Exception {
         db.execute("SET time_zone = '+00:00'");
         TableId t = table("types", COLUMNS);
-        db.execute("INSERT INTO " + MariaDbDriver.q(t) + " VALUES " + MAX_ROW + ", " + MIN_ROW + ", " + NULL_ROW);
-        SourceRunner r = start(options(), Optional.empty());
-        r.context().awaitChanges(e -> e.table().equals(t), 3, Duration.ofSeconds(30));
-        // the same rows again through the binlog
-        db.execute("DELETE FROM " + MariaDbDriver.q(t));
-        db.execute("INSERT INTO " + MariaDbDriver.q(t) + " VALUES " + MAX_ROW + ", " + MIN_ROW + ", " + NULL_ROW);
-        r.context().awaitChanges(e -> e.table().equals(t), 9, Duration.ofSeconds(30));
-        List<ChangeEvent> events = changes(r, t);
-        List<Row> read = events.stream().filter(e -> e.operation() == Operation.READ).map(e -> e.after().get()).toList();
-        List<Row> streamed = events.stream().filter(e -> e.operation() == Operation.CREATE).map(e -> e.after().get())
-                .toList();
+        List<List<Row>> both = snapshotThenStream(t, MAX_ROW + ", " + MIN_ROW + ", " + NULL_ROW, 3);
+        List<Row> read = both.get(0);
+        List<Row> streamed = both.get(1);
         assertThat(read).hasSize(3);
         assertThat(streamed).hasSize(3);
 
@@ -138,16 +130,9 @@ class TypeMatrixIT extends MariaDbFixture {
                 + " (4, -0.0001, -1, -0.00001, -0.01, -0.001, -0.000000001),"
                 + " (5, 12345678901234.5678, 123456789, 0.12345, 1234567890.12, 1000000.001, 1234567890.123456789),"
                 + " (6, -1.5, 100000000, 0.5, -10000000.5, 0.1, 1000000000)";
-        db.execute("INSERT INTO " + MariaDbDriver.q(t) + " VALUES " + rows);
-        SourceRunner r = start(options(), Optional.empty());
-        r.context().awaitChanges(e -> e.table().equals(t), 6, Duration.ofSeconds(30));
-        db.execute("DELETE FROM " + MariaDbDriver.q(t));
-        db.execute("INSERT INTO " + MariaDbDriver.q(t) + " VALUES " + rows);
-        r.context().awaitChanges(e -> e.table().equals(t), 18, Duration.ofSeconds(30));
-        List<ChangeEvent> events = changes(r, t);
-        List<Row> read = events.stream().filter(e -> e.operation() == Operation.READ).map(e -> e.after().get()).toList();
-        List<Row> streamed = events.stream().filter(e -> e.operation() == Operation.CREATE).map(e -> e.after().get())
-                .toList();
+        List<List<Row>> both = snapshotThenStream(t, rows, 6);
+        List<Row> read = both.get(0);
+        List<Row> streamed = both.get(1);
         assertThat(streamed).hasSize(6);
         assertThat(streamed.get(0).get("a")).isEqualTo(new BigDecimal("99999999999999.9999"));
         assertThat(streamed.get(1).get("a")).isEqualTo(new BigDecimal("-99999999999999.9999"));
@@ -157,6 +142,21 @@ class TypeMatrixIT extends MariaDbFixture {
         for (int i = 0; i < 6; i++) {
             assertThat(streamed.get(i)).as("row %d from the binlog equals the snapshot's", i).isEqualTo(read.get(i));
         }
+    }
+
+    /** Inserts the rows, snapshots them, then deletes and inserts them again for the binlog: [read rows, streamed rows]. */
+    private List<List<Row>> snapshotThenStream(TableId t, String rows, int n) throws Exception {
+        db.execute("INSERT INTO " + MariaDbDriver.q(t) + " VALUES " + rows);
+        SourceRunner r = start(options(), Optional.empty());
+        r.context().awaitChanges(e -> e.table().equals(t), n, Duration.ofSeconds(30));
+        // the same rows again through the binlog
+        db.execute("DELETE FROM " + MariaDbDriver.q(t));
+        db.execute("INSERT INTO " + MariaDbDriver.q(t) + " VALUES " + rows);
+        r.context().awaitChanges(e -> e.table().equals(t), 3 * n, Duration.ofSeconds(30));
+        List<ChangeEvent> events = changes(r, t);
+        return List.of(
+                events.stream().filter(e -> e.operation() == Operation.READ).map(e -> e.after().get()).toList(),
+                events.stream().filter(e -> e.operation() == Operation.CREATE).map(e -> e.after().get()).toList());
     }
 
     @Test
