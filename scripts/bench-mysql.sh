@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Catch-up throughput of the mysql source against mariadb-binlog --read-from-remote-server.
 # Usage: scripts/bench-mysql.sh [inserts]   (default 1000000; updates = inserts/2, deletes = inserts/5)
+# JAVA_OPTS are passed to the JVM (e.g. -Dbench.warmup=true reads the range once untimed before the timed pass;
+# -XX:StartFlightRecording=filename=/tmp/my.jfr,settings=profile to profile).
 # Needs the MariaDB of scripts/services.sh on 127.0.0.1:3306 (root, empty password).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,4 +12,4 @@ CP_FILE=$(mktemp)
 mvn -B -q -o dependency:build-classpath -pl cdc-source-mysql -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test >/dev/null
 CP="cdc-source-mysql/target/test-classes:cdc-source-mysql/target/classes:$(cat "$CP_FILE")"
 rm -f "$CP_FILE"
-exec java -Xmx1g -cp "$CP" dev.cdc.source.mysql.bench.MySqlCatchUpBench "$@"
+exec java -Xmx1g ${JAVA_OPTS:-} -cp "$CP" dev.cdc.source.mysql.bench.MySqlCatchUpBench "$@"

@@ -28,7 +28,12 @@ public final class BinlogConnection implements AutoCloseable {
     private static final Object DISCONNECTED = new Object();
 
     private final BinaryLogClient client;
-    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(8192);
+    /**
+     * Small on purpose: each entry is a whole rows event (often hundreds of decoded rows), and a long
+     * queue only lets the reading thread run far ahead, keeping the rows alive through young
+     * collections (the catch-up benchmark spent more time copying them in the GC than decoding).
+     */
+    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(256);
     private final BinlogPosition start;
     private volatile boolean closing;
 

@@ -2,7 +2,6 @@ package dev.cdc.source.mysql.binlog;
 
 import dev.cdc.api.event.Position;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -67,21 +66,36 @@ public record BinlogPosition(String file, long offset, long row, Optional<String
         return new String(c);
     }
 
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
     private static void hex(char[] out, int at, int width, long v) {
         for (int i = at + width - 1; i >= at; i--) {
-            out[i] = Character.forDigit((int) (v & 15), 16);
+            out[i] = HEX[(int) (v & 15)];
             v >>>= 4;
         }
     }
 
     /** The engine's position, for a streamed event. */
     public Position toPosition() {
-        Map<String, String> offsets = new HashMap<>();
-        offsets.put(FILE, file);
-        offsets.put(POS, Long.toString(offset));
-        offsets.put(ROW, Long.toString(row));
-        gtid.ifPresent(g -> offsets.put(GTID, g));
-        return Position.of(offsets, sortKey());
+        return toPosition(fileNumber(file));
+    }
+
+    /** {@link #toPosition()} with the file's number known already (the reader keeps it per file). */
+    public Position toPosition(long fileNumber) {
+        String pos = Long.toString(offset);
+        String r = Long.toString(row);
+        Map<String, String> offsets = gtid.isPresent() ? Map.of(FILE, file, POS, pos, ROW, r, GTID, gtid.get())
+                : Map.of(FILE, file, POS, pos, ROW, r);
+        return Position.of(offsets, sortKey(fileNumber, offset, row));
+    }
+
+    /** Binlog order of two places given as (file number, offset, row). */
+    public static int compare(long fileA, long offsetA, long rowA, long fileB, long offsetB, long rowB) {
+        int c = Long.compare(fileA, fileB);
+        if (c == 0) {
+            c = Long.compare(offsetA, offsetB);
+        }
+        return c != 0 ? c : Long.compare(rowA, rowB);
     }
 
     /** Reads back {@link #toPosition()}'s offsets. */
@@ -93,7 +107,7 @@ public record BinlogPosition(String file, long offset, long row, Optional<String
 
     /** True when this is at or before {@code other} in the binlog. */
     public boolean notAfter(BinlogPosition other) {
-        return sortKey().compareTo(other.sortKey()) <= 0;
+        return compare(fileNumber(file), offset, row, fileNumber(other.file), other.offset, other.row) <= 0;
     }
 
     @Override

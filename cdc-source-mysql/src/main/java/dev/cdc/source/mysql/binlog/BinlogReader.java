@@ -14,6 +14,7 @@ import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
 import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
 import dev.cdc.api.event.ChangeEvent;
 import dev.cdc.api.event.Operation;
+import dev.cdc.api.event.Position;
 import dev.cdc.api.event.Row;
 import dev.cdc.api.event.SchemaChangeEvent;
 import dev.cdc.api.event.StreamEvent;
@@ -36,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Turns binlog events into stream events: rows of captured tables into change events (each
@@ -63,12 +65,16 @@ public final class BinlogReader {
     private final Map<Long, Decoder> decoders = new HashMap<>();
     private final List<Function<Instant, StreamEvent>> pending = new ArrayList<>();
     private final BinlogPosition skipThrough;
+    private final long skipFileNumber;
 
     private String file;
     private BinlogPosition tx;
+    private Optional<String> txId = Optional.empty();
+    private long fileNumber;
+    private long txFileNumber;
     private boolean inTransaction;
     private long rowIndex;
-    private Instant lastEventTime = Instant.EPOCH;
+    private long lastEventMillis;
     private BinlogPosition committed;
 
     /**
@@ -81,8 +87,10 @@ public final class BinlogReader {
         this.history = history;
         this.lookup = lookup;
         this.file = start.file();
+        this.fileNumber = BinlogPosition.fileNumber(file);
         this.committed = start;
         this.skipThrough = skipThrough.orElse(null);
+        this.skipFileNumber = this.skipThrough == null ? 0 : BinlogPosition.fileNumber(this.skipThrough.file());
     }
 
     /** Where to reconnect so that nothing is lost: the start of the first transaction not yet fully handed over. */
@@ -95,12 +103,13 @@ public final class BinlogReader {
         EventHeaderV4 h = event.getHeader();
         EventType type = h.getEventType();
         if (h.getTimestamp() > 0) {
-            lastEventTime = Instant.ofEpochMilli(h.getTimestamp());
+            lastEventMillis = h.getTimestamp();
         }
         switch (type) {
             case ROTATE -> {
                 RotateEventData r = event.getData();
                 file = r.getBinlogFilename();
+                fileNumber = BinlogPosition.fileNumber(file);
                 if (!inTransaction) {
                     committed = BinlogPosition.of(file, r.getBinlogPosition());
                 }
@@ -158,7 +167,7 @@ public final class BinlogReader {
     }
 
     private void begin(EventHeaderV4 h, Optional<String> gtid) {
-        tx = new BinlogPosition(file, h.getPosition(), 0, gtid);
+        startTransaction(new BinlogPosition(file, h.getPosition(), 0, gtid));
         inTransaction = true;
         rowIndex = 0;
     }
@@ -179,7 +188,7 @@ public final class BinlogReader {
         }
         BinlogPosition at = tx.withRow(0);
         String db = q.getDatabase() == null ? "" : q.getDatabase();
-        List<StreamEvent> out = new ArrayList<>(flushPending(lastEventTime));
+        List<StreamEvent> out = new ArrayList<>(flushPending(Instant.ofEpochMilli(lastEventMillis)));
         for (DdlStatements.Affected a : DdlStatements.parse(sql, db)) {
             if (!config.captures(a.table().namespace(), a.table().name())) {
                 continue;
@@ -209,12 +218,12 @@ public final class BinlogReader {
             }
         }
         decoders.clear();
-        if (!emits(at)) {
+        if (!emits(at.row())) {
             return List.of();
         }
         List<StreamEvent> out = new ArrayList<>();
         if (a.kind() == DdlStatements.Kind.TRUNCATE) {
-            out.add(ChangeEvent.truncate(table, time, at.toPosition()).withTransactionId(txId(at)));
+            out.add(ChangeEvent.truncate(table, time, at.toPosition()).withTransactionId(txId.orElseThrow()));
             return out;
         }
         Optional<TableSchema> b = before.map(t -> t.toSchema(config.tinyint1AsBoolean()));
@@ -231,42 +240,48 @@ public final class BinlogReader {
         return out;
     }
 
+    private void startTransaction(BinlogPosition start) {
+        tx = start;
+        txId = Optional.of(txId(start));
+        txFileNumber = fileNumber; // start is always in the current file
+    }
+
     private void row(long tableId, Operation op, Serializable[] before, Serializable[] after) throws Exception {
         rowIndex++;
-        TableMapEventData map = tableMaps.get(tableId);
-        if (map == null || !config.captures(map.getDatabase(), map.getTable())) {
-            return;
+        Decoder decoder = decoders.get(tableId);
+        TableMapEventData map = null;
+        if (decoder == null) {
+            map = tableMaps.get(tableId);
+            if (map == null || !config.captures(map.getDatabase(), map.getTable())) {
+                return;
+            }
         }
         if (!inTransaction) {
-            tx = new BinlogPosition(file, committed.offset(), 0, Optional.empty());
+            startTransaction(new BinlogPosition(file, committed.offset(), 0, Optional.empty()));
             inTransaction = true;
         }
-        BinlogPosition at = tx.withRow(rowIndex);
-        if (!emits(at)) {
+        if (!emits(rowIndex)) {
             return;
         }
-        Decoder decoder = decoders.get(tableId);
+        BinlogPosition at = tx.withRow(rowIndex);
         if (decoder == null) {
             decoder = decoder(map, at);
             decoders.put(tableId, decoder);
         }
-        Row b = before == null ? null : decoder.row(before);
-        Row a = after == null ? null : decoder.row(after);
-        Row key = decoder.key(a != null ? a : b);
+        Object[] bv = before == null ? null : decoder.values(before);
+        Object[] av = after == null ? null : decoder.values(after);
+        Optional<Row> b = bv == null ? Optional.empty() : Optional.of(decoder.row(bv));
+        Optional<Row> a = av == null ? Optional.empty() : Optional.of(decoder.row(av));
+        Row key = decoder.key(av != null ? av : bv);
         TableId table = decoder.table;
-        String txId = txId(at);
-        pending.add(time -> {
-            ChangeEvent e = switch (op) {
-                case CREATE -> ChangeEvent.insert(table, key, a, time, at.toPosition());
-                case UPDATE -> ChangeEvent.update(table, key, b, a, time, at.toPosition());
-                default -> ChangeEvent.delete(table, key, b, time, at.toPosition());
-            };
-            return e.withTransactionId(txId);
-        });
+        Optional<String> id = txId;
+        Position position = at.toPosition(txFileNumber);
+        pending.add(time -> new ChangeEvent(op, table, key, b, a, time, id, position, 0, Map.of()));
     }
 
-    private boolean emits(BinlogPosition at) {
-        return skipThrough == null || !at.notAfter(skipThrough);
+    private boolean emits(long row) {
+        return skipThrough == null || BinlogPosition.compare(txFileNumber, tx.offset(), row, skipFileNumber,
+                skipThrough.offset(), skipThrough.row()) > 0;
     }
 
     private static String txId(BinlogPosition at) {
@@ -275,7 +290,7 @@ public final class BinlogReader {
 
     private List<StreamEvent> flushIfLarge() {
         if (pending.size() >= config.maxBatch()) {
-            return flushPending(lastEventTime);
+            return flushPending(Instant.ofEpochMilli(lastEventMillis));
         }
         return List.of();
     }
@@ -304,7 +319,9 @@ public final class BinlogReader {
     }
 
     private static boolean sameShape(TableMapEventData a, TableMapEventData b) {
-        return java.util.Arrays.equals(a.getColumnTypes(), b.getColumnTypes())
+        return java.util.Objects.equals(a.getDatabase(), b.getDatabase())
+                && java.util.Objects.equals(a.getTable(), b.getTable())
+                && java.util.Arrays.equals(a.getColumnTypes(), b.getColumnTypes())
                 && java.util.Arrays.equals(a.getColumnMetadata(), b.getColumnMetadata())
                 && java.util.Objects.equals(names(a), names(b));
     }
@@ -374,31 +391,57 @@ public final class BinlogReader {
     /** Decodes rows of one table map. */
     private static final class Decoder {
         final TableId table;
-        final List<ColumnInfo> columns;
-        final List<String> key;
-        final boolean tinyint1AsBoolean;
+        final String[] names;
+        final UnaryOperator<Object>[] converters;
+        final String[] keyNames;
+        final int[] keyIndexes;
 
+        @SuppressWarnings("unchecked")
         Decoder(TableId table, List<ColumnInfo> columns, List<String> key, boolean tinyint1AsBoolean) {
             this.table = table;
-            this.columns = columns;
-            this.key = key;
-            this.tinyint1AsBoolean = tinyint1AsBoolean;
+            this.names = new String[columns.size()];
+            this.converters = new UnaryOperator[columns.size()];
+            for (int i = 0; i < names.length; i++) {
+                names[i] = columns.get(i).name();
+                converters[i] = MySqlTypes.binlogConverter(columns.get(i), tinyint1AsBoolean);
+            }
+            this.keyNames = key.toArray(new String[0]);
+            this.keyIndexes = new int[keyNames.length];
+            for (int k = 0; k < keyNames.length; k++) {
+                keyIndexes[k] = java.util.Arrays.asList(names).indexOf(keyNames[k]);
+            }
         }
 
-        Row row(Serializable[] values) {
+        /** The logical values of a row's columns (as many as both the table map and the row have). */
+        Object[] values(Serializable[] raw) {
+            Object[] out = new Object[Math.min(names.length, raw.length)];
+            for (int i = 0; i < out.length; i++) {
+                Object v = raw[i];
+                out[i] = v == null ? null : converters[i].apply(v);
+            }
+            return out;
+        }
+
+        Row row(Object[] values) {
             Row.Builder b = Row.builder();
-            for (int i = 0; i < columns.size() && i < values.length; i++) {
-                ColumnInfo c = columns.get(i);
-                b.put(c.name(), MySqlTypes.fromBinlog(c, values[i], tinyint1AsBoolean));
+            for (int i = 0; i < values.length; i++) {
+                b.put(names[i], values[i]);
             }
             return b.build();
         }
 
-        Row key(Row row) {
-            if (key.isEmpty() || row == null) {
+        Row key(Object[] values) {
+            if (keyNames.length == 0 || values == null) {
                 return Row.empty();
             }
-            return row.project(key);
+            Row.Builder b = Row.builder();
+            for (int k = 0; k < keyNames.length; k++) {
+                int i = keyIndexes[k];
+                if (i >= 0 && i < values.length) {
+                    b.put(keyNames[k], values[i]);
+                }
+            }
+            return b.build();
         }
     }
 

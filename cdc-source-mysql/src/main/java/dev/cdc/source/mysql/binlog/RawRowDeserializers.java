@@ -11,6 +11,7 @@ import com.github.shyiko.mysql.binlog.event.deserialization.EventHeaderV4Deseria
 import com.github.shyiko.mysql.binlog.event.deserialization.FormatDescriptionEventDataDeserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.GtidEventDataDeserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.IntVarEventDataDeserializer;
+import com.github.shyiko.mysql.binlog.event.deserialization.MissingTableMapEventException;
 import com.github.shyiko.mysql.binlog.event.deserialization.MariadbGtidEventDataDeserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.MariadbGtidListEventDataDeserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.NullEventDataDeserializer;
@@ -25,10 +26,12 @@ import dev.cdc.source.mysql.types.MySqlTypes;
 
 import java.io.IOException;
 import java.io.Serializable;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -138,6 +141,11 @@ public final class RawRowDeserializers {
                 return LocalDateTime.of(year, month, day, (int) (hms >> 12), (int) ((hms >> 6) & 63), (int) (hms & 63),
                         (int) micros * 1000);
             }
+            case NEWDECIMAL: {
+                int precision = meta & 0xFF;
+                int scale = meta >> 8;
+                return precision <= 18 && scale <= precision ? smallDecimal(precision, scale, in) : DEFAULT;
+            }
             case YEAR: {
                 int v = in.readInteger(1);
                 return v == 0 ? 0 : 1900 + v;
@@ -145,6 +153,52 @@ public final class RawRowDeserializers {
             default:
                 return DEFAULT;
         }
+    }
+
+    private static final int[] DIG_TO_BYTES = {0, 1, 1, 2, 2, 3, 3, 4, 4, 4};
+    private static final long[] POW10 = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000};
+
+    /**
+     * MySQL's binary DECIMAL (decimal2bin) of at most 18 digits, so the unscaled value fits a long:
+     * groups of 9 digits in 4 big-endian bytes, a shorter group at the outer ends, the sign in the
+     * top bit (a negative value has all bits inverted). The library's general reader builds the
+     * value with BigDecimal arithmetic; this one is exact and allocates only the result.
+     */
+    static BigDecimal smallDecimal(int precision, int scale, ByteArrayInputStream in) throws IOException {
+        int intg = precision - scale;
+        int intg0 = intg / 9;
+        int intg0x = intg - intg0 * 9;
+        int frac0 = scale / 9;
+        int frac0x = scale - frac0 * 9;
+        int size = (intg0 << 2) + DIG_TO_BYTES[intg0x] + (frac0 << 2) + DIG_TO_BYTES[frac0x];
+        byte[] b = in.read(size);
+        boolean positive = (b[0] & 0x80) == 0x80;
+        int mask = positive ? 0 : 0xFF;
+        b[0] ^= (byte) 0x80;
+        int at = 0;
+        long unscaled = 0;
+        int n = DIG_TO_BYTES[intg0x];
+        if (n > 0) {
+            unscaled = group(b, at, n, mask);
+            at += n;
+        }
+        for (int i = 0; i < intg0 + frac0; i++) {
+            unscaled = unscaled * 1_000_000_000L + group(b, at, 4, mask);
+            at += 4;
+        }
+        n = DIG_TO_BYTES[frac0x];
+        if (n > 0) {
+            unscaled = unscaled * POW10[frac0x] + group(b, at, n, mask);
+        }
+        return BigDecimal.valueOf(positive ? unscaled : -unscaled, scale);
+    }
+
+    private static long group(byte[] b, int at, int n, int mask) {
+        long v = 0;
+        for (int i = at; i < at + n; i++) {
+            v = (v << 8) | ((b[i] ^ mask) & 0xFF);
+        }
+        return v;
     }
 
     /** MySQL's TIME2 (my_time_packed_from_binary): a signed packed value with 0..6 fractional digits. */
@@ -198,9 +252,83 @@ public final class RawRowDeserializers {
         return v;
     }
 
+    private static final ColumnType[] TYPES = new ColumnType[256];
+
+    static {
+        for (ColumnType t : ColumnType.values()) {
+            TYPES[t.getCode() & 0xFF] = t;
+        }
+    }
+
+    /** Reads one cell: the deserializer's own {@code deserializeCell}. */
+    @FunctionalInterface
+    interface CellReader {
+        Serializable read(ColumnType type, int meta, int length, ByteArrayInputStream in) throws IOException;
+    }
+
+    /**
+     * The library's {@code deserializeRow} (same layout rules, same cell reader) without its per-cell
+     * boxing lookup of the column type and without building a BitSet for each row's null bitmap.
+     */
+    static Serializable[] row(Map<Long, TableMapEventData> tableMaps, long tableId, BitSet included,
+                              ByteArrayInputStream in, CellReader cells) throws IOException {
+        TableMapEventData map = tableMaps.get(tableId);
+        if (map == null) {
+            throw new MissingTableMapEventException("No TableMapEventData has been found for table id:" + tableId
+                    + ". Usually that means that you have started reading binary log 'within the logical event group'"
+                    + " (e.g. from WRITE_ROWS and not proceeding TABLE_MAP");
+        }
+        byte[] types = map.getColumnTypes();
+        int[] metadata = map.getColumnMetadata();
+        Serializable[] result = new Serializable[included.cardinality()];
+        byte[] nulls = in.read((result.length + 7) >> 3);
+        for (int i = 0, skipped = 0; i < types.length; i++) {
+            if (!included.get(i)) {
+                skipped++;
+                continue;
+            }
+            int index = i - skipped;
+            if ((nulls[index >> 3] & (1 << (index & 7))) != 0) {
+                continue;
+            }
+            int typeCode = types[i] & 0xFF;
+            int meta = metadata[i];
+            int length = 0;
+            if (typeCode == ColumnType.STRING.getCode()) {
+                if (meta >= 256) {
+                    int meta0 = meta >> 8;
+                    int meta1 = meta & 0xFF;
+                    if ((meta0 & 0x30) != 0x30) {
+                        typeCode = meta0 | 0x30;
+                        length = meta1 | (((meta0 & 0x30) ^ 0x30) << 4);
+                    } else {
+                        if (meta0 == ColumnType.ENUM.getCode() || meta0 == ColumnType.SET.getCode()) {
+                            typeCode = meta0;
+                        }
+                        length = meta1;
+                    }
+                } else {
+                    length = meta;
+                }
+            }
+            result[index] = cells.read(TYPES[typeCode], meta, length, in);
+        }
+        return result;
+    }
+
     static final class Write extends WriteRowsEventDataDeserializer {
+        private final Map<Long, TableMapEventData> tableMaps;
+        private final CellReader cells = this::deserializeCell;
+
         Write(Map<Long, TableMapEventData> tableMaps) {
             super(tableMaps);
+            this.tableMaps = tableMaps;
+        }
+
+        @Override
+        protected Serializable[] deserializeRow(long tableId, BitSet included, ByteArrayInputStream in)
+                throws IOException {
+            return row(tableMaps, tableId, included, in, cells);
         }
 
         @Override
@@ -212,8 +340,18 @@ public final class RawRowDeserializers {
     }
 
     static final class Update extends UpdateRowsEventDataDeserializer {
+        private final Map<Long, TableMapEventData> tableMaps;
+        private final CellReader cells = this::deserializeCell;
+
         Update(Map<Long, TableMapEventData> tableMaps) {
             super(tableMaps);
+            this.tableMaps = tableMaps;
+        }
+
+        @Override
+        protected Serializable[] deserializeRow(long tableId, BitSet included, ByteArrayInputStream in)
+                throws IOException {
+            return row(tableMaps, tableId, included, in, cells);
         }
 
         @Override
@@ -225,8 +363,18 @@ public final class RawRowDeserializers {
     }
 
     static final class Delete extends DeleteRowsEventDataDeserializer {
+        private final Map<Long, TableMapEventData> tableMaps;
+        private final CellReader cells = this::deserializeCell;
+
         Delete(Map<Long, TableMapEventData> tableMaps) {
             super(tableMaps);
+            this.tableMaps = tableMaps;
+        }
+
+        @Override
+        protected Serializable[] deserializeRow(long tableId, BitSet included, ByteArrayInputStream in)
+                throws IOException {
+            return row(tableMaps, tableId, included, in, cells);
         }
 
         @Override

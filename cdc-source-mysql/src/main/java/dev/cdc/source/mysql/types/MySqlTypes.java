@@ -19,6 +19,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The one mapping of MySQL / MariaDB column types to logical types and values, used by both the
@@ -65,87 +66,111 @@ public final class MySqlTypes {
 
     /** A value decoded from the binlog (raw value as {@code RawRowDeserializers} gives it) to its logical form. */
     public static Object fromBinlog(ColumnInfo c, Object raw, boolean tinyint1AsBoolean) {
-        if (raw == null) {
-            return null;
-        }
+        return raw == null ? null : binlogConverter(c, tinyint1AsBoolean).apply(raw);
+    }
+
+    /**
+     * {@link #fromBinlog} for one column with everything about the column worked out once (signedness,
+     * labels, charset, width): the binlog reader makes one per column of a table map and applies it to
+     * every non-null value.
+     */
+    public static UnaryOperator<Object> binlogConverter(ColumnInfo c, boolean tinyint1AsBoolean) {
+        boolean unsigned = c.unsigned();
         switch (c.dataType()) {
-            case "tinyint": {
-                int v = ((Number) raw).intValue();
+            case "tinyint":
                 if (tinyint1AsBoolean && c.isTinyint1()) {
-                    return v != 0;
+                    return raw -> ((Number) raw).intValue() != 0;
                 }
-                return c.unsigned() ? (short) (v & 0xFF) : (short) (byte) v;
+                return unsigned ? raw -> (short) (((Number) raw).intValue() & 0xFF)
+                        : raw -> (short) (byte) ((Number) raw).intValue();
+            case "smallint":
+                return unsigned ? raw -> ((Number) raw).intValue() & 0xFFFF : raw -> (short) ((Number) raw).intValue();
+            case "mediumint":
+                return unsigned ? raw -> ((Number) raw).intValue() & 0xFFFFFF
+                        : raw -> (((Number) raw).intValue() << 8) >> 8;
+            case "int", "integer":
+                return unsigned ? raw -> ((Number) raw).intValue() & 0xFFFFFFFFL : raw -> ((Number) raw).intValue();
+            case "bigint":
+                return unsigned ? raw -> unsignedLong(((Number) raw).longValue()) : raw -> ((Number) raw).longValue();
+            case "decimal", "numeric": {
+                int scale = c.scale();
+                return scale >= 0 ? raw -> ((BigDecimal) raw).setScale(scale) : raw -> raw;
             }
-            case "smallint": {
-                int v = ((Number) raw).intValue();
-                return c.unsigned() ? (Object) (v & 0xFFFF) : (Object) (short) v;
-            }
-            case "mediumint": {
-                int v = ((Number) raw).intValue();
-                return c.unsigned() ? v & 0xFFFFFF : (v << 8) >> 8;
-            }
-            case "int", "integer": {
-                int v = ((Number) raw).intValue();
-                return c.unsigned() ? (Object) (v & 0xFFFFFFFFL) : (Object) v;
-            }
-            case "bigint": {
-                long v = ((Number) raw).longValue();
-                return c.unsigned() ? new BigDecimal(Long.toUnsignedString(v)) : v;
-            }
-            case "decimal", "numeric":
-                return c.scale() >= 0 ? ((BigDecimal) raw).setScale(c.scale()) : raw;
             case "float":
-                return ((Number) raw).floatValue();
+                return raw -> ((Number) raw).floatValue();
             case "double", "real":
-                return ((Number) raw).doubleValue();
-            case "time":
-                return time((Duration) raw, Math.max(0, c.scale()));
+                return raw -> ((Number) raw).doubleValue();
+            case "time": {
+                int fsp = Math.max(0, c.scale());
+                return raw -> time((Duration) raw, fsp);
+            }
             case "year":
-                return ((Number) raw).intValue();
+                return raw -> ((Number) raw).intValue();
             case "date", "datetime", "timestamp":
-                return raw;
+                return raw -> raw;
             case "enum": {
-                int index = ((Number) raw).intValue();
                 List<String> labels = c.labels();
-                return index >= 1 && index <= labels.size() ? labels.get(index - 1) : "";
+                return raw -> {
+                    int index = ((Number) raw).intValue();
+                    return index >= 1 && index <= labels.size() ? labels.get(index - 1) : "";
+                };
             }
             case "set": {
-                long bits = ((Number) raw).longValue();
                 List<String> labels = c.labels();
-                StringBuilder sb = new StringBuilder();
-                for (int i = 0; i < labels.size(); i++) {
-                    if ((bits & (1L << i)) != 0) {
-                        sb.append(sb.isEmpty() ? "" : ",").append(labels.get(i));
+                return raw -> {
+                    long bits = ((Number) raw).longValue();
+                    StringBuilder sb = new StringBuilder();
+                    for (int i = 0; i < labels.size(); i++) {
+                        if ((bits & (1L << i)) != 0) {
+                            sb.append(sb.isEmpty() ? "" : ",").append(labels.get(i));
+                        }
                     }
-                }
-                return sb.toString();
+                    return sb.toString();
+                };
             }
             case "bit": {
-                byte[] b = (byte[]) raw;
-                return c.bitWidth() == 1 ? (Object) (b.length > 0 && b[b.length - 1] != 0) : (Object) b;
+                if (c.bitWidth() == 1) {
+                    return raw -> {
+                        byte[] b = (byte[]) raw;
+                        return b.length > 0 && b[b.length - 1] != 0;
+                    };
+                }
+                return raw -> raw;
             }
             case "json": {
-                if (raw instanceof JsonBinaryValue j) {
-                    try {
-                        return JsonBinary.parseAsString(j.bytes());
-                    } catch (IOException e) {
-                        throw new CdcException("could not decode the JSON value of column " + c.name() + ": " + e, e);
+                Charset cs = charset(c);
+                return raw -> {
+                    if (raw instanceof JsonBinaryValue j) {
+                        try {
+                            return JsonBinary.parseAsString(j.bytes());
+                        } catch (IOException e) {
+                            throw new CdcException("could not decode the JSON value of column " + c.name() + ": " + e, e);
+                        }
                     }
-                }
-                return text(c, (byte[]) raw);
+                    return new String((byte[]) raw, cs);
+                };
             }
             case "binary": {
                 // the binlog drops the trailing 0x00 padding of BINARY(n); the column value has n bytes
-                byte[] b = (byte[]) raw;
                 int n = c.bitWidth();
-                return b.length < n ? java.util.Arrays.copyOf(b, n) : b;
+                return raw -> {
+                    byte[] b = (byte[]) raw;
+                    return b.length < n ? java.util.Arrays.copyOf(b, n) : b;
+                };
             }
-            default:
-                if (raw instanceof byte[] bytes) {
-                    return isText(c) ? text(c, bytes) : bytes;
+            default: {
+                if (isText(c)) {
+                    Charset cs = charset(c);
+                    return raw -> raw instanceof byte[] bytes ? new String(bytes, cs) : raw;
                 }
-                return raw;
+                return raw -> raw;
+            }
         }
+    }
+
+    /** An unsigned BIGINT as a BigDecimal (exact above Long.MAX_VALUE). */
+    private static BigDecimal unsignedLong(long v) {
+        return v >= 0 ? BigDecimal.valueOf(v) : new BigDecimal(Long.toUnsignedString(v));
     }
 
     /** A value read by the snapshot's SELECT (text protocol, session time zone +00:00) to its logical form. */
@@ -253,7 +278,7 @@ public final class MySqlTypes {
         };
     }
 
-    static String text(ColumnInfo c, byte[] bytes) {
+    private static Charset charset(ColumnInfo c) {
         Charset cs = c.charset().map(n -> CHARSETS.getOrDefault(n.toLowerCase(Locale.ROOT), null))
                 .orElse(StandardCharsets.UTF_8);
         if (cs == null) {
@@ -263,7 +288,7 @@ public final class MySqlTypes {
                 cs = StandardCharsets.UTF_8;
             }
         }
-        return new String(bytes, cs);
+        return cs;
     }
 
     /** The bytes of a MySQL binary JSON value (MariaDB's JSON is text and never arrives as this). */
