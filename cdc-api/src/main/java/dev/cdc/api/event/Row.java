@@ -181,7 +181,7 @@ public final class Row {
 
     /** Builds a row; columns keep insertion order; a repeated column keeps its first place. */
     public static final class Builder {
-        private final LinkedHashMap<String, Object> values = new LinkedHashMap<>();
+        private LinkedHashMap<String, Object> values = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -196,8 +196,14 @@ public final class Row {
             return this;
         }
 
+        /** The row; the builder hands its map over (no copy) and starts empty again. */
         public Row build() {
-            return values.isEmpty() ? EMPTY : new Row(Collections.unmodifiableMap(new LinkedHashMap<>(values)));
+            if (values.isEmpty()) {
+                return EMPTY;
+            }
+            Row row = new Row(Collections.unmodifiableMap(values));
+            values = new LinkedHashMap<>();
+            return row;
         }
     }
 }
