@@ -194,7 +194,8 @@ final class RedisSink implements Sink {
             pipeline = new Pipeline(j.getConnection());
         }
         Response<?> reply = encoder == null ? pipeline.unlink(c.keys().toArray(byte[][]::new))
-                : pipeline.evalsha(scriptSha, c.keys(), c.args(encoder.header(bytewise)));
+                : pipeline.evalsha(scriptSha, c.keys(), encoder.packed() ? c.packedArgs(encoder.header(bytewise))
+                        : c.args(encoder.header(bytewise)));
         // push the whole chunk out now, so Redis runs it while the next chunk is encoded
         ((FlushingConnection) j.getConnection()).push();
         return reply;

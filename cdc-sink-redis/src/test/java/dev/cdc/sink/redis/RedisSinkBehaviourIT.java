@@ -127,6 +127,27 @@ class RedisSinkBehaviourIT {
     }
 
     @Test
+    void hashValuesOfEveryLengthAndByteSurviveThePackedArguments() throws Exception {
+        // the hash script gets its arguments as one MessagePack array: str formats 8/16/32 bit
+        String nul = "a\u0000b\u00ffc\u20ac";
+        String medium = "m".repeat(300);
+        String large = "L".repeat(70_000);
+        List<ChangeEvent> events = new java.util.ArrayList<>();
+        for (long id = 1; id <= 40; id++) { // more than 15 and 65,535 array items are other formats too
+            events.add(upsert(ORDERS, Row.of("id", id), Row.of("id", id, "nul", nul, "medium", medium,
+                    "large", id == 1 ? large : "", "empty", "")));
+        }
+        try (Sink sink = open("hash", Map.of())) {
+            sink.write(events);
+            sink.flush();
+        }
+        Map<String, String> one = redis.jedis().hgetAll(key(ORDERS, "1"));
+        assertThat(one).containsEntry("nul", nul).containsEntry("medium", medium).containsEntry("large", large)
+                .containsEntry("empty", "");
+        assertThat(redis.jedis().hget(key(ORDERS, "40"), "medium")).isEqualTo(medium);
+    }
+
+    @Test
     void jsonMergeKeepsUnchangedColumnsExactly() throws Exception {
         long big = 9_007_199_254_740_993L; // not representable as a double: a cjson round trip would change it
         try (Sink sink = open("json", Map.of())) {
