@@ -30,10 +30,12 @@ while a <= nargs do
     failed[#failed + 1] = stored.err
   else
     local floor = stored or redis.call('GET', tomb) or ''
-    if newer(floors[t], floor) then
-      floor = floors[t]
+    local truncated = floors[t]
+    if truncated ~= '' and newer(truncated, floor) then
+      floor = truncated
     end
-    if newer(sk, floor) then
+    -- inline byte order compare in the common case: a Lua function call per event is measurable
+    if (bytewise and sk > floor) or (not bytewise and newer(sk, floor)) then
       if op == 'd' then
         redis.call('DEL', key)
         if tombTtl > 0 then
