@@ -11,6 +11,11 @@ interface ChunkEncoder {
     /** The header arguments of a run (ARGV before the group count). */
     byte[][] header(boolean bytewise);
 
+    /** Whether the script reads the events' arguments as one MessagePack array ({@link ScriptChunk#packedArgs}). */
+    default boolean packed() {
+        return false;
+    }
+
     /** Adds the event's keys and arguments to the chunk. */
     void add(ChangeEvent event, ScriptChunk chunk);
 }

@@ -34,6 +34,11 @@ final class HashRows implements ChunkEncoder {
     }
 
     @Override
+    public boolean packed() {
+        return true;
+    }
+
+    @Override
     public byte[][] header(boolean bytewise) {
         return new byte[][]{ScriptChunk.number(bytewise ? 1 : 0), ttlMillis, tombstoneTtlMillis};
     }
@@ -47,24 +52,28 @@ final class HashRows implements ChunkEncoder {
             return;
         }
         Row row = event.after().orElseThrow();
-        boolean merge = row.hasUnchanged();
-        keys.addHead(event, chunk, merge ? "m" : "u");
+        // one pass: a row with an unchanged column is merged (its NULL columns are removed)
         List<byte[]> pairs = new ArrayList<>(row.size() * 2);
-        List<byte[]> nulls = merge ? new ArrayList<>() : List.of();
+        List<byte[]> nulls = null;
+        boolean merge = false;
         for (Map.Entry<String, Object> c : row.asMap().entrySet()) {
             Object v = c.getValue();
             if (v == Unchanged.VALUE) {
-                continue;
-            }
-            if (v == null) {
-                if (merge) {
-                    nulls.add(ScriptChunk.utf8(c.getKey()));
+                merge = true;
+            } else if (v == null) {
+                if (nulls == null) {
+                    nulls = new ArrayList<>();
                 }
-                continue;
+                nulls.add(ScriptChunk.utf8(c.getKey()));
+            } else {
+                pairs.add(ScriptChunk.utf8(c.getKey()));
+                pairs.add(ScriptChunk.utf8(values.text(v)));
             }
-            pairs.add(ScriptChunk.utf8(c.getKey()));
-            pairs.add(ScriptChunk.utf8(values.text(v)));
         }
+        if (!merge || nulls == null) {
+            nulls = List.of();
+        }
+        keys.addHead(event, chunk, merge ? "m" : "u");
         chunk.arg(pairs.size());
         chunk.arg(nulls.size());
         pairs.forEach(chunk::arg);

@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -83,7 +84,12 @@ final class RedisSink implements Sink {
     @Override
     public void write(List<ChangeEvent> events) {
         try {
-            for (ChangeEvent e : events) {
+            BitSet superseded = mode == RedisMode.STREAM ? new BitSet() : Superseded.of(events);
+            for (int i = 0; i < events.size(); i++) {
+                ChangeEvent e = events.get(i);
+                if (superseded.get(i)) {
+                    continue; // a later event of this batch replaces the row whole
+                }
                 if (e.operation() == Operation.TRUNCATE && mode != RedisMode.STREAM) {
                     send();
                     await();
@@ -194,7 +200,8 @@ final class RedisSink implements Sink {
             pipeline = new Pipeline(j.getConnection());
         }
         Response<?> reply = encoder == null ? pipeline.unlink(c.keys().toArray(byte[][]::new))
-                : pipeline.evalsha(scriptSha, c.keys(), c.args(encoder.header(bytewise)));
+                : pipeline.evalsha(scriptSha, c.keys(), encoder.packed() ? c.packedArgs(encoder.header(bytewise))
+                        : c.args(encoder.header(bytewise)));
         // push the whole chunk out now, so Redis runs it while the next chunk is encoded
         ((FlushingConnection) j.getConnection()).push();
         return reply;

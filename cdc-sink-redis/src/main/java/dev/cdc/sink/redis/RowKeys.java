@@ -45,7 +45,8 @@ final class RowKeys {
      */
     void addHead(ChangeEvent event, ScriptChunk chunk, String op) {
         TableId table = event.table();
-        int group = chunk.group(table, truncateMarker(table), null);
+        Integer known = chunk.groupOf(table); // the marker's name is only built once per chunk
+        int group = known != null ? known : chunk.group(table, truncateMarker(table), null);
         String key = key(event);
         chunk.addEvent(event);
         chunk.key(ScriptChunk.utf8(key));

@@ -14,6 +14,7 @@ import redis.clients.jedis.resps.ScanResult;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -61,10 +62,16 @@ public final class RedisHashSinkBench {
             // warm up the JIT on a tenth of the events, then start from an empty keyspace
             run(factory, context, all.subList(0, Math.min(all.size(), 100_000)), batch);
             deleteAll(jedis);
+            double cpuBefore = serverCpuSeconds(jedis);
+            long clientBefore = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
             long nanos = run(factory, context, all, batch);
+            long clientNanos = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - clientBefore;
+            double cpu = serverCpuSeconds(jedis) - cpuBefore;
             double sinkRate = events / (nanos / 1e9);
             System.out.printf("hash sink: %,d events in %.2f s = %,.0f events/s (batches of %d, write+flush each,"
                     + " 1 connection, order guard on)%n", events, nanos / 1e9, sinkRate, batch);
+            System.out.printf("CPU during the run: redis server %.2f s = %.2f us/event; sink thread %.2f s = %.2f us/event%n",
+                    cpu, cpu * 1e6 / events, clientNanos / 1e9, clientNanos / 1e3 / events);
             long stored = jedis.dbSize();
             System.out.printf("keys in the database after the run: %,d%n", stored);
             deleteAll(jedis);
@@ -133,6 +140,17 @@ public final class RedisHashSinkBench {
             jedis.del("myhash"); // what redis-benchmark -t hset writes
         }
         return rate;
+    }
+
+    /** Redis's own CPU time so far (user + system), from INFO cpu: less noisy than wall time on a busy machine. */
+    private static double serverCpuSeconds(Jedis jedis) {
+        double total = 0;
+        for (String line : jedis.info("cpu").split("\r?\n")) {
+            if (line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:")) {
+                total += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        return total;
     }
 
     private static void deleteAll(Jedis jedis) {
