@@ -54,7 +54,8 @@ import java.util.function.Function;
  * transforms: [{type: ..., ...}] # optional, in order
  * sinks:                         # required, one or more
  *   - {name: search, type: elasticsearch, retry: {...}, on-failure: dead-letter, dead-letter: {...},
- *      filters: [...], transforms: [...], batch-size: 500, queue-capacity: 10000, ...}
+ *      filters: [...], transforms: [...], batch-size: 500, queue-capacity: 10000,
+ *      schema-policy: evolve-compatible, ...}
  * checkpoint: {type: file, path: ./state/orders-sync}  # optional; this is the default
  * engine: {...}                  # optional; see PipelineOptions
  * metrics: {...}                 # optional; see PipelineOptions
@@ -73,7 +74,7 @@ public final class PipelineLoader {
     static final String DEFAULT_TYPE = "file";
     private static final String PATH_OPTION = "path";
     private static final Set<String> SINK_KEYS_BOUND_HERE = Set.of("name", "retry", "on-failure", "dead-letter",
-            "filters", "transforms", "batch-size", "queue-capacity");
+            "filters", "transforms", "batch-size", "queue-capacity", "schema-policy");
 
     private final PluginBinder binder;
     private final Interpolator interpolator;
@@ -389,7 +390,9 @@ public final class PipelineLoader {
                 return Optional.of(new SinkSpec(instance, sink.get(), retry.get(), c.get(PipelineOptions.SINK_ON_FAILURE),
                         deadLetter.get(), filters.get(), transforms.get(),
                         c.getOptional(PipelineOptions.SINK_BATCH_SIZE).orElse(engine.batchSize()),
-                        c.getOptional(PipelineOptions.SINK_QUEUE_CAPACITY).orElse(engine.queueCapacity())));
+                        c.getOptional(PipelineOptions.SINK_QUEUE_CAPACITY).orElse(engine.queueCapacity()),
+                        mapping.entries().containsKey(PipelineOptions.SINK_SCHEMA_POLICY.key())
+                                ? Optional.of(c.get(PipelineOptions.SINK_SCHEMA_POLICY)) : Optional.empty()));
             } catch (IllegalArgumentException e) {
                 problems.add(mapping.path(), mapping.line(), e.getMessage());
                 return Optional.empty();

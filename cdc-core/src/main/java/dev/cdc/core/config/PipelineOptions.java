@@ -5,6 +5,7 @@ import dev.cdc.core.pipeline.EngineSettings;
 import dev.cdc.core.pipeline.FailurePolicy;
 import dev.cdc.core.pipeline.MetricsSettings;
 import dev.cdc.core.pipeline.RetrySettings;
+import dev.cdc.schema.compatibility.SchemaPolicy;
 
 import java.time.Duration;
 import java.util.List;
@@ -65,9 +66,17 @@ public final class PipelineOptions {
             .noDefaultValue().check(v -> v >= 1, ">= 1")
             .description("Most events waiting in this sink's lane; `engine.queue-capacity` when absent.");
 
+    public static final ConfigOption<SchemaPolicy> SINK_SCHEMA_POLICY = ConfigOption.key("schema-policy")
+            .enumType(SchemaPolicy.class).defaultValue(SchemaPolicy.DEFAULT)
+            .description("What this sink does when a table's schema changes: `evolve` applies every change, "
+                    + "`evolve-compatible` applies the compatible ones and stops the pipeline on a breaking one, "
+                    + "`ignore` keeps writing without migrating the sink (rows lose the columns the sink does not "
+                    + "know), `fail` stops the pipeline at any change with the checkpoint just before it. "
+                    + "`evolve` and `evolve-compatible` need a sink that declares schema changes.");
+
     /** The engine keys of a sink entry bound as options (the others are sections of their own). */
     public static final List<ConfigOption<?>> SINK = List.of(SINK_NAME, SINK_ON_FAILURE, SINK_BATCH_SIZE,
-            SINK_QUEUE_CAPACITY);
+            SINK_QUEUE_CAPACITY, SINK_SCHEMA_POLICY);
 
     // ---- retry: -----------------------------------------------------------------------------
 

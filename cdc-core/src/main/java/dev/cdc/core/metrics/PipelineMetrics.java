@@ -21,6 +21,8 @@ import java.util.function.ToDoubleFunction;
  *   {@code cdc.checkpoint.failures}</li>
  *   <li>{@code cdc.pipeline.state} (0 created .. 6 failed), {@code cdc.pipeline.lag.alert} (1 while alerting)</li>
  *   <li>{@code cdc.snapshot.rows.read}, {@code cdc.snapshot.rows.estimated} (per {@code table})</li>
+ *   <li>{@code cdc.schema.changes} (per {@code sink}, {@code table} and {@code outcome}: {@code applied},
+ *   {@code ignored}, {@code stopped})</li>
  * </ul>
  */
 public final class PipelineMetrics {
@@ -90,6 +92,12 @@ public final class PipelineMetrics {
 
         private Counter c(String name, String description) {
             return Counter.builder(name).description(description).tags(sinkTags).register(registry);
+        }
+
+        /** Counts one schema change of {@code table} with its outcome: applied, ignored or stopped. */
+        public void schemaChange(String table, String outcome) {
+            Counter.builder("cdc.schema.changes").description("Schema changes that reached the sink, by outcome")
+                    .tags(sinkTags.and("table", table, "outcome", outcome)).register(registry).increment();
         }
 
         public <T> void gauge(String name, String description, T target, ToDoubleFunction<T> f) {

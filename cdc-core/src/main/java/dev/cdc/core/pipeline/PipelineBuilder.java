@@ -10,6 +10,7 @@ import dev.cdc.api.spi.Transformer;
 import dev.cdc.core.config.PipelineLoader;
 import dev.cdc.core.plugin.PluginKind;
 import dev.cdc.core.plugin.PluginRegistry;
+import dev.cdc.schema.compatibility.SchemaPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -224,7 +225,10 @@ public final class PipelineBuilder {
         return out;
     }
 
-    /** One sink's settings. Defaults: the default retry policy, {@code fail}, the engine's batch size and queue capacity. */
+    /**
+     * One sink's settings. Defaults: the default retry policy, {@code fail}, the engine's batch size and queue
+     * capacity, {@link SchemaPolicy#DEFAULT}.
+     */
     public final class SinkBuilder {
         private final String sinkName;
         private final Supplier<PluginSpec<Sink>> sink;
@@ -235,6 +239,7 @@ public final class PipelineBuilder {
         private final List<Supplier<PluginSpec<Transformer>>> sinkTransforms = new ArrayList<>();
         private Integer batchSize;
         private Integer queueCapacity;
+        private SchemaPolicy schemaPolicy;
 
         private SinkBuilder(String sinkName, Supplier<PluginSpec<Sink>> sink) {
             this.sinkName = sinkName;
@@ -279,6 +284,12 @@ public final class PipelineBuilder {
             return this;
         }
 
+        /** What the sink's lane does when a table's schema changes; {@link SchemaPolicy#DEFAULT} when not set. */
+        public SinkBuilder schemaPolicy(SchemaPolicy policy) {
+            schemaPolicy = Objects.requireNonNull(policy);
+            return this;
+        }
+
         public SinkBuilder queueCapacity(int capacity) {
             queueCapacity = capacity;
             return this;
@@ -305,7 +316,7 @@ public final class PipelineBuilder {
             try {
                 return new SinkSpec(sinkName, s, retry, onFailure, dl, f, t,
                         batchSize == null ? engine.batchSize() : batchSize,
-                        queueCapacity == null ? engine.queueCapacity() : queueCapacity);
+                        queueCapacity == null ? engine.queueCapacity() : queueCapacity, Optional.ofNullable(schemaPolicy));
             } catch (IllegalArgumentException e) {
                 problems.add(ConfigProblem.of(sinkName, e.getMessage()));
                 return null;

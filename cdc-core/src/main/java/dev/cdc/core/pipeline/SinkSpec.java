@@ -3,6 +3,7 @@ package dev.cdc.core.pipeline;
 import dev.cdc.api.spi.Filter;
 import dev.cdc.api.spi.Sink;
 import dev.cdc.api.spi.Transformer;
+import dev.cdc.schema.compatibility.SchemaPolicy;
 
 import java.util.List;
 import java.util.Objects;
@@ -20,10 +21,20 @@ import java.util.Optional;
  * @param transforms this sink's own transforms, after the pipeline's
  * @param batchSize  the most events handed to one {@code write}
  * @param queueCapacity the most events waiting in this sink's lane
+ * @param schemaPolicy what the lane does when a table's schema changes; empty when not configured,
+ *                     which means {@link SchemaPolicy#DEFAULT}
  */
 public record SinkSpec(String name, PluginSpec<Sink> sink, RetrySettings retry, FailurePolicy onFailure,
                        Optional<PluginSpec<Sink>> deadLetter, List<PluginSpec<Filter>> filters,
-                       List<PluginSpec<Transformer>> transforms, int batchSize, int queueCapacity) {
+                       List<PluginSpec<Transformer>> transforms, int batchSize, int queueCapacity,
+                       Optional<SchemaPolicy> schemaPolicy) {
+
+    /** A sink with the default schema policy. */
+    public SinkSpec(String name, PluginSpec<Sink> sink, RetrySettings retry, FailurePolicy onFailure,
+                    Optional<PluginSpec<Sink>> deadLetter, List<PluginSpec<Filter>> filters,
+                    List<PluginSpec<Transformer>> transforms, int batchSize, int queueCapacity) {
+        this(name, sink, retry, onFailure, deadLetter, filters, transforms, batchSize, queueCapacity, Optional.empty());
+    }
 
     public SinkSpec {
         Objects.requireNonNull(name, "name");
@@ -33,6 +44,7 @@ public record SinkSpec(String name, PluginSpec<Sink> sink, RetrySettings retry, 
         Objects.requireNonNull(deadLetter, "deadLetter");
         filters = List.copyOf(filters);
         transforms = List.copyOf(transforms);
+        Objects.requireNonNull(schemaPolicy, "schemaPolicy");
         if (onFailure == FailurePolicy.DEAD_LETTER && deadLetter.isEmpty()) {
             throw new IllegalArgumentException("sink '" + name + "' has on-failure: dead-letter but no dead-letter target");
         }
@@ -43,5 +55,10 @@ public record SinkSpec(String name, PluginSpec<Sink> sink, RetrySettings retry, 
             throw new IllegalArgumentException("sink '" + name + "' queue-capacity was " + queueCapacity
                     + " but it must be >= 1");
         }
+    }
+
+    /** The schema policy in effect: the configured one, else {@link SchemaPolicy#DEFAULT}. */
+    public SchemaPolicy effectiveSchemaPolicy() {
+        return schemaPolicy.orElse(SchemaPolicy.DEFAULT);
     }
 }

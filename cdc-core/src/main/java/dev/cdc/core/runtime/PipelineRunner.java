@@ -23,6 +23,14 @@ import dev.cdc.core.pipeline.PipelineState;
 import dev.cdc.core.pipeline.PipelineStatus;
 import dev.cdc.core.pipeline.PluginSpec;
 import dev.cdc.core.pipeline.SinkSpec;
+import dev.cdc.core.schema.SchemaGate;
+import dev.cdc.core.schema.SchemaTracker;
+import dev.cdc.api.config.ConfigProblem;
+import dev.cdc.api.error.ConfigurationException;
+import dev.cdc.api.schema.SchemaChangeKind;
+import dev.cdc.schema.compatibility.SchemaPolicy;
+import dev.cdc.schema.registry.SchemaRegistry;
+import dev.cdc.schema.registry.SchemaVersion;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +40,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,7 +58,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Runs one pipeline: creates and opens its plugins, runs the source on its own thread, fans
  * batches out to the sink lanes, commits checkpoints on a timer, and stops (drain, final
- * checkpoint, close) on request, on completion of a finite source, or on failure.
+ * checkpoint, close) on request, on completion of a finite source, or on failure. Every schema
+ * change is registered in the pipeline's schema history ({@link SchemaTracker}, kept beside the
+ * file checkpoint) before it is fanned out, and row events are stamped with their schema version.
  */
 public final class PipelineRunner {
 
@@ -73,6 +85,7 @@ public final class PipelineRunner {
     private volatile boolean shutdownStarted;
     private Source source;
     private TransformChain chain = new TransformChain(List.of(), List.of());
+    private SchemaTracker schemas;
     private CheckpointStore store;
     private CheckpointCoordinator coordinator;
     private ScheduledExecutorService timer;
@@ -139,14 +152,19 @@ public final class PipelineRunner {
                 c -> LOG.info("pipeline '{}': resuming after checkpoint {} saved {} in {}", spec.name(), c.position(),
                         c.savedAt(), store.describe()),
                 () -> LOG.info("pipeline '{}': no checkpoint in {}; starting fresh", spec.name(), store.describe()));
+        schemas = new SchemaTracker(SchemaRegistry.open(SchemaTracker.store(spec.stateDirectory())), clock);
         chain = new TransformChain(createAll(spec.filters()), createAll(spec.transforms()));
         for (SinkSpec s : spec.sinks()) {
             Sink sink = track(s.sink().create(context(s.sink())));
+            Set<SchemaChangeKind> supported = sink.supportedSchemaChanges();
+            checkSchemaPolicy(s, supported);
             Optional<Sink> dlq = s.deadLetter().map(d -> track(d.create(context(d))));
             List<Filter> laneFilters = createAll(s.filters());
             List<Transformer> laneTransforms = createAll(s.transforms());
+            SchemaGate gate = SchemaGate.open(s.name(), s.sink().type(), s.effectiveSchemaPolicy(), supported,
+                    spec.stateDirectory(), clock);
             lanes.add(new SinkLane(s, sink, dlq, laneFilters, laneTransforms, metrics, laneOwner(), clock,
-                    spec.engine().flushInterval()));
+                    spec.engine().flushInterval(), gate));
         }
         for (SinkLane lane : lanes) {
             lane.sink().open();
@@ -173,6 +191,26 @@ public final class PipelineRunner {
         timer.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
         sourceThread = new Thread(() -> runSource(sourceContext), "cdc-" + spec.name() + "-source");
         sourceThread.start();
+    }
+
+    /**
+     * A sink that declares no schema change cannot follow {@code evolve} or {@code evolve-compatible}:
+     * configured so, the pipeline does not start; by default, a warning says the first change will stop it.
+     */
+    private void checkSchemaPolicy(SinkSpec s, Set<SchemaChangeKind> supported) {
+        SchemaPolicy policy = s.effectiveSchemaPolicy();
+        if (!supported.isEmpty() || policy == SchemaPolicy.IGNORE || policy == SchemaPolicy.FAIL) {
+            return;
+        }
+        String problem = "sink '" + s.name() + "' (type " + s.sink().type() + ") declares no schema change it can "
+                + "apply, so schema-policy '" + policy.tag() + "'" + (s.schemaPolicy().isEmpty() ? " (the default)" : "")
+                + " would stop the pipeline at the first change of a table's schema";
+        if (s.schemaPolicy().isPresent()) {
+            throw new ConfigurationException(List.of(ConfigProblem.of("sinks." + s.name() + ".schema-policy",
+                    "is '" + policy.tag() + "' but " + problem + "; set schema-policy: ignore (keep writing, rows "
+                            + "lose the columns the sink does not know) or fail (stop at every change)")));
+        }
+        LOG.warn("pipeline '{}': {}; set schema-policy: ignore or fail on it to choose", spec.name(), problem);
     }
 
     private void tick() {
@@ -427,10 +465,23 @@ public final class PipelineRunner {
                 return;
             }
             List<StreamEvent> kept = new ArrayList<>(events.size());
+            Map<StreamEvent, SchemaVersion> versions = Map.of();
             for (StreamEvent e : events) {
+                Optional<SchemaVersion> version = Optional.empty();
+                if (e instanceof ChangeEvent c) {
+                    e = schemas.stamp(c);
+                } else {
+                    SchemaTracker.Registered registered = schemas.register((SchemaChangeEvent) e);
+                    e = registered.event();
+                    version = registered.version();
+                }
                 Optional<? extends StreamEvent> t = chain.apply(e);
                 if (t.isPresent()) {
                     kept.add(t.get());
+                    if (version.isPresent()) {
+                        versions = versions.isEmpty() ? new IdentityHashMap<>() : versions;
+                        versions.put(t.get(), version.get());
+                    }
                 } else {
                     metrics.filtered.increment();
                 }
@@ -439,7 +490,8 @@ public final class PipelineRunner {
             metrics.processed.increment(kept.size());
             StreamEvent last = events.get(events.size() - 1);
             long lastSeq = sequence.addAndGet(events.size());
-            LaneBatch batch = new LaneBatch(List.copyOf(kept), lastSeq, last.position(), events.get(0).commitTime());
+            LaneBatch batch = new LaneBatch(List.copyOf(kept), lastSeq, last.position(), events.get(0).commitTime(),
+                    versions, lastSeq - events.size() + 1);
             for (SinkLane lane : lanes) {
                 if (!lane.enqueue(batch)) {
                     return;

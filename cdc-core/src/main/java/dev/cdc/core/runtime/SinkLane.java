@@ -14,6 +14,8 @@ import dev.cdc.core.metrics.PipelineMetrics;
 import dev.cdc.core.pipeline.FailurePolicy;
 import dev.cdc.core.pipeline.PipelineStatus;
 import dev.cdc.core.pipeline.SinkSpec;
+import dev.cdc.core.schema.SchemaGate;
+import dev.cdc.schema.registry.SchemaVersion;
 import dev.cdc.format.EnvelopeHeaders;
 import io.github.resilience4j.retry.Retry;
 import org.slf4j.Logger;
@@ -24,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +38,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One sink's lane: a bounded queue fed by the source thread, and one worker thread that applies
  * the sink's own filters and transforms, writes and flushes with retry, applies the failure
- * policy, and acknowledges what is durable. One worker keeps per-key order.
+ * policy, and acknowledges what is durable. One worker keeps per-key order. Each schema change goes
+ * through the sink's {@link SchemaGate}: applied between the last event of the old shape and the
+ * first of the new, ignored, or stopping the pipeline with the acknowledgement just before it.
  *
  * <p>The queue is bounded in events (a semaphore of {@code queueCapacity} permits): when it is
  * full, {@link #enqueue} blocks the source thread, which is how back-pressure reaches the source.
@@ -62,6 +67,7 @@ final class SinkLane implements Runnable {
     private final Duration pollInterval;
     private final Retry retry;
     private final Retry deadLetterRetry;
+    private final SchemaGate gate;
     private final LinkedBlockingQueue<LaneBatch> queue = new LinkedBlockingQueue<>();
     private final Semaphore permits;
     private final AtomicLong written = new AtomicLong();
@@ -77,8 +83,9 @@ final class SinkLane implements Runnable {
     private volatile boolean finished;
 
     SinkLane(SinkSpec spec, Sink sink, Optional<Sink> deadLetter, List<Filter> filters, List<Transformer> transforms,
-             PipelineMetrics metrics, Owner owner, Clock clock, Duration pollInterval) {
+             PipelineMetrics metrics, Owner owner, Clock clock, Duration pollInterval, SchemaGate gate) {
         this.spec = spec;
+        this.gate = gate;
         this.sink = sink;
         this.deadLetter = deadLetter;
         this.chain = new TransformChain(filters, transforms);
@@ -209,26 +216,52 @@ final class SinkLane implements Runnable {
         LaneBatch last = unit.get(unit.size() - 1);
         inFlightSince = unit.get(0).firstCommitTime();
         List<StreamEvent> out = new ArrayList<>();
+        long[] sequences = new long[16];
+        Map<StreamEvent, SchemaVersion> versions = null;
         Instant lastCommit = null;
         for (LaneBatch b : unit) {
-            for (StreamEvent e : b.events()) {
+            List<StreamEvent> events = b.events();
+            for (int i = 0; i < events.size(); i++) {
+                StreamEvent e = events.get(i);
                 lastCommit = e.commitTime();
                 Optional<? extends StreamEvent> t = chain.apply(e);
-                if (t.isPresent()) {
-                    out.add(t.get());
-                } else {
+                if (t.isEmpty()) {
                     metrics.filtered.increment();
+                    continue;
+                }
+                if (out.size() == sequences.length) {
+                    sequences = java.util.Arrays.copyOf(sequences, sequences.length * 2);
+                }
+                sequences[out.size()] = b.firstSequence() + i;
+                out.add(t.get());
+                if (e instanceof SchemaChangeEvent) {
+                    Optional<SchemaVersion> v = b.schemaVersion(e);
+                    if (v.isPresent()) {
+                        versions = versions == null ? new IdentityHashMap<>() : versions;
+                        versions.put(t.get(), v.get());
+                    }
                 }
             }
         }
         List<ChangeEvent> run = new ArrayList<>();
-        for (StreamEvent e : out) {
+        for (int i = 0; i < out.size(); i++) {
+            StreamEvent e = out.get(i);
             if (e instanceof ChangeEvent c) {
-                run.add(c);
-            } else {
-                deliver(run);
-                run = new ArrayList<>();
-                applySchemaChange((SchemaChangeEvent) e);
+                run.add(gate.project(c));
+                continue;
+            }
+            deliver(run);
+            run = new ArrayList<>();
+            SchemaChangeEvent change = (SchemaChangeEvent) e;
+            try {
+                schemaChange(change, versions == null ? Optional.empty() : Optional.ofNullable(versions.get(e)));
+            } catch (Exception failure) {
+                if (i > 0) {
+                    // everything before the change is durable: the checkpoint may go up to just before it
+                    ackedPosition = out.get(i - 1).position();
+                    ackedSequence = sequences[i - 1];
+                }
+                throw failure;
             }
         }
         deliver(run);
@@ -238,6 +271,31 @@ final class SinkLane implements Runnable {
             lastLagSeconds = Math.max(0, Duration.between(lastCommit, clock.instant()).toMillis() / 1000.0);
         }
         inFlightSince = null;
+    }
+
+    /** A schema change reached the lane: applied, ignored or stopping the pipeline, as the sink's gate decides. */
+    private void schemaChange(SchemaChangeEvent change, Optional<SchemaVersion> version) throws Exception {
+        SchemaGate.Decision decision = gate.decide(change, version);
+        String table = change.table().toString();
+        if (decision instanceof SchemaGate.Decision.Apply apply) {
+            if (applySchemaChange(apply.event())) {
+                gate.accepted(apply, version);
+                if (apply.migration()) {
+                    metrics.schemaChange(table, "applied");
+                    LOG.info("sink '{}': applied the schema change of {} at {}: {}", spec.name(), table,
+                            change.position(), SchemaGate.describe(apply.event().changes(), apply.verdicts()));
+                }
+            }
+        } else if (decision instanceof SchemaGate.Decision.Skip skip) {
+            metrics.schemaChange(table, "ignored");
+            LOG.info("sink '{}': ignored the schema change of {} at {} (schema-policy ignore): {}; its rows keep the "
+                    + "columns {}", spec.name(), table, change.position(),
+                    SchemaGate.describe(skip.changes(), skip.verdicts()), skip.event().before()
+                            .map(b -> b.columnNames().toString()).orElse("?"));
+        } else if (decision instanceof SchemaGate.Decision.Stop stop) {
+            metrics.schemaChange(table, "stopped");
+            throw stop.error();
+        }
     }
 
     /** Writes and flushes the events with retry; once retries are spent, applies the failure policy. */
@@ -404,22 +462,24 @@ final class SinkLane implements Runnable {
                 SinkFailureException.describe(event), attempts, reason);
     }
 
-    private void applySchemaChange(SchemaChangeEvent change) throws Exception {
+    /** Applies a schema change and flushes, with retry; false when the failure policy skipped it. */
+    private boolean applySchemaChange(SchemaChangeEvent change) throws Exception {
         Retry.Context<Void> attempt = retry.context();
         int attempts = 0;
         while (true) {
             attempts++;
             try {
                 sink.applySchemaChange(change);
+                sink.flush();
                 attempt.onComplete();
-                return;
+                return true;
             } catch (Exception e) {
                 if (!retryAfter(attempt, e)) {
                     if (spec.onFailure() == FailurePolicy.SKIP) {
                         skipped.incrementAndGet();
                         metrics.skipped.increment();
                         LOG.warn("sink '{}': skipped {}: {}", spec.name(), SinkFailureException.describe(change), e.toString());
-                        return;
+                        return false;
                     }
                     throw new SinkFailureException(spec.name(), change, attempts, e);
                 }

@@ -28,6 +28,12 @@ public final class DiscardSink implements Sink {
         counter.increment(batch.size());
     }
 
+    /** Accepts every schema change (and does nothing with it). */
+    @Override
+    public java.util.Set<dev.cdc.api.schema.SchemaChangeKind> supportedSchemaChanges() {
+        return java.util.EnumSet.allOf(dev.cdc.api.schema.SchemaChangeKind.class);
+    }
+
     @Override
     public void applySchemaChange(SchemaChangeEvent change) {
         schemaChanges.incrementAndGet();

@@ -4,7 +4,7 @@ import dev.cdc.api.error.CdcException;
 import dev.cdc.api.event.ChangeEvent;
 import dev.cdc.api.event.SchemaChangeEvent;
 import dev.cdc.api.spi.Sink;
-import dev.cdc.core.checkpoint.DurableFiles;
+import dev.cdc.schema.store.DurableFiles;
 import dev.cdc.format.EnvelopeWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,6 +103,12 @@ public final class FileSink implements Sink {
                 lines.drainTo(channel);
             }
         }
+    }
+
+    /** Every schema change: it is written into the stream as a {@code "op":"schema"} line. */
+    @Override
+    public java.util.Set<dev.cdc.api.schema.SchemaChangeKind> supportedSchemaChanges() {
+        return java.util.EnumSet.allOf(dev.cdc.api.schema.SchemaChangeKind.class);
     }
 
     @Override

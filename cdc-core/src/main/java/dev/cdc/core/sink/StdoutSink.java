@@ -42,6 +42,12 @@ public final class StdoutSink implements Sink {
         }
     }
 
+    /** Every schema change: it is written into the stream as a {@code "op":"schema"} line. */
+    @Override
+    public java.util.Set<dev.cdc.api.schema.SchemaChangeKind> supportedSchemaChanges() {
+        return java.util.EnumSet.allOf(dev.cdc.api.schema.SchemaChangeKind.class);
+    }
+
     @Override
     public void applySchemaChange(SchemaChangeEvent change) throws Exception {
         ensureOpen();

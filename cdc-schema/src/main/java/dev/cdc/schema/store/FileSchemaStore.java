@@ -4,21 +4,17 @@ import dev.cdc.schema.registry.SchemaStore;
 import dev.cdc.schema.registry.SchemaVersion;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * A store in {@value #FILE_NAME} in a directory (by default the checkpoint's directory), in the
- * JSON form of {@link SchemaHistoryCodec}. Each save replaces the file atomically: it writes
- * {@code schema-history.json.tmp}, forces it to disk, renames it over the file and forces the
- * directory, so a crash leaves the old or the new history, whole. The directory is created when
+ * JSON form of {@link SchemaHistoryCodec}. Each save replaces the file atomically
+ * ({@link DurableFiles#replace}: it writes {@code schema-history.json.tmp}, forces it to disk,
+ * renames it over the file and forces the directory), so a crash leaves the old or the new
+ * history, whole. The directory is created when
  * missing. Not thread-safe by itself; the registry calls it from one thread at a time.
  */
 public final class FileSchemaStore implements SchemaStore {
@@ -29,8 +25,14 @@ public final class FileSchemaStore implements SchemaStore {
     private final Path file;
 
     public FileSchemaStore(Path directory) {
+        this(directory, FILE_NAME);
+    }
+
+    /** A store in {@code directory/fileName} (the engine keeps each sink's accepted schemas so). */
+    public FileSchemaStore(Path directory, String fileName) {
         Objects.requireNonNull(directory, "directory");
-        this.file = directory.resolve(FILE_NAME);
+        Objects.requireNonNull(fileName, "fileName");
+        this.file = directory.resolve(fileName);
     }
 
     /** The history file. */
@@ -49,27 +51,14 @@ public final class FileSchemaStore implements SchemaStore {
     @Override
     public void save(List<SchemaVersion> versions) throws IOException {
         Path directory = file.toAbsolutePath().getParent();
-        Files.createDirectories(directory);
-        Path temp = file.resolveSibling(FILE_NAME + ".tmp");
-        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer bytes = ByteBuffer.wrap(SchemaHistoryCodec.encode(versions));
-            while (bytes.hasRemaining()) {
-                out.write(bytes);
+        if (!Files.isDirectory(directory)) {
+            Files.createDirectories(directory);
+            Path parent = directory.getParent();
+            if (parent != null) {
+                DurableFiles.fsyncDirectory(parent);
             }
-            out.force(true);
         }
-        try {
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("the file system of " + directory + " cannot rename a file atomically, so a crash"
-                    + " could leave a broken " + FILE_NAME + "; put the checkpoint directory on a local file system", e);
-        }
-        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-            dir.force(true);
-        } catch (IOException e) {
-            // Platforms that cannot open a directory (Windows) have no directory fsync; the rename stands.
-        }
+        DurableFiles.replace(file, SchemaHistoryCodec.encode(versions));
     }
 
     @Override

@@ -1,7 +1,4 @@
-package dev.cdc.core.checkpoint;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+package dev.cdc.schema.store;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,11 +12,12 @@ import java.nio.file.StandardOpenOption;
 /**
  * Writing files so that they survive a crash of the process or of the machine: a whole file
  * replaced atomically, and directory entries forced to disk. Stateless; safe from any thread
- * as long as two threads do not replace the same file at once.
+ * as long as two threads do not replace the same file at once. Shared by the schema history
+ * ({@link FileSchemaStore}) and the engine's file checkpoint store and file sink.
  */
 public final class DurableFiles {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DurableFiles.class);
+    private static final System.Logger LOG = System.getLogger(DurableFiles.class.getName());
 
     /** The suffix of the temporary file {@link #replace} writes beside its target. */
     public static final String TEMP_SUFFIX = ".tmp";
@@ -61,7 +59,7 @@ public final class DurableFiles {
         try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
             dir.force(true);
         } catch (IOException e) {
-            LOG.debug("cannot fsync directory {} on this platform: {}", directory, e.toString());
+            LOG.log(System.Logger.Level.DEBUG, "cannot fsync directory {0} on this platform: {1}", directory, e);
         }
     }
 }
