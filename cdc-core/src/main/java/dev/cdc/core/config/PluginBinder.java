@@ -1,5 +1,6 @@
 package dev.cdc.core.config;
 
+import dev.cdc.api.config.ClosestName;
 import dev.cdc.api.config.Configuration;
 import dev.cdc.api.spi.PluginFactory;
 import dev.cdc.core.pipeline.PluginSpec;
@@ -11,6 +12,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Turns a plugin's YAML section ({@code type:} plus options, inline or under {@code options:}),
@@ -61,8 +64,20 @@ final class PluginBinder {
             return Optional.empty();
         }
         LocatedOptions options = new LocatedOptions(mapping.path(), typeLine);
+        Set<String> pluginKeys = new TreeSet<>();
+        factory.get().options().forEach(o -> pluginKeys.add(o.key()));
         for (YamlValue.Entry e : mapping.entries().values()) {
             if (!e.key().equals(TYPE) && !e.key().equals(OPTIONS) && !keysTakenByCaller.contains(e.key())) {
+                Optional<String> callerKey = pluginKeys.contains(e.key()) ? Optional.empty()
+                        : ClosestName.among(e.key(), keysTakenByCaller);
+                if (callerKey.isPresent()) {
+                    // a misspelled setting of the caller's (a sink's schema-policy), not a plugin option
+                    Set<String> known = new TreeSet<>(pluginKeys);
+                    known.addAll(keysTakenByCaller);
+                    problems.add(LocatedOptions.join(mapping.path(), e.key()), e.keyLine(), "unknown option; did you "
+                            + "mean '" + callerKey.get() + "'? (known: " + String.join(", ", known) + ")");
+                    continue;
+                }
                 options.add(e.key(), e.keyLine(), e.value());
             }
         }

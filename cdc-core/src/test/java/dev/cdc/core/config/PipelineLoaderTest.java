@@ -11,6 +11,7 @@ import dev.cdc.core.pipeline.PipelineSpec;
 import dev.cdc.core.pipeline.PluginSpec;
 import dev.cdc.core.pipeline.RetrySettings;
 import dev.cdc.core.pipeline.SinkSpec;
+import dev.cdc.schema.compatibility.SchemaPolicy;
 import dev.cdc.core.plugin.PluginKind;
 import dev.cdc.core.plugin.TestPlugins;
 import org.junit.jupiter.api.Nested;
@@ -331,6 +332,42 @@ class PipelineLoaderTest {
             assertThat(p.line()).isEqualTo(2);
             assertThat(p.message()).contains("while parsing a flow sequence at line 1, column 8");
         });
+    }
+
+    @Test
+    void schemaPolicyIsBoundPerSinkAndAbsentMeansTheDefault() {
+        PipelineSpec spec = parse("""
+                pipeline: p
+                source: {type: postgres, host: db, password: a-long-password}
+                sinks:
+                  - {name: a, type: stdout, schema-policy: evolve}
+                  - {name: b, type: stdout, schema-policy: ignore}
+                  - {name: c, type: stdout}
+                """);
+
+        assertThat(spec.sinks()).extracting(s -> s.schemaPolicy().orElse(null), SinkSpec::effectiveSchemaPolicy)
+                .containsExactly(tuple(SchemaPolicy.EVOLVE, SchemaPolicy.EVOLVE),
+                        tuple(SchemaPolicy.IGNORE, SchemaPolicy.IGNORE),
+                        tuple(null, SchemaPolicy.EVOLVE_COMPATIBLE));
+    }
+
+    @Test
+    void aWrongOrMisspelledSchemaPolicyIsReportedWithItsLine() {
+        List<ConfigProblem> problems = problems(withSink("""
+                    type: stdout
+                    schema-policy: evolve-compat
+                  - name: other
+                    type: stdout
+                    schema-polcy: fail
+                """));
+
+        assertThat(problems).extracting(ConfigProblem::line, ConfigProblem::path, ConfigProblem::message)
+                .containsExactly(
+                        tuple(6, "sinks[0].schema-policy",
+                                "was 'evolve-compat' but it must be one of evolve, evolve-compatible, ignore, fail"),
+                        tuple(9, "sinks[1].schema-polcy", "unknown option; did you mean 'schema-policy'? (known: "
+                                + "batch-size, dead-letter, filters, name, on-failure, queue-capacity, retry, "
+                                + "schema-policy, transforms)"));
     }
 
     @Test
