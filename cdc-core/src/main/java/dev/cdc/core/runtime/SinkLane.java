@@ -475,6 +475,8 @@ final class SinkLane implements Runnable {
                 return true;
             } catch (Exception e) {
                 if (!retryAfter(attempt, e)) {
+                    failed.incrementAndGet();
+                    metrics.failed.increment();
                     if (spec.onFailure() == FailurePolicy.SKIP) {
                         skipped.incrementAndGet();
                         metrics.skipped.increment();
