@@ -91,9 +91,7 @@ abstract class SchemaEvolutionScenarios {
 
     @Test
     void underEvolveTheIndexFollowsEveryChangeAndEndsEqualToTheTable() throws Exception {
-        exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, qty int NOT NULL, label varchar(50))");
-        exec("INSERT INTO " + name + " (id, qty, label) VALUES " + values(1, 100));
-        Pipeline p = start("evolve");
+        Pipeline p = createTableAndStart(100, "evolve");
         try {
             startWriter();
             awaitDocs(p, 100);
@@ -131,9 +129,7 @@ abstract class SchemaEvolutionScenarios {
 
     @Test
     void underFailThePipelineStopsJustBeforeTheChangeAndAgainAfterARestartUntilEvolveGoesOn() throws Exception {
-        exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, qty int NOT NULL, label varchar(50))");
-        exec("INSERT INTO " + name + " (id, qty, label) VALUES " + values(1, 50));
-        Pipeline p = start("fail");
+        Pipeline p = createTableAndStart(50, "fail");
         startWriter();
         awaitDocs(p, 50);
         paused.set(true);
@@ -177,6 +173,13 @@ abstract class SchemaEvolutionScenarios {
     }
 
     // ------------------------------------------------------------------ pipeline
+
+    /** Creates the table (id, qty, label) with rows 1..rows and starts the pipeline under the policy. */
+    Pipeline createTableAndStart(int rows, String policy) throws SQLException {
+        exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, qty int NOT NULL, label varchar(50))",
+                "INSERT INTO " + name + " (id, qty, label) VALUES " + values(1, rows));
+        return start(policy);
+    }
 
     Pipeline start(String policy) {
         String yaml = """
