@@ -95,13 +95,13 @@ abstract class SchemaEvolutionScenarios {
         try {
             startWriter();
             awaitDocs(p, 100);
-            exec("ALTER TABLE " + name + " ADD COLUMN note int");
+            alter(p, "ALTER TABLE " + name + " ADD COLUMN note int");
             exec("UPDATE " + name + " SET note = id WHERE id <= 20");
-            exec("ALTER TABLE " + name + " DROP COLUMN label");
-            exec(widenQty());
+            alter(p, "ALTER TABLE " + name + " DROP COLUMN label");
+            alter(p, widenQty());
             exec("INSERT INTO " + name + " (id, qty) VALUES (" + nextId.incrementAndGet() + ", 5000000000)");
             exec("UPDATE " + name + " SET note = NULL");
-            exec(noteToDate());
+            alter(p, noteToDate());
             exec("UPDATE " + name + " SET note = '2024-01-02' WHERE id <= 10");
             stopWriter();
             exec("UPDATE " + name + " SET qty = qty + 1"); // every row once more: every document rewritten whole
@@ -156,6 +156,8 @@ abstract class SchemaEvolutionScenarios {
         Pipeline again = start("fail");
         await(() -> again.state() == PipelineState.FAILED, Duration.ofSeconds(30), "the restart stops there again");
         assertThat(((SchemaEvolutionException) again.failure().orElseThrow()).change().position()).isEqualTo(change);
+        // not always equal: the PostgreSQL source numbers a Relation message in a transaction's event index, and a
+        // new session re-sends it, so the same row may be {index=0} before a restart and {index=1} after it
         Position again2 = asSeenBySink(checkpoint());
         assertThat(again2.sortKey()).as("still before the change").isLessThan(change.sortKey())
                 .isGreaterThanOrEqualTo(checkpoint.sortKey());
@@ -170,6 +172,19 @@ abstract class SchemaEvolutionScenarios {
         assertThat(evolved.state()).as("%s", evolved.failure()).isEqualTo(PipelineState.STOPPED);
         assertThat(asSeenBySink(checkpoint()).sortKey()).isGreaterThan(change.sortKey());
         assertThat(history()).extracting(SchemaVersion::version).containsExactly(1, 2);
+    }
+
+    /**
+     * Runs a DDL statement, then writes a row and waits for it in the index, so that the next DDL
+     * comes after the sources saw this one: PostgreSQL describes a table only with its next row (two
+     * ALTERs with no row between are one change), and the MySQL source reads the table's definition
+     * when it reaches the DDL.
+     */
+    void alter(Pipeline p, String ddl) throws Exception {
+        exec(ddl);
+        long id = nextId.incrementAndGet();
+        exec("INSERT INTO " + name + " (id, qty) VALUES (" + id + ", 1)");
+        await(() -> docIds().contains(id), Duration.ofSeconds(30), "row " + id + " after " + ddl, p);
     }
 
     // ------------------------------------------------------------------ pipeline
