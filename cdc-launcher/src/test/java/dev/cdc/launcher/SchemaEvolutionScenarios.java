@@ -156,11 +156,9 @@ abstract class SchemaEvolutionScenarios {
         Pipeline again = start("fail");
         await(() -> again.state() == PipelineState.FAILED, Duration.ofSeconds(30), "the restart stops there again");
         assertThat(((SchemaEvolutionException) again.failure().orElseThrow()).change().position()).isEqualTo(change);
-        // not always equal: the PostgreSQL source numbers a Relation message in a transaction's event index, and a
-        // new session re-sends it, so the same row may be {index=0} before a restart and {index=1} after it
+        // the same rows have the same positions in the new session, so the checkpoint has not moved
         Position again2 = asSeenBySink(checkpoint());
-        assertThat(again2.sortKey()).as("still before the change").isLessThan(change.sortKey())
-                .isGreaterThanOrEqualTo(checkpoint.sortKey());
+        assertThat(again2.sortKey()).as("still just before the change").isEqualTo(checkpoint.sortKey());
 
         Pipeline evolved = start("evolve");
         exec("UPDATE " + name + " SET note = 7 WHERE id = 1");

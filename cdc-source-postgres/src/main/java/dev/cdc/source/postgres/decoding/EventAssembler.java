@@ -24,9 +24,14 @@ import java.util.function.Predicate;
  * (and possibly more); events with {@code (commit LSN, index) <= checkpoint} are dropped, every
  * later one is kept.
  *
- * <p>Every event of a transaction (row changes, logical messages, schema changes) takes the
- * next index; schema-change events are emitted only when a table's shape differs from the one
- * known, so a resent transaction gets the same indexes as the first time.
+ * <p>Positions must be the same when the server resends a transaction after a restart, or the
+ * resume point would skip the wrong events. Row changes and logical messages are numbered
+ * {@code 1, 3, 5, ...} (the n-th data event from 0 takes index {@code 2n + 1}), whatever else the
+ * transaction holds. Relation messages are not: a new session resends them at its first use of a
+ * table, so whether a transaction carries one differs between sessions. A schema-change event
+ * (emitted only when a table's shape differs from the one known) therefore waits until the next
+ * data event of its table and takes the even index just before it ({@code 2n}); at most one
+ * schema change waits per data event, so no two events share a position.
  */
 public final class EventAssembler implements PgOutputListener {
 
@@ -50,6 +55,8 @@ public final class EventAssembler implements PgOutputListener {
     private final Output output;
     private final Map<Integer, CapturedTable> relations = new HashMap<>();
     private final Map<TableId, TableSchema> knownSchemas = new HashMap<>();
+    /** Shapes announced by a Relation message and not yet emitted (before the table's next data event). */
+    private final Map<TableId, TableSchema> pendingSchemas = new HashMap<>();
 
     private long skipLsn = -1;
     private int skipIndex = -1;
@@ -132,14 +139,27 @@ public final class EventAssembler implements PgOutputListener {
         TableSchema before = knownSchemas.get(table.table());
         TableSchema after = table.schema();
         if (before != null && before.fingerprint().equals(after.fingerprint())) {
+            pendingSchemas.remove(table.table());
             return;
         }
-        knownSchemas.put(table.table(), after);
-        Position position = next();
-        if (position != null) {
-            output.accept(new SchemaChangeEvent(table.table(), Optional.ofNullable(before), Optional.of(after),
-                    java.util.List.of(), Optional.empty(), position, commitTime));
+        pendingSchemas.put(table.table(), after);
+    }
+
+    /**
+     * Emits the schema change waiting for {@code table}, if any, at the even index before the next
+     * data event; returns that data event's position, or null when it is at or before the resume point.
+     */
+    private Position nextFor(TableId table) throws Exception {
+        TableSchema after = pendingSchemas.remove(table);
+        if (after != null) {
+            TableSchema before = knownSchemas.put(table, after);
+            int i = 2 * index;
+            if (!isSkipped(commitLsn, i)) {
+                output.accept(new SchemaChangeEvent(table, Optional.ofNullable(before), Optional.of(after),
+                        java.util.List.of(), Optional.empty(), PgPosition.stream(commitLsn, i), commitTime));
+            }
         }
+        return next();
     }
 
     @Override
@@ -148,7 +168,7 @@ public final class EventAssembler implements PgOutputListener {
         if (t == null) {
             return;
         }
-        Position position = next();
+        Position position = nextFor(t.table());
         if (position == null) {
             return;
         }
@@ -163,7 +183,7 @@ public final class EventAssembler implements PgOutputListener {
         if (t == null) {
             return;
         }
-        Position position = next();
+        Position position = nextFor(t.table());
         if (position == null) {
             return;
         }
@@ -179,7 +199,7 @@ public final class EventAssembler implements PgOutputListener {
         if (t == null) {
             return;
         }
-        Position position = next();
+        Position position = nextFor(t.table());
         if (position == null) {
             return;
         }
@@ -195,7 +215,7 @@ public final class EventAssembler implements PgOutputListener {
             if (t == null) {
                 continue;
             }
-            Position position = next();
+            Position position = nextFor(t.table());
             if (position != null) {
                 emit(new ChangeEvent(Operation.TRUNCATE, t.table(), Row.empty(), Optional.empty(), Optional.empty(),
                         commitTime, xid, position, 0, Map.of()));
@@ -212,7 +232,7 @@ public final class EventAssembler implements PgOutputListener {
             time = commitTime;
         } else {
             // a non-transactional message has its own LSN and no transaction
-            position = isSkipped(lsn, 0) ? null : PgPosition.stream(lsn, 0);
+            position = isSkipped(lsn, 1) ? null : PgPosition.stream(lsn, 1);
             time = Instant.now();
         }
         if (position == null) {
@@ -238,9 +258,9 @@ public final class EventAssembler implements PgOutputListener {
         return selected.test(t.table()) ? t : null;
     }
 
-    /** The next position in the transaction, or null when it is at or before the resume point. */
+    /** The next data event's position in the transaction, or null when it is at or before the resume point. */
     private Position next() {
-        int i = index++;
+        int i = 2 * index++ + 1;
         if (isSkipped(commitLsn, i)) {
             return null;
         }

@@ -11,8 +11,9 @@ import java.util.TreeMap;
  * The positions of the PostgreSQL source.
  *
  * <p>A streamed event: {@code {"lsn": "<commit LSN X/X>", "index": "<n>"}}, its sort key the 16
- * hex digits of the commit LSN and the 8 hex digits of the index: the n-th event (from 0) of the
- * transaction that committed at that LSN. Never the LSN alone: a transaction holds many events,
+ * hex digits of the commit LSN and the 8 hex digits of the index within the transaction that
+ * committed at that LSN: {@code 2n + 1} for its n-th data event (from 0), {@code 2n} for a schema
+ * change just before it (see {@code EventAssembler}). Never the LSN alone: a transaction holds many events,
  * and (PostgreSQL 17) a transaction's commit may share an LSN with the next one's first change.
  *
  * <p>A snapshot event (tables may be read in parallel, their events interleaved):
