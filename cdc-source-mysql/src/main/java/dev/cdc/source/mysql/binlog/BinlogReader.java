@@ -66,6 +66,12 @@ public final class BinlogReader {
     private final List<Function<Instant, StreamEvent>> pending = new ArrayList<>();
     private final BinlogPosition skipThrough;
     private final long skipFileNumber;
+    /** Connected by GTID position: the skip target is found by its transaction's GTID, not by file and offset. */
+    private final boolean skipByGtid;
+    /** MariaDB's GTID position as read so far (domain to its last GTID), when started from one. */
+    private final java.util.TreeMap<Long, String> gtidDomains = new java.util.TreeMap<>();
+    private final boolean trackGtids;
+    private boolean skipTx;
 
     private String file;
     private BinlogPosition tx;
@@ -91,6 +97,25 @@ public final class BinlogReader {
         this.committed = start;
         this.skipThrough = skipThrough.orElse(null);
         this.skipFileNumber = this.skipThrough == null ? 0 : BinlogPosition.fileNumber(this.skipThrough.file());
+        this.trackGtids = start.gtidSet().isPresent();
+        start.gtidSet().ifPresent(set -> {
+            for (String g : set.split(",")) {
+                String t = g.trim();
+                if (!t.isEmpty()) {
+                    gtidDomains.put(Long.parseLong(t.substring(0, t.indexOf('-'))), t);
+                }
+            }
+        });
+        this.skipByGtid = trackGtids && this.skipThrough != null && this.skipThrough.gtid().isPresent();
+    }
+
+    /** The GTID position as read so far, when tracked. */
+    private Optional<String> gtidPosition() {
+        if (!trackGtids) {
+            return Optional.empty();
+        }
+        return Optional.of(gtidDomains.size() == 1 ? gtidDomains.firstEntry().getValue()
+                : String.join(",", gtidDomains.values()));
     }
 
     /** Where to reconnect so that nothing is lost: the start of the first transaction not yet fully handed over. */
@@ -111,13 +136,17 @@ public final class BinlogReader {
                 file = r.getBinlogFilename();
                 fileNumber = BinlogPosition.fileNumber(file);
                 if (!inTransaction) {
-                    committed = BinlogPosition.of(file, r.getBinlogPosition());
+                    committed = BinlogPosition.of(file, r.getBinlogPosition()).withGtidSet(committed.gtidSet());
                 }
                 return List.of();
             }
             case MARIADB_GTID -> {
                 MariadbGtidEventData g = event.getData();
-                begin(h, Optional.of(g.getDomainId() + "-" + g.getServerId() + "-" + g.getSequence()));
+                String gtid = g.getDomainId() + "-" + g.getServerId() + "-" + g.getSequence();
+                begin(h, Optional.of(gtid));
+                if (trackGtids) {
+                    gtidDomains.put(g.getDomainId(), gtid);
+                }
                 return List.of();
             }
             case GTID -> {
@@ -167,7 +196,7 @@ public final class BinlogReader {
     }
 
     private void begin(EventHeaderV4 h, Optional<String> gtid) {
-        startTransaction(new BinlogPosition(file, h.getPosition(), 0, gtid));
+        startTransaction(new BinlogPosition(file, h.getPosition(), 0, gtid, gtidPosition()));
         inTransaction = true;
         rowIndex = 0;
     }
@@ -244,6 +273,7 @@ public final class BinlogReader {
         tx = start;
         txId = Optional.of(txId(start));
         txFileNumber = fileNumber; // start is always in the current file
+        skipTx = skipByGtid && start.gtid().equals(skipThrough.gtid());
     }
 
     private void row(long tableId, Operation op, Serializable[] before, Serializable[] after) throws Exception {
@@ -257,7 +287,7 @@ public final class BinlogReader {
             }
         }
         if (!inTransaction) {
-            startTransaction(new BinlogPosition(file, committed.offset(), 0, Optional.empty()));
+            startTransaction(new BinlogPosition(file, committed.offset(), 0, Optional.empty(), committed.gtidSet()));
             inTransaction = true;
         }
         if (!emits(rowIndex)) {
@@ -280,6 +310,10 @@ public final class BinlogReader {
     }
 
     private boolean emits(long row) {
+        if (skipByGtid) {
+            // connected at the GTID position before the skip target's transaction: only that one is partly delivered
+            return !skipTx || row > skipThrough.row();
+        }
         return skipThrough == null || BinlogPosition.compare(txFileNumber, tx.offset(), row, skipFileNumber,
                 skipThrough.offset(), skipThrough.row()) > 0;
     }
@@ -315,7 +349,7 @@ public final class BinlogReader {
 
     private void end(EventHeaderV4 h) {
         inTransaction = false;
-        committed = BinlogPosition.of(file, h.getNextPosition());
+        committed = BinlogPosition.of(file, h.getNextPosition()).withGtidSet(gtidPosition());
     }
 
     private static boolean sameShape(TableMapEventData a, TableMapEventData b) {

@@ -90,6 +90,20 @@ public final class ServerSetup {
         }
     }
 
+    /**
+     * MariaDB's GTID position at a binlog place ({@code BINLOG_GTID_POS}: the server scans that file up
+     * to the offset), empty when the server has none there (MySQL, or no GTID yet).
+     */
+    public static Optional<String> gtidPosition(Connection c, BinlogPosition at) throws SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT BINLOG_GTID_POS(?, ?)")) {
+            ps.setString(1, at.file());
+            ps.setLong(2, at.offset());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(rs.getString(1)).filter(s -> !s.isEmpty()) : Optional.empty();
+            }
+        }
+    }
+
     /** The binlog files the server still has. */
     public static List<String> binaryLogs(Connection c) throws SQLException {
         List<String> out = new ArrayList<>();
