@@ -368,11 +368,20 @@ public final class BinlogReader {
     private Decoder decoder(TableMapEventData map, BinlogPosition at) throws Exception {
         TableId table = TableId.of(map.getDatabase(), map.getTable());
         Optional<MySqlTable> known = history.at(table, at.sortKey());
+        // a table first seen here (not in a snapshot, no CREATE read): its definition as of now is recorded at
+        // row 0 of this transaction, and announced there, before its first row (again on a replay from before it)
+        String firstSeen = tx.withRow(0).sortKey();
         if (known.isEmpty()) {
             known = lookup.read(table);
             if (known.isPresent()) {
-                history.record(table, "00000000" + "0".repeat(24), known); // no DDL seen since: in effect from the start
+                history.record(table, firstSeen, known);
             }
+        }
+        if (known.isPresent() && history.hasVersionAt(table, firstSeen) && emits(0)) {
+            TableSchema schema = known.get().toSchema(config.tinyint1AsBoolean());
+            Position p = tx.withRow(0).toPosition(txFileNumber);
+            pending.add(time -> new SchemaChangeEvent(table, Optional.empty(), Optional.of(schema),
+                    List.of(new dev.cdc.api.schema.SchemaChange.CreateTable(schema)), Optional.empty(), p, time));
         }
         List<String> names = names(map);
         byte[] types = map.getColumnTypes();
