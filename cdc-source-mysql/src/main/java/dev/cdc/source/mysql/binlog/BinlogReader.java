@@ -387,6 +387,17 @@ public final class BinlogReader {
         byte[] types = map.getColumnTypes();
         int[] meta = map.getColumnMetadata();
         TableMapEventMetadata md = map.getEventMetadata();
+        if (names == null) {
+            // binlog_row_metadata MINIMAL / NO_LOG: the names of the recorded definition of this time, when it fits
+            List<ColumnInfo> defined = known.map(MySqlTable::columns).orElse(List.of());
+            if (defined.size() == types.length) {
+                names = defined.stream().map(ColumnInfo::name).toList();
+            } else {
+                LOG.warn("{} at {}: the binlog has no column names (binlog_row_metadata is not FULL) and the recorded"
+                        + " definition has {} columns where the row has {}: naming them col1..col{}", table, at,
+                        defined.size(), types.length, types.length);
+            }
+        }
         List<ColumnInfo> columns = new ArrayList<>();
         int enumIndex = 0;
         int setIndex = 0;

@@ -46,14 +46,6 @@ public final class ServerSetup {
             problems.add("binlog_row_image is " + image + " but before and after rows need FULL: SET GLOBAL"
                     + " binlog_row_image = 'FULL' and binlog_row_image=FULL in the server config");
         }
-        Optional<String> metadata = variable(c, "binlog_row_metadata");
-        if (metadata.isPresent() && !metadata.get().equalsIgnoreCase("FULL")) {
-            problems.add("binlog_row_metadata is " + metadata.get() + " but column names in row events need FULL:"
-                    + " SET GLOBAL binlog_row_metadata = 'FULL' and binlog_row_metadata=FULL in the server config");
-        } else if (metadata.isEmpty()) {
-            problems.add("the server has no binlog_row_metadata (MySQL before 8.0.1, MariaDB before 10.5): this source"
-                    + " needs column names in row events; upgrade the server");
-        }
         String grants = grants(c);
         boolean all = grants.contains("ALL PRIVILEGES ON *.*");
         if (!all && !grants.contains("REPLICATION SLAVE") && !grants.contains("REPLICATION REPLICA")) {
@@ -77,6 +69,16 @@ public final class ServerSetup {
                     + problems.size() + " problem" + (problems.size() > 1 ? "s" : "") + "):\n  - "
                     + String.join("\n  - ", problems));
         }
+    }
+
+    /**
+     * Whether row events carry column names ({@code binlog_row_metadata=FULL}); without them (MINIMAL,
+     * NO_LOG, or a server before MySQL 8.0.1 / MariaDB 10.5) names and types come from the schema history.
+     */
+    public static Optional<String> rowMetadataWithoutNames(Connection c) throws SQLException {
+        Optional<String> metadata = variable(c, "binlog_row_metadata");
+        return metadata.isPresent() && metadata.get().equalsIgnoreCase("FULL") ? Optional.empty()
+                : Optional.of(metadata.orElse("(none: the server predates it)"));
     }
 
     /** The current end of the binlog. */
