@@ -83,6 +83,7 @@ class MariaDbSnapshotKillIT {
                 deliveredUpTo.put("test." + tables.get(i), offsets.has("t." + i) ? key.asLong(0) : Long.MAX_VALUE);
             }
             System.out.printf("killed with checkpoint %s; %d events in the file%n", offsets, atKill.size());
+            killed.stderr().lines().filter(l -> l.contains("snapshot:")).forEach(l -> System.out.println("  " + l));
 
             CdcJar resumed = CdcJar.start(work, "resumed", "run", "--status-interval", "0", yaml.toString());
             runs.add(resumed);
@@ -91,6 +92,7 @@ class MariaDbSnapshotKillIT {
             writerThread.join();
             assertThat(writer.failure.get()).as("writer").isNull();
             awaitFileEqualsTable(resumed, out, a, b);
+            resumed.stderr().lines().filter(l -> l.contains("snapshot")).forEach(l -> System.out.println("  " + l));
 
             List<JsonNode> after = CdcJar.jsonLines(out).subList(atKill.size(), CdcJar.jsonLines(out).size());
             Map<String, Long> reReadUpToCheckpoint = new HashMap<>();
