@@ -174,7 +174,7 @@ class MariaDbPipelineIT {
                   - {name: archive, type: file, path: out/maria.jsonl, fsync: true}
                 checkpoint: {type: file, path: state}
                 engine: {checkpoint-interval: 50ms, flush-interval: 20ms}
-                """.formatted(table, 7000 + ThreadLocalRandom.current().nextInt(100_000), extraSourceOptions);
+                """.formatted(table, 3_000_000 + ThreadLocalRandom.current().nextInt(1_000_000), extraSourceOptions);
     }
 
     static boolean isSnapshot(JsonNode checkpoint) {
