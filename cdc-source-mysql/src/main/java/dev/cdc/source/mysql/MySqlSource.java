@@ -15,6 +15,7 @@ import dev.cdc.source.mysql.schema.SchemaHistory;
 import dev.cdc.source.mysql.schema.SchemaReader;
 import dev.cdc.source.mysql.setup.ServerSetup;
 import dev.cdc.source.mysql.snapshot.SnapshotReader;
+import dev.cdc.source.mysql.snapshot.SnapshotState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +39,7 @@ public final class MySqlSource implements Source {
 
     private final MySqlSourceConfig config;
     private Connection connection;
-    private Connection snapshotConnection;
+    private boolean gtids;
     private SnapshotReader snapshot;
     private SchemaHistory history;
     private BinlogPosition streamFrom;
@@ -54,60 +55,68 @@ public final class MySqlSource implements Source {
     public void open(SourceContext context) throws Exception {
         connection = connect();
         ServerSetup.check(connection, config.user(), config.database());
+        ServerSetup.rowMetadataWithoutNames(connection).ifPresent(m -> LOG.warn("binlog_row_metadata is {}: row events"
+                + " carry no column names, so names and types come from the schema history (read at the snapshot or"
+                + " when a table is first seen, updated when the source reaches each DDL). A source lagging behind"
+                + " several DDLs of one table reads a later definition; binlog_row_metadata=FULL avoids that", m));
+        gtids = config.useGtid() && ServerSetup.isMariaDb(connection);
         history = SchemaHistory.open(config.stateDirectory());
         Optional<Position> resume = context.resumePosition();
         if (resume.isPresent()) {
             Position p = resume.get();
             String snap = p.offsets().get(SnapshotReader.SNAPSHOT);
-            if ("true".equals(snap)) {
-                LOG.info("the checkpoint {} is inside an unfinished snapshot: taking the snapshot again", p);
-                startSnapshot();
-                return;
-            }
             BinlogPosition at = BinlogPosition.from(p);
             if (!ServerSetup.binaryLogs(connection).contains(at.file())) {
                 String msg = "the checkpointed binlog position " + at + " is no longer on the server: binlog file "
                         + at.file() + " was purged (the server has " + ServerSetup.binaryLogs(connection) + ")";
                 if (config.snapshotMode() == SnapshotMode.WHEN_NEEDED) {
                     LOG.warn("{}; snapshot-mode when-needed: taking a new snapshot", msg);
-                    startSnapshot();
+                    startSnapshot(Optional.empty());
                     return;
                 }
                 throw new BinlogGoneException(msg + ". Changes after it are lost to this pipeline; set snapshot-mode:"
                         + " when-needed to take a new snapshot and stream from there (or remove the checkpoint to"
                         + " start over)");
             }
-            if ("last".equals(snap)) {
-                streamFrom = BinlogPosition.of(at.file(), at.offset());
-            } else {
-                streamFrom = BinlogPosition.of(at.file(), at.offset());
+            // the transaction's start, by file and offset and (when used) by the GTID position before it
+            BinlogPosition start = new BinlogPosition(at.file(), at.offset(), 0, Optional.empty(),
+                    gtids ? at.gtidSet() : Optional.empty());
+            if ("true".equals(snap)) {
+                SnapshotState state = SnapshotState.from(at.row(), p.offsets());
+                LOG.info("the checkpoint is inside an unfinished snapshot (event {} of it): resuming the snapshot",
+                        at.row());
+                startSnapshot(Optional.of(new SnapshotReader.Resume(state, start)));
+                return;
+            }
+            streamFrom = start;
+            if (!"last".equals(snap)) {
                 skipThrough = Optional.of(at);
             }
-            LOG.info("resuming after {}", at);
+            LOG.info("resuming after {}{}", at, start.gtidSet().isPresent() ? " by GTID position " + start.gtidSet().get()
+                    : " by binlog file and offset");
             return;
         }
         if (config.snapshotMode() == SnapshotMode.NEVER) {
-            streamFrom = ServerSetup.masterStatus(connection);
+            BinlogPosition end = ServerSetup.masterStatus(connection);
+            streamFrom = gtids ? end.withGtidSet(ServerSetup.gtidPosition(connection, end)) : end;
             LOG.info("snapshot-mode never: streaming from the binlog's current end {}", streamFrom);
             return;
         }
-        startSnapshot();
+        startSnapshot(Optional.empty());
     }
 
-    private void startSnapshot() throws SQLException {
-        snapshotConnection = connect();
-        snapshot = SnapshotReader.begin(config, snapshotConnection, history);
+    private void startSnapshot(Optional<SnapshotReader.Resume> resume) throws SQLException {
+        snapshot = SnapshotReader.begin(config, this::connect, history, resume);
         streamFrom = snapshot.binlogPosition();
     }
 
     @Override
     public void run(SourceContext context) throws Exception {
         if (snapshot != null) {
-            snapshot.read(context);
+            boolean finished = snapshot.read(context);
+            snapshot.close();
             snapshot = null;
-            snapshotConnection.close();
-            snapshotConnection = null;
-            if (config.snapshotMode() == SnapshotMode.INITIAL_ONLY || context.isStopping()) {
+            if (!finished || config.snapshotMode() == SnapshotMode.INITIAL_ONLY || context.isStopping()) {
                 return;
             }
         }
@@ -208,13 +217,11 @@ public final class MySqlSource implements Source {
         if (snapshot != null) {
             snapshot.close();
         }
-        for (Connection c : new Connection[] {snapshotConnection, connection}) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (SQLException e) {
-                    LOG.debug("closing a connection failed", e);
-                }
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                LOG.debug("closing a connection failed", e);
             }
         }
     }

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 /** The validated settings of one source. The password is never part of {@link #toString()}. */
 public record MySqlSourceConfig(String host, int port, String user, String password, String database,
                                 Pattern tables, long serverId, SnapshotMode snapshotMode, int chunkSize,
-                                boolean tinyint1AsBoolean, int maxBatch, Duration connectTimeout,
+                                int snapshotParallelism, boolean useGtid, boolean tinyint1AsBoolean, int maxBatch, Duration connectTimeout,
                                 Duration reconnectTimeout, Optional<Path> stateDirectory) {
 
     /** The JDBC URL (no password in it). */

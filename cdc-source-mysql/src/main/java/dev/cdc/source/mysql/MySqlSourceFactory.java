@@ -33,6 +33,7 @@ public final class MySqlSourceFactory implements SourceFactory {
                 o.get(MySqlSourceOptions.USER), o.get(MySqlSourceOptions.PASSWORD), o.get(MySqlSourceOptions.DATABASE),
                 java.util.regex.Pattern.compile(o.get(MySqlSourceOptions.TABLES)), o.get(MySqlSourceOptions.SERVER_ID),
                 o.get(MySqlSourceOptions.SNAPSHOT_MODE), o.get(MySqlSourceOptions.SNAPSHOT_CHUNK_SIZE),
+                o.get(MySqlSourceOptions.SNAPSHOT_PARALLELISM), o.get(MySqlSourceOptions.USE_GTID),
                 o.get(MySqlSourceOptions.TINYINT1_AS_BOOLEAN), o.get(MySqlSourceOptions.MAX_BATCH),
                 o.get(MySqlSourceOptions.CONNECT_TIMEOUT), o.get(MySqlSourceOptions.RECONNECT_TIMEOUT),
                 context.stateDirectory());

@@ -49,6 +49,17 @@ public final class MySqlSourceOptions {
             .defaultValue(10_000).check(n -> n > 0, "> 0")
             .description("Rows per primary-key chunk of the snapshot (keyset pagination, never OFFSET).");
 
+    public static final ConfigOption<Integer> SNAPSHOT_PARALLELISM = ConfigOption.key("snapshot-parallelism")
+            .intType().defaultValue(4).check(n -> n > 0 && n <= 64, "1 to 64")
+            .description("How many tables the snapshot reads at once, each on its own connection in a consistent-"
+                    + "snapshot transaction at the same binlog position (at most one per table); their events"
+                    + " interleave.");
+
+    public static final ConfigOption<Boolean> USE_GTID = ConfigOption.key("use-gtid").booleanType().defaultValue(true)
+            .description("Resume by GTID where the server has them (MariaDB): each position carries the server's GTID"
+                    + " position before its transaction (gtid_set) and the source reconnects with it, so the server"
+                    + " locates the transaction itself; false, or a MySQL server: by binlog file and offset.");
+
     public static final ConfigOption<Boolean> TINYINT1_AS_BOOLEAN = ConfigOption.key("tinyint1-as-boolean")
             .booleanType().defaultValue(true)
             .description("Map tinyint(1) columns to boolean (0 false, anything else true); false keeps them int16.");
@@ -69,7 +80,7 @@ public final class MySqlSourceOptions {
                     + " from the last emitted event, skipping nothing and repeating nothing.");
 
     public static final List<ConfigOption<?>> ALL = List.of(HOST, PORT, USER, PASSWORD, DATABASE, TABLES, SERVER_ID,
-            SNAPSHOT_MODE, SNAPSHOT_CHUNK_SIZE, TINYINT1_AS_BOOLEAN, MAX_BATCH, CONNECT_TIMEOUT, RECONNECT_TIMEOUT);
+            SNAPSHOT_MODE, SNAPSHOT_CHUNK_SIZE, SNAPSHOT_PARALLELISM, USE_GTID, TINYINT1_AS_BOOLEAN, MAX_BATCH, CONNECT_TIMEOUT, RECONNECT_TIMEOUT);
 
     private MySqlSourceOptions() {
     }

@@ -3,12 +3,16 @@ package dev.cdc.source.mysql;
 import dev.cdc.api.event.ChangeEvent;
 import dev.cdc.api.event.Position;
 import dev.cdc.api.event.SchemaChangeEvent;
+import dev.cdc.api.event.StreamEvent;
 import dev.cdc.api.event.TableId;
+import dev.cdc.api.schema.SchemaChange;
 import dev.cdc.testkit.source.SourceRunner;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,6 +52,34 @@ class SchemaChangeIT extends MariaDbFixture {
         List<ChangeEvent> replayed = changes(again, t);
         assertThat(replayed.get(0).position()).isEqualTo(events.get(1).position());
         assertRows(replayed.size() == 4 ? prepend(events.get(0), replayed) : replayed);
+    }
+
+    @Test
+    void aTableFirstSeenInTheStreamIsAnnouncedBeforeItsFirstRow() throws Exception {
+        TableId t = table("first", "id INT PRIMARY KEY, v VARCHAR(10)");
+        Map<String, Object> o = new HashMap<>(options());
+        o.put("snapshot-mode", "never");
+        SourceRunner r = start(o, Optional.empty());
+        Thread.sleep(500);
+        db.execute("INSERT INTO " + MariaDbDriver.q(t) + " VALUES (1, 'one'), (2, 'two')");
+        r.context().awaitChanges(e -> e.table().equals(t), 2, Duration.ofSeconds(30));
+        List<StreamEvent> events = r.context().events().stream().filter(e -> e.table().equals(t)).toList();
+        assertThat(events.get(0)).as("the table's shape before its first row").isInstanceOf(SchemaChangeEvent.class);
+        SchemaChangeEvent announced = (SchemaChangeEvent) events.get(0);
+        assertThat(announced.before()).isEmpty();
+        assertThat(announced.after().orElseThrow().columnNames()).containsExactly("id", "v");
+        assertThat(announced.after().orElseThrow().primaryKey()).containsExactly("id");
+        assertThat(announced.changes()).hasSize(1).allMatch(c -> c instanceof SchemaChange.CreateTable);
+        assertThat(announced.position().sortKey()).isLessThan(events.get(1).position().sortKey());
+        assertThat(events).hasSize(3);
+        r.close();
+
+        // resumed at the announcement: the rows follow, the announcement is not repeated
+        SourceRunner again = start(o, Optional.of(announced.position()));
+        again.context().awaitChanges(e -> e.table().equals(t), 2, Duration.ofSeconds(30));
+        Thread.sleep(300);
+        assertThat(again.context().events().stream().filter(e -> e.table().equals(t)))
+                .allMatch(ChangeEvent.class::isInstance).hasSize(2);
     }
 
     private void ddl(SourceRunner r, TableId t, String sql, int n) throws Exception {

@@ -27,17 +27,51 @@ class SnapshotAndStreamIT extends MariaDbFixture {
     @Test
     void finalStateEqualsTheTableUnderAConcurrentWriter() throws Exception {
         TableId t = table("snap", "id BIGINT PRIMARY KEY, v INT, note VARCHAR(20)");
+        Map<String, Object> o = new HashMap<>(options());
+        o.put("snapshot-chunk-size", 100);
+        o.put("max-batch", 50);
+        SourceRunner r = snapshotUnderWriter(o, List.of(t));
+        List<ChangeEvent> events = changes(r, t);
+        assertThat(events.stream().filter(e -> e.operation() == Operation.READ).count()).isGreaterThan(0);
+        assertThat(r.context().snapshotProgress()).anyMatch(p -> p.table().equals(t) && p.finished());
+        for (int i = 1; i < events.size(); i++) {
+            assertThat(events.get(i).position().sortKey()).isGreaterThan(events.get(i - 1).position().sortKey());
+        }
+    }
+
+    @Test
+    void twoTablesReadInParallelUnderAConcurrentWriterEndEqualToTheTables() throws Exception {
+        TableId a = table("para", "id BIGINT PRIMARY KEY, v INT, note VARCHAR(20)");
+        TableId b = table("parb", "id BIGINT PRIMARY KEY, v INT, note VARCHAR(20)");
+        Map<String, Object> o = new HashMap<>(options());
+        o.put("snapshot-chunk-size", 100);
+        o.put("max-batch", 50);
+        o.put("snapshot-parallelism", 2);
+        SourceRunner r = snapshotUnderWriter(o, List.of(a, b));
+        List<dev.cdc.api.event.StreamEvent> all = r.context().events();
+        for (int i = 1; i < all.size(); i++) {
+            assertThat(all.get(i).position().sortKey()).isGreaterThan(all.get(i - 1).position().sortKey());
+        }
+        List<TableId> readOrder = all.stream().filter(e -> e instanceof ChangeEvent c && c.operation() == Operation.READ)
+                .map(dev.cdc.api.event.StreamEvent::table).toList();
+        assertThat(readOrder.indexOf(b)).as("the tables' rows interleave (read at once)")
+                .isLessThan(readOrder.lastIndexOf(a));
+        assertThat(r.context().snapshotProgress()).anyMatch(p -> p.table().equals(a) && p.finished())
+                .anyMatch(p -> p.table().equals(b) && p.finished());
+    }
+
+    /** Starts the source while a writer changes the tables, then checks each table's final state against the events. */
+    private SourceRunner snapshotUnderWriter(Map<String, Object> o, List<TableId> tables) throws Exception {
         StringBuilder sb = new StringBuilder();
         for (int i = 1; i <= 3000; i++) {
             sb.append(i > 1 ? "," : "").append("(").append(i).append(",0,'init')");
         }
-        db.execute("INSERT INTO " + MariaDbDriver.q(t) + " VALUES " + sb);
+        for (TableId t : tables) {
+            db.execute("INSERT INTO " + MariaDbDriver.q(t) + " VALUES " + sb);
+        }
         AtomicBoolean stop = new AtomicBoolean();
-        Thread writer = new Thread(() -> write(t, stop), "writer");
+        Thread writer = new Thread(() -> write(tables, stop), "writer");
         writer.start();
-        Map<String, Object> o = new HashMap<>(options());
-        o.put("snapshot-chunk-size", 100);
-        o.put("max-batch", 50);
         SourceRunner r;
         try {
             Thread.sleep(200);
@@ -47,34 +81,32 @@ class SnapshotAndStreamIT extends MariaDbFixture {
             stop.set(true);
             writer.join();
         }
-        Map<Object, Row> expected = new HashMap<>();
-        try (Statement s = db.connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id, v, note FROM " + MariaDbDriver.q(t))) {
-            while (rs.next()) {
-                expected.put(rs.getLong(1), Row.of("id", rs.getLong(1), "v", rs.getInt(2), "note", rs.getString(3)));
+        for (TableId t : tables) {
+            Map<Object, Row> expected = new HashMap<>();
+            try (Statement s = db.connection.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT id, v, note FROM " + MariaDbDriver.q(t))) {
+                while (rs.next()) {
+                    expected.put(rs.getLong(1), Row.of("id", rs.getLong(1), "v", rs.getInt(2), "note", rs.getString(3)));
+                }
             }
+            // a marker row: once it arrived, everything before it did
+            db.execute("INSERT INTO " + MariaDbDriver.q(t) + " VALUES (-1, 0, 'end')");
+            r.context().awaitChanges(e -> e.table().equals(t) && Long.valueOf(-1).equals(e.key().get("id")), 1,
+                    Duration.ofSeconds(60));
+            Map<Object, Row> state = apply(newState(), changes(r, t));
+            state.remove(-1L);
+            assertThat(state).as("final state of %s", t).isEqualTo(expected);
         }
-        // a marker row: once it arrived, everything before it did
-        db.execute("INSERT INTO " + MariaDbDriver.q(t) + " VALUES (-1, 0, 'end')");
-        r.context().awaitChanges(e -> e.table().equals(t) && Long.valueOf(-1).equals(e.key().get("id")), 1,
-                Duration.ofSeconds(60));
-        List<ChangeEvent> events = changes(r, t);
-        Map<Object, Row> state = apply(newState(), events);
-        state.remove(-1L);
-        assertThat(state).isEqualTo(expected);
-        assertThat(events.stream().filter(e -> e.operation() == Operation.READ).count()).isGreaterThan(0);
-        assertThat(r.context().snapshotProgress()).anyMatch(p -> p.table().equals(t) && p.finished());
-        for (int i = 1; i < events.size(); i++) {
-            assertThat(events.get(i).position().sortKey()).isGreaterThan(events.get(i - 1).position().sortKey());
-        }
+        return r;
     }
 
-    private void write(TableId t, AtomicBoolean stop) {
+    private void write(List<TableId> tables, AtomicBoolean stop) {
         Random random = new Random(7);
         long next = 10_000;
         try (Connection c = MariaDbDriver.open()) {
             while (!stop.get()) {
                 int op = random.nextInt(3);
+                TableId t = tables.get(random.nextInt(tables.size()));
                 long id = 1 + random.nextInt(3000);
                 String sql = switch (op) {
                     case 0 -> "UPDATE " + MariaDbDriver.q(t) + " SET v = v + 1, note = 'upd' WHERE id = " + id;

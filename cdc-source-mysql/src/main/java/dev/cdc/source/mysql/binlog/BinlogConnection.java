@@ -48,6 +48,8 @@ public final class BinlogConnection implements AutoCloseable {
         client.setServerId(config.serverId());
         client.setBinlogFilename(start.file());
         client.setBinlogPosition(Math.max(4, start.offset()));
+        // with a GTID position the server finds the transaction after it itself (file and offset unused)
+        start.gtidSet().ifPresent(client::setGtidSet);
         client.setKeepAlive(false);
         client.setHeartbeatInterval(10_000);
         client.setConnectTimeout(config.connectTimeout().toMillis());

@@ -19,24 +19,38 @@ import java.util.Optional;
  * @param offset offset of the transaction's first event (its GTID or BEGIN)
  * @param row    the event's index in the transaction
  * @param gtid   the transaction's GTID ({@code 0-1-42} on MariaDB), when known
+ * @param gtidSet the server's GTID position just before the transaction (MariaDB: one
+ *               {@code domain-server-seq} per domain, comma-separated), when known: connecting
+ *               with it makes the server send this transaction first again
  */
-public record BinlogPosition(String file, long offset, long row, Optional<String> gtid) {
+public record BinlogPosition(String file, long offset, long row, Optional<String> gtid, Optional<String> gtidSet) {
 
     public static final String FILE = "file";
     public static final String POS = "pos";
     public static final String ROW = "row";
     public static final String GTID = "gtid";
+    public static final String GTID_SET = "gtid_set";
 
     public BinlogPosition {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(gtid, "gtid");
+        Objects.requireNonNull(gtidSet, "gtidSet");
         if (offset < 0 || row < 0) {
             throw new IllegalArgumentException("binlog offset and row must be >= 0 but were " + offset + ", " + row);
         }
     }
 
+    public BinlogPosition(String file, long offset, long row, Optional<String> gtid) {
+        this(file, offset, row, gtid, Optional.empty());
+    }
+
     public static BinlogPosition of(String file, long offset) {
         return new BinlogPosition(file, offset, 0, Optional.empty());
+    }
+
+    /** This place with the GTID position in effect there. */
+    public BinlogPosition withGtidSet(Optional<String> set) {
+        return new BinlogPosition(file, offset, row, gtid, set);
     }
 
     /** The number at the end of a binlog file name: {@code mysql-bin.000004} is 4. */
@@ -50,7 +64,7 @@ public record BinlogPosition(String file, long offset, long row, Optional<String
     }
 
     public BinlogPosition withRow(long newRow) {
-        return new BinlogPosition(file, offset, newRow, gtid);
+        return new BinlogPosition(file, offset, newRow, gtid, gtidSet);
     }
 
     public String sortKey() {
@@ -84,8 +98,14 @@ public record BinlogPosition(String file, long offset, long row, Optional<String
     public Position toPosition(long fileNumber) {
         String pos = Long.toString(offset);
         String r = Long.toString(row);
-        Map<String, String> offsets = gtid.isPresent() ? Map.of(FILE, file, POS, pos, ROW, r, GTID, gtid.get())
-                : Map.of(FILE, file, POS, pos, ROW, r);
+        Map<String, String> offsets;
+        if (gtidSet.isPresent()) {
+            offsets = gtid.isPresent() ? Map.of(FILE, file, POS, pos, ROW, r, GTID, gtid.get(), GTID_SET, gtidSet.get())
+                    : Map.of(FILE, file, POS, pos, ROW, r, GTID_SET, gtidSet.get());
+        } else {
+            offsets = gtid.isPresent() ? Map.of(FILE, file, POS, pos, ROW, r, GTID, gtid.get())
+                    : Map.of(FILE, file, POS, pos, ROW, r);
+        }
         return Position.of(offsets, sortKey(fileNumber, offset, row));
     }
 
@@ -102,7 +122,8 @@ public record BinlogPosition(String file, long offset, long row, Optional<String
     public static BinlogPosition from(Position position) {
         Map<String, String> o = position.offsets();
         return new BinlogPosition(position.offset(FILE), Long.parseLong(position.offset(POS)),
-                Long.parseLong(o.getOrDefault(ROW, "0")), Optional.ofNullable(o.get(GTID)));
+                Long.parseLong(o.getOrDefault(ROW, "0")), Optional.ofNullable(o.get(GTID)),
+                Optional.ofNullable(o.get(GTID_SET)).filter(s -> !s.isEmpty()));
     }
 
     /** True when this is at or before {@code other} in the binlog. */
@@ -112,6 +133,7 @@ public record BinlogPosition(String file, long offset, long row, Optional<String
 
     @Override
     public String toString() {
-        return file + ":" + offset + (row > 0 ? "#" + row : "") + gtid.map(g -> " (GTID " + g + ")").orElse("");
+        return file + ":" + offset + (row > 0 ? "#" + row : "") + gtid.map(g -> " (GTID " + g + ")").orElse("")
+                + gtidSet.map(g -> " [GTID position " + g + "]").orElse("");
     }
 }

@@ -66,6 +66,12 @@ public final class BinlogReader {
     private final List<Function<Instant, StreamEvent>> pending = new ArrayList<>();
     private final BinlogPosition skipThrough;
     private final long skipFileNumber;
+    /** Connected by GTID position: the skip target is found by its transaction's GTID, not by file and offset. */
+    private final boolean skipByGtid;
+    /** MariaDB's GTID position as read so far (domain to its last GTID), when started from one. */
+    private final java.util.TreeMap<Long, String> gtidDomains = new java.util.TreeMap<>();
+    private final boolean trackGtids;
+    private boolean skipTx;
 
     private String file;
     private BinlogPosition tx;
@@ -91,6 +97,25 @@ public final class BinlogReader {
         this.committed = start;
         this.skipThrough = skipThrough.orElse(null);
         this.skipFileNumber = this.skipThrough == null ? 0 : BinlogPosition.fileNumber(this.skipThrough.file());
+        this.trackGtids = start.gtidSet().isPresent();
+        start.gtidSet().ifPresent(set -> {
+            for (String g : set.split(",")) {
+                String t = g.trim();
+                if (!t.isEmpty()) {
+                    gtidDomains.put(Long.parseLong(t.substring(0, t.indexOf('-'))), t);
+                }
+            }
+        });
+        this.skipByGtid = trackGtids && this.skipThrough != null && this.skipThrough.gtid().isPresent();
+    }
+
+    /** The GTID position as read so far, when tracked. */
+    private Optional<String> gtidPosition() {
+        if (!trackGtids) {
+            return Optional.empty();
+        }
+        return Optional.of(gtidDomains.size() == 1 ? gtidDomains.firstEntry().getValue()
+                : String.join(",", gtidDomains.values()));
     }
 
     /** Where to reconnect so that nothing is lost: the start of the first transaction not yet fully handed over. */
@@ -111,13 +136,17 @@ public final class BinlogReader {
                 file = r.getBinlogFilename();
                 fileNumber = BinlogPosition.fileNumber(file);
                 if (!inTransaction) {
-                    committed = BinlogPosition.of(file, r.getBinlogPosition());
+                    committed = BinlogPosition.of(file, r.getBinlogPosition()).withGtidSet(committed.gtidSet());
                 }
                 return List.of();
             }
             case MARIADB_GTID -> {
                 MariadbGtidEventData g = event.getData();
-                begin(h, Optional.of(g.getDomainId() + "-" + g.getServerId() + "-" + g.getSequence()));
+                String gtid = g.getDomainId() + "-" + g.getServerId() + "-" + g.getSequence();
+                begin(h, Optional.of(gtid));
+                if (trackGtids) {
+                    gtidDomains.put(g.getDomainId(), gtid);
+                }
                 return List.of();
             }
             case GTID -> {
@@ -167,7 +196,7 @@ public final class BinlogReader {
     }
 
     private void begin(EventHeaderV4 h, Optional<String> gtid) {
-        startTransaction(new BinlogPosition(file, h.getPosition(), 0, gtid));
+        startTransaction(new BinlogPosition(file, h.getPosition(), 0, gtid, gtidPosition()));
         inTransaction = true;
         rowIndex = 0;
     }
@@ -244,6 +273,7 @@ public final class BinlogReader {
         tx = start;
         txId = Optional.of(txId(start));
         txFileNumber = fileNumber; // start is always in the current file
+        skipTx = skipByGtid && start.gtid().equals(skipThrough.gtid());
     }
 
     private void row(long tableId, Operation op, Serializable[] before, Serializable[] after) throws Exception {
@@ -257,7 +287,7 @@ public final class BinlogReader {
             }
         }
         if (!inTransaction) {
-            startTransaction(new BinlogPosition(file, committed.offset(), 0, Optional.empty()));
+            startTransaction(new BinlogPosition(file, committed.offset(), 0, Optional.empty(), committed.gtidSet()));
             inTransaction = true;
         }
         if (!emits(rowIndex)) {
@@ -280,6 +310,10 @@ public final class BinlogReader {
     }
 
     private boolean emits(long row) {
+        if (skipByGtid) {
+            // connected at the GTID position before the skip target's transaction: only that one is partly delivered
+            return !skipTx || row > skipThrough.row();
+        }
         return skipThrough == null || BinlogPosition.compare(txFileNumber, tx.offset(), row, skipFileNumber,
                 skipThrough.offset(), skipThrough.row()) > 0;
     }
@@ -315,7 +349,7 @@ public final class BinlogReader {
 
     private void end(EventHeaderV4 h) {
         inTransaction = false;
-        committed = BinlogPosition.of(file, h.getNextPosition());
+        committed = BinlogPosition.of(file, h.getNextPosition()).withGtidSet(gtidPosition());
     }
 
     private static boolean sameShape(TableMapEventData a, TableMapEventData b) {
@@ -334,16 +368,36 @@ public final class BinlogReader {
     private Decoder decoder(TableMapEventData map, BinlogPosition at) throws Exception {
         TableId table = TableId.of(map.getDatabase(), map.getTable());
         Optional<MySqlTable> known = history.at(table, at.sortKey());
+        // a table first seen here (not in a snapshot, no CREATE read): its definition as of now is recorded at
+        // row 0 of this transaction, and announced there, before its first row (again on a replay from before it)
+        String firstSeen = tx.withRow(0).sortKey();
         if (known.isEmpty()) {
             known = lookup.read(table);
             if (known.isPresent()) {
-                history.record(table, "00000000" + "0".repeat(24), known); // no DDL seen since: in effect from the start
+                history.record(table, firstSeen, known);
             }
+        }
+        if (known.isPresent() && history.hasVersionAt(table, firstSeen) && emits(0)) {
+            TableSchema schema = known.get().toSchema(config.tinyint1AsBoolean());
+            Position p = tx.withRow(0).toPosition(txFileNumber);
+            pending.add(time -> new SchemaChangeEvent(table, Optional.empty(), Optional.of(schema),
+                    List.of(new dev.cdc.api.schema.SchemaChange.CreateTable(schema)), Optional.empty(), p, time));
         }
         List<String> names = names(map);
         byte[] types = map.getColumnTypes();
         int[] meta = map.getColumnMetadata();
         TableMapEventMetadata md = map.getEventMetadata();
+        if (names == null) {
+            // binlog_row_metadata MINIMAL / NO_LOG: the names of the recorded definition of this time, when it fits
+            List<ColumnInfo> defined = known.map(MySqlTable::columns).orElse(List.of());
+            if (defined.size() == types.length) {
+                names = defined.stream().map(ColumnInfo::name).toList();
+            } else {
+                LOG.warn("{} at {}: the binlog has no column names (binlog_row_metadata is not FULL) and the recorded"
+                        + " definition has {} columns where the row has {}: naming them col1..col{}", table, at,
+                        defined.size(), types.length, types.length);
+            }
+        }
         List<ColumnInfo> columns = new ArrayList<>();
         int enumIndex = 0;
         int setIndex = 0;

@@ -46,14 +46,6 @@ public final class ServerSetup {
             problems.add("binlog_row_image is " + image + " but before and after rows need FULL: SET GLOBAL"
                     + " binlog_row_image = 'FULL' and binlog_row_image=FULL in the server config");
         }
-        Optional<String> metadata = variable(c, "binlog_row_metadata");
-        if (metadata.isPresent() && !metadata.get().equalsIgnoreCase("FULL")) {
-            problems.add("binlog_row_metadata is " + metadata.get() + " but column names in row events need FULL:"
-                    + " SET GLOBAL binlog_row_metadata = 'FULL' and binlog_row_metadata=FULL in the server config");
-        } else if (metadata.isEmpty()) {
-            problems.add("the server has no binlog_row_metadata (MySQL before 8.0.1, MariaDB before 10.5): this source"
-                    + " needs column names in row events; upgrade the server");
-        }
         String grants = grants(c);
         boolean all = grants.contains("ALL PRIVILEGES ON *.*");
         if (!all && !grants.contains("REPLICATION SLAVE") && !grants.contains("REPLICATION REPLICA")) {
@@ -79,6 +71,16 @@ public final class ServerSetup {
         }
     }
 
+    /**
+     * Whether row events carry column names ({@code binlog_row_metadata=FULL}); without them (MINIMAL,
+     * NO_LOG, or a server before MySQL 8.0.1 / MariaDB 10.5) names and types come from the schema history.
+     */
+    public static Optional<String> rowMetadataWithoutNames(Connection c) throws SQLException {
+        Optional<String> metadata = variable(c, "binlog_row_metadata");
+        return metadata.isPresent() && metadata.get().equalsIgnoreCase("FULL") ? Optional.empty()
+                : Optional.of(metadata.orElse("(none: the server predates it)"));
+    }
+
     /** The current end of the binlog. */
     public static BinlogPosition masterStatus(Connection c) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW MASTER STATUS")) {
@@ -87,6 +89,20 @@ public final class ServerSetup {
                         + " log_bin=mysql-bin");
             }
             return BinlogPosition.of(rs.getString(1), rs.getLong(2));
+        }
+    }
+
+    /**
+     * MariaDB's GTID position at a binlog place ({@code BINLOG_GTID_POS}: the server scans that file up
+     * to the offset), empty when the server has none there (MySQL, or no GTID yet).
+     */
+    public static Optional<String> gtidPosition(Connection c, BinlogPosition at) throws SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT BINLOG_GTID_POS(?, ?)")) {
+            ps.setString(1, at.file());
+            ps.setLong(2, at.offset());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(rs.getString(1)).filter(s -> !s.isEmpty()) : Optional.empty();
+            }
         }
     }
 

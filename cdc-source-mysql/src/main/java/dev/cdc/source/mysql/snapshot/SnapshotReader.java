@@ -1,11 +1,13 @@
 package dev.cdc.source.mysql.snapshot;
 
+import dev.cdc.api.error.CdcException;
 import dev.cdc.api.event.ChangeEvent;
 import dev.cdc.api.event.Position;
 import dev.cdc.api.event.Row;
 import dev.cdc.api.event.SchemaChangeEvent;
 import dev.cdc.api.event.StreamEvent;
 import dev.cdc.api.event.TableId;
+import dev.cdc.api.schema.TypeKind;
 import dev.cdc.api.spi.SnapshotProgress;
 import dev.cdc.api.spi.SourceContext;
 import dev.cdc.source.mysql.MySqlSourceConfig;
@@ -15,6 +17,7 @@ import dev.cdc.source.mysql.schema.MySqlTable;
 import dev.cdc.source.mysql.schema.SchemaHistory;
 import dev.cdc.source.mysql.schema.SchemaReader;
 import dev.cdc.source.mysql.setup.ServerSetup;
+import dev.cdc.source.mysql.snapshot.SnapshotState.TableProgress;
 import dev.cdc.source.mysql.types.MySqlTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,97 +29,261 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 /**
- * A consistent snapshot: {@link #begin} opens a {@code START TRANSACTION WITH CONSISTENT SNAPSHOT}
- * and reads the binlog position of that very instant; {@link #read} then reads every captured
- * table inside it in primary-key chunks (keyset pagination) and emits READ events that sort
- * before every event streamed from that position.
+ * A consistent snapshot: {@link #begin} opens {@code START TRANSACTION WITH CONSISTENT SNAPSHOT}
+ * on one connection per worker, all at the same binlog position, and reads that position;
+ * {@link #read} then reads the captured tables inside those transactions, each in primary-key
+ * chunks (keyset pagination), and emits READ events that sort before every event streamed from
+ * that position.
  *
- * <p>On MariaDB the position comes from {@code SHOW STATUS LIKE 'binlog_snapshot_%'} inside the
- * transaction: no global lock at all. On MySQL a {@code FLUSH TABLES WITH READ LOCK} is held
- * only from before the transaction starts until the position is read (logged with its duration).
+ * <p>On MariaDB the position comes from {@code SHOW STATUS LIKE 'binlog_snapshot_%'} inside each
+ * transaction: no global lock. The workers' transactions are started back to back and kept only
+ * when all report the same position (no commit came in between); after
+ * {@value #SAME_POSITION_ATTEMPTS} tries under a busy writer the snapshot falls back to one
+ * worker (logged). On MySQL a {@code FLUSH TABLES WITH READ LOCK} is held only while the
+ * transactions start and the position is read (logged with its duration).
+ *
+ * <h2>Threads and positions</h2>
+ * Workers take tables in name order and hand row batches to the calling (source) thread through
+ * a bounded queue; only the calling thread numbers and emits events, so positions increase
+ * strictly while tables interleave. Each event's position carries a {@link SnapshotState}: a
+ * checkpoint inside the snapshot is a place to resume from ({@link #begin} with that state):
+ * finished tables are skipped, tables in progress continue after their checkpointed key (no
+ * chunk up to it read again), the others are read from their start.
  */
 public final class SnapshotReader implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotReader.class);
+    private static final Duration LOG_EVERY = Duration.ofSeconds(10);
+    private static final int SAME_POSITION_ATTEMPTS = 20;
+    private static final String BINARY_KEY = "x:";
 
     /** Offset marking a snapshot position: {@code true} while reading, {@code last} on its final event. */
     public static final String SNAPSHOT = "snapshot";
 
-    private final MySqlSourceConfig config;
-    private final Connection connection;
-    private final BinlogPosition position;
-    private final Instant startTime;
-    private final List<MySqlTable> tables = new ArrayList<>();
-    private long counter;
-    private StreamEvent held;
-
-    private SnapshotReader(MySqlSourceConfig config, Connection connection, BinlogPosition position, Instant startTime) {
-        this.config = config;
-        this.connection = connection;
-        this.position = position;
-        this.startTime = startTime;
+    /** Opens a plain JDBC connection to the server. */
+    @FunctionalInterface
+    public interface Connections {
+        Connection open() throws SQLException;
     }
 
-    /** Starts the snapshot transaction and fixes its binlog position; records each table's definition. */
-    public static SnapshotReader begin(MySqlSourceConfig config, Connection c, SchemaHistory history) throws SQLException {
-        boolean maria = ServerSetup.isMariaDb(c);
-        BinlogPosition pos;
-        try (Statement s = c.createStatement()) {
-            s.execute("SET SESSION time_zone = '+00:00'");
-            s.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-            if (maria) {
-                s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
-                String file = null;
-                long offset = -1;
-                try (ResultSet rs = s.executeQuery("SHOW STATUS LIKE 'binlog_snapshot_%'")) {
-                    while (rs.next()) {
-                        if (rs.getString(1).equalsIgnoreCase("binlog_snapshot_file")) {
-                            file = rs.getString(2);
-                        } else if (rs.getString(1).equalsIgnoreCase("binlog_snapshot_position")) {
-                            offset = Long.parseLong(rs.getString(2));
-                        }
+    private final MySqlSourceConfig config;
+    private final List<Connection> connections;
+    private final BinlogPosition position;
+    private final List<MySqlTable> tables;
+    private final List<OptionalLong> estimates;
+    private final SnapshotState resumed;
+    private final Instant startTime = Instant.now();
+    private final AtomicReference<Throwable> failed = new AtomicReference<>();
+    private final Map<String, String> base = new HashMap<>();
+    private long seq;
+    private int next;
+    private final SortedMap<Integer, TableProgress> inProgress = new TreeMap<>();
+    private StreamEvent held;
+    private long emitted;
+
+    private SnapshotReader(MySqlSourceConfig config, List<Connection> connections, BinlogPosition position,
+                           List<MySqlTable> tables, List<OptionalLong> estimates, SnapshotState resumed) {
+        this.config = config;
+        this.connections = connections;
+        this.position = position;
+        this.tables = tables;
+        this.estimates = estimates;
+        this.resumed = resumed;
+        base.put(BinlogPosition.FILE, position.file());
+        base.put(BinlogPosition.POS, Long.toString(position.offset()));
+        base.put(SNAPSHOT, "true");
+        position.gtidSet().ifPresent(g -> base.put(BinlogPosition.GTID_SET, g));
+        if (resumed != null) {
+            seq = resumed.seq();
+            next = resumed.next();
+            inProgress.putAll(resumed.inProgress());
+        }
+    }
+
+    /**
+     * Starts the snapshot transactions and fixes the binlog position; records each table's definition.
+     *
+     * @param resume where a checkpoint inside an earlier snapshot left it, with that snapshot's binlog
+     *               position (where streaming continues): the rest is read in new transactions
+     */
+    public static SnapshotReader begin(MySqlSourceConfig config, Connections connect, SchemaHistory history,
+                                       Optional<Resume> resume) throws SQLException {
+        List<Connection> connections = new ArrayList<>();
+        boolean ok = false;
+        try {
+            Connection main = connect.open();
+            connections.add(main);
+            boolean maria = ServerSetup.isMariaDb(main);
+            List<String> names = captured(config, main);
+            long toRead = names.size() - resume.map(r -> (long) countFinished(r.state(), names.size())).orElse(0L);
+            int workers = (int) Math.max(1, Math.min(config.snapshotParallelism(), toRead));
+            for (int w = 1; w < workers; w++) {
+                connections.add(connect.open());
+            }
+            for (Connection c : connections) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("SET SESSION time_zone = '+00:00'");
+                    s.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+                }
+            }
+            BinlogPosition at = maria ? startMariaDb(connections) : startMySql(connections);
+            if (maria && config.useGtid()) {
+                at = at.withGtidSet(ServerSetup.gtidPosition(main, at));
+            }
+            BinlogPosition streamFrom = resume.map(Resume::streamFrom).orElse(at);
+            if (resume.isPresent()) {
+                LOG.info("snapshot: resuming the snapshot of binlog {} in {} new consistent-snapshot transaction(s) at {}"
+                        + " (the rest is read as of now; streaming then replays everything since {})", streamFrom,
+                        connections.size(), at, streamFrom.file() + ":" + streamFrom.offset());
+            }
+            List<MySqlTable> tables = new ArrayList<>();
+            String key = BinlogPosition.sortKey(BinlogPosition.fileNumber(streamFrom.file()), streamFrom.offset() - 1, 0);
+            for (String name : captured(config, main)) {
+                TableId id = TableId.of(config.database(), name);
+                Optional<MySqlTable> t = SchemaReader.read(main, id);
+                if (t.isPresent()) {
+                    tables.add(t.get());
+                    if (resume.isEmpty() || !history.hasVersionAt(id, key)) {
+                        history.record(id, key, t);
                     }
                 }
-                if (file == null || file.isEmpty() || offset < 0) {
-                    throw new dev.cdc.api.error.CdcException("MariaDB gave no binlog_snapshot_file/position inside a"
-                            + " consistent-snapshot transaction: is log_bin on?");
-                }
-                pos = BinlogPosition.of(file, offset);
-                LOG.info("snapshot: consistent-snapshot transaction at binlog {} (MariaDB binlog_snapshot_file/position:"
-                        + " no global lock taken)", pos);
-            } else {
-                long t0 = System.nanoTime();
-                s.execute("FLUSH TABLES WITH READ LOCK");
-                try {
+            }
+            SnapshotState state = resume.map(Resume::state).orElse(null);
+            if (state != null) {
+                checkTablesStillInOrder(state, tables);
+            }
+            List<OptionalLong> estimates = new ArrayList<>();
+            for (MySqlTable t : tables) {
+                estimates.add(estimate(main, t.id()));
+            }
+            ok = true;
+            return new SnapshotReader(config, connections, streamFrom, tables, estimates, state);
+        } finally {
+            if (!ok) {
+                closeAll(connections);
+            }
+        }
+    }
+
+    /** A checkpoint inside a snapshot: its progress and the binlog position that snapshot streams from. */
+    public record Resume(SnapshotState state, BinlogPosition streamFrom) {
+    }
+
+    private static List<String> captured(MySqlSourceConfig config, Connection c) throws SQLException {
+        return SchemaReader.tableNames(c, config.database()).stream()
+                .filter(n -> config.captures(config.database(), n)).toList();
+    }
+
+    private static int countFinished(SnapshotState s, int tables) {
+        int n = 0;
+        for (int i = 0; i < tables; i++) {
+            n += s.finished(i) ? 1 : 0;
+        }
+        return n;
+    }
+
+    private static void checkTablesStillInOrder(SnapshotState state, List<MySqlTable> tables) {
+        for (Map.Entry<Integer, TableProgress> e : state.inProgress().entrySet()) {
+            int i = e.getKey();
+            String now = i < tables.size() ? tables.get(i).id().toString() : "(no table)";
+            if (!now.equals(e.getValue().table())) {
+                throw new CdcException("cannot resume the snapshot: the checkpoint has table " + e.getValue().table()
+                        + " in progress as captured table number " + i + ", but that number is now " + now
+                        + " (tables were created or dropped meanwhile). Remove the checkpoint (and schema-history.txt)"
+                        + " from the state directory to take the snapshot again from the start");
+            }
+        }
+    }
+
+    /** MariaDB: every worker's transaction at one binlog position, without any lock. */
+    private static BinlogPosition startMariaDb(List<Connection> connections) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            for (Connection c : connections) {
+                try (Statement s = c.createStatement()) {
                     s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
-                    pos = ServerSetup.masterStatus(c);
-                } finally {
-                    s.execute("UNLOCK TABLES");
-                }
-                LOG.info("snapshot: consistent-snapshot transaction at binlog {}; the global read lock was held for {} ms",
-                        pos, Duration.ofNanos(System.nanoTime() - t0).toMillis());
-            }
-        }
-        SnapshotReader r = new SnapshotReader(config, c, pos, Instant.now());
-        String key = r.sortKey(0);
-        for (String name : SchemaReader.tableNames(c, config.database())) {
-            if (config.captures(config.database(), name)) {
-                MySqlTable t = SchemaReader.read(c, TableId.of(config.database(), name)).orElse(null);
-                if (t != null) {
-                    r.tables.add(t);
-                    history.record(t.id(), key, java.util.Optional.of(t));
                 }
             }
+            List<BinlogPosition> at = new ArrayList<>();
+            for (Connection c : connections) {
+                at.add(snapshotPosition(c));
+            }
+            if (at.stream().distinct().count() == 1) {
+                LOG.info("snapshot: {} consistent-snapshot transaction(s) at binlog {} (MariaDB binlog_snapshot_file/"
+                        + "position: no global lock taken{})", connections.size(), at.get(0),
+                        attempt > 1 ? ", " + attempt + " tries to start them between two commits" : "");
+                return at.get(0);
+            }
+            for (Connection c : connections) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("ROLLBACK");
+                }
+            }
+            if (attempt >= SAME_POSITION_ATTEMPTS) {
+                LOG.warn("snapshot: {} tries to start {} transactions between two commits all failed (a busy writer):"
+                        + " reading the tables one after another in one transaction", attempt, connections.size());
+                closeAll(connections.subList(1, connections.size()));
+                connections.subList(1, connections.size()).clear();
+            }
         }
-        return r;
+    }
+
+    private static BinlogPosition snapshotPosition(Connection c) throws SQLException {
+        String file = null;
+        long offset = -1;
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW STATUS LIKE 'binlog_snapshot_%'")) {
+            while (rs.next()) {
+                if (rs.getString(1).equalsIgnoreCase("binlog_snapshot_file")) {
+                    file = rs.getString(2);
+                } else if (rs.getString(1).equalsIgnoreCase("binlog_snapshot_position")) {
+                    offset = Long.parseLong(rs.getString(2));
+                }
+            }
+        }
+        if (file == null || file.isEmpty() || offset < 0) {
+            throw new CdcException("MariaDB gave no binlog_snapshot_file/position inside a consistent-snapshot"
+                    + " transaction: is log_bin on?");
+        }
+        return BinlogPosition.of(file, offset);
+    }
+
+    /** MySQL: a global read lock only while the transactions start and the position is read. */
+    private static BinlogPosition startMySql(List<Connection> connections) throws SQLException {
+        long t0 = System.nanoTime();
+        Connection main = connections.get(0);
+        BinlogPosition pos;
+        try (Statement s = main.createStatement()) {
+            s.execute("FLUSH TABLES WITH READ LOCK");
+            try {
+                for (Connection c : connections) {
+                    try (Statement st = c.createStatement()) {
+                        st.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+                    }
+                }
+                pos = ServerSetup.masterStatus(main);
+            } finally {
+                s.execute("UNLOCK TABLES");
+            }
+        }
+        LOG.info("snapshot: {} consistent-snapshot transaction(s) at binlog {}; the global read lock was held for {} ms",
+                connections.size(), pos, Duration.ofNanos(System.nanoTime() - t0).toMillis());
+        return pos;
     }
 
     /** Where streaming continues after the snapshot. */
@@ -124,13 +291,87 @@ public final class SnapshotReader implements AutoCloseable {
         return position;
     }
 
-    /** Reads every table and emits its schema and rows; the last event carries {@code snapshot=last}. */
-    public void read(SourceContext context) throws Exception {
-        for (MySqlTable t : tables) {
-            if (context.isStopping()) {
-                return;
+    // ------------------------------------------------------------------ reading
+
+    private enum Kind { START, ROWS, END, WORKER_DONE }
+
+    private record Item(Kind kind, int table, List<ReadRow> rows) {
+    }
+
+    private record ReadRow(Row key, Row row, String[] keys) {
+    }
+
+    /** A table to read: its index and, when resumed, the key of its last delivered row. */
+    private record Job(int index, MySqlTable table, Optional<String[]> after) {
+    }
+
+    private static final class Progress {
+        final Instant start = Instant.now();
+        Instant lastLog = start;
+        long read;
+        OptionalLong estimate = OptionalLong.empty();
+    }
+
+    /**
+     * Reads the tables and emits their schemas and rows; the last event carries {@code snapshot=last}.
+     *
+     * @return false when the pipeline stopped before the end
+     */
+    public boolean read(SourceContext context) throws Exception {
+        ArrayDeque<Job> jobs = new ArrayDeque<>();
+        for (int i = 0; i < tables.size(); i++) {
+            if (resumed != null && resumed.finished(i)) {
+                continue;
             }
-            readTable(t, context);
+            TableProgress p = resumed == null ? null : resumed.inProgress().get(i);
+            jobs.add(new Job(i, tables.get(i), p == null ? Optional.empty() : Optional.of(p.keys())));
+        }
+        if (resumed != null) {
+            LOG.info("snapshot: resuming: {} of {} table(s) finished before, {} in progress {}", countFinished(resumed,
+                    tables.size()), tables.size(), resumed.inProgress().size(), resumed.inProgress().values());
+        }
+        int workers = Math.max(1, Math.min(connections.size(), jobs.size()));
+        BlockingQueue<Item> queue = new ArrayBlockingQueue<>(2 * workers + 2);
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            Connection c = connections.get(w);
+            Thread t = new Thread(() -> work(c, jobs, queue), "cdc-mysql-snapshot-" + w);
+            t.setDaemon(true);
+            threads.add(t);
+        }
+        threads.forEach(Thread::start);
+        LOG.info("snapshot: {} table(s) to read, {} worker(s), chunks of {} rows", jobs.size(), workers,
+                config.chunkSize());
+        Map<Integer, Progress> progress = new HashMap<>();
+        int done = 0;
+        try {
+            while (done < workers) {
+                if (context.isStopping()) {
+                    return false;
+                }
+                Item item = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (failed.get() != null) {
+                    throw failure(failed.get());
+                }
+                if (item == null) {
+                    continue;
+                }
+                switch (item.kind()) {
+                    case WORKER_DONE -> done++;
+                    case START -> start(item.table(), progress, context);
+                    case ROWS -> rows(item, progress.get(item.table()), context);
+                    case END -> {
+                        inProgress.remove(item.table());
+                        report(context, tables.get(item.table()).id(), progress.get(item.table()), true);
+                    }
+                    default -> throw new IllegalStateException(item.kind().toString());
+                }
+            }
+        } finally {
+            threads.forEach(Thread::interrupt);
+            for (Thread t : threads) {
+                t.join(5_000);
+            }
         }
         if (held != null) {
             StreamEvent last = held;
@@ -138,93 +379,177 @@ public final class SnapshotReader implements AutoCloseable {
             Position p = mark(last.position(), "last");
             context.emit(last instanceof ChangeEvent e ? e.withPosition(p) : withPosition((SchemaChangeEvent) last, p));
         }
-        try (Statement s = connection.createStatement()) {
-            s.execute("COMMIT");
+        for (Connection c : connections) {
+            try (Statement s = c.createStatement()) {
+                s.execute("COMMIT");
+            }
         }
-        LOG.info("snapshot: done, {} events; streaming from binlog {}", counter, position);
+        LOG.info("snapshot: done, {} events; streaming from binlog {}", emitted, position);
+        return true;
     }
 
-    private static SchemaChangeEvent withPosition(SchemaChangeEvent e, Position p) {
-        return new SchemaChangeEvent(e.table(), e.before(), e.after(), e.changes(), e.ddl(), p, e.commitTime());
+    private void start(int index, Map<Integer, Progress> progress, SourceContext context) throws Exception {
+        MySqlTable t = tables.get(index);
+        TableProgress resumedAt = resumed == null ? null : resumed.inProgress().get(index);
+        next = Math.max(next, index + 1);
+        Progress p = new Progress();
+        p.estimate = estimates.get(index);
+        progress.put(index, p);
+        LOG.info("snapshot of {}: starting (about {} rows{})", t.id(), p.estimate.isPresent() ? p.estimate.getAsLong()
+                : "?", resumedAt == null ? "" : resumedAt.keys().length == 0 ? ", again from its start"
+                : ", resuming after key " + List.of(resumedAt.keys()));
+        if (resumedAt == null) {
+            inProgress.put(index, new TableProgress(t.id().toString(), new String[0]));
+            // the table's shape, before its first row
+            emit(context, new ArrayList<>(List.of(new SchemaChangeEvent(t.id(), Optional.empty(),
+                    Optional.of(t.toSchema(config.tinyint1AsBoolean())), List.of(), Optional.empty(), nextPosition(),
+                    startTime))));
+        }
     }
 
-    private void readTable(MySqlTable t, SourceContext context) throws Exception {
-        List<StreamEvent> batch = new ArrayList<>();
-        batch.add(new SchemaChangeEvent(t.id(), java.util.Optional.empty(),
-                java.util.Optional.of(t.toSchema(config.tinyint1AsBoolean())), List.of(), java.util.Optional.empty(),
-                next(), startTime));
-        OptionalLong estimate = estimate(t.id());
-        String cols = t.columns().stream().map(c -> MySqlTypes.selectExpression(c, quote(c.name())))
-                .collect(Collectors.joining(", "));
-        String from = " FROM " + quote(t.id().namespace()) + "." + quote(t.id().name());
-        long rows = 0;
-        List<String> pk = t.primaryKey();
-        if (pk.isEmpty()) {
-            try (Statement s = connection.createStatement()) {
-                s.setFetchSize(config.chunkSize());
-                try (ResultSet rs = s.executeQuery("SELECT " + cols + from)) {
-                    while (rs.next()) {
-                        batch.add(read(t, rs));
-                        rows++;
-                        if (batch.size() >= config.maxBatch()) {
-                            emit(context, batch);
-                            context.snapshotProgress(new SnapshotProgress(t.id(), rows, estimate, false));
-                        }
-                    }
-                }
-            }
-        } else {
-            String keyList = pk.stream().map(SnapshotReader::quote).collect(Collectors.joining(", "));
-            String order = " ORDER BY " + keyList + " LIMIT " + config.chunkSize();
-            String first = "SELECT " + cols + from + order;
-            String after = "SELECT " + cols + from + " WHERE (" + keyList + ") > ("
-                    + pk.stream().map(k -> "?").collect(Collectors.joining(", ")) + ")" + order;
-            Object[] last = null;
-            while (!context.isStopping()) {
-                int n = 0;
-                try (PreparedStatement ps = connection.prepareStatement(last == null ? first : after)) {
-                    if (last != null) {
-                        for (int i = 0; i < last.length; i++) {
-                            ps.setObject(i + 1, last[i]);
-                        }
-                    }
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            batch.add(read(t, rs));
-                            n++;
-                            last = new Object[pk.size()];
-                            for (int i = 0; i < pk.size(); i++) {
-                                last[i] = rs.getObject(pk.get(i));
-                            }
-                            if (batch.size() >= config.maxBatch()) {
-                                emit(context, batch);
-                            }
-                        }
-                    }
-                }
-                rows += n;
-                emit(context, batch);
-                context.snapshotProgress(new SnapshotProgress(t.id(), rows, estimate, false));
-                if (n < config.chunkSize()) {
-                    break;
-                }
-            }
+    private void rows(Item item, Progress p, SourceContext context) throws Exception {
+        MySqlTable t = tables.get(item.table());
+        String name = t.id().toString();
+        List<StreamEvent> batch = new ArrayList<>(item.rows().size());
+        for (ReadRow r : item.rows()) {
+            inProgress.put(item.table(), new TableProgress(name, r.keys()));
+            batch.add(ChangeEvent.read(t.id(), r.key(), r.row(), startTime, nextPosition()));
         }
         emit(context, batch);
-        context.snapshotProgress(new SnapshotProgress(t.id(), rows, estimate, true));
-        LOG.info("snapshot: {} rows of {}", rows, t.id());
+        p.read += item.rows().size();
+        report(context, t.id(), p, false);
     }
 
-    private ChangeEvent read(MySqlTable t, ResultSet rs) throws SQLException {
-        Row.Builder b = Row.builder();
-        int i = 1;
-        for (ColumnInfo c : t.columns()) {
-            b.put(c.name(), MySqlTypes.fromJdbc(c, rs, i++, config.tinyint1AsBoolean()));
+    private void report(SourceContext context, TableId table, Progress p, boolean finished) {
+        context.snapshotProgress(new SnapshotProgress(table, p.read, p.estimate, finished));
+        Instant now = Instant.now();
+        double seconds = Math.max(0.001, Duration.between(p.start, now).toMillis() / 1000.0);
+        if (finished) {
+            LOG.info("snapshot of {}: finished, {} rows in {} s ({} rows/s)", table, p.read, Math.round(seconds),
+                    Math.round(p.read / seconds));
+        } else if (Duration.between(p.lastLog, now).compareTo(LOG_EVERY) >= 0) {
+            p.lastLog = now;
+            double rate = p.read / seconds;
+            long estimate = p.estimate.orElse(0);
+            String eta = estimate > p.read && rate > 0 ? Math.round((estimate - p.read) / rate) + " s" : "unknown";
+            LOG.info("snapshot of {}: {} of about {} rows, {} rows/s, ETA {}", table, p.read, estimate,
+                    Math.round(rate), eta);
         }
-        Row row = b.build();
-        return ChangeEvent.read(t.id(), t.primaryKey().isEmpty() ? Row.empty() : row.project(t.primaryKey()), row,
-                startTime, next());
     }
+
+    private static Exception failure(Throwable t) {
+        if (t instanceof Exception e) {
+            return e;
+        }
+        throw (Error) t;
+    }
+
+    // ------------------------------------------------------------------ workers
+
+    private void work(Connection c, ArrayDeque<Job> jobs, BlockingQueue<Item> queue) {
+        try {
+            while (true) {
+                Job job;
+                // claiming a table and announcing it are one step: tables start in index order
+                synchronized (jobs) {
+                    job = jobs.poll();
+                    if (job == null) {
+                        break;
+                    }
+                    queue.put(new Item(Kind.START, job.index(), List.of()));
+                }
+                readTable(c, job, queue);
+                queue.put(new Item(Kind.END, job.index(), List.of()));
+            }
+            queue.put(new Item(Kind.WORKER_DONE, -1, List.of()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception | Error e) {
+            failed.compareAndSet(null, e);
+        }
+    }
+
+    private void readTable(Connection c, Job job, BlockingQueue<Item> queue) throws SQLException, InterruptedException {
+        MySqlTable t = job.table();
+        String cols = t.columns().stream().map(col -> MySqlTypes.selectExpression(col, quote(col.name())))
+                .collect(Collectors.joining(", "));
+        String from = " FROM " + quote(t.id().namespace()) + "." + quote(t.id().name());
+        List<String> pk = t.primaryKey();
+        List<ColumnInfo> keyColumns = pk.stream().map(k -> t.column(k).orElseThrow()).toList();
+        int[] keyIndexes = pk.stream().mapToInt(k -> t.columns().indexOf(t.column(k).orElseThrow()) + 1).toArray();
+        String keyList = pk.stream().map(SnapshotReader::quote).collect(Collectors.joining(", "));
+        String[] after = pk.isEmpty() ? null : job.after().filter(k -> k.length == pk.size()).orElse(null);
+        List<ReadRow> batch = new ArrayList<>();
+        boolean more = true;
+        while (more) {
+            String sql = "SELECT " + cols + from;
+            if (!pk.isEmpty()) {
+                sql += (after == null ? "" : " WHERE (" + keyList + ") > ("
+                        + pk.stream().map(k -> "?").collect(Collectors.joining(", ")) + ")")
+                        + " ORDER BY " + keyList + " LIMIT " + config.chunkSize();
+            }
+            int n = 0;
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                if (pk.isEmpty()) {
+                    ps.setFetchSize(config.chunkSize());
+                }
+                if (after != null) {
+                    for (int i = 0; i < after.length; i++) {
+                        bindKey(ps, i + 1, after[i]);
+                    }
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Row.Builder b = Row.builder();
+                        int i = 1;
+                        for (ColumnInfo col : t.columns()) {
+                            b.put(col.name(), MySqlTypes.fromJdbc(col, rs, i++, config.tinyint1AsBoolean()));
+                        }
+                        Row row = b.build();
+                        String[] keys = new String[pk.size()];
+                        for (int k = 0; k < keys.length; k++) {
+                            keys[k] = keyText(keyColumns.get(k), rs, keyIndexes[k]);
+                        }
+                        batch.add(new ReadRow(pk.isEmpty() ? Row.empty() : row.project(pk), row, keys));
+                        after = keys;
+                        n++;
+                        if (batch.size() >= config.maxBatch()) {
+                            queue.put(new Item(Kind.ROWS, job.index(), batch));
+                            batch = new ArrayList<>();
+                        }
+                    }
+                }
+            }
+            more = !pk.isEmpty() && n == config.chunkSize();
+            if (!batch.isEmpty()) {
+                queue.put(new Item(Kind.ROWS, job.index(), batch));
+                batch = new ArrayList<>();
+            }
+        }
+    }
+
+    private static boolean binaryKey(ColumnInfo c) {
+        return !c.json() && MySqlTypes.logicalType(c, false).kind() == TypeKind.BYTES && !MySqlTypes.isText(c);
+    }
+
+    /** A key value as text for the checkpoint ({@code x:<hex>} for a binary column). */
+    private static String keyText(ColumnInfo c, ResultSet rs, int index) throws SQLException {
+        if (binaryKey(c)) {
+            byte[] b = rs.getBytes(index);
+            return b == null ? null : BINARY_KEY + HexFormat.of().formatHex(b);
+        }
+        return rs.getString(index);
+    }
+
+    private static void bindKey(PreparedStatement ps, int index, String text) throws SQLException {
+        if (text != null && text.startsWith(BINARY_KEY)) {
+            ps.setBytes(index, HexFormat.of().parseHex(text.substring(BINARY_KEY.length())));
+        } else {
+            ps.setString(index, text);
+        }
+    }
+
+    // ------------------------------------------------------------------ events
 
     /** Emits all but the newest event (held back so the very last one can be marked). */
     private void emit(SourceContext context, List<StreamEvent> batch) throws InterruptedException {
@@ -237,24 +562,23 @@ public final class SnapshotReader implements AutoCloseable {
         }
         out.addAll(batch.subList(0, batch.size() - 1));
         held = batch.get(batch.size() - 1);
-        batch.clear();
         if (!out.isEmpty()) {
             context.emit(out);
+            emitted += out.size();
         }
     }
 
-    private Position next() {
-        counter++;
-        Map<String, String> o = new HashMap<>();
-        o.put(BinlogPosition.FILE, position.file());
-        o.put(BinlogPosition.POS, Long.toString(position.offset()));
-        o.put(BinlogPosition.ROW, Long.toString(counter));
-        o.put(SNAPSHOT, "true");
-        return Position.of(o, sortKey(counter));
+    private Position nextPosition() {
+        seq++;
+        Map<String, String> o = new HashMap<>(base);
+        o.put(BinlogPosition.ROW, Long.toString(seq));
+        new SnapshotState(seq, next, inProgress).writeTo(o);
+        return Position.of(o, BinlogPosition.sortKey(BinlogPosition.fileNumber(position.file()), position.offset() - 1,
+                seq));
     }
 
-    private String sortKey(long n) {
-        return BinlogPosition.sortKey(BinlogPosition.fileNumber(position.file()), position.offset() - 1, n);
+    private static SchemaChangeEvent withPosition(SchemaChangeEvent e, Position p) {
+        return new SchemaChangeEvent(e.table(), e.before(), e.after(), e.changes(), e.ddl(), p, e.commitTime());
     }
 
     private static Position mark(Position p, String value) {
@@ -263,8 +587,8 @@ public final class SnapshotReader implements AutoCloseable {
         return Position.of(o, p.sortKey());
     }
 
-    private OptionalLong estimate(TableId t) {
-        try (PreparedStatement ps = connection.prepareStatement(
+    private static OptionalLong estimate(Connection c, TableId t) {
+        try (PreparedStatement ps = c.prepareStatement(
                 "SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
             ps.setString(1, t.namespace());
             ps.setString(2, t.name());
@@ -280,12 +604,26 @@ public final class SnapshotReader implements AutoCloseable {
         return "`" + name.replace("`", "``") + "`";
     }
 
+    private static void closeAll(List<Connection> connections) {
+        for (Connection c : connections) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                LOG.debug("closing a snapshot connection failed", e);
+            }
+        }
+    }
+
+    /** Ends the transactions and closes the connections. Idempotent. */
     @Override
     public void close() {
-        try (Statement s = connection.createStatement()) {
-            s.execute("ROLLBACK");
-        } catch (SQLException ignored) {
-            // the connection is closed by the source
+        for (Connection c : connections) {
+            try (Statement s = c.createStatement()) {
+                s.execute("ROLLBACK");
+            } catch (SQLException ignored) {
+                // closed below
+            }
         }
+        closeAll(connections);
     }
 }
