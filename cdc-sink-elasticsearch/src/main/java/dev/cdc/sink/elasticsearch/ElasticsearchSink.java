@@ -172,7 +172,8 @@ final class ElasticsearchSink implements Sink {
         String index = names.of(e.table(), e.commitTime());
         long version;
         try {
-            version = versions.of(e.position().sortKey());
+            version = e.operation() == Operation.READ ? versions.ofSnapshotRow(e.position().sortKey())
+                    : versions.of(e.position().sortKey());
         } catch (CdcException ex) {
             sender.fail(e, ex.getMessage(), false);
             return;

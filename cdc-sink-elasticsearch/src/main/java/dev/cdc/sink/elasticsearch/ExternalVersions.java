@@ -13,7 +13,13 @@ import dev.cdc.api.event.Position;
  *   are the high part H, the rest the low part L, and the version is {@code H << bits | L} with
  *   {@code bits} = {@code version-low-bits}; H must be below 2^(63-bits) and L below 2^bits.</li>
  * </ul>
- * A key outside these limits cannot be ordered correctly: it is rejected (not retriable) with a
+ * A snapshot row ({@link #ofSnapshotRow}) keeps only the high part, {@code H << bits}: sources lay
+ * out a snapshot event's key as the log point the snapshot was taken at (the first 16 digits)
+ * followed by a sequence that only orders the snapshot's rows among themselves. A snapshot reads
+ * each row once, and every later change of it has a greater high part, so the sequence is not
+ * needed and a snapshot of any size fits.
+ *
+ * <p>A key outside these limits cannot be ordered correctly: it is rejected (not retriable) with a
  * message that says which limit it broke, instead of being written with a wrong version.
  * Characters other than hex digits are rejected the same way. Thread-safe; immutable.
  */
@@ -26,6 +32,14 @@ final class ExternalVersions {
             throw new IllegalArgumentException("lowBits must be in 0..31 but was " + lowBits);
         }
         this.lowBits = lowBits;
+    }
+
+    /** The version of a snapshot row (READ): the high part only, see the class comment. */
+    long ofSnapshotRow(String sortKey) {
+        if (sortKey.length() <= 16) {
+            return of(sortKey);
+        }
+        return of(sortKey.substring(0, 16) + "0".repeat(sortKey.length() - 16));
     }
 
     long of(String sortKey) {

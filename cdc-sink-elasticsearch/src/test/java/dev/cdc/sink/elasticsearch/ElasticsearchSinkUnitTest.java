@@ -44,6 +44,20 @@ class ElasticsearchSinkUnitTest {
     }
 
     @Test
+    void snapshotRowsOfAnySizeKeepOnlyTheSnapshotPoint() {
+        ExternalVersions v = new ExternalVersions(20);
+        // PostgreSQL snapshot: 16 hex of (consistent point - 1) + 16 hex of the row's sequence, here past 2^20 rows
+        String point = "000000000016B373";
+        long row = v.ofSnapshotRow(point + "0000000000200000");
+        assertThat(row).isEqualTo(0x16B373L << 20);
+        assertThat(v.ofSnapshotRow(point + "0000000000000001")).isEqualTo(row);
+        assertThatThrownBy(() -> v.of(point + "0000000000200000")).hasMessageContaining("version-low-bits");
+        // the first streamed change at or after the consistent point is newer than every snapshot row
+        assertThat(v.of("000000000016B37400000001")).isGreaterThan(row);
+        assertThat(v.ofSnapshotRow("0000000000000007")).isEqualTo(7);
+    }
+
+    @Test
     void documentIdsAreStable() {
         assertThat(ElasticsearchSink.documentId(Row.of("id", 42L))).isEqualTo("42");
         assertThat(ElasticsearchSink.documentId(Row.of("code", "a,b"))).isEqualTo("a,b");
