@@ -84,7 +84,7 @@ final class ScriptChunk {
     }
 
     boolean isEmpty() {
-        return events.isEmpty();
+        return events.isEmpty() && eventArgs.isEmpty();
     }
 
     /** KEYS: the groups' keys, their second keys, then the events' keys. */
