@@ -5,7 +5,10 @@ import redis.clients.jedis.ClientSetInfoConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocketFactory;
@@ -34,6 +37,8 @@ import java.util.Optional;
  * @param database       logical database
  * @param trustStore     rediss:// trust store path, if any
  * @param trustStorePassword its password, if any (secret)
+ * @param keyStore       rediss:// key store with the client's certificate and key (mutual TLS), if any
+ * @param keyStorePassword its password, if any (secret)
  * @param insecureTrustAll accept any certificate and host name
  * @param connectTimeout connect timeout
  * @param readTimeout    read timeout
@@ -41,7 +46,7 @@ import java.util.Optional;
  */
 record RedisEndpoint(String host, int port, boolean tls, Optional<String> user, Optional<String> password,
                      int database, Optional<Path> trustStore, Optional<String> trustStorePassword,
-                     boolean insecureTrustAll, Duration connectTimeout, Duration readTimeout, String clientName) {
+                     Optional<Path> keyStore, Optional<String> keyStorePassword, boolean insecureTrustAll, Duration connectTimeout, Duration readTimeout, String clientName) {
 
     /**
      * Parses {@code redis://host:port[/db]} or {@code rediss://...}; user info in the URI is used
@@ -50,7 +55,8 @@ record RedisEndpoint(String host, int port, boolean tls, Optional<String> user, 
      * @throws IllegalArgumentException what is wrong with the URI
      */
     static RedisEndpoint parse(String uri, Optional<String> user, Optional<String> password, Optional<Integer> database,
-                               Optional<Path> trustStore, Optional<String> trustStorePassword, boolean insecureTrustAll,
+                               Optional<Path> trustStore, Optional<String> trustStorePassword,
+                               Optional<Path> keyStore, Optional<String> keyStorePassword, boolean insecureTrustAll,
                                Duration connectTimeout, Duration readTimeout, String clientName) {
         URI u;
         try {
@@ -79,7 +85,7 @@ record RedisEndpoint(String host, int port, boolean tls, Optional<String> user, 
         Optional<String> uriPassword = info == null ? Optional.empty()
                 : Optional.of(colon < 0 ? info : info.substring(colon + 1));
         return new RedisEndpoint(u.getHost(), u.getPort() > 0 ? u.getPort() : 6379, tls, user.or(() -> uriUser),
-                password.or(() -> uriPassword), database.orElse(db), trustStore, trustStorePassword, insecureTrustAll,
+                password.or(() -> uriPassword), database.orElse(db), trustStore, trustStorePassword, keyStore, keyStorePassword, insecureTrustAll,
                 connectTimeout, readTimeout, clientName);
     }
 
@@ -108,37 +114,99 @@ record RedisEndpoint(String host, int port, boolean tls, Optional<String> user, 
                 config.sslParameters(parameters);
             }
         }
-        Jedis jedis = new Jedis(new FlushingConnection(new HostAndPort(host, port), config.build()));
+        Jedis jedis = null;
         try {
+            jedis = new Jedis(new FlushingConnection(new HostAndPort(host, port), config.build()));
             jedis.ping();
             return jedis;
+        } catch (JedisConnectionException e) {
+            close(jedis);
+            if (tls && keyStore.isEmpty() && RedisErrors.tlsProblem(e) == null) {
+                // under TLS 1.3 a server that wants a client certificate may just close the connection
+                throw new JedisConnectionException(e.getMessage() + "; if the server requires client certificates"
+                        + " (tls-auth-clients yes, Redis's default), set tls-keystore-path", e);
+            }
+            throw e;
         } catch (RuntimeException e) {
-            jedis.close();
+            close(jedis);
             throw e;
         }
     }
 
+    private static void close(Jedis jedis) {
+        if (jedis != null) {
+            jedis.close();
+        }
+    }
+
     private SSLSocketFactory socketFactory() {
+        SSLContext context;
         try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            TrustManager[] trust = null;
-            if (insecureTrustAll) {
-                trust = new TrustManager[]{new TrustAll()};
-            } else if (trustStore.isPresent()) {
-                KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-                try (InputStream in = Files.newInputStream(trustStore.get())) {
-                    store.load(in, trustStorePassword.map(String::toCharArray).orElse(null));
-                }
-                TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                factory.init(store);
-                trust = factory.getTrustManagers();
+            context = SSLContext.getInstance("TLS");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new CdcException("this JVM has no TLS implementation: " + e.getMessage(), e);
+        }
+        TrustManager[] trust = null;
+        if (insecureTrustAll) {
+            trust = new TrustManager[]{new TrustAll()};
+        } else if (trustStore.isPresent()) {
+            TrustManagerFactory factory = storeFactory(TrustManagerFactory.getDefaultAlgorithm(), TrustManagerFactory::getInstance);
+            try {
+                factory.init(load(trustStore.get(), trustStorePassword, "tls-truststore-path", "tls-truststore-password"));
+            } catch (java.security.KeyStoreException e) {
+                throw new CdcException("could not use tls-truststore-path " + trustStore.get() + ": " + e.getMessage(), e);
             }
-            context.init(null, trust, null);
-            return context.getSocketFactory();
+            trust = factory.getTrustManagers();
+        }
+        KeyManager[] keys = null;
+        if (keyStore.isPresent()) {
+            KeyManagerFactory factory = storeFactory(KeyManagerFactory.getDefaultAlgorithm(), KeyManagerFactory::getInstance);
+            try {
+                factory.init(load(keyStore.get(), keyStorePassword, "tls-keystore-path", "tls-keystore-password"),
+                        keyStorePassword.map(String::toCharArray).orElse(new char[0]));
+            } catch (java.security.GeneralSecurityException e) {
+                throw new CdcException("could not use the client key in tls-keystore-path " + keyStore.get() + ": "
+                        + e.getMessage() + "; the key's password must be tls-keystore-password (as openssl pkcs12 "
+                        + "-export makes it)", e);
+            }
+            keys = factory.getKeyManagers();
+        }
+        try {
+            context.init(keys, trust, null);
+        } catch (java.security.KeyManagementException e) {
+            throw new CdcException("could not set up TLS for Redis at " + this + ": " + e.getMessage(), e);
+        }
+        return context.getSocketFactory();
+    }
+
+    private interface Lookup<T> {
+        T get(String algorithm) throws java.security.NoSuchAlgorithmException;
+    }
+
+    private static <T> T storeFactory(String algorithm, Lookup<T> lookup) {
+        try {
+            return lookup.get(algorithm);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new CdcException("this JVM cannot read key or trust stores (" + algorithm + "): " + e.getMessage(), e);
+        }
+    }
+
+    /** Loads a PKCS12 or JKS store (the JVM detects which), naming the options to fix when it cannot. */
+    private static KeyStore load(Path path, Optional<String> password, String pathOption, String passwordOption) {
+        if (!Files.isReadable(path)) {
+            throw new CdcException(pathOption + " was '" + path + "' but that file does not exist or cannot be read;"
+                    + " expected a PKCS12 or JKS key store");
+        }
+        try {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            try (InputStream in = Files.newInputStream(path)) {
+                store.load(in, password.map(String::toCharArray).orElse(null));
+            }
+            return store;
         } catch (Exception e) {
-            throw new CdcException("could not set up TLS for Redis at " + this + ": " + e.getMessage()
-                    + (trustStore.isPresent() ? "; check tls-truststore-path (" + trustStore.get()
-                    + ") and tls-truststore-password" : ""), e);
+            // never the password itself: only what is wrong with the store
+            throw new CdcException("could not read " + pathOption + " '" + path + "' (" + e.getClass().getSimpleName()
+                    + ": " + e.getMessage() + "); expected a PKCS12 or JKS key store; check " + passwordOption, e);
         }
     }
 

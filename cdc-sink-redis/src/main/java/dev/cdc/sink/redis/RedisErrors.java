@@ -36,15 +36,19 @@ final class RedisErrors {
     /** The failure as a cdc exception; {@code where} says which sink was doing what against which server. */
     static CdcException translate(String where, RuntimeException e) {
         String message = String.valueOf(e.getMessage());
+        String tls = tlsProblem(e);
+        if (tls != null) {
+            return new CdcException(where + ": TLS handshake failed: " + tls, e);
+        }
         if (e instanceof JedisConnectionException) {
             return new RetriableException(where + ": connection failed: " + message
                     + rootCause(e) + "; will retry", e);
         }
         if (e instanceof JedisAccessControlException) {
             return new CdcException(where + ": " + message + "; check 'user' and 'password', and that the ACL user"
-                    + " may run EVALSHA, SCRIPT LOAD, EVAL, HGET/HSET/HLEN/HDEL, GET/SET, DEL/UNLINK, PEXPIRE, SCAN,"
-                    + " TYPE and XADD on the sink's keys (ACL SETUSER ... +@scripting +@hash +@string"
-                    + " +@keyspace +@stream ~*)", e);
+                    + " may run PING, CLIENT SETNAME, EVALSHA, SCRIPT LOAD, EVAL, HGET/HSET/HLEN/HDEL, GET/SET,"
+                    + " DEL/UNLINK, PEXPIRE, SCAN, TYPE and XADD on the sink's keys (ACL SETUSER ... +@connection"
+                    + " +@scripting +@hash +@string +@keyspace +@stream ~<your key prefix>*)", e);
         }
         if (e instanceof JedisBusyException || (e instanceof JedisDataException && isRetriable(message))) {
             return new RetriableException(where + ": Redis answered " + message + "; will retry", e);
@@ -58,6 +62,31 @@ final class RedisErrors {
             return new CdcException(where + ": Redis answered " + message + hint, e);
         }
         return new CdcException(where + ": " + e, e);
+    }
+
+    /**
+     * What is wrong when the failure is a TLS handshake that no retry can fix (a certificate that
+     * is not trusted or does not name the host, a client certificate the server wants or refuses),
+     * with what to change; null for anything else.
+     */
+    static String tlsProblem(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof java.security.cert.CertificateException
+                    || c instanceof java.security.cert.CertPathBuilderException
+                    || c instanceof java.security.cert.CertPathValidatorException) {
+                return "the server's certificate is not trusted (" + c.getMessage() + "); put the CA that signed it"
+                        + " in a trust store named by tls-truststore-path (PKCS12 or JKS, with tls-truststore-password),"
+                        + " and connect with a host name or IP address the certificate names";
+            }
+            String m = String.valueOf(c.getMessage());
+            if (c instanceof javax.net.ssl.SSLException && (m.contains("certificate_required")
+                    || m.contains("bad_certificate") || m.contains("unknown_ca") || m.contains("certificate_unknown"))) {
+                return "the server refused the client certificate (" + m + "); it requires one signed by a CA it"
+                        + " trusts (tls-auth-clients): set tls-keystore-path (and tls-keystore-password) to a key store"
+                        + " holding that certificate and its key";
+            }
+        }
+        return null;
     }
 
     private static String rootCause(Throwable e) {

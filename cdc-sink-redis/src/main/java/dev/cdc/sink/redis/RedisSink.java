@@ -4,6 +4,10 @@ import dev.cdc.api.error.CdcException;
 import dev.cdc.api.error.PartialWriteException;
 import dev.cdc.api.event.ChangeEvent;
 import dev.cdc.api.event.Operation;
+import dev.cdc.api.event.SchemaChangeEvent;
+import dev.cdc.api.event.TableId;
+import dev.cdc.api.schema.SchemaChange;
+import dev.cdc.api.schema.SchemaChangeKind;
 import dev.cdc.api.spi.Sink;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
@@ -18,7 +22,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The {@code redis} sink. {@code write} encodes events into chunks of {@value #CHUNK_EVENTS} and
@@ -93,7 +99,7 @@ final class RedisSink implements Sink {
                 if (e.operation() == Operation.TRUNCATE && mode != RedisMode.STREAM) {
                     send();
                     await();
-                    truncate(e);
+                    truncate(e.table(), e.position().sortKey());
                 } else if (mode != RedisMode.STREAM && e.key().isEmpty()) {
                     failures.add(new PartialWriteException.EventFailure(e, "table " + e.table()
                             + " has no key columns, so its rows have no Redis key; give the table a primary key"
@@ -123,6 +129,55 @@ final class RedisSink implements Sink {
             failures.clear();
             throw new PartialWriteException(failed);
         }
+    }
+
+    /** Every kind: Redis holds no schema; see {@link #applySchemaChange}. */
+    @Override
+    public Set<SchemaChangeKind> supportedSchemaChanges() {
+        return EnumSet.allOf(SchemaChangeKind.class);
+    }
+
+    /**
+     * Redis keys are schemaless, so a change of columns needs nothing: later rows carry the new
+     * shape (in hash mode a field of a dropped or renamed column goes when its row is next written
+     * whole). A dropped or renamed table's keys are deleted as by a TRUNCATE at the change's
+     * position, so a cache never serves rows of a table that no longer exists. Stream mode appends
+     * the change's envelope (op {@code schema}) to the table's stream, once, after the events before
+     * it. Everything written before is sent and waited for first.
+     */
+    @Override
+    public void applySchemaChange(SchemaChangeEvent change) {
+        try {
+            send();
+            await();
+            if (mode == RedisMode.STREAM) {
+                ((StreamEntries) encoder).addSchemaChange(change, chunk);
+                send();
+                await();
+            } else {
+                for (TableId gone : removedTables(change)) {
+                    truncate(gone, change.position().sortKey());
+                }
+            }
+        } catch (RuntimeException e) {
+            throw failure("could not apply a schema change of " + change.table(), e);
+        }
+    }
+
+    /** The tables a schema change removes: dropped ones, and the old name of a renamed one. */
+    static List<TableId> removedTables(SchemaChangeEvent change) {
+        List<TableId> gone = new ArrayList<>();
+        for (SchemaChange c : change.changes()) {
+            if (c instanceof SchemaChange.DropTable drop) {
+                gone.add(drop.table());
+            } else if (c instanceof SchemaChange.RenameTable rename) {
+                gone.add(rename.from());
+            }
+        }
+        if (gone.isEmpty() && change.changes().isEmpty() && change.after().isEmpty()) {
+            gone.add(change.table()); // dropped, the changes not computed
+        }
+        return gone;
     }
 
     private void add(ChangeEvent e) {
@@ -265,16 +320,16 @@ final class RedisSink implements Sink {
 
     // ------------------------------------------------------------------ truncate
 
-    private void truncate(ChangeEvent e) {
-        String pattern = rowKeys.pattern(e.table());
+    /** Deletes the table's keys (SCAN + UNLINK) and, in the row modes, records the truncate's sort key. */
+    private void truncate(TableId table, String sortKey) {
+        String pattern = rowKeys.pattern(table);
         if (pattern.startsWith("*") || !rowKeys.template().hasTableVariable()) {
-            throw new CdcException("cannot truncate " + e.table() + ": key-template '" + rowKeys.template()
+            throw new CdcException("cannot truncate " + table + ": key-template '" + rowKeys.template()
                     + "' does not put the table before ${key}, so SCAN MATCH '" + pattern
                     + "' would delete other tables' keys too; use a template such as ${table}:${key}");
         }
         Jedis j = connection();
-        String marker = rowKeys.truncateMarker(e.table());
-        String sortKey = e.position().sortKey();
+        String marker = rowKeys.truncateMarker(table);
         if (mode.storesRows()) {
             String applied = j.get(marker);
             if (applied != null && applied.compareTo(sortKey) >= 0) {

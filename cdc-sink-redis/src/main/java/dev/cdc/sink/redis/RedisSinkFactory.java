@@ -57,7 +57,8 @@ public final class RedisSinkFactory implements SinkFactory {
         boolean tls = uri.startsWith("rediss://");
         if (!tls) {
             for (ConfigOption<?> option : List.of(RedisSinkOptions.TLS_TRUSTSTORE_PATH,
-                    RedisSinkOptions.TLS_TRUSTSTORE_PASSWORD, RedisSinkOptions.TLS_INSECURE_TRUST_ALL)) {
+                    RedisSinkOptions.TLS_TRUSTSTORE_PASSWORD, RedisSinkOptions.TLS_KEYSTORE_PATH,
+                    RedisSinkOptions.TLS_KEYSTORE_PASSWORD, RedisSinkOptions.TLS_INSECURE_TRUST_ALL)) {
                 if (o.isSet(option)) {
                     problems.add(ConfigProblem.of(option.key(), "was set but uri '" + RedisEndpoint.redact(uri)
                             + "' is not TLS; use rediss://... to connect with TLS, or remove " + option.key()));
@@ -70,6 +71,8 @@ public final class RedisSinkFactory implements SinkFactory {
                     o.getOptional(RedisSinkOptions.PASSWORD), o.getOptional(RedisSinkOptions.DATABASE),
                     o.getOptional(RedisSinkOptions.TLS_TRUSTSTORE_PATH).map(Path::of),
                     o.getOptional(RedisSinkOptions.TLS_TRUSTSTORE_PASSWORD),
+                    o.getOptional(RedisSinkOptions.TLS_KEYSTORE_PATH).map(Path::of),
+                    o.getOptional(RedisSinkOptions.TLS_KEYSTORE_PASSWORD),
                     o.get(RedisSinkOptions.TLS_INSECURE_TRUST_ALL), o.get(RedisSinkOptions.CONNECT_TIMEOUT),
                     o.get(RedisSinkOptions.READ_TIMEOUT), clientName(context));
         } catch (IllegalArgumentException e) {

@@ -36,6 +36,15 @@ public final class RedisSinkOptions {
             .stringType().noDefaultValue().secret()
             .description("rediss:// only: the trust store's password, if it has one.");
 
+    public static final ConfigOption<String> TLS_KEYSTORE_PATH = ConfigOption.key("tls-keystore-path")
+            .stringType().noDefaultValue()
+            .description("rediss:// only: a key store (PKCS12 or JKS) with the client certificate and key, for a "
+                    + "server that requires client certificates (Redis's tls-auth-clients yes, its default).");
+
+    public static final ConfigOption<String> TLS_KEYSTORE_PASSWORD = ConfigOption.key("tls-keystore-password")
+            .stringType().noDefaultValue().secret()
+            .description("rediss:// only: the key store's password, also the password of the key in it.");
+
     public static final ConfigOption<Boolean> TLS_INSECURE_TRUST_ALL = ConfigOption.key("tls-insecure-trust-all")
             .booleanType().defaultValue(false)
             .description("rediss:// only: accept any server certificate and host name (encrypts but does not "
@@ -97,8 +106,8 @@ public final class RedisSinkOptions {
                     + "<key-template pattern> COUNT n and UNLINK, n keys at a time (never KEYS).");
 
     static final List<ConfigOption<?>> ALL = List.of(URI, USER, PASSWORD, DATABASE, TLS_TRUSTSTORE_PATH,
-            TLS_TRUSTSTORE_PASSWORD, TLS_INSECURE_TRUST_ALL, CONNECT_TIMEOUT, READ_TIMEOUT, MODE, KEY_TEMPLATE,
-            STREAM_TEMPLATE, STREAM_MAXLEN, FORMAT, TTL, TOMBSTONE_TTL, METADATA_PREFIX, TRUNCATE_SCAN_COUNT);
+            TLS_TRUSTSTORE_PASSWORD, TLS_KEYSTORE_PATH, TLS_KEYSTORE_PASSWORD, TLS_INSECURE_TRUST_ALL, CONNECT_TIMEOUT,
+            READ_TIMEOUT, MODE, KEY_TEMPLATE, STREAM_TEMPLATE, STREAM_MAXLEN, FORMAT, TTL, TOMBSTONE_TTL, METADATA_PREFIX, TRUNCATE_SCAN_COUNT);
 
     private RedisSinkOptions() {
     }

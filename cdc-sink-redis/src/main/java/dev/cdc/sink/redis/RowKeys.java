@@ -26,7 +26,7 @@ final class RowKeys {
     }
 
     String tombstone(String key) {
-        return metadataPrefix + "tomb:" + key;
+        return tombstonePrefix() + key;
     }
 
     /** The SCAN MATCH pattern of the table's keys. */
@@ -39,14 +39,22 @@ final class RowKeys {
     }
 
     /**
+     * Adds the event to the chunk with its table's group and its key (KEYS); returns the table's
+     * 1-based group index.
+     */
+    int addKey(ChangeEvent event, ScriptChunk chunk) {
+        int group = tableGroup(event.table(), chunk);
+        chunk.addEvent(event);
+        chunk.key(ScriptChunk.utf8(key(event)));
+        return group;
+    }
+
+    /**
      * Adds the event to the chunk with its table's group, its key and its tombstone key, and the
-     * table index, operation and sort key arguments; returns nothing more to do for the caller
-     * but the mode's own arguments.
+     * table index, operation and sort key arguments; the caller adds the mode's own arguments.
      */
     void addHead(ChangeEvent event, ScriptChunk chunk, String op) {
-        TableId table = event.table();
-        Integer known = chunk.groupOf(table); // the marker's name is only built once per chunk
-        int group = known != null ? known : chunk.group(table, truncateMarker(table), null);
+        int group = tableGroup(event.table(), chunk);
         String key = key(event);
         chunk.addEvent(event);
         chunk.key(ScriptChunk.utf8(key));
@@ -54,6 +62,16 @@ final class RowKeys {
         chunk.arg(group);
         chunk.arg(op);
         chunk.arg(event.position().sortKey());
+    }
+
+    private int tableGroup(TableId table, ScriptChunk chunk) {
+        Integer known = chunk.groupOf(table); // the marker's name is only built once per chunk
+        return known != null ? known : chunk.group(table, truncateMarker(table), null);
+    }
+
+    /** What a tombstone's key starts with; the row's key follows. */
+    String tombstonePrefix() {
+        return metadataPrefix + "tomb:";
     }
 
     KeyTemplate template() {

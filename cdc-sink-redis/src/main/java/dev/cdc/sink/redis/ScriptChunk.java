@@ -4,10 +4,10 @@ import dev.cdc.api.event.ChangeEvent;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The KEYS and ARGV of one script run: a few header arguments, the groups the events touch
@@ -31,6 +31,10 @@ final class ScriptChunk {
     private final List<byte[]> eventKeys = new ArrayList<>(2 * RedisSink.CHUNK_EVENTS);
     private final List<byte[]> eventArgs = new ArrayList<>(16 * RedisSink.CHUNK_EVENTS);
     private final List<ChangeEvent> events = new ArrayList<>(RedisSink.CHUNK_EVENTS);
+    private final Map<Object, Integer> shapes = new HashMap<>();
+    /** Only used by packed scripts, made on first use. */
+    private MsgPackWriter shapeArgs;
+    private MsgPackWriter packed;
 
     /** The 1-based index of a group, or null when the chunk does not have it yet. */
     Integer groupOf(Object id) {
@@ -80,7 +84,7 @@ final class ScriptChunk {
     }
 
     boolean isEmpty() {
-        return events.isEmpty();
+        return events.isEmpty() && eventArgs.isEmpty();
     }
 
     /** KEYS: the groups' keys, their second keys, then the events' keys. */
@@ -102,46 +106,42 @@ final class ScriptChunk {
     }
 
     /**
-     * ARGV for a script that reads the events' arguments with {@code cmsgpack.unpack(ARGV[n])}:
-     * the header, the number of groups, then all events' arguments as ONE MessagePack array of
-     * strings. Redis then parses one bulk string instead of thousands of small ones, and the
-     * script gets the same values in a Lua table (a large share of the server's time per event).
+     * ARGV for a script that reads the events' arguments with {@code cmsgpack.unpack}: the
+     * header, the number of groups, the shapes, then the events, each one MessagePack array (see
+     * {@link #shape} and {@link #packed}).
      */
     List<byte[]> packedArgs(byte[]... header) {
-        List<byte[]> args = new ArrayList<>(header.length + 2);
+        List<byte[]> args = new ArrayList<>(header.length + 3);
         args.addAll(List.of(header));
         args.add(number(groups.size()));
-        args.add(msgpackStrings(eventArgs));
+        args.add(shapeArgs == null ? new byte[]{(byte) 0x90} : shapeArgs.toArray());
+        args.add(packed().toArray());
         return args;
     }
 
-    /** A MessagePack array of strings (str formats only, which every cmsgpack version reads). */
-    static byte[] msgpackStrings(List<byte[]> items) {
-        int size = 5;
-        for (byte[] b : items) {
-            size += 5 + b.length;
-        }
-        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(size);
-        int n = items.size();
-        if (n < 16) {
-            out.put((byte) (0x90 | n));
-        } else if (n < 65536) {
-            out.put((byte) 0xdc).putShort((short) n);
-        } else {
-            out.put((byte) 0xdd).putInt(n);
-        }
-        for (byte[] b : items) {
-            int len = b.length;
-            if (len < 32) {
-                out.put((byte) (0xa0 | len));
-            } else if (len < 65536) {
-                out.put((byte) 0xda).putShort((short) len);
-            } else {
-                out.put((byte) 0xdb).putInt(len);
+    /**
+     * The 1-based index of a shape (what is the same for many events, e.g. a table's column
+     * names), writing its definition to the shapes array when new.
+     */
+    int shape(Object id, Consumer<MsgPackWriter> definition) {
+        Integer index = shapes.get(id);
+        if (index == null) {
+            index = shapes.size() + 1;
+            shapes.put(id, index);
+            if (shapeArgs == null) {
+                shapeArgs = new MsgPackWriter(256);
             }
-            out.put(b);
+            definition.accept(shapeArgs);
         }
-        return Arrays.copyOf(out.array(), out.position());
+        return index;
+    }
+
+    /** The events' arguments of a packed script, written in place. */
+    MsgPackWriter packed() {
+        if (packed == null) {
+            packed = new MsgPackWriter(128 * RedisSink.CHUNK_EVENTS);
+        }
+        return packed;
     }
 
     static byte[] utf8(String s) {

@@ -1,6 +1,8 @@
 package dev.cdc.sink.redis;
 
 import dev.cdc.api.event.ChangeEvent;
+import dev.cdc.api.event.SchemaChangeEvent;
+import dev.cdc.api.event.StreamEvent;
 import dev.cdc.format.EnvelopeWriter;
 
 /**
@@ -17,6 +19,8 @@ final class StreamEntries implements ChunkEncoder {
     private static final byte[] KEY = ScriptChunk.utf8("key");
     private static final byte[] SORT_KEY = ScriptChunk.utf8("sort_key");
     private static final byte[] VALUE = ScriptChunk.utf8("value");
+    private static final byte[] NULL_KEY = ScriptChunk.utf8("null");
+    static final String SCHEMA_ROW = "\\schema";
 
     private final KeyTemplate streams;
     private final String metadataPrefix;
@@ -50,19 +54,33 @@ final class StreamEntries implements ChunkEncoder {
 
     @Override
     public void add(ChangeEvent event, ScriptChunk chunk) {
+        chunk.addEvent(event);
+        entry(event, KeyTemplate.encodeKey(event.key(), values), event.operation().code(), envelope.keyToBytes(event),
+                chunk);
+    }
+
+    /**
+     * A schema change as an entry with op {@code schema}, key {@code null} and the change's
+     * envelope as value. Its sort key is kept in the companion hash under {@value #SCHEMA_ROW},
+     * which no row key can be (in a row key every backslash escapes a ':' or a backslash).
+     */
+    void addSchemaChange(SchemaChangeEvent change, ScriptChunk chunk) {
+        entry(change, SCHEMA_ROW, "schema", NULL_KEY, chunk);
+    }
+
+    private void entry(StreamEvent event, String rowKey, String op, byte[] key, ScriptChunk chunk) {
         String stream = streams.render(event.table());
         int group = chunk.group(stream, stream, lastKey(stream));
-        chunk.addEvent(event);
         chunk.arg(group);
         chunk.arg(event.position().sortKey());
-        chunk.arg(KeyTemplate.encodeKey(event.key(), values));
+        chunk.arg(rowKey);
         chunk.arg(10);
         chunk.arg(OP);
-        chunk.arg(event.operation().code());
+        chunk.arg(op);
         chunk.arg(TABLE);
         chunk.arg(event.table().toString());
         chunk.arg(KEY);
-        chunk.arg(envelope.keyToBytes(event));
+        chunk.arg(key);
         chunk.arg(SORT_KEY);
         chunk.arg(event.position().sortKey());
         chunk.arg(VALUE);

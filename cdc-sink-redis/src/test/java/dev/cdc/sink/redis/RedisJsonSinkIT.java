@@ -27,7 +27,7 @@ class RedisJsonSinkIT extends SinkContract {
 
     @Override
     protected Set<SinkCapability> capabilities() {
-        return EnumSet.of(STATE, DELETES, UNCHANGED_COLUMNS, ORDER_GUARD, TRUNCATE, COMPOSITE_KEYS);
+        return EnumSet.of(STATE, DELETES, UNCHANGED_COLUMNS, ORDER_GUARD, TRUNCATE, COMPOSITE_KEYS, SCHEMA_CHANGES);
     }
 
     @Override

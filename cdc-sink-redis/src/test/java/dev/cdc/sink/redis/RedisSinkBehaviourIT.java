@@ -11,8 +11,6 @@ import dev.cdc.api.event.Unchanged;
 import dev.cdc.api.spi.Sink;
 import dev.cdc.testkit.fixture.TestPluginContext;
 import dev.cdc.testkit.fixture.TestTarget;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -28,40 +26,13 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * not fit a sink whose effect is that keys disappear), replays across truncates and tombstones,
  * exact JSON merges, per-event errors, a lost script cache, and an unreachable server.
  */
-class RedisSinkBehaviourIT {
+class RedisSinkBehaviourIT extends RedisTargetTest {
 
     private static final TableId ORDERS = TableId.of("shop", "orders");
     private static final TableId LINES = TableId.of("shop", "order_lines");
     private static final Instant T = Instant.parse("2024-05-01T10:15:30Z");
 
-    private TestTarget target;
-    private RedisFixture redis;
     private long sequence = 1;
-
-    @BeforeEach
-    void setUp() {
-        target = TestTarget.create();
-        redis = new RedisFixture();
-    }
-
-    @AfterEach
-    void tearDown() {
-        try {
-            redis.deleteAll(target.name());
-        } finally {
-            redis.close();
-            target.deleteDirectory();
-        }
-    }
-
-    private Sink open(String mode, Map<String, Object> extra) throws Exception {
-        Map<String, Object> options = new HashMap<>(RedisFixture.options(target.name(), mode));
-        options.putAll(extra);
-        RedisSinkFactory factory = new RedisSinkFactory();
-        Sink sink = factory.create(TestPluginContext.bind(factory, options, target, "redis"));
-        sink.open();
-        return sink;
-    }
 
     private ChangeEvent upsert(TableId table, Row key, Row row) {
         return ChangeEvent.update(table, key, null, row, T, Position.ofSequence(sequence++));

@@ -29,7 +29,7 @@ class RedisStreamSinkIT extends SinkContract {
 
     @Override
     protected Set<SinkCapability> capabilities() {
-        return EnumSet.of(LOG, DELETES, UNCHANGED_COLUMNS, TRUNCATE, COMPOSITE_KEYS);
+        return EnumSet.of(LOG, DELETES, UNCHANGED_COLUMNS, TRUNCATE, COMPOSITE_KEYS, SCHEMA_CHANGES);
     }
 
     @Override
