@@ -107,10 +107,14 @@ class SchemaRestartTest {
         assertThat(p2.failure()).isEmpty();
         assertThat(p2.state()).isEqualTo(PipelineState.COMPLETED);
         assertThat(checkpoint()).isEqualTo(30);
-        assertThat(evolving.schemaChanges()).hasSize(3);
-        assertThat(evolving.state).hasSize(30).allSatisfy((k, r) -> assertThat(r.has("note")).isFalse());
+        // the replayed change at 11 is older than what sink a applied: not sent; 21 is told again, with no changes
+        assertThat(evolving.schemaChanges()).extracting(SchemaRestartTest::seq).containsExactly(0L, 11L, 21L, 21L);
+        assertThat(evolving.schemaChanges().get(3).changes()).isEmpty();
+        assertThat(evolving.rows()).extracting(SchemaRestartTest::seq).filteredOn(n -> n > 11 && n < 21)
+                .as("rows 12..20 written once, in the first run").hasSize(9);
+        assertThat(evolving.state).hasSize(28).allSatisfy((k, r) -> assertThat(r.has("note")).isFalse());
         assertThat(failing.schemaChanges()).extracting(c -> seq(c)).containsExactly(0L, 11L, 21L);
-        assertThat(failing.state).hasSize(30).allSatisfy((k, r) -> assertThat(r.has("note")).isFalse());
+        assertThat(failing.state).hasSize(28).allSatisfy((k, r) -> assertThat(r.has("note")).isFalse());
     }
 
     @Test
@@ -165,7 +169,8 @@ class SchemaRestartTest {
         Pipeline p = run(spec(noDdl, 3, Map.of("n", fresh), Map.of("n", SchemaPolicy.EVOLVE)));
         assertThat(p.failure()).isEmpty();
         assertThat(fresh.rows()).extracting(SchemaRestartTest::seq)
-                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(6, 20).boxed().toList());
+                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(6, 20).filter(n -> n != 11)
+                        .boxed().toList());
         assertThat(fresh.rows()).allSatisfy(r -> assertThat(r.schemaVersion()).isEqualTo(seq(r) < 11 ? 1 : 2));
         assertThat(fresh.schemaChanges()).extracting(c -> c.after().orElseThrow()).containsExactly(V1, V2);
         assertThat(fresh.schemaChanges()).extracting(SchemaRestartTest::seq).containsExactly(6L, 12L);

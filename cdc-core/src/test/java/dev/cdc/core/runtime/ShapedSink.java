@@ -21,7 +21,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A sink with a table shape, like a warehouse table: it knows only the schema it was told through
  * {@link #applySchemaChange} (kept across pipeline runs, as a real target keeps its tables), and
  * rejects a row of a table it was never told about or with a column its schema does not have.
- * The state per key is the last row written; rows and schema changes become durable on flush.
+ * The state per key is the last row written (a dropped column leaves it); rows and schema changes become
+ * durable on flush.
  */
 final class ShapedSink implements Sink {
     final Map<TableId, TableSchema> schemas = new ConcurrentHashMap<>();
@@ -49,6 +50,12 @@ final class ShapedSink implements Sink {
     @Override
     public void applySchemaChange(SchemaChangeEvent change) {
         change.after().ifPresentOrElse(s -> schemas.put(change.table(), s), () -> schemas.remove(change.table()));
+        // a dropped column's values go with it (the sink has one table; a test needs no more)
+        change.after().ifPresent(s -> state.replaceAll((k, r) -> {
+            java.util.Set<String> gone = new java.util.HashSet<>(r.columns());
+            gone.removeAll(s.columnNames());
+            return gone.isEmpty() ? r : r.without(gone);
+        }));
         buffer.add(change);
     }
 
