@@ -79,6 +79,9 @@ final class SinkLane implements Runnable {
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private final Set<TableId> replayNoticed = new HashSet<>();
+    private final AtomicLong schemaApplied = new AtomicLong();
+    private final AtomicLong schemaIgnored = new AtomicLong();
+    private final AtomicLong schemaStopped = new AtomicLong();
 
     private volatile long ackedSequence = -1;
     private volatile Position ackedPosition;
@@ -319,6 +322,7 @@ final class SinkLane implements Runnable {
             if (applySchemaChange(apply.event())) {
                 gate.accepted(apply, version);
                 if (apply.migration()) {
+                    schemaApplied.incrementAndGet();
                     metrics.schemaChange(table, "applied");
                     LOG.info("sink '{}': applied the schema change of {} at {}: {}", spec.name(), table,
                             change.position(), SchemaGate.describe(apply.event().changes(), apply.verdicts()));
@@ -328,12 +332,14 @@ final class SinkLane implements Runnable {
             if (catchUp) {
                 return; // the change itself was ignored (and counted) when it passed
             }
+            schemaIgnored.incrementAndGet();
             metrics.schemaChange(table, "ignored");
             LOG.info("sink '{}': ignored the schema change of {} at {} (schema-policy ignore): {}; its rows keep the "
                     + "columns {}", spec.name(), table, change.position(),
                     SchemaGate.describe(skip.changes(), skip.verdicts()), skip.event().before()
                             .map(b -> b.columnNames().toString()).orElse("?"));
         } else if (decision instanceof SchemaGate.Decision.Stop stop) {
+            schemaStopped.incrementAndGet();
             metrics.schemaChange(table, "stopped");
             throw stop.error();
         }
@@ -539,6 +545,7 @@ final class SinkLane implements Runnable {
 
     PipelineStatus.SinkStatus status() {
         return new PipelineStatus.SinkStatus(spec.name(), spec.sink().type(), written.get(), retries.get(), failed.get(),
-                deadLettered.get(), skipped.get(), queueDepth(), lagSeconds(), Optional.ofNullable(ackedPosition));
+                deadLettered.get(), skipped.get(), queueDepth(), lagSeconds(), Optional.ofNullable(ackedPosition),
+                new PipelineStatus.SchemaChanges(schemaApplied.get(), schemaIgnored.get(), schemaStopped.get()));
     }
 }

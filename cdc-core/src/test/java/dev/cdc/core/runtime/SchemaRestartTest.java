@@ -15,6 +15,7 @@ import dev.cdc.core.pipeline.MetricsSettings;
 import dev.cdc.core.pipeline.Pipeline;
 import dev.cdc.core.pipeline.PipelineSpec;
 import dev.cdc.core.pipeline.PipelineState;
+import dev.cdc.core.pipeline.PipelineStatus;
 import dev.cdc.core.pipeline.PluginSpec;
 import dev.cdc.core.pipeline.SinkSpec;
 import dev.cdc.schema.compatibility.SchemaPolicy;
@@ -101,6 +102,9 @@ class SchemaRestartTest {
         assertThat(evolving.schemaChanges()).extracting(StreamEvent::position)
                 .containsExactly(Position.ofSequence(0), Position.ofSequence(11), Position.ofSequence(21));
         assertThat(evolving.schemas.get(T)).isEqualTo(V1);
+        assertThat(p.status().sinks()).extracting(s -> s.name(), s -> s.schemaChanges()).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("a", new PipelineStatus.SchemaChanges(2, 0, 0)),
+                org.assertj.core.groups.Tuple.tuple("b", new PipelineStatus.SchemaChanges(0, 0, 1)));
 
         // sink b may now evolve: the replay from 11 must not give sink a rows with 'note' again
         Pipeline p2 = run(spec(addThenDrop(), 50, sinks, Map.of("a", SchemaPolicy.EVOLVE, "b", SchemaPolicy.EVOLVE)));
