@@ -135,6 +135,12 @@ final class StatusCommand implements Callable<Integer> {
                     .append(", failed ").append(k.path("failed").asLong())
                     .append(", dead-lettered ").append(k.path("dead_lettered").asLong())
                     .append(", skipped ").append(k.path("skipped").asLong());
+            JsonNode schema = k.path("schema_changes");
+            if (schema.isObject()) {
+                sb.append(", schema changes applied ").append(schema.path("applied").asLong())
+                        .append(" / ignored ").append(schema.path("ignored").asLong())
+                        .append(" / stopped ").append(schema.path("stopped").asLong());
+            }
             if (k.path("lag_alert").asBoolean()) {
                 sb.append("  LAG ALERT");
             }

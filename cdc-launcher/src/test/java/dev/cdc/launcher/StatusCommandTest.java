@@ -20,6 +20,24 @@ class StatusCommandTest {
     }
 
     @Test
+    void rendersTheSchemaChangesOfEachSink() throws Exception {
+        String json = """
+                {"pipeline":"orders","state":"FAILED","failure":"stopped","uptime_seconds":1,"events_captured":2,
+                 "checkpoint":null,
+                 "sinks":[{"name":"search","type":"elasticsearch","written":2,"retries":0,"failed":0,
+                           "dead_lettered":0,"skipped":0,"queue_depth":0,"lag_seconds":0,"lag_alert":false,
+                           "acked":null,"schema_changes":{"applied":3,"ignored":0,"stopped":1}},
+                          {"name":"old","type":"file","written":2,"retries":0,"failed":0,
+                           "dead_lettered":0,"skipped":0,"queue_depth":0,"lag_seconds":0,"lag_alert":false,
+                           "acked":null}],
+                 "snapshot":[]}
+                """;
+        String text = StatusCommand.render(new ObjectMapper().readTree(json));
+        assertThat(text).contains("skipped 0, schema changes applied 3 / ignored 0 / stopped 1")
+                .contains("old (file): written 2, queue 0, lag 0.0s, retries 0, failed 0, dead-lettered 0, skipped 0\n");
+    }
+
+    @Test
     void rendersEveryFactOfTheStatusDocument() throws Exception {
         String json = """
                 {"pipeline":"orders","state":"RUNNING","failure":null,"uptime_seconds":63.2,"events_captured":2400,

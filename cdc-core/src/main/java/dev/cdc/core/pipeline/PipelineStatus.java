@@ -38,8 +38,26 @@ public record PipelineStatus(String name, PipelineState state, Optional<String> 
      * @param queueDepth   events waiting in the lane
      * @param lagSeconds   commit time to acknowledgement of the latest event, or of the oldest in flight
      * @param acked        the last position the sink acknowledged
+     * @param schemaChanges  the schema changes that reached the sink since start, by outcome
      */
     public record SinkStatus(String name, String type, long written, long retries, long failed, long deadLettered,
-                             long skipped, int queueDepth, double lagSeconds, Optional<Position> acked) {
+                             long skipped, int queueDepth, double lagSeconds, Optional<Position> acked,
+                             SchemaChanges schemaChanges) {
+    }
+
+    /**
+     * Migrations that reached a sink since start (as the {@code cdc.schema.changes} metric counts
+     * them: a table's first sight and re-announcements are not counted).
+     *
+     * @param applied applied to the sink
+     * @param ignored not applied under {@code schema-policy: ignore}
+     * @param stopped stopped the pipeline
+     */
+    public record SchemaChanges(long applied, long ignored, long stopped) {
+        public static final SchemaChanges NONE = new SchemaChanges(0, 0, 0);
+
+        public long total() {
+            return applied + ignored + stopped;
+        }
     }
 }

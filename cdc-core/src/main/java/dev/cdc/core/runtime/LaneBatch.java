@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What the source thread hands each lane: the events of one emitted batch that passed the
@@ -18,16 +19,27 @@ import java.util.Optional;
  * @param schemaVersions the registry's version after each schema change among {@code events}
  *                       (by identity; empty when the batch has none)
  * @param firstSequence  the sequence of the batch's first source event; the i-th of {@code events}
- *                       has a sequence of at least {@code firstSequence + i}
+ *                       that is not a catch-up, counting only those, has a sequence of at least
+ *                       {@code firstSequence + i}
+ * @param catchUps       the schema changes among {@code events} that the engine made up from the
+ *                       history before a row whose table's schema the stream had not announced in
+ *                       this run (by identity): not source events, each sits just before its row
  */
 record LaneBatch(List<StreamEvent> events, long lastSequence, Position lastPosition, Instant firstCommitTime,
-                 Map<StreamEvent, SchemaVersion> schemaVersions, long firstSequence) {
+                 Map<StreamEvent, SchemaVersion> schemaVersions, long firstSequence, Set<StreamEvent> catchUps) {
 
     /** Sent after the last batch: the lane drains, acknowledges and ends. */
-    static final LaneBatch END = new LaneBatch(List.of(), Long.MIN_VALUE, null, null, Map.of(), Long.MIN_VALUE);
+    static final LaneBatch END = new LaneBatch(List.of(), Long.MIN_VALUE, null, null, Map.of(), Long.MIN_VALUE,
+            Set.of());
 
     LaneBatch(List<StreamEvent> events, long lastSequence, Position lastPosition, Instant firstCommitTime) {
-        this(events, lastSequence, lastPosition, firstCommitTime, Map.of(), lastSequence - events.size() + 1);
+        this(events, lastSequence, lastPosition, firstCommitTime, Map.of(), lastSequence - events.size() + 1,
+                Set.of());
+    }
+
+    /** True for a schema change the engine made up from the history (see {@code catchUps}). */
+    boolean isCatchUp(StreamEvent event) {
+        return !catchUps.isEmpty() && catchUps.contains(event);
     }
 
     boolean isEnd() {

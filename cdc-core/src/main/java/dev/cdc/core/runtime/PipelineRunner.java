@@ -445,6 +445,8 @@ public final class PipelineRunner {
     /** Hands source batches through the pipeline-wide filters and transforms to every lane. */
     private final class RunnerSourceContext implements SourceContext {
         private final PluginMetrics sourceMetrics = new MicrometerPluginMetrics(registry, spec.name(), "source");
+        /** The schema version of each table the stream has announced or been caught up to in this run. */
+        private final Map<dev.cdc.api.event.TableId, Integer> announced = new ConcurrentHashMap<>();
 
         @Override
         public String pipelineName() {
@@ -466,14 +468,36 @@ public final class PipelineRunner {
             }
             List<StreamEvent> kept = new ArrayList<>(events.size());
             Map<StreamEvent, SchemaVersion> versions = Map.of();
+            Set<StreamEvent> catchUps = Set.of();
             for (StreamEvent e : events) {
                 Optional<SchemaVersion> version = Optional.empty();
                 if (e instanceof ChangeEvent c) {
-                    e = schemas.stamp(c);
+                    Optional<SchemaVersion> v = schemas.versionOf(c);
+                    e = schemas.stamp(c, v);
+                    if (v.isPresent() && !Integer.valueOf(v.get().version()).equals(announced.put(c.table(), v.get().version()))) {
+                        // the stream has not said this table's schema in this run: the lanes check
+                        // their sinks against the history's version before the row
+                        SchemaChangeEvent catchUp = SchemaChangeEvent.of(v.get().schema(), c.position(),
+                                c.commitTime());
+                        Optional<? extends StreamEvent> t = chain.apply(catchUp);
+                        if (t.isPresent()) {
+                            kept.add(t.get());
+                            versions = versions.isEmpty() ? new IdentityHashMap<>() : versions;
+                            versions.put(t.get(), v.get());
+                            catchUps = catchUps.isEmpty() ? java.util.Collections.newSetFromMap(new IdentityHashMap<>())
+                                    : catchUps;
+                            catchUps.add(t.get());
+                        }
+                    }
                 } else {
                     SchemaTracker.Registered registered = schemas.register((SchemaChangeEvent) e);
                     e = registered.event();
                     version = registered.version();
+                    if (version.isPresent()) {
+                        announced.put(e.table(), version.get().version());
+                    } else {
+                        announced.remove(e.table());
+                    }
                 }
                 Optional<? extends StreamEvent> t = chain.apply(e);
                 if (t.isPresent()) {
@@ -491,7 +515,7 @@ public final class PipelineRunner {
             StreamEvent last = events.get(events.size() - 1);
             long lastSeq = sequence.addAndGet(events.size());
             LaneBatch batch = new LaneBatch(List.copyOf(kept), lastSeq, last.position(), events.get(0).commitTime(),
-                    versions, lastSeq - events.size() + 1);
+                    versions, lastSeq - events.size() + 1, catchUps);
             for (SinkLane lane : lanes) {
                 if (!lane.enqueue(batch)) {
                     return;

@@ -25,11 +25,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -75,6 +78,10 @@ final class SinkLane implements Runnable {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
+    private final Set<TableId> replayNoticed = new HashSet<>();
+    private final AtomicLong schemaApplied = new AtomicLong();
+    private final AtomicLong schemaIgnored = new AtomicLong();
+    private final AtomicLong schemaStopped = new AtomicLong();
 
     private volatile long ackedSequence = -1;
     private volatile Position ackedPosition;
@@ -218,27 +225,37 @@ final class SinkLane implements Runnable {
         List<StreamEvent> out = new ArrayList<>();
         long[] sequences = new long[16];
         Map<StreamEvent, SchemaVersion> versions = null;
+        Set<StreamEvent> catchUps = null;
         Instant lastCommit = null;
         for (LaneBatch b : unit) {
             List<StreamEvent> events = b.events();
+            int made = 0; // catch-ups so far in the batch: not source events, they take no sequence
             for (int i = 0; i < events.size(); i++) {
                 StreamEvent e = events.get(i);
+                boolean catchUp = b.isCatchUp(e);
+                made += catchUp ? 1 : 0;
                 lastCommit = e.commitTime();
                 Optional<? extends StreamEvent> t = chain.apply(e);
                 if (t.isEmpty()) {
-                    metrics.filtered.increment();
+                    if (!catchUp) {
+                        metrics.filtered.increment();
+                    }
                     continue;
                 }
                 if (out.size() == sequences.length) {
                     sequences = java.util.Arrays.copyOf(sequences, sequences.length * 2);
                 }
-                sequences[out.size()] = b.firstSequence() + i;
+                sequences[out.size()] = catchUp ? -1 : b.firstSequence() + i - made;
                 out.add(t.get());
                 if (e instanceof SchemaChangeEvent) {
                     Optional<SchemaVersion> v = b.schemaVersion(e);
                     if (v.isPresent()) {
                         versions = versions == null ? new IdentityHashMap<>() : versions;
                         versions.put(t.get(), v.get());
+                    }
+                    if (catchUp) {
+                        catchUps = catchUps == null ? Collections.newSetFromMap(new IdentityHashMap<>()) : catchUps;
+                        catchUps.add(t.get());
                     }
                 }
             }
@@ -247,6 +264,10 @@ final class SinkLane implements Runnable {
         for (int i = 0; i < out.size(); i++) {
             StreamEvent e = out.get(i);
             if (e instanceof ChangeEvent c) {
+                if (gate.handledBefore(c)) {
+                    replayedBeforeMigration(c);
+                    continue;
+                }
                 run.add(gate.project(c));
                 continue;
             }
@@ -254,12 +275,17 @@ final class SinkLane implements Runnable {
             run = new ArrayList<>();
             SchemaChangeEvent change = (SchemaChangeEvent) e;
             try {
-                schemaChange(change, versions == null ? Optional.empty() : Optional.ofNullable(versions.get(e)));
+                schemaChange(change, versions == null ? Optional.empty() : Optional.ofNullable(versions.get(e)),
+                        catchUps != null && catchUps.contains(e));
             } catch (Exception failure) {
-                if (i > 0) {
-                    // everything before the change is durable: the checkpoint may go up to just before it
-                    ackedPosition = out.get(i - 1).position();
-                    ackedSequence = sequences[i - 1];
+                // everything before the change is durable: the checkpoint may go up to just before it
+                // (a catch-up sits at the position of the row after it, which is not written yet)
+                for (int j = i - 1; j >= 0; j--) {
+                    if (sequences[j] >= 0) {
+                        ackedPosition = out.get(j).position();
+                        ackedSequence = sequences[j];
+                        break;
+                    }
                 }
                 throw failure;
             }
@@ -273,26 +299,47 @@ final class SinkLane implements Runnable {
         inFlightSince = null;
     }
 
+    /**
+     * A row replayed after a restart that the sink handled before it applied a later schema change
+     * of the row's table: not written again (it has the older shape). Logged once per table and run.
+     */
+    private void replayedBeforeMigration(ChangeEvent row) {
+        metrics.filtered.increment();
+        if (replayNoticed.add(row.table())) {
+            LOG.info("sink '{}': skipping replayed rows of {} before {}: the sink handled them before it applied the "
+                    + "schema change there (to send a sink everything again, remove {} from the state directory too)",
+                    spec.name(), row.table(), gate.acceptedFor(row).map(v -> v.position().toString()).orElse("?"),
+                    SchemaGate.fileName(spec.name()));
+        }
+    }
+
     /** A schema change reached the lane: applied, ignored or stopping the pipeline, as the sink's gate decides. */
-    private void schemaChange(SchemaChangeEvent change, Optional<SchemaVersion> version) throws Exception {
-        SchemaGate.Decision decision = gate.decide(change, version);
+    private void schemaChange(SchemaChangeEvent change, Optional<SchemaVersion> version, boolean catchUp)
+            throws Exception {
+        SchemaGate.Decision decision = gate.decide(change, version, catchUp);
         String table = change.table().toString();
         if (decision instanceof SchemaGate.Decision.Apply apply) {
             if (applySchemaChange(apply.event())) {
                 gate.accepted(apply, version);
                 if (apply.migration()) {
+                    schemaApplied.incrementAndGet();
                     metrics.schemaChange(table, "applied");
                     LOG.info("sink '{}': applied the schema change of {} at {}: {}", spec.name(), table,
                             change.position(), SchemaGate.describe(apply.event().changes(), apply.verdicts()));
                 }
             }
         } else if (decision instanceof SchemaGate.Decision.Skip skip) {
+            if (catchUp) {
+                return; // the change itself was ignored (and counted) when it passed
+            }
+            schemaIgnored.incrementAndGet();
             metrics.schemaChange(table, "ignored");
             LOG.info("sink '{}': ignored the schema change of {} at {} (schema-policy ignore): {}; its rows keep the "
                     + "columns {}", spec.name(), table, change.position(),
                     SchemaGate.describe(skip.changes(), skip.verdicts()), skip.event().before()
                             .map(b -> b.columnNames().toString()).orElse("?"));
         } else if (decision instanceof SchemaGate.Decision.Stop stop) {
+            schemaStopped.incrementAndGet();
             metrics.schemaChange(table, "stopped");
             throw stop.error();
         }
@@ -498,6 +545,7 @@ final class SinkLane implements Runnable {
 
     PipelineStatus.SinkStatus status() {
         return new PipelineStatus.SinkStatus(spec.name(), spec.sink().type(), written.get(), retries.get(), failed.get(),
-                deadLettered.get(), skipped.get(), queueDepth(), lagSeconds(), Optional.ofNullable(ackedPosition));
+                deadLettered.get(), skipped.get(), queueDepth(), lagSeconds(), Optional.ofNullable(ackedPosition),
+                new PipelineStatus.SchemaChanges(schemaApplied.get(), schemaIgnored.get(), schemaStopped.get()));
     }
 }

@@ -143,6 +143,19 @@ public final class SchemaGate {
      * @param sourceVersion the registry's version of the source table after the change, when known
      */
     public Decision decide(SchemaChangeEvent event, Optional<SchemaVersion> sourceVersion) {
+        return decide(event, sourceVersion, false);
+    }
+
+    /**
+     * The decision for a schema change that reached this sink.
+     *
+     * @param sourceVersion the registry's version of the source table after the change, when known
+     * @param catchUp       true when the engine made the change up from the history, before the first
+     *                      row of a table whose schema the stream has not announced in this run (or
+     *                      whose version changed without an announcement): the same schema again
+     *                      is then nothing rather than told again
+     */
+    public Decision decide(SchemaChangeEvent event, Optional<SchemaVersion> sourceVersion, boolean catchUp) {
         SchemaVersion have = accepted.get(event.table());
         if (have == null) {
             if (event.after().isEmpty()) {
@@ -162,6 +175,9 @@ public final class SchemaGate {
             changes = SchemaDiff.between(have.schema(), event.after().get(), SchemaTracker.renames(event.changes()));
         }
         if (changes.isEmpty()) {
+            if (catchUp) {
+                return new Decision.Nothing();
+            }
             return new Decision.Apply(event.withChanges(Optional.of(have.schema()), List.of()), false, List.of());
         }
         List<Compatibility> verdicts = Compatibility.of(changes, Optional.of(have.schema()));
@@ -199,6 +215,27 @@ public final class SchemaGate {
         remember(new SchemaVersion(e.table(), number, schema.fingerprint(), schema, e.position(), clock.instant(),
                 e.changes()));
         save();
+    }
+
+    /**
+     * True when the sink has already handled the row: it lies before the position of a schema
+     * change the sink applied to its table (not the table's first sight), and the lane handles
+     * every event before a schema change durably before it applies the change. A replay after a
+     * restart whose checkpoint lagged behind this sink (another sink held it back) would otherwise
+     * write rows of an older shape into a target that has already migrated.
+     */
+    public boolean handledBefore(ChangeEvent event) {
+        SchemaVersion have = accepted.get(event.table());
+        return have != null && event.position().compareTo(have.position()) < 0 && !firstSight(have);
+    }
+
+    /** The accepted position of the event's table, for log messages. */
+    public Optional<SchemaVersion> acceptedFor(ChangeEvent event) {
+        return Optional.ofNullable(accepted.get(event.table()));
+    }
+
+    private static boolean firstSight(SchemaVersion v) {
+        return v.changes().size() == 1 && v.changes().get(0) instanceof SchemaChange.CreateTable;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.cdc.core.schema;
 
 import dev.cdc.api.event.ChangeEvent;
+import dev.cdc.api.event.Position;
 import dev.cdc.api.event.SchemaChangeEvent;
 import dev.cdc.api.event.TableId;
 import dev.cdc.api.schema.SchemaChange;
@@ -38,7 +39,17 @@ public final class SchemaTracker {
     private final SchemaRegistry registry;
     private final Clock clock;
     /** The version in effect at the head of the stream, per table; absent when the stream has not said yet. */
-    private final Map<TableId, Optional<SchemaVersion>> current = new ConcurrentHashMap<>();
+    private final Map<TableId, InEffect> current = new ConcurrentHashMap<>();
+
+    /**
+     * A version in effect and the position of the next known version ({@code null} for none): a
+     * row at or after it has the next shape even when the source did not replay that change.
+     */
+    private record InEffect(Optional<SchemaVersion> version, Position next) {
+        boolean covers(Position position) {
+            return next == null || position.compareTo(next) < 0;
+        }
+    }
 
     public SchemaTracker(SchemaRegistry registry, Clock clock) {
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -65,7 +76,7 @@ public final class SchemaTracker {
      */
     public Registered register(SchemaChangeEvent event) {
         if (event.after().isEmpty()) {
-            current.put(event.table(), Optional.empty());
+            current.put(event.table(), new InEffect(Optional.empty(), null));
             List<SchemaChange> changes = event.changes().isEmpty()
                     ? List.of(new SchemaChange.DropTable(event.table())) : event.changes();
             Optional<SchemaVersion> last = registry.versionAt(event.table(), event.position());
@@ -74,7 +85,7 @@ public final class SchemaTracker {
         }
         SchemaVersion version = registry.register(event.after().get(), event.position(), clock.instant(),
                 renames(event.changes()));
-        current.put(event.table(), Optional.of(version));
+        current.put(event.table(), inEffect(event.table(), Optional.of(version)));
         Optional<SchemaVersion> previous = version.version() > 1
                 ? Optional.of(registry.history(event.table()).get(version.version() - 2)) : Optional.empty();
         SchemaChangeEvent completed = event;
@@ -91,12 +102,36 @@ public final class SchemaTracker {
 
     /** The event with the version of its table's schema in effect; unchanged when the source set one or none is known. */
     public ChangeEvent stamp(ChangeEvent event) {
-        if (event.schemaVersion() != 0) {
+        return stamp(event, versionOf(event));
+    }
+
+    /** The event stamped with {@code version} (from {@link #versionOf}) unless the source set one. */
+    public ChangeEvent stamp(ChangeEvent event, Optional<SchemaVersion> version) {
+        if (event.schemaVersion() != 0 || version.isEmpty()) {
             return event;
         }
-        Optional<SchemaVersion> version = current.computeIfAbsent(event.table(),
-                t -> registry.versionAt(t, event.position()));
-        return version.isPresent() ? event.withSchemaVersion(version.get().version()) : event;
+        return event.withSchemaVersion(version.get().version());
+    }
+
+    /**
+     * The version of the event's table in effect at its position: the last one the stream
+     * registered, or when the stream has not announced one yet or the event lies at or after a
+     * later known version (a source that replays rows without their schema change after a
+     * restart), the history's version at the event's position.
+     */
+    public Optional<SchemaVersion> versionOf(ChangeEvent event) {
+        InEffect known = current.get(event.table());
+        if (known == null || !known.covers(event.position())) {
+            known = inEffect(event.table(), registry.versionAt(event.table(), event.position()));
+            current.put(event.table(), known);
+        }
+        return known.version();
+    }
+
+    private InEffect inEffect(TableId table, Optional<SchemaVersion> version) {
+        List<SchemaVersion> history = registry.history(table);
+        int next = version.map(SchemaVersion::version).orElse(0); // index of the next version
+        return new InEffect(version, next < history.size() ? history.get(next).position() : null);
     }
 
     /** The column renames among {@code changes}, old name to new. */

@@ -124,6 +124,11 @@ public final class StatusReporter implements PipelineListener {
         if (sink.skipped() > 0) {
             totals += ", skipped " + sink.skipped();
         }
+        PipelineStatus.SchemaChanges schema = sink.schemaChanges();
+        if (schema.total() > 0) {
+            totals += ", schema changes applied " + schema.applied() + " / ignored " + schema.ignored() + " / stopped "
+                    + schema.stopped();
+        }
         return totals;
     }
 

@@ -77,6 +77,10 @@ public final class StatusJson {
             n.put("lag_seconds", sink.lagSeconds());
             n.put("lag_alert", alerts.contains(sink.name()));
             n.set("acked", sink.acked().map(StatusJson::offsets).orElse(null));
+            ObjectNode schema = n.putObject("schema_changes");
+            schema.put("applied", sink.schemaChanges().applied());
+            schema.put("ignored", sink.schemaChanges().ignored());
+            schema.put("stopped", sink.schemaChanges().stopped());
         }
         ArrayNode snapshot = root.putArray("snapshot");
         for (SnapshotProgress p : observer.snapshotProgress()) {
