@@ -47,7 +47,13 @@ final class BulkSender implements AutoCloseable {
     private long startedNanos;
     /** Failures per event (identity: the engine matches the instances it passed). */
     private final Map<ChangeEvent, EventFailure> failures = new IdentityHashMap<>();
-    /** Guards {@link #failures}; never held while waiting for the request window. */
+    /**
+     * The failed events whose document Elasticsearch refused to parse (400 of an {@code index}
+     * item): it parses a document before it compares versions, so a stale row of an older shape
+     * gets a 400 instead of a 409; the sink decides which of them are stale.
+     */
+    private final Map<ChangeEvent, Boolean> documentRejections = new IdentityHashMap<>();
+    /** Guards {@link #failures} and {@link #documentRejections}; never held while waiting for the request window. */
     private final Object failuresLock = new Object();
 
     BulkSender(EsClient client, int maxActions, long maxBytes, int maxInFlight, Duration flushInterval) {
@@ -105,12 +111,23 @@ final class BulkSender implements AutoCloseable {
         }
     }
 
+    /** The events of the failures since the last call that were document rejections (see the field). */
+    java.util.Set<ChangeEvent> takeDocumentRejections() {
+        synchronized (failuresLock) {
+            java.util.Set<ChangeEvent> out = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+            out.addAll(documentRejections.keySet());
+            documentRejections.clear();
+            return out;
+        }
+    }
+
     /** Forgets buffered (unsent) actions and recorded failures: the engine will write the batch again. */
     synchronized void discard() {
         body = new ByteArrayOutputStream(64 * 1024);
         owners = new ArrayList<>();
         synchronized (failuresLock) {
             failures.clear();
+            documentRejections.clear();
         }
     }
 
@@ -172,6 +189,9 @@ final class BulkSender implements AutoCloseable {
                     continue;
                 }
                 boolean retriable = status == 429 || status >= 500;
+                if (status == 400 && items.get(i).has("index")) {
+                    documentRejections.put(events.get(i), true);
+                }
                 merge(events.get(i), "Elasticsearch rejected the document (" + status + "): "
                         + EsClient.reason(item), retriable);
             }

@@ -128,7 +128,7 @@ final class ElasticsearchSink implements Sink {
         sender.drain(); // rows of the old shape go first
         schemas.put(change.table(), after);
         jsonColumns.remove(change.table());
-        indexes.apply(names.of(change.table(), change.commitTime()), change, after);
+        indexes.apply(names.of(change.table(), change.commitTime()), change, after, changeVersion(change));
     }
 
     @Override
@@ -150,7 +150,7 @@ final class ElasticsearchSink implements Sink {
     public void flush() throws Exception {
         requireOpen();
         sender.drain();
-        List<EventFailure> failures = sender.takeFailures();
+        List<EventFailure> failures = withoutStale(sender.takeFailures(), sender.takeDocumentRejections());
         if (!failures.isEmpty()) {
             PartialWriteException partial = new PartialWriteException(failures);
             failures.stream().filter(EventFailure::retriable).findFirst().ifPresent(f ->
@@ -158,6 +158,86 @@ final class ElasticsearchSink implements Sink {
                     partial.initCause(new RetriableException(f.reason())));
             throw partial;
         }
+    }
+
+    /** The external version of a schema change's position; 0 (none) when it is outside the limits. */
+    private long changeVersion(SchemaChangeEvent change) {
+        try {
+            return versions.of(change.position().sortKey());
+        } catch (CdcException e) {
+            return 0;
+        }
+    }
+
+    private long versionOf(ChangeEvent e) {
+        return e.operation() == Operation.READ ? versions.ofSnapshotRow(e.position().sortKey())
+                : versions.of(e.position().sortKey());
+    }
+
+    /**
+     * The failures without the document rejections of stale rows. Elasticsearch parses a document
+     * before it compares versions, so a replayed row of an older shape (an int for a field that
+     * is a date since a migration) is refused with a 400 even where a newer version is stored and
+     * an up-to-date row would get a 409. Such a row is stale, and counted as written, when its
+     * version is older than the migration that moved its index (everything older was written
+     * before the move and copied with it), or not newer than the stored document's version. Other
+     * rejections stay failures.
+     */
+    private List<EventFailure> withoutStale(List<EventFailure> failures, Set<ChangeEvent> rejections) {
+        if (rejections.isEmpty()) {
+            return failures;
+        }
+        Map<EventFailure, DocRef> candidates = new LinkedHashMap<>();
+        Map<EventFailure, Long> eventVersions = new HashMap<>();
+        List<EventFailure> kept = new ArrayList<>();
+        for (EventFailure f : failures) {
+            ChangeEvent e = f.event();
+            if (rejections.contains(e) && !e.key().isEmpty() && !e.isDelete()) {
+                try {
+                    String index = names.of(e.table(), e.commitTime());
+                    long version = versionOf(e);
+                    Indexes.State state = indexes.ensure(index, e.table(), Optional.ofNullable(schemas.get(e.table())));
+                    if (version < state.migratedAt) {
+                        LOG.log(System.Logger.Level.DEBUG, "sink ''{0}'': a row of {1} older than the migration of"
+                                + " index ''{2}'' was refused ({3}); it is stale, counted as written", instanceName,
+                                e.table(), index, f.reason());
+                        continue;
+                    }
+                    candidates.put(f, new DocRef(index, documentId(e.key())));
+                    eventVersions.put(f, version);
+                    continue;
+                } catch (RuntimeException ex) {
+                    // fall through: keep the failure as it is
+                }
+            }
+            kept.add(f);
+        }
+        if (candidates.isEmpty()) {
+            return kept;
+        }
+        ObjectNode body = JsonValues.MAPPER.createObjectNode();
+        var docs = body.putArray("docs");
+        candidates.values().forEach(r -> docs.addObject().put("_index", r.index()).put("_id", r.id())
+                .put("_source", false));
+        JsonNode answers;
+        try {
+            answers = client.json("POST", "/_mget", body.toString()).path("docs");
+        } catch (RuntimeException ex) {
+            // cannot tell whether they are stale now: retriable, the retry writes and checks them again
+            candidates.keySet().forEach(f -> kept.add(new EventFailure(f.event(), f.reason()
+                    + "; and reading the stored version to check whether the row is stale failed: " + ex.getMessage(),
+                    true)));
+            return kept;
+        }
+        int i = 0;
+        for (Map.Entry<EventFailure, DocRef> c : candidates.entrySet()) {
+            JsonNode d = answers.path(i++);
+            boolean stale = d.path("found").asBoolean() && d.path("_version").asLong() >= eventVersions.get(c.getKey());
+            if (!stale) {
+                kept.add(c.getKey());
+            }
+        }
+        return kept;
     }
 
     // ---------------------------------------------------------------- one event
@@ -172,8 +252,7 @@ final class ElasticsearchSink implements Sink {
         String index = names.of(e.table(), e.commitTime());
         long version;
         try {
-            version = e.operation() == Operation.READ ? versions.ofSnapshotRow(e.position().sortKey())
-                    : versions.of(e.position().sortKey());
+            version = versionOf(e);
         } catch (CdcException ex) {
             sender.fail(e, ex.getMessage(), false);
             return;

@@ -33,12 +33,21 @@ final class Indexes {
 
     private static final Pattern VERSIONED = Pattern.compile("(.*)_v(\\d+)");
 
+    /** The key in the index mapping's {@code _meta} that holds {@link State#migratedAt}. */
+    static final String META_MIGRATED_AT = "cdc_migrated_at_version";
+
     /** What the sink knows of one alias: its concrete index and its top-level fields' mappings. */
     static final class State {
         final String alias;
         String concrete;
         boolean managed;
         final Map<String, JsonNode> fields = new HashMap<>();
+        /**
+         * The external version of the schema change that last moved the index to a new version
+         * (0 if none): every row older than it was written and flushed before the move and copied
+         * with it, so an older row replayed now is stale whatever its shape.
+         */
+        long migratedAt;
 
         State(String alias) {
             this.alias = alias;
@@ -49,6 +58,10 @@ final class Indexes {
     private final FieldMappings mappings;
     private final Map<String, String> settings;
     private final Map<String, State> states = new HashMap<>();
+    /** Documents per scroll page of a migration (a field so tests can make pages small). */
+    int pageSize = 1000;
+    /** Called after each copied page of a migration with the number of pages copied (tests inject crashes here). */
+    java.util.function.IntConsumer afterPage = pages -> { };
 
     Indexes(EsClient client, FieldMappings mappings, Map<String, String> settings) {
         this.client = client;
@@ -94,6 +107,7 @@ final class Indexes {
         s.managed = !s.concrete.equals(alias);
         e.getValue().path("mappings").path("properties").fields()
                 .forEachRemaining(f -> s.fields.put(f.getKey(), f.getValue()));
+        s.migratedAt = e.getValue().path("mappings").path("_meta").path(META_MIGRATED_AT).asLong(0);
         return s;
     }
 
@@ -103,19 +117,21 @@ final class Indexes {
         s.managed = true;
         Map<String, Object> properties = new LinkedHashMap<>();
         schema.ifPresent(t -> t.columns().forEach(c -> properties.put(c.name(), mappings.of(table, c))));
-        createIndex(s.concrete, alias, properties);
+        createIndex(s.concrete, alias, properties, 0);
         properties.forEach((k, v) -> s.fields.put(k, JsonValues.MAPPER.valueToTree(v)));
         return s;
     }
 
-    private void createIndex(String concrete, String alias, Map<String, Object> properties) {
+    private void createIndex(String concrete, String alias, Map<String, Object> properties, long migratedAt) {
         Map<String, Object> body = new LinkedHashMap<>();
         if (!settings.isEmpty()) {
             Map<String, Object> index = new LinkedHashMap<>();
             settings.forEach((k, v) -> index.put(k.startsWith("index.") ? k.substring(6) : k, v));
             body.put("settings", Map.of("index", index));
         }
-        body.put("mappings", Map.of("properties", properties));
+        body.put("mappings", migratedAt > 0
+                ? Map.of("_meta", Map.of(META_MIGRATED_AT, migratedAt), "properties", properties)
+                : Map.of("properties", properties));
         if (alias != null) {
             body.put("aliases", Map.of(alias, Map.of("is_write_index", true)));
         }
@@ -149,7 +165,10 @@ final class Indexes {
      * Brings the index of the alias to the schema: new columns get their mapping; a column whose
      * field type changed moves the index to a new version (reindex + alias switch).
      */
-    void apply(String alias, SchemaChangeEvent change, TableSchema after) {
+    void apply(String alias, SchemaChangeEvent change, TableSchema after, long changeVersion) {
+        // read the index as it is now, not as remembered: an earlier attempt of this change may
+        // have moved the alias although its answer was lost (timeout), or another process did
+        forget(alias);
         State s = ensure(alias, change.table(), Optional.of(after));
         Map<String, Map<String, Object>> added = new LinkedHashMap<>();
         Map<String, Map<String, Object>> changed = new LinkedHashMap<>();
@@ -162,9 +181,14 @@ final class Indexes {
                 changed.put(c.name(), wanted);
             }
         }
-        addFields(s, added);
-        if (!changed.isEmpty()) {
-            migrate(s, change, changed);
+        try {
+            addFields(s, added);
+            if (!changed.isEmpty()) {
+                migrate(s, change, changed, changeVersion);
+            }
+        } catch (RuntimeException e) {
+            forget(alias); // in doubt: read the index again on next use
+            throw e;
         }
     }
 
@@ -173,7 +197,8 @@ final class Indexes {
      * takes the alias in one atomic step, and the old one is deleted with it.
      */
     void truncate(String alias) {
-        State s = states.containsKey(alias) ? states.get(alias) : load(alias);
+        forget(alias); // as in apply: the alias may have moved although an earlier answer was lost
+        State s = load(alias);
         if (s == null) {
             return;
         }
@@ -186,8 +211,8 @@ final class Indexes {
         int version = m.matches() ? Integer.parseInt(m.group(2)) : 1;
         String next = s.alias + "_v" + (version + 1);
         Map<String, Object> properties = new LinkedHashMap<>(s.fields);
-        client.send("DELETE", "/" + next, null, true);
-        createIndex(next, null, properties);
+        client.send("DELETE", "/" + next, null, true); // a leftover of an attempt that did not finish
+        createIndex(next, null, properties, s.migratedAt);
         switchAlias(s, next);
         states.put(alias, s);
     }
@@ -206,8 +231,9 @@ final class Indexes {
     private String copyDocuments(String from, String to) {
         client.send("POST", "/" + from + "/_refresh", null, false); // a search sees refreshed documents only
         JsonNode page = client.json("POST", "/" + from + "/_search?scroll=2m",
-                "{\"size\":1000,\"version\":true,\"sort\":[\"_doc\"],\"query\":{\"match_all\":{}}}");
+                "{\"size\":" + pageSize + ",\"version\":true,\"sort\":[\"_doc\"],\"query\":{\"match_all\":{}}}");
         String scrollId = page.path("_scroll_id").asText(null);
+        int pages = 0;
         try {
             while (page.path("hits").path("hits").size() > 0) {
                 StringBuilder body = new StringBuilder();
@@ -234,6 +260,7 @@ final class Indexes {
                         return rejected + " existing document(s) of a page do not fit, first " + first;
                     }
                 }
+                afterPage.accept(++pages);
                 page = client.json("POST", "/_search/scroll",
                         "{\"scroll\":\"2m\",\"scroll_id\":\"" + scrollId + "\"}");
                 scrollId = page.path("_scroll_id").asText(scrollId);
@@ -253,7 +280,8 @@ final class Indexes {
                 && (!wanted.containsKey("format") || have.path("format").asText().equals(wanted.get("format")));
     }
 
-    private void migrate(State s, SchemaChangeEvent change, Map<String, Map<String, Object>> changed) {
+    private void migrate(State s, SchemaChangeEvent change, Map<String, Map<String, Object>> changed,
+                         long changeVersion) {
         if (!s.managed) {
             throw new SchemaEvolutionException("the type of " + changed.keySet() + " of " + change.table()
                     + " changed, but index '" + s.alias + "' is not an alias the sink manages, so it cannot be"
@@ -266,13 +294,19 @@ final class Indexes {
         Map<String, Object> properties = new LinkedHashMap<>();
         s.fields.forEach((k, v) -> properties.put(k, v));
         properties.putAll(changed);
+        // s was just read from the server, so next is not the alias's index: whatever holds that
+        // name is the leftover of an attempt that failed or was killed before its alias switch
         client.send("DELETE", "/" + next, null, true);
-        createIndex(next, null, properties);
+        createIndex(next, null, properties, Math.max(s.migratedAt, changeVersion));
         String failure;
         try {
             failure = copyDocuments(s.concrete, next);
         } catch (RuntimeException e) {
-            client.send("DELETE", "/" + next, null, true);
+            try {
+                client.send("DELETE", "/" + next, null, true);
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup); // the next attempt deletes it
+            }
             throw e;
         }
         if (failure != null) {
@@ -284,6 +318,7 @@ final class Indexes {
         }
         client.send("POST", "/" + next + "/_refresh", null, false);
         switchAlias(s, next);
+        s.migratedAt = Math.max(s.migratedAt, changeVersion);
         changed.forEach((k, v) -> s.fields.put(k, JsonValues.MAPPER.valueToTree(v)));
     }
 }
