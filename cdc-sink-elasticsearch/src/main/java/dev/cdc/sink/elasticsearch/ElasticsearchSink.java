@@ -567,6 +567,11 @@ final class ElasticsearchSink implements Sink {
         }
     }
 
+    /** The index bookkeeping (tests inject crashes into migrations through it). */
+    Indexes indexes() {
+        return indexes;
+    }
+
     private void requireOpen() {
         if (client == null || closed) {
             throw new IllegalStateException("sink '" + instanceName + "' is not open");

@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
  */
 final class Indexes {
 
+    private static final System.Logger LOG = System.getLogger(Indexes.class.getName());
     private static final Pattern VERSIONED = Pattern.compile("(.*)_v(\\d+)");
 
     /** The key in the index mapping's {@code _meta} that holds {@link State#migratedAt}. */
@@ -180,6 +181,15 @@ final class Indexes {
             } else if (!sameType(have, wanted)) {
                 changed.put(c.name(), wanted);
             }
+        }
+        if (!changed.isEmpty() && changeVersion > 0 && changeVersion < s.migratedAt) {
+            // an older change than the one the index was last moved to (a replay from an older
+            // checkpoint): the index already has a later shape; moving it back would fail on the
+            // newer values or undo the later change until it is replayed too
+            LOG.log(System.Logger.Level.INFO, "index ''{0}'' was moved to a later schema (at version {1}) than the"
+                    + " replayed change of {2} (at version {3}); the types of {4} are left as they are", s.alias,
+                    s.migratedAt, change.table(), changeVersion, changed.keySet());
+            changed.clear();
         }
         try {
             addFields(s, added);
