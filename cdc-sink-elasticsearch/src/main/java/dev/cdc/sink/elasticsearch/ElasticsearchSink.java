@@ -50,8 +50,7 @@ import java.util.Set;
  *   the event's version; the stored values of the unchanged columns are kept.</li>
  *   <li>DELETE: {@code delete} with the event's version; the tombstone rejects older rows for
  *   {@code index.gc_deletes} (60 s by default).</li>
- *   <li>TRUNCATE: every document of the index is deleted ({@code _delete_by_query}); the index and
- *   its mapping stay.</li>
+ *   <li>TRUNCATE: a new empty version of the index, with the same mapping, takes the alias.</li>
  * </ul>
  * Called from one lane thread; bulk requests run concurrently up to {@code max-in-flight}.
  */
