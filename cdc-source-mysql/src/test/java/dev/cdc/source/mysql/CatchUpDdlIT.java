@@ -34,18 +34,18 @@ class CatchUpDdlIT extends MariaDbFixture {
         TableId t = table("myddl", "id INT PRIMARY KEY, a VARCHAR(10) NOT NULL");
         String q = MariaDbDriver.q(t);
         SourceRunner first = start(options(), Optional.empty());
-        db.execute("INSERT INTO " + q + " VALUES (1, 'one')");
+        db.execute("INSERT INTO " + q + " VALUES (1, '11')");
         first.context().awaitChanges(e -> e.table().equals(t), 1, Duration.ofSeconds(30));
         Position row1 = changes(first, t).get(0).position();
         first.close();
 
         // while no source runs: every later definition is on the server before the source reaches the first DDL
         db.execute("ALTER TABLE " + q + " ADD COLUMN c1 INT UNSIGNED");
-        db.execute("INSERT INTO " + q + " VALUES (2, 'two', 4294967295)");
+        db.execute("INSERT INTO " + q + " VALUES (2, '22', 4294967295)");
         db.execute("ALTER TABLE " + q + " ADD COLUMN c2 DECIMAL(6,2) DEFAULT 1.50");
-        db.execute("INSERT INTO " + q + " VALUES (3, 'three', 3, 3.25)");
+        db.execute("INSERT INTO " + q + " VALUES (3, '33', 3, 3.25)");
         db.execute("ALTER TABLE " + q + " DROP COLUMN c1");
-        db.execute("INSERT INTO " + q + " VALUES (4, 'four', 4.75)");
+        db.execute("INSERT INTO " + q + " VALUES (4, '44', 4.75)");
         db.execute("ALTER TABLE " + q + " MODIFY COLUMN a BIGINT");
         db.execute("INSERT INTO " + q + " VALUES (5, 55, 5.5)");
 
@@ -110,11 +110,11 @@ class CatchUpDdlIT extends MariaDbFixture {
         for (int i = 1; i < events.size(); i++) {
             assertThat(events.get(i).position().sortKey()).isGreaterThan(events.get(i - 1).position().sortKey());
         }
-        assertThat(after(events, 1)).containsExactly(Map.entry("id", 2), Map.entry("a", "two"),
+        assertThat(after(events, 1)).containsExactly(Map.entry("id", 2), Map.entry("a", "22"),
                 Map.entry("c1", 4294967295L));
-        assertThat(after(events, 3)).containsExactly(Map.entry("id", 3), Map.entry("a", "three"), Map.entry("c1", 3L),
+        assertThat(after(events, 3)).containsExactly(Map.entry("id", 3), Map.entry("a", "33"), Map.entry("c1", 3L),
                 Map.entry("c2", new java.math.BigDecimal("3.25")));
-        assertThat(after(events, 5)).containsExactly(Map.entry("id", 4), Map.entry("a", "four"),
+        assertThat(after(events, 5)).containsExactly(Map.entry("id", 4), Map.entry("a", "44"),
                 Map.entry("c2", new java.math.BigDecimal("4.75")));
         assertThat(after(events, 7)).containsExactly(Map.entry("id", 5), Map.entry("a", 55L),
                 Map.entry("c2", new java.math.BigDecimal("5.50")));
@@ -129,7 +129,7 @@ class CatchUpDdlIT extends MariaDbFixture {
         assertThat(v2.column("c2").orElseThrow().sourceType()).hasValue("decimal(6,2)");
         assertThat(schema(events, 4).columnNames()).containsExactly("id", "a", "c2");
         assertThat(schema(events, 4).column("a").orElseThrow().sourceType()).hasValue("varchar(10)");
-        assertThat(schema(events, 6).column("a").orElseThrow().sourceType()).startsWith("bigint");
+        assertThat(schema(events, 6).column("a").orElseThrow().sourceType().orElseThrow()).startsWith("bigint");
         assertThat(((SchemaChangeEvent) events.get(6)).before().orElseThrow()).isEqualTo(schema(events, 4));
     }
 

@@ -457,7 +457,6 @@ public final class BinlogReader {
         List<ColumnInfo> columns = new ArrayList<>();
         int enumIndex = 0;
         int setIndex = 0;
-        int numericIndex = 0;
         for (int i = 0; i < types.length; i++) {
             String name = names != null && i < names.size() ? names.get(i) : "col" + (i + 1);
             int code = types[i] & 0xFF;
@@ -465,10 +464,7 @@ public final class BinlogReader {
                     ? meta[i] >> 8 : code;
             boolean numeric = BinlogColumns.isNumeric(realCode);
             boolean unsigned = numeric && md != null && md.getSignedness() != null
-                    && md.getSignedness().get(numericIndex);
-            if (numeric) {
-                numericIndex++;
-            }
+                    && md.getSignedness().get(i);
             final int col = i;
             List<String> labels = List.of();
             if (realCode == 247) {

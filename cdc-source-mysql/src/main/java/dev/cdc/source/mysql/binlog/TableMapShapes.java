@@ -51,17 +51,14 @@ final class TableMapShapes {
         TableMapEventMetadata md = map.getEventMetadata();
         List<String> names = hasNames(map) ? md.getColumnNames() : null;
         List<MapColumn> out = new ArrayList<>(types.length);
-        int numeric = 0;
         int enums = 0;
         int sets = 0;
         int character = 0;
         for (int i = 0; i < types.length; i++) {
             int code = realType(types[i] & 0xFF, meta[i]);
-            boolean unsigned = false;
-            if (BinlogColumns.isNumeric(code)) {
-                unsigned = md != null && md.getSignedness() != null && md.getSignedness().get(numeric);
-                numeric++;
-            }
+            // the library's signedness bits are by column index (it spreads the binlog's numeric-column bits)
+            boolean unsigned = BinlogColumns.isNumeric(code) && md != null && md.getSignedness() != null
+                    && md.getSignedness().get(i);
             Optional<List<String>> labels = Optional.empty();
             if (code == 247) {
                 labels = label(md == null ? null : md.getEnumStrValues(), enums++);
