@@ -58,7 +58,8 @@ public final class MySqlSource implements Source {
         ServerSetup.rowMetadataWithoutNames(connection).ifPresent(m -> LOG.warn("binlog_row_metadata is {}: row events"
                 + " carry no column names, so names and types come from the schema history (read at the snapshot or"
                 + " when a table is first seen, updated when the source reaches each DDL). A source lagging behind"
-                + " several DDLs of one table reads a later definition; binlog_row_metadata=FULL avoids that", m));
+                + " several DDLs of one table reads a later definition and then stops with an error rather than"
+                + " mis-name columns; binlog_row_metadata=FULL avoids that", m));
         gtids = config.useGtid() && ServerSetup.isMariaDb(connection);
         history = SchemaHistory.open(config.stateDirectory());
         Optional<Position> resume = context.resumePosition();

@@ -57,6 +57,42 @@ class MinimalRowMetadataIT extends MariaDbFixture {
         assertThat(replayed.get(1).after()).isEqualTo(events.get(2).after());
     }
 
+    @Test
+    void catchingUpOverSeveralDdlsWithoutColumnNamesFailsClearlyInsteadOfMisNaming() throws Exception {
+        TableId t = table("myddl_minimal", "id INT PRIMARY KEY, a VARCHAR(10)");
+        String q = MariaDbDriver.q(t);
+        SourceRunner first = start(options(), Optional.empty());
+        awaitSchemaChanges(first, t, 1);
+        first.close();
+        try (MariaDbDriver minimal = new MariaDbDriver()) {
+            try {
+                minimal.execute("SET GLOBAL binlog_row_metadata = 'MINIMAL'");
+                try (MariaDbDriver w = new MariaDbDriver()) {
+                    w.execute("INSERT INTO " + q + " VALUES (1, 'one')");
+                    w.execute("ALTER TABLE " + q + " ADD COLUMN b INT");
+                    w.execute("INSERT INTO " + q + " VALUES (2, 'two', 2)");
+                    w.execute("ALTER TABLE " + q + " ADD COLUMN c INT");
+                    w.execute("INSERT INTO " + q + " VALUES (3, 'three', 3, 3)");
+                }
+            } finally {
+                minimal.execute("SET GLOBAL binlog_row_metadata = 'FULL'");
+            }
+        }
+        // started behind both ALTERs: the definition read at the first one already has c
+        SourceRunner behind = start(options(), Optional.of(first.context().events().get(
+                first.context().events().size() - 1).position()));
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (behind.isRunning() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(behind.failure()).hasValueSatisfying(f -> assertThat(f.getMessage()).contains(t.toString())
+                .contains("binlog_row_metadata=FULL").contains("the binlog has 3 columns").contains("re-snapshot"));
+        List<ChangeEvent> delivered = changes(behind, t);
+        assertThat(delivered).as("only the row before the ALTERs").hasSize(1);
+        assertThat(delivered.get(0).after().orElseThrow().asMap()).containsExactly(Map.entry("id", 1),
+                Map.entry("a", "one"));
+    }
+
     private static void assertRows(List<ChangeEvent> events) {
         assertThat(events).hasSize(3);
         assertThat(events.get(0).after().orElseThrow().asMap()).containsExactly(Map.entry("id", 1),

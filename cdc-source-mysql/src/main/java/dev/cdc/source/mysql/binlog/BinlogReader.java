@@ -63,6 +63,7 @@ public final class BinlogReader {
     private final TableLookup lookup;
     private final Map<Long, TableMapEventData> tableMaps = new HashMap<>();
     private final Map<Long, Decoder> decoders = new HashMap<>();
+    private final ShapeTracker shapes;
     private final List<Function<Instant, StreamEvent>> pending = new ArrayList<>();
     private final BinlogPosition skipThrough;
     private final long skipFileNumber;
@@ -80,6 +81,8 @@ public final class BinlogReader {
     private long txFileNumber;
     private boolean inTransaction;
     private long rowIndex;
+    /** Whether row 0 of the transaction holds an event (a DDL, or a table's new shape before any row). */
+    private boolean rowZeroUsed;
     private long lastEventMillis;
     private BinlogPosition committed;
 
@@ -92,6 +95,7 @@ public final class BinlogReader {
         this.config = config;
         this.history = history;
         this.lookup = lookup;
+        this.shapes = new ShapeTracker(lookup);
         this.file = start.file();
         this.fileNumber = BinlogPosition.fileNumber(file);
         this.committed = start;
@@ -160,7 +164,7 @@ public final class BinlogReader {
                 if (old == null || !sameShape(old, t)) {
                     decoders.remove(t.getTableId());
                 }
-                return List.of();
+                return tableShape(t);
             }
             case WRITE_ROWS, EXT_WRITE_ROWS -> {
                 WriteRowsEventData d = event.getData();
@@ -199,6 +203,7 @@ public final class BinlogReader {
         startTransaction(new BinlogPosition(file, h.getPosition(), 0, gtid, gtidPosition()));
         inTransaction = true;
         rowIndex = 0;
+        rowZeroUsed = false;
     }
 
     private List<StreamEvent> query(EventHeaderV4 h, QueryEventData q) throws Exception {
@@ -231,14 +236,79 @@ public final class BinlogReader {
         return out;
     }
 
+    /**
+     * A captured table's map: when it shows a shape other than the history's version in effect, the
+     * new version is recorded and announced before the rows that need it, at row 0 of the transaction
+     * when nothing is there yet, else at the next row index (the rows after it move up by one). Both
+     * depend only on the binlog, so a replay puts it at the same position.
+     */
+    private List<StreamEvent> tableShape(TableMapEventData map) throws Exception {
+        shapes.seen(map);
+        TableId table = TableId.of(map.getDatabase(), map.getTable());
+        if (!config.captures(map.getDatabase(), map.getTable()) || !shapes.needsCheck(table, map)) {
+            return List.of();
+        }
+        if (!inTransaction) {
+            startTransaction(new BinlogPosition(file, committed.offset(), 0, Optional.empty(), committed.gtidSet()));
+            inTransaction = true;
+            rowIndex = 0;
+            rowZeroUsed = false;
+        }
+        long slot = rowIndex == 0 && !rowZeroUsed ? 0 : rowIndex + 1;
+        BinlogPosition at = tx.withRow(slot);
+        String key = at.sortKey();
+        Optional<MySqlTable> inEffect = history.before(table, key);
+        Optional<MySqlTable> after;
+        if (history.hasVersionAt(table, key)) {
+            after = history.at(table, key); // replayed after a restart: the version recorded back then
+        } else {
+            after = shapes.changed(table, map, inEffect, at.toString());
+            if (after.isEmpty()) {
+                return List.of();
+            }
+            history.record(table, key, after);
+        }
+        Optional<String> ddl = shapes.takeDdl(table);
+        decoders.remove(map.getTableId());
+        if (slot == 0) {
+            rowZeroUsed = true;
+        } else {
+            rowIndex = slot;
+        }
+        if (after.isPresent() && emits(slot)) {
+            TableSchema schema = after.get().toSchema(config.tinyint1AsBoolean());
+            Optional<TableSchema> b = inEffect.map(t -> t.toSchema(config.tinyint1AsBoolean()));
+            List<dev.cdc.api.schema.SchemaChange> changes = b.isEmpty()
+                    ? List.of(new dev.cdc.api.schema.SchemaChange.CreateTable(schema)) : List.of();
+            Position p = at.toPosition(txFileNumber);
+            pending.add(time -> new SchemaChangeEvent(table, b, Optional.of(schema), changes, ddl, p, time));
+        }
+        return List.of();
+    }
+
     private List<StreamEvent> schemaChange(DdlStatements.Affected a, String sql, BinlogPosition at, Instant time)
             throws Exception {
         String key = at.sortKey();
         TableId table = a.table();
+        rowZeroUsed = true;
+        shapes.forget(table);
         Optional<MySqlTable> before = history.before(table, key);
         Optional<MySqlTable> after;
         if (history.hasVersionAt(table, key)) {
             after = history.at(table, key); // replayed after a restart: the definition recorded back then
+        } else if (a.kind() == DdlStatements.Kind.TRUNCATE) {
+            after = before; // the shape is unchanged
+        } else if (a.kind() == DdlStatements.Kind.RENAME && DdlStatements.isRenameOnly(sql)
+                && a.renamedFrom().flatMap(f -> history.before(f, key)).isPresent()) {
+            // RENAME TABLE moves the old name's version as it is: provable from the history
+            after = a.renamedFrom().flatMap(f -> history.before(f, key)).map(t -> new MySqlTable(table, t.columns(),
+                    t.primaryKey()));
+            history.record(table, key, after);
+        } else if (a.kind() != DdlStatements.Kind.DROP && shapes.fullMetadata()) {
+            // the server's definition now may hold later DDLs: the table's next map decides (see ShapeTracker)
+            shapes.defer(table, sql, lookup.read(table));
+            decoders.clear();
+            return List.of();
         } else {
             after = a.kind() == DdlStatements.Kind.DROP ? Optional.empty() : lookup.read(table);
             history.record(table, key, after);
@@ -367,22 +437,8 @@ public final class BinlogReader {
 
     private Decoder decoder(TableMapEventData map, BinlogPosition at) throws Exception {
         TableId table = TableId.of(map.getDatabase(), map.getTable());
+        // recorded (and, when new, announced) at this table's map, which tableShape checked against the binlog
         Optional<MySqlTable> known = history.at(table, at.sortKey());
-        // a table first seen here (not in a snapshot, no CREATE read): its definition as of now is recorded at
-        // row 0 of this transaction, and announced there, before its first row (again on a replay from before it)
-        String firstSeen = tx.withRow(0).sortKey();
-        if (known.isEmpty()) {
-            known = lookup.read(table);
-            if (known.isPresent()) {
-                history.record(table, firstSeen, known);
-            }
-        }
-        if (known.isPresent() && history.hasVersionAt(table, firstSeen) && emits(0)) {
-            TableSchema schema = known.get().toSchema(config.tinyint1AsBoolean());
-            Position p = tx.withRow(0).toPosition(txFileNumber);
-            pending.add(time -> new SchemaChangeEvent(table, Optional.empty(), Optional.of(schema),
-                    List.of(new dev.cdc.api.schema.SchemaChange.CreateTable(schema)), Optional.empty(), p, time));
-        }
         List<String> names = names(map);
         byte[] types = map.getColumnTypes();
         int[] meta = map.getColumnMetadata();
@@ -401,7 +457,6 @@ public final class BinlogReader {
         List<ColumnInfo> columns = new ArrayList<>();
         int enumIndex = 0;
         int setIndex = 0;
-        int numericIndex = 0;
         for (int i = 0; i < types.length; i++) {
             String name = names != null && i < names.size() ? names.get(i) : "col" + (i + 1);
             int code = types[i] & 0xFF;
@@ -409,10 +464,7 @@ public final class BinlogReader {
                     ? meta[i] >> 8 : code;
             boolean numeric = BinlogColumns.isNumeric(realCode);
             boolean unsigned = numeric && md != null && md.getSignedness() != null
-                    && md.getSignedness().get(numericIndex);
-            if (numeric) {
-                numericIndex++;
-            }
+                    && md.getSignedness().get(i);
             final int col = i;
             List<String> labels = List.of();
             if (realCode == 247) {

@@ -82,6 +82,11 @@ public final class DdlStatements {
         return out;
     }
 
+    /** A RENAME TABLE statement (which moves tables as they are; an ALTER TABLE ... RENAME may change more). */
+    public static boolean isRenameOnly(String sql) {
+        return RENAME.matcher(stripComments(sql).trim()).find();
+    }
+
     /** SAVEPOINT and the like travel inside a transaction; DDL commits implicitly. */
     public static boolean isTransactional(String sql) {
         String s = stripComments(sql).trim().toUpperCase(Locale.ROOT);
