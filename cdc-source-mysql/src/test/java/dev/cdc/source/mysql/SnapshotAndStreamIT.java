@@ -52,10 +52,10 @@ class SnapshotAndStreamIT extends MariaDbFixture {
         for (int i = 1; i < all.size(); i++) {
             assertThat(all.get(i).position().sortKey()).isGreaterThan(all.get(i - 1).position().sortKey());
         }
-        List<TableId> readOrder = all.stream().filter(e -> e instanceof ChangeEvent c && c.operation() == Operation.READ)
-                .map(dev.cdc.api.event.StreamEvent::table).toList();
-        assertThat(readOrder.indexOf(b)).as("the tables' rows interleave (read at once)")
-                .isLessThan(readOrder.lastIndexOf(a));
+        // whether the rows interleave is not asserted: the workers may finish one table before the other starts,
+        // and under a busy writer the source falls back to one worker when they cannot agree on a binlog position
+        assertThat(all.stream().filter(e -> e instanceof ChangeEvent c && c.operation() == Operation.READ)
+                .map(dev.cdc.api.event.StreamEvent::table).distinct()).containsExactlyInAnyOrder(a, b);
         assertThat(r.context().snapshotProgress()).anyMatch(p -> p.table().equals(a) && p.finished())
                 .anyMatch(p -> p.table().equals(b) && p.finished());
     }
