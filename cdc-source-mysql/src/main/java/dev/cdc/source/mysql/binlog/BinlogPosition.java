@@ -89,6 +89,23 @@ public record BinlogPosition(String file, long offset, long row, Optional<String
         return Position.of(offsets, sortKey(fileNumber, offset, row));
     }
 
+    private static final String[] ROW_NUMBERS = new String[1024];
+
+    static {
+        for (int i = 0; i < ROW_NUMBERS.length; i++) {
+            ROW_NUMBERS[i] = Integer.toString(i);
+        }
+    }
+
+    /**
+     * The engine's position of row {@code row} of the transaction whose own position (row 0) is
+     * {@code txPosition}: shares the transaction's other offsets instead of building a map per row.
+     */
+    public Position rowPosition(Position txPosition, long fileNumber, long row) {
+        String r = row < ROW_NUMBERS.length ? ROW_NUMBERS[(int) row] : Long.toString(row);
+        return txPosition.withOffset(ROW, r, sortKey(fileNumber, offset, row));
+    }
+
     /** Binlog order of two places given as (file number, offset, row). */
     public static int compare(long fileA, long offsetA, long rowA, long fileB, long offsetB, long rowB) {
         int c = Long.compare(fileA, fileB);

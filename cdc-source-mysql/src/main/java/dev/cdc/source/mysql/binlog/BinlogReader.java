@@ -69,6 +69,7 @@ public final class BinlogReader {
 
     private String file;
     private BinlogPosition tx;
+    private Position txPosition;
     private Optional<String> txId = Optional.empty();
     private long fileNumber;
     private long txFileNumber;
@@ -244,6 +245,7 @@ public final class BinlogReader {
         tx = start;
         txId = Optional.of(txId(start));
         txFileNumber = fileNumber; // start is always in the current file
+        txPosition = start.toPosition(txFileNumber);
     }
 
     private void row(long tableId, Operation op, Serializable[] before, Serializable[] after) throws Exception {
@@ -263,9 +265,8 @@ public final class BinlogReader {
         if (!emits(rowIndex)) {
             return;
         }
-        BinlogPosition at = tx.withRow(rowIndex);
         if (decoder == null) {
-            decoder = decoder(map, at);
+            decoder = decoder(map, tx.withRow(rowIndex));
             decoders.put(tableId, decoder);
         }
         Object[] bv = before == null ? null : decoder.values(before);
@@ -275,7 +276,7 @@ public final class BinlogReader {
         Row key = decoder.key(av != null ? av : bv);
         TableId table = decoder.table;
         Optional<String> id = txId;
-        Position position = at.toPosition(txFileNumber);
+        Position position = tx.rowPosition(txPosition, txFileNumber, rowIndex);
         pending.add(time -> new ChangeEvent(op, table, key, b, a, time, id, position, 0, Map.of()));
     }
 
