@@ -1,16 +1,13 @@
 package dev.cdc.api.event;
 
-import java.util.AbstractCollection;
 import java.util.AbstractMap;
-import java.util.AbstractSet;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -64,7 +61,7 @@ public final class Row {
             } else {
                 this.index = null;
             }
-            this.set = new NameSet();
+            this.set = IndexedView.set(names.length, i -> names[i], o -> indexOf(o) >= 0);
         }
 
         /** Columns of these names, in this order; the names must be distinct and not null. */
@@ -126,38 +123,6 @@ public final class Row {
             return Arrays.toString(names);
         }
 
-        /** The names as an ordered, unmodifiable set. */
-        private final class NameSet extends AbstractSet<String> {
-            @Override
-            public Iterator<String> iterator() {
-                return new Iterator<>() {
-                    private int next;
-
-                    @Override
-                    public boolean hasNext() {
-                        return next < names.length;
-                    }
-
-                    @Override
-                    public String next() {
-                        if (next >= names.length) {
-                            throw new NoSuchElementException();
-                        }
-                        return names[next++];
-                    }
-                };
-            }
-
-            @Override
-            public int size() {
-                return names.length;
-            }
-
-            @Override
-            public boolean contains(Object o) {
-                return indexOf(o) >= 0;
-            }
-        }
     }
 
     /**
@@ -389,32 +354,7 @@ public final class Row {
         public Collection<Object> values() {
             Collection<Object> v = valueView;
             if (v == null) {
-                v = new AbstractCollection<>() {
-                    @Override
-                    public Iterator<Object> iterator() {
-                        return new Iterator<>() {
-                            private int next;
-
-                            @Override
-                            public boolean hasNext() {
-                                return next < values.length;
-                            }
-
-                            @Override
-                            public Object next() {
-                                if (next >= values.length) {
-                                    throw new NoSuchElementException();
-                                }
-                                return values[next++];
-                            }
-                        };
-                    }
-
-                    @Override
-                    public int size() {
-                        return values.length;
-                    }
-                };
+                v = Collections.unmodifiableList(Arrays.asList(values));
                 valueView = v;
             }
             return v;
@@ -432,33 +372,7 @@ public final class Row {
         public Set<Entry<String, Object>> entrySet() {
             Set<Entry<String, Object>> e = entries;
             if (e == null) {
-                e = new AbstractSet<>() {
-                    @Override
-                    public Iterator<Entry<String, Object>> iterator() {
-                        return new Iterator<>() {
-                            private int next;
-
-                            @Override
-                            public boolean hasNext() {
-                                return next < values.length;
-                            }
-
-                            @Override
-                            public Entry<String, Object> next() {
-                                if (next >= values.length) {
-                                    throw new NoSuchElementException();
-                                }
-                                int i = next++;
-                                return new SimpleImmutableEntry<>(columns.names[i], values[i]);
-                            }
-                        };
-                    }
-
-                    @Override
-                    public int size() {
-                        return values.length;
-                    }
-                };
+                e = IndexedView.entrySet(this, values.length, i -> new SimpleImmutableEntry<>(columns.names[i], values[i]));
                 entries = e;
             }
             return e;
