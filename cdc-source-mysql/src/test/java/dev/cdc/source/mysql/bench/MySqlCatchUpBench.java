@@ -113,13 +113,20 @@ public final class MySqlCatchUpBench {
         }
     }
 
+    private static int passes;
+
     /** Reads the range with a new source into a counting context: {wall seconds, process CPU seconds}. */
     private static double[] readWithSource(MySqlSourceFactory f, Map<String, Object> raw, Position from, long expected)
             throws Exception {
-        Source source = f.create(PluginContext.of(Configuration.of(f.options(), raw), "bench", "source"));
+        // a server-id of its own per pass: the server drops an earlier reader's idle dump thread of the same
+        // server-id only when a new one registers, and that took about 100 ms, which is not catch-up work
+        Map<String, Object> options = new HashMap<>(raw);
+        options.put("server-id", 7777L + (passes++ % 1000));
+        Source source = f.create(PluginContext.of(Configuration.of(f.options(), options), "bench", "source"));
         Counting ctx = new Counting(from, expected);
         com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        Map<String, Long> threads0 = threadCpuMillis();
         long cpu0 = os.getProcessCpuTime();
         long s0 = System.nanoTime();
         source.open(ctx);
@@ -127,13 +134,47 @@ public final class MySqlCatchUpBench {
         source.run(ctx);
         double seconds = (System.nanoTime() - s0) / 1e9;
         double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+        Map<String, Long> threads1 = threadCpuMillis(); // before close: the binlog reading thread ends with it
         source.close();
         if (ctx.count != expected) {
             throw new IllegalStateException("the source delivered " + ctx.count + " change events, expected " + expected);
         }
-        System.out.printf("source: open %.2f s, first event after %.2f s, last after %.2f s, process CPU %.2f s%n",
-                (opened - s0) / 1e9, (ctx.first - s0) / 1e9, (ctx.last - s0) / 1e9, cpu);
+        StringBuilder perThread = new StringBuilder();
+        threads1.forEach((name, ms) -> {
+            long d = ms - threads0.getOrDefault(name, 0L);
+            if (d >= 20) {
+                perThread.append(perThread.length() == 0 ? "" : ", ").append(name).append(' ').append(d).append(" ms");
+            }
+        });
+        System.out.printf("source: open %.2f s, first event after %.2f s, last after %.2f s, process CPU %.2f s (%s)%n",
+                (opened - s0) / 1e9, (ctx.first - s0) / 1e9, (ctx.last - s0) / 1e9, cpu, perThread);
         return new double[] {seconds, cpu};
+    }
+
+    /**
+     * CPU time per kind of thread of this JVM (from /proc/self/task; empty elsewhere): the source's
+     * threads, the JIT compilers, the GC (threads of one kind, {@code GC Thread#0}, {@code #1}, add up); the
+     * main thread is named after the process, {@code java}.
+     */
+    private static Map<String, Long> threadCpuMillis() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+        if (tasks == null) {
+            return out;
+        }
+        for (java.io.File t : tasks) {
+            try {
+                String stat = java.nio.file.Files.readString(t.toPath().resolve("stat"));
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+                String kind = name.startsWith("blc-") ? "binlog-reader" : name.replaceAll("#\\d+$", "").trim();
+                out.merge(kind, ticks * 10, Long::sum); // clock ticks of 10 ms
+            } catch (java.io.IOException | RuntimeException e) {
+                // the thread ended meanwhile
+            }
+        }
+        return out;
     }
 
     private static void report(String what, long events, double[] decoding, double[] source, double[] cpu,
