@@ -439,109 +439,107 @@ public final class RawRowDeserializers {
         }
     }
 
-    /** The part before the rows: the table id, flags, extra data (v2 events), the column count. */
-    private static long header(ByteArrayInputStream in, boolean extraInformation) throws IOException {
-        long tableId = in.readLong(6);
-        in.skip(2); // flags
-        if (extraInformation) {
-            int extraInfoLength = in.readInteger(2);
-            in.skip(extraInfoLength - 2);
-        }
-        return tableId;
-    }
-
-    private static Cursor rest(ByteArrayInputStream in) throws IOException {
-        return new Cursor(in.read(in.available()));
-    }
-
-    static final class Write extends WriteRowsEventDataDeserializer {
+    /** What the three rows deserializers share: the table maps, the event version, the library's cell reader. */
+    private static final class Rows {
         private final Map<Long, TableMapEventData> tableMaps;
         private final boolean extraInformation;
-        private final CellReader library = this::deserializeCell;
+        private final CellReader library;
 
-        Write(Map<Long, TableMapEventData> tableMaps, boolean extraInformation) {
-            super(tableMaps);
+        Rows(Map<Long, TableMapEventData> tableMaps, boolean extraInformation, CellReader library) {
             this.tableMaps = tableMaps;
             this.extraInformation = extraInformation;
-            setMayContainExtraInformation(extraInformation);
+            this.library = library;
         }
 
-        @Override
-        public WriteRowsEventData deserialize(ByteArrayInputStream in) throws IOException {
-            WriteRowsEventData d = new WriteRowsEventData();
-            d.setTableId(header(in, extraInformation));
-            BitSet included = in.readBitSet(in.readPackedInteger(), true);
-            d.setIncludedColumns(included);
-            Layout layout = new Layout(tableMaps, d.getTableId(), included);
-            Cursor rows = rest(in);
+        /** The part before the column bitmaps: the table id, flags, extra data (v2 events). */
+        long header(ByteArrayInputStream in) throws IOException {
+            long tableId = in.readLong(6);
+            in.skip(2); // flags
+            if (extraInformation) {
+                int extraInfoLength = in.readInteger(2);
+                in.skip(extraInfoLength - 2);
+            }
+            return tableId;
+        }
+
+        /** The event's rows, each a single image of the included columns (WRITE, DELETE). */
+        List<Serializable[]> images(ByteArrayInputStream in, long tableId, BitSet included) throws IOException {
+            Layout layout = new Layout(tableMaps, tableId, included);
+            Cursor rows = new Cursor(in.read(in.available()));
             List<Serializable[]> out = new ArrayList<>();
             while (rows.hasMore()) {
                 out.add(layout.row(rows, library));
             }
-            d.setRows(out);
-            return d;
-        }
-    }
-
-    static final class Update extends UpdateRowsEventDataDeserializer {
-        private final Map<Long, TableMapEventData> tableMaps;
-        private final boolean extraInformation;
-        private final CellReader library = this::deserializeCell;
-
-        Update(Map<Long, TableMapEventData> tableMaps, boolean extraInformation) {
-            super(tableMaps);
-            this.tableMaps = tableMaps;
-            this.extraInformation = extraInformation;
-            setMayContainExtraInformation(extraInformation);
+            return out;
         }
 
-        @Override
-        public UpdateRowsEventData deserialize(ByteArrayInputStream in) throws IOException {
-            UpdateRowsEventData d = new UpdateRowsEventData();
-            d.setTableId(header(in, extraInformation));
-            int columns = in.readPackedInteger();
-            BitSet before = in.readBitSet(columns, true);
-            BitSet after = in.readBitSet(columns, true);
-            d.setIncludedColumnsBeforeUpdate(before);
-            d.setIncludedColumns(after);
-            Layout beforeLayout = new Layout(tableMaps, d.getTableId(), before);
-            Layout afterLayout = after.equals(before) ? beforeLayout : new Layout(tableMaps, d.getTableId(), after);
-            Cursor rows = rest(in);
+        /** The event's rows as before and after images (UPDATE). */
+        List<Map.Entry<Serializable[], Serializable[]>> pairs(ByteArrayInputStream in, long tableId, BitSet before,
+                                                             BitSet after) throws IOException {
+            Layout beforeLayout = new Layout(tableMaps, tableId, before);
+            Layout afterLayout = after.equals(before) ? beforeLayout : new Layout(tableMaps, tableId, after);
+            Cursor rows = new Cursor(in.read(in.available()));
             List<Map.Entry<Serializable[], Serializable[]>> out = new ArrayList<>();
             while (rows.hasMore()) {
                 Serializable[] b = beforeLayout.row(rows, library);
                 out.add(new AbstractMap.SimpleEntry<>(b, afterLayout.row(rows, library)));
             }
-            d.setRows(out);
+            return out;
+        }
+    }
+
+    static final class Write extends WriteRowsEventDataDeserializer {
+        private final Rows rows;
+
+        Write(Map<Long, TableMapEventData> tableMaps, boolean extraInformation) {
+            super(tableMaps);
+            this.rows = new Rows(tableMaps, extraInformation, this::deserializeCell);
+        }
+
+        @Override
+        public WriteRowsEventData deserialize(ByteArrayInputStream in) throws IOException {
+            WriteRowsEventData d = new WriteRowsEventData();
+            d.setTableId(rows.header(in));
+            d.setIncludedColumns(in.readBitSet(in.readPackedInteger(), true));
+            d.setRows(rows.images(in, d.getTableId(), d.getIncludedColumns()));
+            return d;
+        }
+    }
+
+    static final class Update extends UpdateRowsEventDataDeserializer {
+        private final Rows rows;
+
+        Update(Map<Long, TableMapEventData> tableMaps, boolean extraInformation) {
+            super(tableMaps);
+            this.rows = new Rows(tableMaps, extraInformation, this::deserializeCell);
+        }
+
+        @Override
+        public UpdateRowsEventData deserialize(ByteArrayInputStream in) throws IOException {
+            UpdateRowsEventData d = new UpdateRowsEventData();
+            d.setTableId(rows.header(in));
+            int columns = in.readPackedInteger();
+            d.setIncludedColumnsBeforeUpdate(in.readBitSet(columns, true));
+            d.setIncludedColumns(in.readBitSet(columns, true));
+            d.setRows(rows.pairs(in, d.getTableId(), d.getIncludedColumnsBeforeUpdate(), d.getIncludedColumns()));
             return d;
         }
     }
 
     static final class Delete extends DeleteRowsEventDataDeserializer {
-        private final Map<Long, TableMapEventData> tableMaps;
-        private final boolean extraInformation;
-        private final CellReader library = this::deserializeCell;
+        private final Rows rows;
 
         Delete(Map<Long, TableMapEventData> tableMaps, boolean extraInformation) {
             super(tableMaps);
-            this.tableMaps = tableMaps;
-            this.extraInformation = extraInformation;
-            setMayContainExtraInformation(extraInformation);
+            this.rows = new Rows(tableMaps, extraInformation, this::deserializeCell);
         }
 
         @Override
         public DeleteRowsEventData deserialize(ByteArrayInputStream in) throws IOException {
             DeleteRowsEventData d = new DeleteRowsEventData();
-            d.setTableId(header(in, extraInformation));
-            BitSet included = in.readBitSet(in.readPackedInteger(), true);
-            d.setIncludedColumns(included);
-            Layout layout = new Layout(tableMaps, d.getTableId(), included);
-            Cursor rows = rest(in);
-            List<Serializable[]> out = new ArrayList<>();
-            while (rows.hasMore()) {
-                out.add(layout.row(rows, library));
-            }
-            d.setRows(out);
+            d.setTableId(rows.header(in));
+            d.setIncludedColumns(in.readBitSet(in.readPackedInteger(), true));
+            d.setRows(rows.images(in, d.getTableId(), d.getIncludedColumns()));
             return d;
         }
     }
