@@ -56,7 +56,10 @@ final class Offsets extends AbstractMap<String, String> {
     /** A copy with {@code name} set to {@code value}; shares the names array when the name is there already. */
     Offsets with(String name, String value) {
         Objects.requireNonNull(name, "offset name");
-        int i = Arrays.binarySearch(names, name);
+        int i = indexOf(name);
+        if (i < 0) {
+            i = Arrays.binarySearch(names, name); // not there: where it goes
+        }
         if (i >= 0) {
             String[] v = values.clone();
             v[i] = value;

@@ -59,16 +59,16 @@ public record BinlogPosition(String file, long offset, long row, Optional<String
 
     /** 8 hex digits of the file number, 16 of the offset, 8 of the row index (hand-made: String.format is slow). */
     public static String sortKey(long fileNumber, long offset, long row) {
-        char[] c = new char[32];
+        byte[] c = new byte[32];
         hex(c, 0, 8, fileNumber);
         hex(c, 8, 16, offset);
         hex(c, 24, 8, row);
-        return new String(c);
+        return new String(c, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
 
-    private static void hex(char[] out, int at, int width, long v) {
+    private static void hex(byte[] out, int at, int width, long v) {
         for (int i = at + width - 1; i >= at; i--) {
             out[i] = HEX[(int) (v & 15)];
             v >>>= 4;
