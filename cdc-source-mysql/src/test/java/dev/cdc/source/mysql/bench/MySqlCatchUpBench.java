@@ -22,8 +22,10 @@ import java.util.Optional;
 /**
  * Catch-up throughput: writes 1,000,000 inserts (transactions of 1,000), 500,000 updates and
  * 200,000 deletes, then reads that binlog range with the source into a counting context and
- * with {@code mariadb-binlog --read-from-remote-server} to /dev/null, and prints both rates.
- * Run by scripts/bench-mysql.sh. Arguments: [inserts] (default 1000000).
+ * with {@code mariadb-binlog --read-from-remote-server} to /dev/null, and prints both rates:
+ * {@code -Dbench.rounds} (default 3) rounds of both on the same range, round 1 cold (a JVM that
+ * has not run the source yet), the median of the later, warm ones. Run by scripts/bench-mysql.sh.
+ * Arguments: [inserts] (default 1000000).
  */
 public final class MySqlCatchUpBench {
 
@@ -85,7 +87,7 @@ public final class MySqlCatchUpBench {
         }
         // -Dbench.rounds=N: N rounds of (mariadb-binlog --verbose, then the source) on the same range;
         // round 1 is the cold one (unless warmed up), the later ones run warm
-        int rounds = Integer.getInteger("bench.rounds", 1);
+        int rounds = Integer.getInteger("bench.rounds", 3);
         double[] decoding = new double[rounds];
         double[] sourceSec = new double[rounds];
         double[] cpu = new double[rounds];
