@@ -129,6 +129,7 @@ public final class MySqlCatchUpBench {
         com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         Map<String, Long> threads0 = threadCpuMillis();
+        long allocated0 = allocatedBytes();
         long cpu0 = os.getProcessCpuTime();
         long s0 = System.nanoTime();
         source.open(ctx);
@@ -137,6 +138,7 @@ public final class MySqlCatchUpBench {
         double seconds = (System.nanoTime() - s0) / 1e9;
         double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
         Map<String, Long> threads1 = threadCpuMillis(); // before close: the binlog reading thread ends with it
+        long allocated = allocatedBytes() - allocated0;
         source.close();
         if (ctx.count != expected) {
             throw new IllegalStateException("the source delivered " + ctx.count + " change events, expected " + expected);
@@ -148,9 +150,21 @@ public final class MySqlCatchUpBench {
                 perThread.append(perThread.length() == 0 ? "" : ", ").append(name).append(' ').append(d).append(" ms");
             }
         });
-        System.out.printf("source: open %.2f s, first event after %.2f s, last after %.2f s, process CPU %.2f s (%s)%n",
-                (opened - s0) / 1e9, (ctx.first - s0) / 1e9, (ctx.last - s0) / 1e9, cpu, perThread);
+        System.out.printf("source: open %.2f s, first event after %.2f s, last after %.2f s, process CPU %.2f s (%s),"
+                        + " allocated %,d bytes per event%n", (opened - s0) / 1e9, (ctx.first - s0) / 1e9,
+                (ctx.last - s0) / 1e9, cpu, perThread, allocated / expected);
         return new double[] {seconds, cpu};
+    }
+
+    /** Bytes allocated so far by the threads alive now (the source's binlog reading thread among them). */
+    private static long allocatedBytes() {
+        com.sun.management.ThreadMXBean t = (com.sun.management.ThreadMXBean)
+                java.lang.management.ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (long b : t.getThreadAllocatedBytes(t.getAllThreadIds())) {
+            sum += Math.max(0, b);
+        }
+        return sum;
     }
 
     /**
