@@ -1,9 +1,7 @@
 package dev.cdc.api.event;
 
-import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
  * Where an event sits in its source's log, in a form the source can resume from.
@@ -17,13 +15,17 @@ import java.util.TreeMap;
  * later in the log has the greater key in plain {@link String#compareTo} order. Sinks use it
  * as an order guard (never overwrite a newer row with an older one). Sources make it of
  * fixed-width, zero-padded hexadecimal parts so that string order is log order.
+ *
+ * <p>The offsets are held as an immutable copy in name order; equal to any map with the same
+ * entries. A source that gives many events positions differing in one offset (the event's index
+ * in its transaction) derives them with {@link #withOffset}, which shares the rest.
  */
 public record Position(Map<String, String> offsets, String sortKey) implements Comparable<Position> {
 
     public Position {
         Objects.requireNonNull(offsets, "offsets");
         Objects.requireNonNull(sortKey, "sortKey");
-        offsets = Collections.unmodifiableMap(new TreeMap<>(offsets));
+        offsets = Offsets.copyOf(offsets);
     }
 
     /** A position from its offsets, with a sort key. */
@@ -43,6 +45,14 @@ public record Position(Map<String, String> offsets, String sortKey) implements C
     public static String sortKeyOf(long value) {
         String hex = Long.toHexString(value);
         return "0".repeat(16 - hex.length()) + hex;
+    }
+
+    /**
+     * A copy with one offset set (added when new, replaced when there) and a new sort key; the other
+     * offsets are shared with this position, not copied.
+     */
+    public Position withOffset(String name, String value, String newSortKey) {
+        return new Position(((Offsets) offsets).with(name, value), newSortKey);
     }
 
     public String offset(String name) {

@@ -95,9 +95,19 @@ public final class BinlogConnection implements AutoCloseable {
         return c;
     }
 
+    /**
+     * Waits while the queue is full, but never past {@link #close}: the library's {@code disconnect}
+     * waits for this thread to let go of its connection lock, and a thread blocked on a full queue
+     * nobody takes from any more would never let go (close hung, found by the catch-up benchmark).
+     * Events arriving while closing are dropped: nobody reads them.
+     */
     private void onEvent(Event event) {
         try {
-            queue.put(event);
+            while (!closing) {
+                if (queue.offer(event, 100, TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -73,16 +73,16 @@ public record BinlogPosition(String file, long offset, long row, Optional<String
 
     /** 8 hex digits of the file number, 16 of the offset, 8 of the row index (hand-made: String.format is slow). */
     public static String sortKey(long fileNumber, long offset, long row) {
-        char[] c = new char[32];
+        byte[] c = new byte[32];
         hex(c, 0, 8, fileNumber);
         hex(c, 8, 16, offset);
         hex(c, 24, 8, row);
-        return new String(c);
+        return new String(c, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
 
-    private static void hex(char[] out, int at, int width, long v) {
+    private static void hex(byte[] out, int at, int width, long v) {
         for (int i = at + width - 1; i >= at; i--) {
             out[i] = HEX[(int) (v & 15)];
             v >>>= 4;
@@ -107,6 +107,23 @@ public record BinlogPosition(String file, long offset, long row, Optional<String
                     : Map.of(FILE, file, POS, pos, ROW, r);
         }
         return Position.of(offsets, sortKey(fileNumber, offset, row));
+    }
+
+    private static final String[] ROW_NUMBERS = new String[1024];
+
+    static {
+        for (int i = 0; i < ROW_NUMBERS.length; i++) {
+            ROW_NUMBERS[i] = Integer.toString(i);
+        }
+    }
+
+    /**
+     * The engine's position of row {@code row} of the transaction whose own position (row 0) is
+     * {@code txPosition}: shares the transaction's other offsets instead of building a map per row.
+     */
+    public Position rowPosition(Position txPosition, long fileNumber, long row) {
+        String r = row < ROW_NUMBERS.length ? ROW_NUMBERS[(int) row] : Long.toString(row);
+        return txPosition.withOffset(ROW, r, sortKey(fileNumber, offset, row));
     }
 
     /** Binlog order of two places given as (file number, offset, row). */

@@ -76,6 +76,7 @@ public final class BinlogReader {
 
     private String file;
     private BinlogPosition tx;
+    private Position txPosition;
     private Optional<String> txId = Optional.empty();
     private long fileNumber;
     private long txFileNumber;
@@ -344,6 +345,7 @@ public final class BinlogReader {
         txId = Optional.of(txId(start));
         txFileNumber = fileNumber; // start is always in the current file
         skipTx = skipByGtid && start.gtid().equals(skipThrough.gtid());
+        txPosition = start.toPosition(txFileNumber);
     }
 
     private void row(long tableId, Operation op, Serializable[] before, Serializable[] after) throws Exception {
@@ -363,9 +365,8 @@ public final class BinlogReader {
         if (!emits(rowIndex)) {
             return;
         }
-        BinlogPosition at = tx.withRow(rowIndex);
         if (decoder == null) {
-            decoder = decoder(map, at);
+            decoder = decoder(map, tx.withRow(rowIndex));
             decoders.put(tableId, decoder);
         }
         Object[] bv = before == null ? null : decoder.values(before);
@@ -375,7 +376,7 @@ public final class BinlogReader {
         Row key = decoder.key(av != null ? av : bv);
         TableId table = decoder.table;
         Optional<String> id = txId;
-        Position position = at.toPosition(txFileNumber);
+        Position position = tx.rowPosition(txPosition, txFileNumber, rowIndex);
         pending.add(time -> new ChangeEvent(op, table, key, b, a, time, id, position, 0, Map.of()));
     }
 
@@ -497,30 +498,28 @@ public final class BinlogReader {
     /** Decodes rows of one table map. */
     private static final class Decoder {
         final TableId table;
-        final String[] names;
+        final Row.Columns columns;
         final UnaryOperator<Object>[] converters;
-        final String[] keyNames;
+        final Row.Columns keyColumns;
         final int[] keyIndexes;
 
         @SuppressWarnings("unchecked")
         Decoder(TableId table, List<ColumnInfo> columns, List<String> key, boolean tinyint1AsBoolean) {
             this.table = table;
-            this.names = new String[columns.size()];
+            List<String> names = columns.stream().map(ColumnInfo::name).toList();
+            this.columns = Row.Columns.of(names);
             this.converters = new UnaryOperator[columns.size()];
-            for (int i = 0; i < names.length; i++) {
-                names[i] = columns.get(i).name();
+            for (int i = 0; i < converters.length; i++) {
                 converters[i] = MySqlTypes.binlogConverter(columns.get(i), tinyint1AsBoolean);
             }
-            this.keyNames = key.toArray(new String[0]);
-            this.keyIndexes = new int[keyNames.length];
-            for (int k = 0; k < keyNames.length; k++) {
-                keyIndexes[k] = java.util.Arrays.asList(names).indexOf(keyNames[k]);
-            }
+            List<String> keyNames = key.stream().filter(names::contains).toList();
+            this.keyColumns = Row.Columns.of(keyNames);
+            this.keyIndexes = keyNames.stream().mapToInt(names::indexOf).toArray();
         }
 
         /** The logical values of a row's columns (as many as both the table map and the row have). */
         Object[] values(Serializable[] raw) {
-            Object[] out = new Object[Math.min(names.length, raw.length)];
+            Object[] out = new Object[Math.min(converters.length, raw.length)];
             for (int i = 0; i < out.length; i++) {
                 Object v = raw[i];
                 out[i] = v == null ? null : converters[i].apply(v);
@@ -529,22 +528,31 @@ public final class BinlogReader {
         }
 
         Row row(Object[] values) {
-            Row.Builder b = Row.builder();
-            for (int i = 0; i < values.length; i++) {
-                b.put(names[i], values[i]);
-            }
-            return b.build();
+            return values.length == columns.size() ? Row.of(columns, values)
+                    : Row.of(Row.Columns.of(columns.names().subList(0, values.length)), values);
         }
 
         Row key(Object[] values) {
-            if (keyNames.length == 0 || values == null) {
+            if (keyIndexes.length == 0 || values == null) {
                 return Row.empty();
             }
+            Object[] k = new Object[keyIndexes.length];
+            for (int i = 0; i < k.length; i++) {
+                if (keyIndexes[i] >= values.length) {
+                    return shortKey(values); // the row is shorter than the table map
+                }
+                k[i] = values[keyIndexes[i]];
+            }
+            return Row.of(keyColumns, k);
+        }
+
+        /** The key columns a row shorter than its table map has. */
+        private Row shortKey(Object[] values) {
             Row.Builder b = Row.builder();
-            for (int k = 0; k < keyNames.length; k++) {
-                int i = keyIndexes[k];
-                if (i >= 0 && i < values.length) {
-                    b.put(keyNames[k], values[i]);
+            List<String> names = keyColumns.names();
+            for (int i = 0; i < keyIndexes.length; i++) {
+                if (keyIndexes[i] < values.length) {
+                    b.put(names.get(i), values[keyIndexes[i]]);
                 }
             }
             return b.build();

@@ -1,7 +1,10 @@
 package dev.cdc.source.mysql.binlog;
 
+import com.github.shyiko.mysql.binlog.event.DeleteRowsEventData;
 import com.github.shyiko.mysql.binlog.event.EventType;
 import com.github.shyiko.mysql.binlog.event.TableMapEventData;
+import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
+import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
 import com.github.shyiko.mysql.binlog.event.deserialization.AnnotateRowsEventDataDeserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.BinlogCheckpointEventDataDeserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.ColumnType;
@@ -24,6 +27,7 @@ import com.github.shyiko.mysql.binlog.event.deserialization.XidEventDataDeserial
 import com.github.shyiko.mysql.binlog.io.ByteArrayInputStream;
 import dev.cdc.source.mysql.types.MySqlTypes;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.math.BigDecimal;
@@ -31,8 +35,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -64,41 +72,132 @@ public final class RawRowDeserializers {
         d.setEventDataDeserializer(EventType.MARIADB_GTID_LIST, new MariadbGtidListEventDataDeserializer());
         d.setEventDataDeserializer(EventType.ANNOTATE_ROWS, new AnnotateRowsEventDataDeserializer());
         d.setEventDataDeserializer(EventType.BINLOG_CHECKPOINT, new BinlogCheckpointEventDataDeserializer());
-        d.setEventDataDeserializer(EventType.WRITE_ROWS, new Write(tableMaps));
-        d.setEventDataDeserializer(EventType.UPDATE_ROWS, new Update(tableMaps));
-        d.setEventDataDeserializer(EventType.DELETE_ROWS, new Delete(tableMaps));
-        d.setEventDataDeserializer(EventType.EXT_WRITE_ROWS, new Write(tableMaps).setMayContainExtraInformation(true));
-        d.setEventDataDeserializer(EventType.EXT_UPDATE_ROWS, new Update(tableMaps).setMayContainExtraInformation(true));
-        d.setEventDataDeserializer(EventType.EXT_DELETE_ROWS, new Delete(tableMaps).setMayContainExtraInformation(true));
+        d.setEventDataDeserializer(EventType.WRITE_ROWS, new Write(tableMaps, false));
+        d.setEventDataDeserializer(EventType.UPDATE_ROWS, new Update(tableMaps, false));
+        d.setEventDataDeserializer(EventType.DELETE_ROWS, new Delete(tableMaps, false));
+        d.setEventDataDeserializer(EventType.EXT_WRITE_ROWS, new Write(tableMaps, true));
+        d.setEventDataDeserializer(EventType.EXT_UPDATE_ROWS, new Update(tableMaps, true));
+        d.setEventDataDeserializer(EventType.EXT_DELETE_ROWS, new Delete(tableMaps, true));
         return d;
     }
 
-    private static final Object DEFAULT = new Object();
+    /**
+     * A rows event's body after its header, read into one array and parsed by index: the library's
+     * stream reads each byte through several calls, which was most of the reading thread's time.
+     */
+    static final class Cursor {
+        final byte[] b;
+        int pos;
 
-    /** The raw value of one cell, or {@link #DEFAULT} to let the library read it. */
-    static Object cell(ColumnType type, int meta, int length, ByteArrayInputStream in) throws IOException {
+        Cursor(byte[] b) {
+            this.b = b;
+        }
+
+        boolean hasMore() {
+            return pos < b.length;
+        }
+
+        int u8() throws IOException {
+            need(1);
+            return b[pos++] & 0xFF;
+        }
+
+        /** A little-endian unsigned integer of {@code n} (up to 4) bytes. */
+        int le(int n) throws IOException {
+            need(n);
+            int v = 0;
+            for (int i = 0; i < n; i++) {
+                v |= (b[pos + i] & 0xFF) << (i << 3);
+            }
+            pos += n;
+            return v;
+        }
+
+        /** A little-endian integer of {@code n} (up to 8) bytes. */
+        long leLong(int n) throws IOException {
+            need(n);
+            long v = 0;
+            for (int i = 0; i < n; i++) {
+                v |= (long) (b[pos + i] & 0xFF) << (i << 3);
+            }
+            pos += n;
+            return v;
+        }
+
+        /** A big-endian integer of {@code n} (up to 8) bytes. */
+        long be(int n) throws IOException {
+            need(n);
+            long v = 0;
+            for (int i = 0; i < n; i++) {
+                v = (v << 8) | (b[pos + i] & 0xFF);
+            }
+            pos += n;
+            return v;
+        }
+
+        byte[] bytes(int n) throws IOException {
+            need(n);
+            byte[] out = Arrays.copyOfRange(b, pos, pos + n);
+            pos += n;
+            return out;
+        }
+
+        private void need(int n) throws IOException {
+            if (n < 0 || pos + n > b.length) {
+                throw new EOFException("a rows event ended after " + b.length + " bytes of rows, but the next value needs "
+                        + n + " bytes from byte " + pos);
+            }
+        }
+    }
+
+    /** Reads one cell the library's way: for the types {@link #cell} leaves to it. */
+    @FunctionalInterface
+    interface CellReader {
+        Serializable read(ColumnType type, int meta, int length, ByteArrayInputStream in) throws IOException;
+    }
+
+    /** The raw value of one non-null cell. */
+    static Serializable cell(ColumnType type, int meta, int length, Cursor in, CellReader library) throws IOException {
         switch (type) {
+            case TINY:
+                return (int) (byte) in.u8();
+            case SHORT:
+                return (int) (short) in.le(2);
+            case INT24:
+                return (in.le(3) << 8) >> 8;
+            case LONG:
+                return in.le(4);
+            case LONGLONG:
+                return in.leLong(8);
+            case FLOAT:
+                return Float.intBitsToFloat(in.le(4));
+            case DOUBLE:
+                return Double.longBitsToDouble(in.leLong(8));
+            case ENUM:
+                return in.le(length);
+            case SET:
+                return in.leLong(length);
             case STRING:
-                return in.read(length < 256 ? in.readInteger(1) : in.readInteger(2));
+                return in.bytes(length < 256 ? in.u8() : in.le(2));
             case VARCHAR:
             case VAR_STRING:
-                return in.read(meta < 256 ? in.readInteger(1) : in.readInteger(2));
+                return in.bytes(meta < 256 ? in.u8() : in.le(2));
             case BLOB:
             case GEOMETRY:
-                return in.read(in.readInteger(meta));
+                return in.bytes(in.le(meta));
             case JSON:
-                return new MySqlTypes.JsonBinaryValue(in.read(in.readInteger(meta)));
+                return new MySqlTypes.JsonBinaryValue(in.bytes(in.le(meta)));
             case BIT:
-                return in.read(((meta >> 8) * 8 + (meta & 0xFF) + 7) / 8);
+                return in.bytes(((meta >> 8) * 8 + (meta & 0xFF) + 7) / 8);
             case DATE: {
-                int v = in.readInteger(3);
+                int v = in.le(3);
                 int day = v & 31;
                 int month = (v >> 5) & 15;
                 int year = v >> 9;
                 return year == 0 || month == 0 || day == 0 ? null : LocalDate.of(year, month, day);
             }
             case TIME: {
-                int v = in.readInteger(3); // hhmmss as a decimal number, signed 24 bit
+                int v = in.le(3); // hhmmss as a decimal number, signed 24 bit
                 v = (v << 8) >> 8;
                 int abs = Math.abs(v);
                 Duration d = Duration.ofHours(abs / 10000).plusMinutes(abs / 100 % 100).plusSeconds(abs % 100);
@@ -107,16 +206,16 @@ public final class RawRowDeserializers {
             case TIME_V2:
                 return timeV2(meta, in);
             case TIMESTAMP: {
-                long seconds = in.readLong(4);
+                long seconds = in.leLong(4);
                 return seconds == 0 ? null : Instant.ofEpochSecond(seconds);
             }
             case TIMESTAMP_V2: {
-                long seconds = bigEndian(in.read(4));
+                long seconds = in.be(4);
                 long micros = fraction(meta, in);
                 return seconds == 0 && micros == 0 ? null : Instant.ofEpochSecond(seconds, micros * 1000);
             }
             case DATETIME: {
-                long v = in.readLong(8); // yyyymmddhhmmss as a decimal number
+                long v = in.leLong(8); // yyyymmddhhmmss as a decimal number
                 int second = (int) (v % 100);
                 int minute = (int) (v / 100 % 100);
                 int hour = (int) (v / 10000 % 100);
@@ -127,7 +226,7 @@ public final class RawRowDeserializers {
                         : LocalDateTime.of(year, month, day, hour, minute, second);
             }
             case DATETIME_V2: {
-                long v = bigEndian(in.read(5)) - 0x8000000000L;
+                long v = in.be(5) - 0x8000000000L;
                 long micros = fraction(meta, in);
                 long ymd = v >> 17;
                 long ym = ymd >> 5;
@@ -144,15 +243,28 @@ public final class RawRowDeserializers {
             case NEWDECIMAL: {
                 int precision = meta & 0xFF;
                 int scale = meta >> 8;
-                return precision <= 18 && scale <= precision ? smallDecimal(precision, scale, in) : DEFAULT;
+                if (precision <= 18 && scale <= precision) {
+                    return smallDecimal(precision, scale, in);
+                }
+                return byLibrary(type, meta, length, in, library);
             }
             case YEAR: {
-                int v = in.readInteger(1);
+                int v = in.u8();
                 return v == 0 ? 0 : 1900 + v;
             }
             default:
-                return DEFAULT;
+                return byLibrary(type, meta, length, in, library);
         }
+    }
+
+    /** The library's reading of a cell at the cursor (a stream over the rest of the array), then past it. */
+    private static Serializable byLibrary(ColumnType type, int meta, int length, Cursor in, CellReader library)
+            throws IOException {
+        ByteArrayInputStream rest = new ByteArrayInputStream(
+                new java.io.ByteArrayInputStream(in.b, in.pos, in.b.length - in.pos));
+        Serializable v = library.read(type, meta, length, rest);
+        in.pos += rest.getPosition();
+        return v;
     }
 
     private static final int[] DIG_TO_BYTES = {0, 1, 1, 2, 2, 3, 3, 4, 4, 4};
@@ -164,50 +276,55 @@ public final class RawRowDeserializers {
      * top bit (a negative value has all bits inverted). The library's general reader builds the
      * value with BigDecimal arithmetic; this one is exact and allocates only the result.
      */
-    static BigDecimal smallDecimal(int precision, int scale, ByteArrayInputStream in) throws IOException {
+    static BigDecimal smallDecimal(int precision, int scale, Cursor in) throws IOException {
         int intg = precision - scale;
         int intg0 = intg / 9;
         int intg0x = intg - intg0 * 9;
         int frac0 = scale / 9;
         int frac0x = scale - frac0 * 9;
         int size = (intg0 << 2) + DIG_TO_BYTES[intg0x] + (frac0 << 2) + DIG_TO_BYTES[frac0x];
-        byte[] b = in.read(size);
-        boolean positive = (b[0] & 0x80) == 0x80;
+        in.need(size);
+        byte[] b = in.b;
+        int at = in.pos;
+        in.pos += size;
+        boolean positive = (b[at] & 0x80) == 0x80;
         int mask = positive ? 0 : 0xFF;
-        b[0] ^= (byte) 0x80;
-        int at = 0;
+        int first = 0x80; // the sign bit, flipped in the first byte only
         long unscaled = 0;
         int n = DIG_TO_BYTES[intg0x];
         if (n > 0) {
-            unscaled = group(b, at, n, mask);
+            unscaled = group(b, at, n, mask, first);
+            first = 0;
             at += n;
         }
         for (int i = 0; i < intg0 + frac0; i++) {
-            unscaled = unscaled * 1_000_000_000L + group(b, at, 4, mask);
+            unscaled = unscaled * 1_000_000_000L + group(b, at, 4, mask, first);
+            first = 0;
             at += 4;
         }
         n = DIG_TO_BYTES[frac0x];
         if (n > 0) {
-            unscaled = unscaled * POW10[frac0x] + group(b, at, n, mask);
+            unscaled = unscaled * POW10[frac0x] + group(b, at, n, mask, first);
         }
         return BigDecimal.valueOf(positive ? unscaled : -unscaled, scale);
     }
 
-    private static long group(byte[] b, int at, int n, int mask) {
-        long v = 0;
-        for (int i = at; i < at + n; i++) {
+    /** {@code n} big-endian bytes, each XOR {@code mask}; the first byte also XOR {@code first}. */
+    private static long group(byte[] b, int at, int n, int mask, int first) {
+        long v = ((b[at] ^ first) ^ mask) & 0xFF;
+        for (int i = at + 1; i < at + n; i++) {
             v = (v << 8) | ((b[i] ^ mask) & 0xFF);
         }
         return v;
     }
 
     /** MySQL's TIME2 (my_time_packed_from_binary): a signed packed value with 0..6 fractional digits. */
-    private static Duration timeV2(int meta, ByteArrayInputStream in) throws IOException {
+    private static Duration timeV2(int meta, Cursor in) throws IOException {
         long packed;
         switch (meta) {
             case 1, 2 -> {
-                long intPart = bigEndian(in.read(3)) - 0x800000L;
-                int frac = (byte) in.read();
+                long intPart = in.be(3) - 0x800000L;
+                int frac = (byte) in.u8();
                 if (intPart < 0 && frac != 0) {
                     intPart++;
                     frac -= 0x100;
@@ -215,16 +332,16 @@ public final class RawRowDeserializers {
                 packed = (intPart << 24) + frac * 10000L;
             }
             case 3, 4 -> {
-                long intPart = bigEndian(in.read(3)) - 0x800000L;
-                int frac = (short) bigEndian(in.read(2));
+                long intPart = in.be(3) - 0x800000L;
+                int frac = (short) in.be(2);
                 if (intPart < 0 && frac != 0) {
                     intPart++;
                     frac -= 0x10000;
                 }
                 packed = (intPart << 24) + frac * 100L;
             }
-            case 5, 6 -> packed = bigEndian(in.read(6)) - 0x800000000000L;
-            default -> packed = (bigEndian(in.read(3)) - 0x800000L) << 24;
+            case 5, 6 -> packed = in.be(6) - 0x800000000000L;
+            default -> packed = (in.be(3) - 0x800000L) << 24;
         }
         boolean negative = packed < 0;
         long abs = Math.abs(packed);
@@ -235,21 +352,13 @@ public final class RawRowDeserializers {
         return negative ? d.negated() : d;
     }
 
-    private static long fraction(int meta, ByteArrayInputStream in) throws IOException {
+    private static long fraction(int meta, Cursor in) throws IOException {
         int length = (meta + 1) / 2;
         if (length == 0) {
             return 0;
         }
-        long f = bigEndian(in.read(length));
+        long f = in.be(length);
         return f * (long) Math.pow(100, 3 - length);
-    }
-
-    private static long bigEndian(byte[] bytes) {
-        long v = 0;
-        for (byte b : bytes) {
-            v = (v << 8) | (b & 0xFF);
-        }
-        return v;
     }
 
     private static final ColumnType[] TYPES = new ColumnType[256];
@@ -260,128 +369,178 @@ public final class RawRowDeserializers {
         }
     }
 
-    /** Reads one cell: the deserializer's own {@code deserializeCell}. */
-    @FunctionalInterface
-    interface CellReader {
-        Serializable read(ColumnType type, int meta, int length, ByteArrayInputStream in) throws IOException;
-    }
+    /** The columns of one rows event: which of the table map's columns it holds, and how to read each. */
+    static final class Layout {
+        final ColumnType[] types;
+        final int[] meta;
+        final int[] length;
 
-    /**
-     * The library's {@code deserializeRow} (same layout rules, same cell reader) without its per-cell
-     * boxing lookup of the column type and without building a BitSet for each row's null bitmap.
-     */
-    static Serializable[] row(Map<Long, TableMapEventData> tableMaps, long tableId, BitSet included,
-                              ByteArrayInputStream in, CellReader cells) throws IOException {
-        TableMapEventData map = tableMaps.get(tableId);
-        if (map == null) {
-            throw new MissingTableMapEventException("No TableMapEventData has been found for table id:" + tableId
-                    + ". Usually that means that you have started reading binary log 'within the logical event group'"
-                    + " (e.g. from WRITE_ROWS and not proceeding TABLE_MAP");
-        }
-        byte[] types = map.getColumnTypes();
-        int[] metadata = map.getColumnMetadata();
-        Serializable[] result = new Serializable[included.cardinality()];
-        byte[] nulls = in.read((result.length + 7) >> 3);
-        for (int i = 0, skipped = 0; i < types.length; i++) {
-            if (!included.get(i)) {
-                skipped++;
-                continue;
+        Layout(Map<Long, TableMapEventData> tableMaps, long tableId, BitSet included) throws IOException {
+            TableMapEventData map = tableMaps.get(tableId);
+            if (map == null) {
+                throw new MissingTableMapEventException("No TableMapEventData has been found for table id:" + tableId
+                        + ". Usually that means that you have started reading binary log 'within the logical event"
+                        + " group' (e.g. from WRITE_ROWS and not proceeding TABLE_MAP");
             }
-            int index = i - skipped;
-            if ((nulls[index >> 3] & (1 << (index & 7))) != 0) {
-                continue;
-            }
-            int typeCode = types[i] & 0xFF;
-            int meta = metadata[i];
-            int length = 0;
-            if (typeCode == ColumnType.STRING.getCode()) {
-                if (meta >= 256) {
-                    int meta0 = meta >> 8;
-                    int meta1 = meta & 0xFF;
-                    if ((meta0 & 0x30) != 0x30) {
-                        typeCode = meta0 | 0x30;
-                        length = meta1 | (((meta0 & 0x30) ^ 0x30) << 4);
-                    } else {
-                        if (meta0 == ColumnType.ENUM.getCode() || meta0 == ColumnType.SET.getCode()) {
-                            typeCode = meta0;
+            byte[] columnTypes = map.getColumnTypes();
+            int[] metadata = map.getColumnMetadata();
+            int n = included.cardinality();
+            types = new ColumnType[n];
+            meta = new int[n];
+            length = new int[n];
+            int index = 0;
+            for (int i = 0; i < columnTypes.length; i++) {
+                if (!included.get(i)) {
+                    continue;
+                }
+                int typeCode = columnTypes[i] & 0xFF;
+                int m = metadata[i];
+                int len = 0;
+                if (typeCode == ColumnType.STRING.getCode()) {
+                    if (m >= 256) {
+                        int meta0 = m >> 8;
+                        int meta1 = m & 0xFF;
+                        if ((meta0 & 0x30) != 0x30) {
+                            typeCode = meta0 | 0x30;
+                            len = meta1 | (((meta0 & 0x30) ^ 0x30) << 4);
+                        } else {
+                            if (meta0 == ColumnType.ENUM.getCode() || meta0 == ColumnType.SET.getCode()) {
+                                typeCode = meta0;
+                            }
+                            len = meta1;
                         }
-                        length = meta1;
+                    } else {
+                        len = m;
                     }
-                } else {
-                    length = meta;
+                }
+                types[index] = TYPES[typeCode];
+                meta[index] = m;
+                length[index] = len;
+                index++;
+            }
+        }
+
+        /**
+         * One row at the cursor: the library's {@code deserializeRow} layout (null bitmap, then each
+         * non-null included column), values as {@link #cell} gives them.
+         */
+        Serializable[] row(Cursor in, CellReader library) throws IOException {
+            Serializable[] result = new Serializable[types.length];
+            int nullsAt = in.pos;
+            in.pos += (types.length + 7) >> 3;
+            in.need(0);
+            byte[] b = in.b;
+            for (int i = 0; i < types.length; i++) {
+                if ((b[nullsAt + (i >> 3)] & (1 << (i & 7))) == 0) {
+                    result[i] = cell(types[i], meta[i], length[i], in, library);
                 }
             }
-            result[index] = cells.read(TYPES[typeCode], meta, length, in);
+            return result;
         }
-        return result;
+    }
+
+    /** What the three rows deserializers share: the table maps, the event version, the library's cell reader. */
+    private static final class Rows {
+        private final Map<Long, TableMapEventData> tableMaps;
+        private final boolean extraInformation;
+        private final CellReader library;
+
+        Rows(Map<Long, TableMapEventData> tableMaps, boolean extraInformation, CellReader library) {
+            this.tableMaps = tableMaps;
+            this.extraInformation = extraInformation;
+            this.library = library;
+        }
+
+        /** The part before the column bitmaps: the table id, flags, extra data (v2 events). */
+        long header(ByteArrayInputStream in) throws IOException {
+            long tableId = in.readLong(6);
+            in.skip(2); // flags
+            if (extraInformation) {
+                int extraInfoLength = in.readInteger(2);
+                in.skip(extraInfoLength - 2);
+            }
+            return tableId;
+        }
+
+        /** The event's rows, each a single image of the included columns (WRITE, DELETE). */
+        List<Serializable[]> images(ByteArrayInputStream in, long tableId, BitSet included) throws IOException {
+            Layout layout = new Layout(tableMaps, tableId, included);
+            Cursor rows = new Cursor(in.read(in.available()));
+            List<Serializable[]> out = new ArrayList<>();
+            while (rows.hasMore()) {
+                out.add(layout.row(rows, library));
+            }
+            return out;
+        }
+
+        /** The event's rows as before and after images (UPDATE). */
+        List<Map.Entry<Serializable[], Serializable[]>> pairs(ByteArrayInputStream in, long tableId, BitSet before,
+                                                             BitSet after) throws IOException {
+            Layout beforeLayout = new Layout(tableMaps, tableId, before);
+            Layout afterLayout = after.equals(before) ? beforeLayout : new Layout(tableMaps, tableId, after);
+            Cursor rows = new Cursor(in.read(in.available()));
+            List<Map.Entry<Serializable[], Serializable[]>> out = new ArrayList<>();
+            while (rows.hasMore()) {
+                Serializable[] b = beforeLayout.row(rows, library);
+                out.add(new AbstractMap.SimpleEntry<>(b, afterLayout.row(rows, library)));
+            }
+            return out;
+        }
     }
 
     static final class Write extends WriteRowsEventDataDeserializer {
-        private final Map<Long, TableMapEventData> tableMaps;
-        private final CellReader cells = this::deserializeCell;
+        private final Rows rows;
 
-        Write(Map<Long, TableMapEventData> tableMaps) {
+        Write(Map<Long, TableMapEventData> tableMaps, boolean extraInformation) {
             super(tableMaps);
-            this.tableMaps = tableMaps;
+            this.rows = new Rows(tableMaps, extraInformation, this::deserializeCell);
         }
 
         @Override
-        protected Serializable[] deserializeRow(long tableId, BitSet included, ByteArrayInputStream in)
-                throws IOException {
-            return row(tableMaps, tableId, included, in, cells);
-        }
-
-        @Override
-        protected Serializable deserializeCell(ColumnType type, int meta, int length, ByteArrayInputStream in)
-                throws IOException {
-            Object v = cell(type, meta, length, in);
-            return v == DEFAULT ? super.deserializeCell(type, meta, length, in) : (Serializable) v;
+        public WriteRowsEventData deserialize(ByteArrayInputStream in) throws IOException {
+            WriteRowsEventData d = new WriteRowsEventData();
+            d.setTableId(rows.header(in));
+            d.setIncludedColumns(in.readBitSet(in.readPackedInteger(), true));
+            d.setRows(rows.images(in, d.getTableId(), d.getIncludedColumns()));
+            return d;
         }
     }
 
     static final class Update extends UpdateRowsEventDataDeserializer {
-        private final Map<Long, TableMapEventData> tableMaps;
-        private final CellReader cells = this::deserializeCell;
+        private final Rows rows;
 
-        Update(Map<Long, TableMapEventData> tableMaps) {
+        Update(Map<Long, TableMapEventData> tableMaps, boolean extraInformation) {
             super(tableMaps);
-            this.tableMaps = tableMaps;
+            this.rows = new Rows(tableMaps, extraInformation, this::deserializeCell);
         }
 
         @Override
-        protected Serializable[] deserializeRow(long tableId, BitSet included, ByteArrayInputStream in)
-                throws IOException {
-            return row(tableMaps, tableId, included, in, cells);
-        }
-
-        @Override
-        protected Serializable deserializeCell(ColumnType type, int meta, int length, ByteArrayInputStream in)
-                throws IOException {
-            Object v = cell(type, meta, length, in);
-            return v == DEFAULT ? super.deserializeCell(type, meta, length, in) : (Serializable) v;
+        public UpdateRowsEventData deserialize(ByteArrayInputStream in) throws IOException {
+            UpdateRowsEventData d = new UpdateRowsEventData();
+            d.setTableId(rows.header(in));
+            int columns = in.readPackedInteger();
+            d.setIncludedColumnsBeforeUpdate(in.readBitSet(columns, true));
+            d.setIncludedColumns(in.readBitSet(columns, true));
+            d.setRows(rows.pairs(in, d.getTableId(), d.getIncludedColumnsBeforeUpdate(), d.getIncludedColumns()));
+            return d;
         }
     }
 
     static final class Delete extends DeleteRowsEventDataDeserializer {
-        private final Map<Long, TableMapEventData> tableMaps;
-        private final CellReader cells = this::deserializeCell;
+        private final Rows rows;
 
-        Delete(Map<Long, TableMapEventData> tableMaps) {
+        Delete(Map<Long, TableMapEventData> tableMaps, boolean extraInformation) {
             super(tableMaps);
-            this.tableMaps = tableMaps;
+            this.rows = new Rows(tableMaps, extraInformation, this::deserializeCell);
         }
 
         @Override
-        protected Serializable[] deserializeRow(long tableId, BitSet included, ByteArrayInputStream in)
-                throws IOException {
-            return row(tableMaps, tableId, included, in, cells);
-        }
-
-        @Override
-        protected Serializable deserializeCell(ColumnType type, int meta, int length, ByteArrayInputStream in)
-                throws IOException {
-            Object v = cell(type, meta, length, in);
-            return v == DEFAULT ? super.deserializeCell(type, meta, length, in) : (Serializable) v;
+        public DeleteRowsEventData deserialize(ByteArrayInputStream in) throws IOException {
+            DeleteRowsEventData d = new DeleteRowsEventData();
+            d.setTableId(rows.header(in));
+            d.setIncludedColumns(in.readBitSet(in.readPackedInteger(), true));
+            d.setRows(rows.images(in, d.getTableId(), d.getIncludedColumns()));
+            return d;
         }
     }
 }

@@ -89,17 +89,20 @@ public final class MySqlTypes {
                 return unsigned ? raw -> ((Number) raw).intValue() & 0xFFFFFF
                         : raw -> (((Number) raw).intValue() << 8) >> 8;
             case "int", "integer":
-                return unsigned ? raw -> ((Number) raw).intValue() & 0xFFFFFFFFL : raw -> ((Number) raw).intValue();
+                // a raw value already of the logical type is kept, not unboxed and boxed again
+                return unsigned ? raw -> ((Number) raw).intValue() & 0xFFFFFFFFL
+                        : raw -> raw instanceof Integer ? raw : ((Number) raw).intValue();
             case "bigint":
-                return unsigned ? raw -> unsignedLong(((Number) raw).longValue()) : raw -> ((Number) raw).longValue();
+                return unsigned ? raw -> unsignedLong(((Number) raw).longValue())
+                        : raw -> raw instanceof Long ? raw : ((Number) raw).longValue();
             case "decimal", "numeric": {
                 int scale = c.scale();
                 return scale >= 0 ? raw -> ((BigDecimal) raw).setScale(scale) : raw -> raw;
             }
             case "float":
-                return raw -> ((Number) raw).floatValue();
+                return raw -> raw instanceof Float ? raw : ((Number) raw).floatValue();
             case "double", "real":
-                return raw -> ((Number) raw).doubleValue();
+                return raw -> raw instanceof Double ? raw : ((Number) raw).doubleValue();
             case "time": {
                 int fsp = Math.max(0, c.scale());
                 return raw -> time((Duration) raw, fsp);

@@ -1,0 +1,29 @@
+package dev.cdc.source.mysql.binlog;
+
+import dev.cdc.api.event.Position;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BinlogPositionTest {
+
+    @ParameterizedTest
+    @ValueSource(longs = {0, 1, 9, 10, 1023, 1024, 70_000, 4_294_967_295L})
+    void aRowPositionDerivedFromItsTransactionEqualsOneBuiltWhole(long row) {
+        for (Optional<String> gtid : java.util.List.of(Optional.<String>empty(), Optional.of("0-1-42"))) {
+            BinlogPosition tx = new BinlogPosition("mysql-bin.000012", 123_456_789L, 0, gtid);
+            Position txPosition = tx.toPosition();
+
+            Position derived = tx.rowPosition(txPosition, 12, row);
+
+            Position whole = tx.withRow(row).toPosition();
+            assertThat(derived).isEqualTo(whole);
+            assertThat(derived.offsets()).containsExactlyEntriesOf(whole.offsets());
+            assertThat(derived.sortKey()).isEqualTo(whole.sortKey());
+            assertThat(BinlogPosition.from(derived)).isEqualTo(tx.withRow(row));
+        }
+    }
+}
