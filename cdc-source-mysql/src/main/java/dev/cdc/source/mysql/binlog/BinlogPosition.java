@@ -11,8 +11,9 @@ import java.util.Optional;
  * the event within that transaction (rows counted from 1; 0 for the transaction itself, such as
  * a DDL statement), and the transaction's GTID when the server gives one.
  *
- * <p>The sort key is 8 hex digits of the file's number, 16 of the offset and 8 of the row index,
- * so string order is binlog order. A snapshot row sorts just before its snapshot's binlog
+ * <p>The sort key is 16 hex digits of {@code fileNumber << 32 | offset} (binlog offsets are 32-bit
+ * in the event headers) and 8 of the row index, so string order is binlog order. It has the
+ * PostgreSQL source's 16 + 8 layout, which the Elasticsearch sink maps to external versions. A snapshot row sorts just before its snapshot's binlog
  * position: offset {@code pos - 1} and the snapshot row counter as the index.
  *
  * @param file   binlog file name ({@code mysql-bin.000004})
@@ -71,12 +72,19 @@ public record BinlogPosition(String file, long offset, long row, Optional<String
         return sortKey(fileNumber(file), offset, row);
     }
 
-    /** 8 hex digits of the file number, 16 of the offset, 8 of the row index (hand-made: String.format is slow). */
+    /**
+     * 16 hex digits of {@code fileNumber << 32 | offset}, 8 of the row index (hand-made: String.format is slow).
+     *
+     * @throws IllegalArgumentException when the offset does not fit 32 bits or the file number 32 bits
+     */
     public static String sortKey(long fileNumber, long offset, long row) {
-        byte[] c = new byte[32];
-        hex(c, 0, 8, fileNumber);
-        hex(c, 8, 16, offset);
-        hex(c, 24, 8, row);
+        if ((offset >>> 32) != 0 || (fileNumber >>> 32) != 0 || (row >>> 32) != 0) {
+            throw new IllegalArgumentException("binlog place (file " + fileNumber + ", offset " + offset + ", row " + row
+                    + ") does not fit a sort key: file number, offset and row must each be below 2^32");
+        }
+        byte[] c = new byte[24];
+        hex(c, 0, 16, fileNumber << 32 | offset);
+        hex(c, 16, 8, row);
         return new String(c, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 

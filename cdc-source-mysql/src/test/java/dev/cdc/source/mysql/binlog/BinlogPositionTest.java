@@ -26,4 +26,18 @@ class BinlogPositionTest {
             assertThat(BinlogPosition.from(derived)).isEqualTo(tx.withRow(row));
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void sortKeysAreTheSixteenPlusEightLayoutInBinlogOrder() {
+        String a = BinlogPosition.sortKey(4, 0xFFFF_FFF0L, 7);
+        String b = BinlogPosition.sortKey(5, 4, 0);
+        String c = BinlogPosition.sortKey(5, 4, 1);
+        String d = BinlogPosition.sortKey(5, 5, 0);
+        assertThat(a).hasSize(24).isEqualTo("00000004fffffff0" + "00000007");
+        assertThat(a).isLessThan(b);
+        assertThat(b).isLessThan(c);
+        assertThat(c).isLessThan(d);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BinlogPosition.sortKey(1, 1L << 32, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("below 2^32");
+    }
 }
