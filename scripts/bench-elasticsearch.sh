@@ -10,6 +10,6 @@ mvn -B -q -o install -DskipTests -pl cdc-api,cdc-format,cdc-schema,cdc-testkit,c
 mvn -B -q -o test-compile -pl cdc-sink-elasticsearch 2>/dev/null || mvn -B -q test-compile -pl cdc-sink-elasticsearch
 CP_FILE=$(mktemp)
 trap 'rm -f "$CP_FILE"' EXIT
-mvn -B -q -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CP_FILE" -pl cdc-sink-elasticsearch >/dev/null
+mvn -B -q -ntp dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CP_FILE" -pl cdc-sink-elasticsearch >/dev/null
 exec java -Xmx1g -cp "cdc-sink-elasticsearch/target/test-classes:cdc-sink-elasticsearch/target/classes:$(cat "$CP_FILE")" \
   dev.cdc.sink.elasticsearch.bench.BulkBenchmark "${1:-http://127.0.0.1:9200}" "${2:-200000}" "${3:-1000}" "${4:-2}"

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 mvn -B -q -o install -DskipTests -pl cdc-api,cdc-testkit -am >/dev/null
 mvn -B -q -o test-compile -pl cdc-source-mysql
 CP_FILE=$(mktemp)
-mvn -B -q -o dependency:build-classpath -pl cdc-source-mysql -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test >/dev/null
+mvn -B -q -ntp dependency:build-classpath -pl cdc-source-mysql -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test >/dev/null
 CP="cdc-source-mysql/target/test-classes:cdc-source-mysql/target/classes:$(cat "$CP_FILE")"
 rm -f "$CP_FILE"
 exec java -Xmx1g ${JAVA_OPTS:-} -cp "$CP" dev.cdc.source.mysql.bench.MySqlCatchUpBench "$@"

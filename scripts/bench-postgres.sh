@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 mvn -B -q -o install -DskipTests -pl cdc-api,cdc-format,cdc-schema,cdc-testkit -am >/dev/null
 mvn -B -q -o test-compile -pl cdc-source-postgres
 CP_FILE=$(mktemp)
-mvn -B -q -o dependency:build-classpath -pl cdc-source-postgres -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test >/dev/null
+mvn -B -q -ntp dependency:build-classpath -pl cdc-source-postgres -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test >/dev/null
 CP="cdc-source-postgres/target/test-classes:cdc-source-postgres/target/classes:$(cat "$CP_FILE")"
 rm -f "$CP_FILE"
 # shellcheck disable=SC2086
