@@ -11,6 +11,7 @@ import dev.cdc.api.spi.Source;
 import dev.cdc.api.spi.SourceContext;
 import dev.cdc.source.postgres.catalog.CapturedTable;
 import dev.cdc.source.postgres.catalog.CatalogTable;
+import dev.cdc.source.postgres.catalog.ColumnIdentities;
 import dev.cdc.source.postgres.catalog.TableCatalog;
 import dev.cdc.source.postgres.decoding.EventAssembler;
 import dev.cdc.source.postgres.decoding.PgOutputDecoder;
@@ -75,6 +76,8 @@ public final class PostgresSource implements Source {
     private Connection catalogConnection;
     private TypeRegistry types;
     private TableCatalog catalog;
+    /** Column attnums per table along the stream; new per streaming session (a reconnect goes back in the log). */
+    private ColumnIdentities identities = new ColumnIdentities();
     private Set<TableId> selected = Set.of();
     private List<TableId> selectedOrder = List.of();
     private Connection replicationConnection;
@@ -463,6 +466,7 @@ public final class PostgresSource implements Source {
 
         List<StreamEvent> batch = new ArrayList<>(batchSize);
         boolean messages = options.get(PostgresSourceOptions.MESSAGES) || heartbeatMillis() > 0;
+        identities = new ColumnIdentities();
         EventAssembler assembler = new EventAssembler(this::resolve,
                 t -> t.equals(EventAssembler.MESSAGES) ? messages : selected.contains(t),
                 event -> {
@@ -522,7 +526,9 @@ public final class PostgresSource implements Source {
     }
 
     private CapturedTable resolve(dev.cdc.source.postgres.decoding.RelationMessage relation) throws SQLException {
-        return CapturedTable.of(relation, catalog.find(relation.oid()), types);
+        Optional<CatalogTable> now = catalog.find(relation.oid());
+        return CapturedTable.of(relation, now, types)
+                .withAttnums(identities.identify(relation.oid(), relation.columns().size(), now));
     }
 
     private void flushBatch(SourceContext context, List<StreamEvent> batch) throws InterruptedException {

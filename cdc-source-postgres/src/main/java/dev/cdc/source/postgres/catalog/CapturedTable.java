@@ -28,12 +28,32 @@ public final class CapturedTable {
     private final String[] names;
     private final ValueDecoder[] decoders;
     private final int[] keyIndexes;
+    private final Optional<List<Integer>> attnums;
 
-    private CapturedTable(TableSchema schema, ValueDecoder[] decoders, int[] keyIndexes) {
+    private CapturedTable(TableSchema schema, ValueDecoder[] decoders, int[] keyIndexes,
+                          Optional<List<Integer>> attnums) {
         this.schema = schema;
         this.names = schema.columnNames().toArray(new String[0]);
         this.decoders = decoders;
         this.keyIndexes = keyIndexes;
+        this.attnums = attnums.map(List::copyOf);
+    }
+
+    /** This table with the attnums of its columns (in column order), as {@link ColumnIdentities} found them. */
+    public CapturedTable withAttnums(Optional<List<Integer>> attnums) {
+        if (attnums.isPresent() && attnums.get().size() != names.length) {
+            throw new IllegalArgumentException(attnums.get().size() + " attnums for the " + names.length
+                    + " columns of " + schema.table());
+        }
+        return new CapturedTable(schema, decoders, keyIndexes, attnums);
+    }
+
+    /**
+     * The {@code pg_attribute.attnum} of each column, in column order, when known for sure: a
+     * column that keeps its attnum under another name was renamed. Empty when unknown.
+     */
+    public Optional<List<Integer>> attnums() {
+        return attnums;
     }
 
     /** From a Relation message, completed by what the catalog says now (nullability, defaults, primary key). */
@@ -68,7 +88,7 @@ public final class CapturedTable {
         }
         TableSchema schema = new TableSchema(TableId.of(relation.namespace(), relation.name()), columns,
                 names.containsAll(pk) ? pk : List.of());
-        return new CapturedTable(schema, decoders, indexes(names, key));
+        return new CapturedTable(schema, decoders, indexes(names, key), Optional.empty());
     }
 
     /** From the catalog alone (for a snapshot, and to know a table's shape before its first Relation message). */
@@ -82,7 +102,7 @@ public final class CapturedTable {
                     Optional.of(c.sourceType())));
         }
         TableSchema schema = new TableSchema(table.table(), columns, table.primaryKey());
-        return new CapturedTable(schema, decoders, indexes(schema.columnNames(), table.primaryKey()));
+        return new CapturedTable(schema, decoders, indexes(schema.columnNames(), table.primaryKey()), Optional.empty());
     }
 
     private static int[] indexes(List<String> names, List<String> key) {
