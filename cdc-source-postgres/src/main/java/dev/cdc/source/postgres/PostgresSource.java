@@ -78,6 +78,8 @@ public final class PostgresSource implements Source {
     private TableCatalog catalog;
     /** Column attnums per table along the stream; new per streaming session (a reconnect goes back in the log). */
     private ColumnIdentities identities = new ColumnIdentities();
+    /** How long a Relation message's transaction may take to become visible before its attnums count as unknown. */
+    private static final Duration VISIBLE_WAIT = Duration.ofSeconds(2);
     private Set<TableId> selected = Set.of();
     private List<TableId> selectedOrder = List.of();
     private Connection replicationConnection;
@@ -525,10 +527,16 @@ public final class PostgresSource implements Source {
         return options.get(PostgresSourceOptions.HEARTBEAT_INTERVAL).toMillis();
     }
 
-    private CapturedTable resolve(dev.cdc.source.postgres.decoding.RelationMessage relation) throws SQLException {
+    private CapturedTable resolve(dev.cdc.source.postgres.decoding.RelationMessage relation, long xid)
+            throws SQLException, InterruptedException {
+        // the log can deliver a transaction a moment before it is visible to other sessions: a catalog
+        // read then would be older than the message, and the attnums it gives wrong
+        boolean current = xid >= 0 && catalog.awaitVisible(xid, VISIBLE_WAIT);
         Optional<CatalogTable> now = catalog.find(relation.oid());
-        return CapturedTable.of(relation, now, types)
-                .withAttnums(identities.identify(relation.oid(), relation.columns().size(), now));
+        Optional<List<Integer>> attnums = current
+                ? identities.identify(relation.oid(), relation.columns().size(), now)
+                : identities.forget(relation.oid());
+        return CapturedTable.of(relation, now, attnums, types);
     }
 
     private void flushBatch(SourceContext context, List<StreamEvent> batch) throws InterruptedException {

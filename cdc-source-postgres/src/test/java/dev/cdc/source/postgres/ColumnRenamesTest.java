@@ -76,7 +76,7 @@ class ColumnRenamesTest {
 
     /** The assembler with attnums 1..n for every Relation message (a table that never lost a column). */
     private static EventAssembler assembler(List<StreamEvent> out, boolean attnumsKnown) {
-        return new EventAssembler(r -> CapturedTable.of(r, Optional.empty(), TYPES).withAttnums(attnumsKnown
+        return new EventAssembler((r, xid) -> CapturedTable.of(r, Optional.empty(), TYPES).withAttnums(attnumsKnown
                 ? Optional.of(java.util.stream.IntStream.rangeClosed(1, r.columns().size()).boxed().toList())
                 : Optional.empty()), t -> true, out::add);
     }

@@ -30,14 +30,15 @@ import java.util.Set;
  *       which ones were cannot be told);</li>
  *   <li>or no column added since, and the message has as many columns as {@code S} (none of the
  *       drops reached yet) or as {@code S} without every dropped one;</li>
- *   <li>otherwise, or with a generated column, or another table behind the same oid: unknown.</li>
+ *   <li>otherwise, or with a generated column, a publication column list on the table, or another
+ *       table behind the same oid: unknown.</li>
  * </ul>
  * In each case the message's columns are a subset of a known set of its size, so they are that
  * set, matched by position. Unknown stays unknown until a table whose catalog allows the first
  * case from nothing (never a column dropped) is seen again. This assumes pgoutput publishes every
- * live non-generated column: a publication column list (PostgreSQL 15) on the table, changed or
- * a generated column turned into a plain one (DROP EXPRESSION) between the reader's position and
- * the catalog read, could mislead it.
+ * live non-generated column at the reader's position: a publication column list (PostgreSQL 15)
+ * removed, or a generated column turned into a plain one (DROP EXPRESSION), between the reader's
+ * position and the catalog read could mislead it.
  *
  * <p>Source thread only; state is per table oid, fed the Relation messages in log order.
  */
@@ -74,9 +75,15 @@ public final class ColumnIdentities {
         return Optional.of(next.get().live());
     }
 
+    /** Forgets what was known of a table (its next message cannot be identified from it); returns empty. */
+    public Optional<List<Integer>> forget(int oid) {
+        known.remove(oid);
+        return Optional.empty();
+    }
+
     /** The columns of a message of {@code published} columns after {@code from}, when certain. */
     static Optional<Known> advance(Known from, int published, CatalogTable now) {
-        if (now.columns().stream().anyMatch(CatalogColumn::generated)) {
+        if (now.columnList() || now.columns().stream().anyMatch(CatalogColumn::generated)) {
             return Optional.empty();
         }
         Set<Integer> previous = new HashSet<>(from.live());
@@ -100,10 +107,11 @@ public final class ColumnIdentities {
             if (published == n) {
                 return Optional.of(from);
             }
-            if (published == n + added.size()) {
+            if (published > n && published <= n + added.size()) {
+                // the columns added by then are the first ones added (attnums only grow)
                 List<Integer> all = new ArrayList<>(from.live());
-                all.addAll(added);
-                return Optional.of(new Known(List.copyOf(all), added.get(added.size() - 1)));
+                all.addAll(added.subList(0, published - n));
+                return Optional.of(new Known(List.copyOf(all), added.get(published - n - 1)));
             }
             return Optional.empty();
         }

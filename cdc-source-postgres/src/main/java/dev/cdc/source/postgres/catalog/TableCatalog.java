@@ -50,7 +50,7 @@ public final class TableCatalog {
                 List<Integer> dropped = new ArrayList<>();
                 columns(oid, columns, dropped);
                 return Optional.of(new CatalogTable(id, oid, columns, primaryKey(oid), rs.getString(4).charAt(0),
-                        rs.getLong(5), dropped));
+                        rs.getLong(5), dropped, columnList(oid)));
             }
         }
     }
@@ -102,6 +102,49 @@ public final class TableCatalog {
                                 rs.getBoolean(9)));
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Waits until transaction {@code xid} (32 bits, as in pgoutput's Begin message) is no longer in
+     * progress for this connection's snapshots, so that what it changed in the catalog is seen;
+     * false when it still is after {@code timeout} (or on PostgreSQL before 13).
+     */
+    public boolean awaitVisible(long xid, java.time.Duration timeout) throws SQLException, InterruptedException {
+        if (connection.getMetaData().getDatabaseMajorVersion() < 13) {
+            return false;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (PreparedStatement st = connection.prepareStatement("SELECT count(*) FROM"
+                + " pg_catalog.pg_snapshot_xip(pg_catalog.pg_current_snapshot()) x"
+                + " WHERE x::text::bigint % 4294967296 = ?")) {
+            st.setLong(1, xid & 0xffffffffL);
+            while (true) {
+                try (ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) == 0) {
+                        return true;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                Thread.sleep(2);
+            }
+        }
+    }
+
+    /** Whether a publication lists only some of the table's columns ({@code prattrs}, PostgreSQL 15+). */
+    private boolean columnList(int oid) throws SQLException {
+        if (connection.getMetaData().getDatabaseMajorVersion() < 15) {
+            return false;
+        }
+        try (PreparedStatement st = connection.prepareStatement(
+                "SELECT 1 FROM pg_catalog.pg_publication_rel WHERE prrelid = ? AND prattrs IS NOT NULL")) {
+            st.setLong(1, oid & 0xffffffffL);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next();
             }
         }
     }

@@ -54,7 +54,11 @@ public final class EventAssembler implements PgOutputListener {
     /** Builds the captured table of a Relation message (reading the catalog). */
     @FunctionalInterface
     public interface Resolver {
-        CapturedTable resolve(RelationMessage relation) throws Exception;
+        /**
+         * @param xid the id of the transaction the message came in (its changes must be visible to
+         *            a catalog read that compares the message with the catalog), or -1 outside one
+         */
+        CapturedTable resolve(RelationMessage relation, long xid) throws Exception;
     }
 
     private final Resolver resolver;
@@ -73,6 +77,7 @@ public final class EventAssembler implements PgOutputListener {
     private long commitLsn;
     private Instant commitTime = Instant.EPOCH;
     private Optional<String> xid = Optional.empty();
+    private long transactionId = -1;
     private int index;
     private boolean inTransaction;
     private long lastCommitLsn = -1;
@@ -130,6 +135,7 @@ public final class EventAssembler implements PgOutputListener {
         commitLsn = lsn;
         commitTime = instant(commitTimeMicros);
         xid = Optional.of(Long.toString(transactionId));
+        this.transactionId = transactionId;
         index = 0;
         inTransaction = true;
     }
@@ -137,6 +143,7 @@ public final class EventAssembler implements PgOutputListener {
     @Override
     public void commit(long lsn, long endLsn, long commitTimeMicros) {
         inTransaction = false;
+        transactionId = -1;
         lastCommitLsn = lsn;
         lastEndLsn = endLsn;
         lastCommitMicros = commitTimeMicros;
@@ -144,7 +151,7 @@ public final class EventAssembler implements PgOutputListener {
 
     @Override
     public void relation(RelationMessage relation) throws Exception {
-        CapturedTable table = resolver.resolve(relation);
+        CapturedTable table = resolver.resolve(relation, inTransaction ? transactionId : -1);
         relations.put(relation.oid(), table);
         if (!selected.test(table.table())) {
             return;
