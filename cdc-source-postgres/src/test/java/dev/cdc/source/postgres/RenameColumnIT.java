@@ -27,10 +27,10 @@ class RenameColumnIT extends PgTestBase {
                 "ALTER TABLE " + t + " RENAME COLUMN a TO b",
                 "INSERT INTO " + t + " VALUES (2, 20)");
         List<StreamEvent> stream = stream(r, t, 2);
-        SchemaChangeEvent renamed = schemaChangeBetween(stream, row(stream, 1L), row(stream, 2L));
+        SchemaChangeEvent renamed = schemaChangeBetween(stream, rowIndex(stream, 1L), rowIndex(stream, 2L));
         assertThat(renamed.changes()).containsExactly(new SchemaChange.RenameColumn("a", "b"));
         assertThat(renamed.after()).get().satisfies(s -> assertThat(s.columnNames()).containsExactly("id", "b"));
-        assertThat(((ChangeEvent) stream.get(row(stream, 2L))).after()).get()
+        assertThat(((ChangeEvent) stream.get(rowIndex(stream, 2L))).after()).get()
                 .satisfies(v -> assertThat(v.get("b")).isEqualTo(20L));
     }
 
@@ -43,7 +43,7 @@ class RenameColumnIT extends PgTestBase {
         Pg.exec("BEGIN; ALTER TABLE " + t + " RENAME COLUMN a TO b; ALTER TABLE " + t + " ADD COLUMN c text;"
                         + " INSERT INTO " + t + " VALUES (2, 20, 'x'); COMMIT");
         List<StreamEvent> stream = stream(r, t, 2);
-        SchemaChangeEvent changed = schemaChangeBetween(stream, row(stream, 1L), row(stream, 2L));
+        SchemaChangeEvent changed = schemaChangeBetween(stream, rowIndex(stream, 1L), rowIndex(stream, 2L));
         assertThat(changed.changes()).hasSize(2);
         assertThat(changed.changes().get(0)).isEqualTo(new SchemaChange.RenameColumn("a", "b"));
         assertThat(changed.changes().get(1)).isInstanceOfSatisfying(SchemaChange.AddColumn.class, add -> {
@@ -66,16 +66,16 @@ class RenameColumnIT extends PgTestBase {
                         + " ALTER TABLE " + t + " RENAME COLUMN k TO a; INSERT INTO " + t + " VALUES (5, 5); COMMIT");
         List<StreamEvent> stream = stream(r, t, 5);
         // (the column is gone from the catalog by then, so its nullability is not known: only renames are checked)
-        assertThat(renames(schemaChangeBetween(stream, row(stream, 1L), row(stream, 2L))))
+        assertThat(renames(schemaChangeBetween(stream, rowIndex(stream, 1L), rowIndex(stream, 2L))))
                 .containsExactly(new SchemaChange.RenameColumn("a", "b"));
-        assertThat(renames(schemaChangeBetween(stream, row(stream, 2L), row(stream, 3L))))
+        assertThat(renames(schemaChangeBetween(stream, rowIndex(stream, 2L), rowIndex(stream, 3L))))
                 .containsExactly(new SchemaChange.RenameColumn("b", "c"));
         // the drop: no rename claimed (the engine diffs it as a drop)
-        assertThat(schemaChangeBetween(stream, row(stream, 3L), row(stream, 4L)).changes())
+        assertThat(schemaChangeBetween(stream, rowIndex(stream, 3L), rowIndex(stream, 4L)).changes())
                 .noneMatch(SchemaChange.RenameColumn.class::isInstance);
         // k renamed onto a name a dropped column once had: after a drop the table's columns follow only
         // from the stream, and here they still do (the drop was reached, nothing added)
-        assertThat(renames(schemaChangeBetween(stream, row(stream, 4L), row(stream, 5L))))
+        assertThat(renames(schemaChangeBetween(stream, rowIndex(stream, 4L), rowIndex(stream, 5L))))
                 .containsExactly(new SchemaChange.RenameColumn("k", "a"));
     }
 
@@ -91,28 +91,12 @@ class RenameColumnIT extends PgTestBase {
                 "BEGIN; ALTER TABLE " + t + " DROP COLUMN a; ALTER TABLE " + t + " ADD COLUMN b bigint;"
                         + " INSERT INTO " + t + " VALUES (2, 20); COMMIT");
         List<StreamEvent> stream = stream(r, t, 2);
-        assertThat(schemaChangeBetween(stream, row(stream, 1L), row(stream, 2L)).changes())
+        assertThat(schemaChangeBetween(stream, rowIndex(stream, 1L), rowIndex(stream, 2L)).changes())
                 .noneMatch(SchemaChange.RenameColumn.class::isInstance);
     }
 
     private static List<StreamEvent> stream(SourceRunner r, String t, int rows) throws InterruptedException {
         await(rows + " rows", () -> of(r, t).size() == rows, Duration.ofSeconds(30));
         return r.context().events().stream().filter(e -> e.table().name().equals(t)).toList();
-    }
-
-    private static int row(List<StreamEvent> stream, long id) {
-        for (int i = 0; i < stream.size(); i++) {
-            if (stream.get(i) instanceof ChangeEvent c && Long.valueOf(id).equals(c.key().get("id"))) {
-                return i;
-            }
-        }
-        throw new AssertionError("no row " + id + " in " + stream);
-    }
-
-    private static SchemaChangeEvent schemaChangeBetween(List<StreamEvent> stream, int from, int to) {
-        List<SchemaChangeEvent> between = stream.subList(from + 1, to).stream()
-                .filter(SchemaChangeEvent.class::isInstance).map(SchemaChangeEvent.class::cast).toList();
-        assertThat(between).as("one schema change between events %d and %d of %s", from, to, stream).hasSize(1);
-        return between.get(0);
     }
 }
