@@ -11,6 +11,7 @@ import dev.cdc.api.spi.Source;
 import dev.cdc.api.spi.SourceContext;
 import dev.cdc.source.postgres.catalog.CapturedTable;
 import dev.cdc.source.postgres.catalog.CatalogTable;
+import dev.cdc.source.postgres.catalog.ColumnIdentities;
 import dev.cdc.source.postgres.catalog.TableCatalog;
 import dev.cdc.source.postgres.decoding.EventAssembler;
 import dev.cdc.source.postgres.decoding.PgOutputDecoder;
@@ -75,6 +76,10 @@ public final class PostgresSource implements Source {
     private Connection catalogConnection;
     private TypeRegistry types;
     private TableCatalog catalog;
+    /** Column attnums per table along the stream; new per streaming session (a reconnect goes back in the log). */
+    private ColumnIdentities identities = new ColumnIdentities();
+    /** How long a Relation message's transaction may take to become visible before its attnums count as unknown. */
+    private static final Duration VISIBLE_WAIT = Duration.ofSeconds(2);
     private Set<TableId> selected = Set.of();
     private List<TableId> selectedOrder = List.of();
     private Connection replicationConnection;
@@ -463,6 +468,7 @@ public final class PostgresSource implements Source {
 
         List<StreamEvent> batch = new ArrayList<>(batchSize);
         boolean messages = options.get(PostgresSourceOptions.MESSAGES) || heartbeatMillis() > 0;
+        identities = new ColumnIdentities();
         EventAssembler assembler = new EventAssembler(this::resolve,
                 t -> t.equals(EventAssembler.MESSAGES) ? messages : selected.contains(t),
                 event -> {
@@ -521,8 +527,16 @@ public final class PostgresSource implements Source {
         return options.get(PostgresSourceOptions.HEARTBEAT_INTERVAL).toMillis();
     }
 
-    private CapturedTable resolve(dev.cdc.source.postgres.decoding.RelationMessage relation) throws SQLException {
-        return CapturedTable.of(relation, catalog.find(relation.oid()), types);
+    private CapturedTable resolve(dev.cdc.source.postgres.decoding.RelationMessage relation, long xid)
+            throws SQLException, InterruptedException {
+        // the log can deliver a transaction a moment before it is visible to other sessions: a catalog
+        // read then would be older than the message, and the attnums it gives wrong
+        boolean current = xid >= 0 && catalog.awaitVisible(xid, VISIBLE_WAIT);
+        Optional<CatalogTable> now = catalog.find(relation.oid());
+        Optional<List<Integer>> attnums = current
+                ? identities.identify(relation.oid(), relation.columns().size(), now)
+                : identities.forget(relation.oid());
+        return CapturedTable.of(relation, now, attnums, types);
     }
 
     private void flushBatch(SourceContext context, List<StreamEvent> batch) throws InterruptedException {

@@ -52,7 +52,7 @@ class EventAssemblerTest {
     }
 
     private static EventAssembler assembler(List<StreamEvent> out, Optional<CapturedTable> known) throws Exception {
-        EventAssembler a = new EventAssembler(r -> CapturedTable.of(r, Optional.empty(), TYPES), t -> true, out::add);
+        EventAssembler a = new EventAssembler((r, xid) -> CapturedTable.of(r, Optional.empty(), TYPES), t -> true, out::add);
         if (known.isPresent()) {
             a.knowSchema(known.get().schema());
         }

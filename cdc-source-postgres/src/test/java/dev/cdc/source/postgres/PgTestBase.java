@@ -4,6 +4,8 @@ import dev.cdc.api.event.ChangeEvent;
 import dev.cdc.api.event.Operation;
 import dev.cdc.api.event.Position;
 import dev.cdc.api.event.Row;
+import dev.cdc.api.event.SchemaChangeEvent;
+import dev.cdc.api.event.StreamEvent;
 import dev.cdc.api.spi.Source;
 import dev.cdc.testkit.fixture.TestPluginContext;
 import dev.cdc.testkit.fixture.TestTarget;
@@ -11,6 +13,8 @@ import dev.cdc.testkit.source.RecordingSourceContext;
 import dev.cdc.testkit.source.SourceRunner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -173,5 +177,23 @@ abstract class PgTestBase {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The index of the row with primary key {@code id} in {@code stream}. */
+    protected static int rowIndex(List<StreamEvent> stream, long id) {
+        for (int i = 0; i < stream.size(); i++) {
+            if (stream.get(i) instanceof ChangeEvent c && Long.valueOf(id).equals(c.key().get("id"))) {
+                return i;
+            }
+        }
+        throw new AssertionError("no row " + id + " in " + stream);
+    }
+
+    /** The one schema change between events {@code from} and {@code to}. */
+    protected static SchemaChangeEvent schemaChangeBetween(List<StreamEvent> stream, int from, int to) {
+        List<SchemaChangeEvent> between = stream.subList(from + 1, to).stream()
+                .filter(SchemaChangeEvent.class::isInstance).map(SchemaChangeEvent.class::cast).toList();
+        assertThat(between).as("one schema change between events %d and %d of %s", from, to, stream).hasSize(1);
+        return between.get(0);
     }
 }

@@ -28,9 +28,9 @@ class SchemaChangeIT extends PgTestBase {
         await("3 rows", () -> of(r, t).size() == 3, Duration.ofSeconds(30));
         List<StreamEvent> stream = r.context().events().stream().filter(e -> e.table().name().equals(t)).toList();
 
-        int first = indexOfRow(stream, 1L);
-        int second = indexOfRow(stream, 2L);
-        int third = indexOfRow(stream, 3L);
+        int first = rowIndex(stream, 1L);
+        int second = rowIndex(stream, 2L);
+        int third = rowIndex(stream, 3L);
         SchemaChangeEvent added = schemaChangeBetween(stream, first, second);
         assertThat(added.after()).get().satisfies(s -> {
             assertThat(s.columnNames()).containsExactly("id", "v", "note");
@@ -45,21 +45,5 @@ class SchemaChangeIT extends PgTestBase {
         for (int i = 1; i < stream.size(); i++) {
             assertThat(stream.get(i).position()).as("positions increase").isGreaterThan(stream.get(i - 1).position());
         }
-    }
-
-    private static int indexOfRow(List<StreamEvent> stream, long id) {
-        for (int i = 0; i < stream.size(); i++) {
-            if (stream.get(i) instanceof ChangeEvent c && Long.valueOf(id).equals(c.key().get("id"))) {
-                return i;
-            }
-        }
-        throw new AssertionError("no row " + id + " in " + stream);
-    }
-
-    private static SchemaChangeEvent schemaChangeBetween(List<StreamEvent> stream, int from, int to) {
-        List<SchemaChangeEvent> between = stream.subList(from + 1, to).stream()
-                .filter(SchemaChangeEvent.class::isInstance).map(SchemaChangeEvent.class::cast).toList();
-        assertThat(between).as("one schema change between events %d and %d of %s", from, to, stream).hasSize(1);
-        return between.get(0);
     }
 }

@@ -28,26 +28,58 @@ public final class CapturedTable {
     private final String[] names;
     private final ValueDecoder[] decoders;
     private final int[] keyIndexes;
+    private final Optional<List<Integer>> attnums;
 
-    private CapturedTable(TableSchema schema, ValueDecoder[] decoders, int[] keyIndexes) {
+    private CapturedTable(TableSchema schema, ValueDecoder[] decoders, int[] keyIndexes,
+                          Optional<List<Integer>> attnums) {
         this.schema = schema;
         this.names = schema.columnNames().toArray(new String[0]);
         this.decoders = decoders;
         this.keyIndexes = keyIndexes;
+        this.attnums = attnums.map(List::copyOf);
+    }
+
+    /** This table with the attnums of its columns (in column order), as {@link ColumnIdentities} found them. */
+    public CapturedTable withAttnums(Optional<List<Integer>> attnums) {
+        if (attnums.isPresent() && attnums.get().size() != names.length) {
+            throw new IllegalArgumentException(attnums.get().size() + " attnums for the " + names.length
+                    + " columns of " + schema.table());
+        }
+        return new CapturedTable(schema, decoders, keyIndexes, attnums);
+    }
+
+    /**
+     * The {@code pg_attribute.attnum} of each column, in column order, when known for sure: a
+     * column that keeps its attnum under another name was renamed. Empty when unknown.
+     */
+    public Optional<List<Integer>> attnums() {
+        return attnums;
     }
 
     /** From a Relation message, completed by what the catalog says now (nullability, defaults, primary key). */
     public static CapturedTable of(RelationMessage relation, Optional<CatalogTable> catalog, TypeRegistry types)
             throws SQLException {
+        return of(relation, catalog, Optional.empty(), types);
+    }
+
+    /**
+     * From a Relation message whose columns' attnums may be known ({@link ColumnIdentities}),
+     * completed by what the catalog says now: each column found by attnum when known (the catalog
+     * may already call it otherwise), else by name.
+     */
+    public static CapturedTable of(RelationMessage relation, Optional<CatalogTable> catalog,
+                                   Optional<List<Integer>> attnums, TypeRegistry types) throws SQLException {
         Map<String, CatalogColumn> byName = catalog.map(c -> c.columns().stream()
                 .collect(Collectors.toMap(CatalogColumn::name, Function.identity()))).orElse(Map.of());
+        Map<Integer, CatalogColumn> byAttnum = catalog.map(c -> c.columns().stream()
+                .collect(Collectors.toMap(CatalogColumn::attnum, Function.identity()))).orElse(Map.of());
         List<Column> columns = new ArrayList<>();
         ValueDecoder[] decoders = new ValueDecoder[relation.columns().size()];
         List<String> flagged = new ArrayList<>();
         for (int i = 0; i < decoders.length; i++) {
             RelationMessage.Column c = relation.columns().get(i);
             decoders[i] = types.decoder(c.typeOid(), c.typmod());
-            CatalogColumn known = byName.get(c.name());
+            CatalogColumn known = attnums.isPresent() ? byAttnum.get(attnums.get().get(i)) : byName.get(c.name());
             boolean sameType = known != null && known.typeOid() == c.typeOid();
             columns.add(new Column(c.name(), decoders[i].type(), known == null || !known.notNull(),
                     sameType ? known.defaultValue() : Optional.empty(),
@@ -58,6 +90,17 @@ public final class CapturedTable {
         }
         List<String> names = columns.stream().map(Column::name).toList();
         List<String> pk = catalog.map(CatalogTable::primaryKey).orElse(List.of());
+        if (attnums.isPresent()) { // the key's columns by the names they have at the message's place in the log
+            List<String> renamed = new ArrayList<>();
+            for (String k : pk) {
+                CatalogColumn c = byName.get(k);
+                int at = c == null ? -1 : attnums.get().indexOf(c.attnum());
+                if (at >= 0) {
+                    renamed.add(relation.columns().get(at).name());
+                }
+            }
+            pk = renamed.size() == pk.size() ? renamed : pk;
+        }
         List<String> key;
         if (!pk.isEmpty() && names.containsAll(pk)) {
             key = pk;
@@ -68,7 +111,7 @@ public final class CapturedTable {
         }
         TableSchema schema = new TableSchema(TableId.of(relation.namespace(), relation.name()), columns,
                 names.containsAll(pk) ? pk : List.of());
-        return new CapturedTable(schema, decoders, indexes(names, key));
+        return new CapturedTable(schema, decoders, indexes(names, key), Optional.empty()).withAttnums(attnums);
     }
 
     /** From the catalog alone (for a snapshot, and to know a table's shape before its first Relation message). */
@@ -82,7 +125,7 @@ public final class CapturedTable {
                     Optional.of(c.sourceType())));
         }
         TableSchema schema = new TableSchema(table.table(), columns, table.primaryKey());
-        return new CapturedTable(schema, decoders, indexes(schema.columnNames(), table.primaryKey()));
+        return new CapturedTable(schema, decoders, indexes(schema.columnNames(), table.primaryKey()), Optional.empty());
     }
 
     private static int[] indexes(List<String> names, List<String> key) {

@@ -18,10 +18,11 @@ public final class TableCatalog {
             + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
             + " WHERE c.oid = ?";
     private static final String COLUMNS = "SELECT a.attname, a.atttypid, a.atttypmod, a.attnotnull,"
-            + " pg_catalog.format_type(a.atttypid, a.atttypmod), pg_catalog.pg_get_expr(d.adbin, d.adrelid)"
+            + " pg_catalog.format_type(a.atttypid, a.atttypmod), pg_catalog.pg_get_expr(d.adbin, d.adrelid),"
+            + " a.attnum, a.attisdropped, a.attgenerated <> ''"
             + " FROM pg_catalog.pg_attribute a LEFT JOIN pg_catalog.pg_attrdef d"
             + " ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
-            + " WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
+            + " WHERE a.attrelid = ? AND a.attnum > 0 ORDER BY a.attnum";
     private static final String PRIMARY_KEY = "SELECT a.attname FROM pg_catalog.pg_index i"
             + " JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)"
             + " WHERE i.indrelid = ? AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)";
@@ -45,8 +46,11 @@ public final class TableCatalog {
                     return Optional.empty();
                 }
                 TableId id = TableId.of(rs.getString(2), rs.getString(3));
-                return Optional.of(new CatalogTable(id, oid, columns(oid), primaryKey(oid), rs.getString(4).charAt(0),
-                        rs.getLong(5)));
+                List<CatalogColumn> columns = new ArrayList<>();
+                List<Integer> dropped = new ArrayList<>();
+                columns(oid, columns, dropped);
+                return Optional.of(new CatalogTable(id, oid, columns, primaryKey(oid), rs.getString(4).charAt(0),
+                        rs.getLong(5), dropped, columnList(oid)));
             }
         }
     }
@@ -84,18 +88,65 @@ public final class TableCatalog {
         return out;
     }
 
-    private List<CatalogColumn> columns(int oid) throws SQLException {
-        List<CatalogColumn> out = new ArrayList<>();
+    /** Adds the table's live columns to {@code out} and the attnums of its dropped ones to {@code dropped}. */
+    private void columns(int oid, List<CatalogColumn> out, List<Integer> dropped) throws SQLException {
         try (PreparedStatement st = connection.prepareStatement(COLUMNS)) {
             st.setLong(1, oid & 0xffffffffL);
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new CatalogColumn(rs.getString(1), (int) rs.getLong(2), rs.getInt(3), rs.getBoolean(4),
-                            rs.getString(5), Optional.ofNullable(rs.getString(6))));
+                    if (rs.getBoolean(8)) {
+                        dropped.add(rs.getInt(7));
+                    } else {
+                        out.add(new CatalogColumn(rs.getString(1), (int) rs.getLong(2), rs.getInt(3), rs.getBoolean(4),
+                                rs.getString(5), Optional.ofNullable(rs.getString(6)), rs.getInt(7),
+                                rs.getBoolean(9)));
+                    }
                 }
             }
         }
-        return out;
+    }
+
+    /**
+     * Waits until transaction {@code xid} (32 bits, as in pgoutput's Begin message) is no longer in
+     * progress for this connection's snapshots, so that what it changed in the catalog is seen;
+     * false when it still is after {@code timeout} (or on PostgreSQL before 13).
+     */
+    public boolean awaitVisible(long xid, java.time.Duration timeout) throws SQLException, InterruptedException {
+        if (connection.getMetaData().getDatabaseMajorVersion() < 13) {
+            return false;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (PreparedStatement st = connection.prepareStatement("SELECT count(*) FROM"
+                + " pg_catalog.pg_snapshot_xip(pg_catalog.pg_current_snapshot()) x"
+                + " WHERE x::text::bigint % 4294967296 = ?")) {
+            st.setLong(1, xid & 0xffffffffL);
+            while (true) {
+                try (ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) == 0) {
+                        return true;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                Thread.sleep(2);
+            }
+        }
+    }
+
+    /** Whether a publication lists only some of the table's columns ({@code prattrs}, PostgreSQL 15+). */
+    private boolean columnList(int oid) throws SQLException {
+        if (connection.getMetaData().getDatabaseMajorVersion() < 15) {
+            return false;
+        }
+        try (PreparedStatement st = connection.prepareStatement(
+                "SELECT 1 FROM pg_catalog.pg_publication_rel WHERE prrelid = ? AND prattrs IS NOT NULL")) {
+            st.setLong(1, oid & 0xffffffffL);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     private List<String> primaryKey(int oid) throws SQLException {

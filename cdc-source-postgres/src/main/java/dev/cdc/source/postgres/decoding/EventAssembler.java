@@ -7,6 +7,7 @@ import dev.cdc.api.event.Row;
 import dev.cdc.api.event.SchemaChangeEvent;
 import dev.cdc.api.event.StreamEvent;
 import dev.cdc.api.event.TableId;
+import dev.cdc.api.schema.SchemaChange;
 import dev.cdc.api.schema.TableSchema;
 import dev.cdc.source.postgres.catalog.CapturedTable;
 import dev.cdc.source.postgres.position.PgPosition;
@@ -14,6 +15,7 @@ import dev.cdc.source.postgres.position.PgPosition;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -32,6 +34,11 @@ import java.util.function.Predicate;
  * (emitted only when a table's shape differs from the one known) therefore waits until the next
  * data event of its table and takes the even index just before it ({@code 2n}); at most one
  * schema change waits per data event, so no two events share a position.
+ *
+ * <p>A schema change lists the column renames when the attnums of the columns of both shapes are
+ * known ({@link CapturedTable#attnums()}): its changes are then the diff with those renames
+ * ({@link ColumnRenames}); otherwise it lists none and the engine's diff reports a renamed column
+ * as dropped and added.
  */
 public final class EventAssembler implements PgOutputListener {
 
@@ -47,7 +54,11 @@ public final class EventAssembler implements PgOutputListener {
     /** Builds the captured table of a Relation message (reading the catalog). */
     @FunctionalInterface
     public interface Resolver {
-        CapturedTable resolve(RelationMessage relation) throws Exception;
+        /**
+         * @param xid the id of the transaction the message came in (its changes must be visible to
+         *            a catalog read that compares the message with the catalog), or -1 outside one
+         */
+        CapturedTable resolve(RelationMessage relation, long xid) throws Exception;
     }
 
     private final Resolver resolver;
@@ -55,8 +66,10 @@ public final class EventAssembler implements PgOutputListener {
     private final Output output;
     private final Map<Integer, CapturedTable> relations = new HashMap<>();
     private final Map<TableId, TableSchema> knownSchemas = new HashMap<>();
+    /** The attnums of the known shapes' columns, where known for sure. */
+    private final Map<TableId, List<Integer>> knownAttnums = new HashMap<>();
     /** Shapes announced by a Relation message and not yet emitted (before the table's next data event). */
-    private final Map<TableId, TableSchema> pendingSchemas = new HashMap<>();
+    private final Map<TableId, CapturedTable> pendingSchemas = new HashMap<>();
 
     private long skipLsn = -1;
     private int skipIndex = -1;
@@ -64,6 +77,7 @@ public final class EventAssembler implements PgOutputListener {
     private long commitLsn;
     private Instant commitTime = Instant.EPOCH;
     private Optional<String> xid = Optional.empty();
+    private long transactionId = -1;
     private int index;
     private boolean inTransaction;
     private long lastCommitLsn = -1;
@@ -83,9 +97,13 @@ public final class EventAssembler implements PgOutputListener {
         this.skipIndex = index;
     }
 
-    /** A table's shape as known before streaming starts: no schema event unless it differs. */
+    /**
+     * A table's shape as known before streaming starts: no schema event unless it differs. Its
+     * columns' attnums are not taken as known (the catalog may be ahead of the log).
+     */
     public void knowSchema(TableSchema schema) {
         knownSchemas.put(schema.table(), schema);
+        knownAttnums.remove(schema.table());
     }
 
     /** The commit LSN of the last complete transaction seen, or -1. */
@@ -117,6 +135,7 @@ public final class EventAssembler implements PgOutputListener {
         commitLsn = lsn;
         commitTime = instant(commitTimeMicros);
         xid = Optional.of(Long.toString(transactionId));
+        this.transactionId = transactionId;
         index = 0;
         inTransaction = true;
     }
@@ -124,6 +143,7 @@ public final class EventAssembler implements PgOutputListener {
     @Override
     public void commit(long lsn, long endLsn, long commitTimeMicros) {
         inTransaction = false;
+        transactionId = -1;
         lastCommitLsn = lsn;
         lastEndLsn = endLsn;
         lastCommitMicros = commitTimeMicros;
@@ -131,7 +151,7 @@ public final class EventAssembler implements PgOutputListener {
 
     @Override
     public void relation(RelationMessage relation) throws Exception {
-        CapturedTable table = resolver.resolve(relation);
+        CapturedTable table = resolver.resolve(relation, inTransaction ? transactionId : -1);
         relations.put(relation.oid(), table);
         if (!selected.test(table.table())) {
             return;
@@ -140,9 +160,18 @@ public final class EventAssembler implements PgOutputListener {
         TableSchema after = table.schema();
         if (before != null && before.fingerprint().equals(after.fingerprint())) {
             pendingSchemas.remove(table.table());
+            know(table.table(), table.attnums());
             return;
         }
-        pendingSchemas.put(table.table(), after);
+        pendingSchemas.put(table.table(), table);
+    }
+
+    private void know(TableId table, Optional<List<Integer>> attnums) {
+        if (attnums.isPresent()) {
+            knownAttnums.put(table, attnums.get());
+        } else {
+            knownAttnums.remove(table);
+        }
     }
 
     /**
@@ -150,13 +179,18 @@ public final class EventAssembler implements PgOutputListener {
      * data event; returns that data event's position, or null when it is at or before the resume point.
      */
     private Position nextFor(TableId table) throws Exception {
-        TableSchema after = pendingSchemas.remove(table);
-        if (after != null) {
+        CapturedTable pending = pendingSchemas.remove(table);
+        if (pending != null) {
+            TableSchema after = pending.schema();
             TableSchema before = knownSchemas.put(table, after);
+            List<Integer> beforeAttnums = knownAttnums.get(table);
+            know(table, pending.attnums());
             int i = 2 * index;
             if (!isSkipped(commitLsn, i)) {
+                List<SchemaChange> changes = before == null || beforeAttnums == null || pending.attnums().isEmpty()
+                        ? List.of() : ColumnRenames.changes(before, beforeAttnums, after, pending.attnums().get());
                 output.accept(new SchemaChangeEvent(table, Optional.ofNullable(before), Optional.of(after),
-                        java.util.List.of(), Optional.empty(), PgPosition.stream(commitLsn, i), commitTime));
+                        changes, Optional.empty(), PgPosition.stream(commitLsn, i), commitTime));
             }
         }
         return next();
