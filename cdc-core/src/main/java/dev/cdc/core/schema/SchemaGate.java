@@ -172,7 +172,8 @@ public final class SchemaGate {
         if (event.after().isEmpty()) {
             changes = event.changes().isEmpty() ? List.of(new SchemaChange.DropTable(event.table())) : event.changes();
         } else {
-            changes = SchemaDiff.between(have.schema(), event.after().get(), SchemaTracker.renames(event.changes()));
+            changes = SchemaDiff.betweenReported(have.schema(), event.after().get(),
+                    SchemaTracker.renames(event.changes()));
         }
         if (changes.isEmpty()) {
             if (catchUp) {

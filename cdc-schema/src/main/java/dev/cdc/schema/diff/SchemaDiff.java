@@ -43,6 +43,29 @@ public final class SchemaDiff {
     }
 
     /**
+     * {@link #between(TableSchema, TableSchema, Map)} for renames that may not fit: a source reports
+     * renames against its own idea of the previous shape, which the engine's may differ from (a
+     * transformer dropped the column, a history started later). Renames whose old name is not a
+     * column of {@code before} or whose new name is not one of {@code after} are left out; when the
+     * rest still cannot be applied (a cycle, two renames onto one name), no rename is used and the
+     * columns are reported as dropped and added, which is always true of the two shapes.
+     */
+    public static List<SchemaChange> betweenReported(TableSchema before, TableSchema after,
+                                                     Map<String, String> reportedRenames) {
+        Map<String, String> fitting = new java.util.LinkedHashMap<>();
+        reportedRenames.forEach((from, to) -> {
+            if (before.column(from).isPresent() && after.column(to).isPresent()) {
+                fitting.put(from, to);
+            }
+        });
+        try {
+            return between(before, after, fitting);
+        } catch (IllegalArgumentException e) {
+            return between(before, after);
+        }
+    }
+
+    /**
      * The changes from {@code before} to {@code after}, where {@code knownRenames} maps old column
      * names to new ones as the source reported them (MySQL's {@code RENAME COLUMN}, for example).
      *

@@ -104,7 +104,7 @@ public final class SchemaRegistry {
                 if (sameVersion(latest.schema(), schema)) {
                     return latest;
                 }
-                List<SchemaChange> changes = SchemaDiff.between(latest.schema(), schema, knownRenames);
+                List<SchemaChange> changes = SchemaDiff.betweenReported(latest.schema(), schema, knownRenames);
                 return add(new SchemaVersion(schema.table(), latest.version() + 1, schema.fingerprint(), schema,
                         position, seenAt, changes));
             }

@@ -138,4 +138,18 @@ class SchemaDiffTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'mail' is not a column of the new schema");
     }
+
+    @Test
+    void reportedRenamesThatDoNotFitAreLeftOutInsteadOfFailing() {
+        // the rename fits: reported as a rename
+        assertThat(SchemaDiff.betweenReported(schema(ID, NAME), schema(ID, NAME.withName("email")), Map.of("name", "email")))
+                .containsExactly(new SchemaChange.RenameColumn("name", "email"));
+        // 'nom' is not a column of the old shape (a transformer dropped it, say): the rest of the diff still comes
+        assertThat(SchemaDiff.betweenReported(schema(ID, NAME), schema(ID, NAME, QTY), Map.of("nom", "qty")))
+                .isEqualTo(SchemaDiff.between(schema(ID, NAME), schema(ID, NAME, QTY)));
+        // a cycle cannot be applied: no rename, the shapes' plain diff
+        assertThat(SchemaDiff.betweenReported(schema(ID, NAME, EMAIL),
+                schema(ID, NAME.withName("email"), EMAIL.withName("name")), Map.of("name", "email", "email", "name")))
+                .isEqualTo(SchemaDiff.between(schema(ID, NAME, EMAIL), schema(ID, NAME.withName("email"), EMAIL.withName("name"))));
+    }
 }
