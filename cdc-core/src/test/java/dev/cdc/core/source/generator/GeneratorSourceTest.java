@@ -87,7 +87,8 @@ class GeneratorSourceTest {
         context.stopAfterMillis(100);
         long start = System.nanoTime();
         run(source(options), context);
-        assertThat(System.nanoTime() - start).isLessThan(1_000_000_000L);
+        assertThat(System.nanoTime() - start).as("stopped within 5 s of the request (loaded CI machines pause)")
+                .isLessThan(5_000_000_000L);
         return context;
     }
 
