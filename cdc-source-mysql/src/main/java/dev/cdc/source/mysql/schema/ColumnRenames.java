@@ -101,6 +101,11 @@ public final class ColumnRenames {
             i += 2;
         }
         i = skipName(tokens, i);
+        if (word(tokens, i, "NOWAIT")) {
+            i++;
+        } else if (word(tokens, i, "WAIT")) {
+            i += 2; // MariaDB's WAIT n
+        }
         List<Clause> out = new ArrayList<>();
         int start = i;
         for (int j = i; j <= tokens.size(); j++) {

@@ -24,6 +24,8 @@ class ColumnRenamesTest {
                 Arguments.of("ALTER TABLE t CHANGE COLUMN a b VARCHAR(10) NOT NULL DEFAULT 'x'", map("a", "b")),
                 Arguments.of("ALTER TABLE t CHANGE COLUMN IF EXISTS a b INT", map("a", "b")),
                 Arguments.of("ALTER ONLINE IGNORE TABLE IF EXISTS t CHANGE a b INT", map("a", "b")),
+                Arguments.of("ALTER TABLE t WAIT 5 RENAME COLUMN a TO b", map("a", "b")),
+                Arguments.of("ALTER TABLE t NOWAIT CHANGE a b INT", map("a", "b")),
                 Arguments.of("ALTER TABLE t CHANGE a a BIGINT", map()),
                 Arguments.of("ALTER TABLE t CHANGE a A BIGINT", map()),
                 Arguments.of("ALTER TABLE t MODIFY a BIGINT", map()),
