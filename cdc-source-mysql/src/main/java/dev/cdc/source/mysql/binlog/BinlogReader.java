@@ -21,7 +21,9 @@ import dev.cdc.api.event.StreamEvent;
 import dev.cdc.api.event.TableId;
 import dev.cdc.api.schema.TableSchema;
 import dev.cdc.source.mysql.MySqlSourceConfig;
+import dev.cdc.schema.diff.SchemaDiff;
 import dev.cdc.source.mysql.schema.ColumnInfo;
+import dev.cdc.source.mysql.schema.ColumnRenames;
 import dev.cdc.source.mysql.schema.MySqlTable;
 import dev.cdc.source.mysql.schema.SchemaHistory;
 import dev.cdc.source.mysql.schema.DdlStatements;
@@ -33,6 +35,7 @@ import java.io.Serializable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -269,7 +272,8 @@ public final class BinlogReader {
             }
             history.record(table, key, after);
         }
-        Optional<String> ddl = shapes.takeDdl(table);
+        List<String> statements = shapes.takeDdl(table);
+        Optional<String> ddl = statements.isEmpty() ? Optional.empty() : Optional.of(String.join(";\n", statements));
         decoders.remove(map.getTableId());
         if (slot == 0) {
             rowZeroUsed = true;
@@ -280,11 +284,35 @@ public final class BinlogReader {
             TableSchema schema = after.get().toSchema(config.tinyint1AsBoolean());
             Optional<TableSchema> b = inEffect.map(t -> t.toSchema(config.tinyint1AsBoolean()));
             List<dev.cdc.api.schema.SchemaChange> changes = b.isEmpty()
-                    ? List.of(new dev.cdc.api.schema.SchemaChange.CreateTable(schema)) : List.of();
+                    ? List.of(new dev.cdc.api.schema.SchemaChange.CreateTable(schema))
+                    : renamedColumns(b.get(), schema, statements);
             Position p = at.toPosition(txFileNumber);
             pending.add(time -> new SchemaChangeEvent(table, b, Optional.of(schema), changes, ddl, p, time));
         }
         return List.of();
+    }
+
+    /**
+     * The changes from {@code before} to {@code after} when the deferred statements rename columns
+     * ({@link ColumnRenames}, chained in binlog order, names matched case-insensitively as MySQL
+     * does): the full diff with those renames, as the engine would compute it from them; else empty,
+     * and the engine diffs by name. The statements come from the binlog, so a replay gives the same.
+     */
+    static List<dev.cdc.api.schema.SchemaChange> renamedColumns(TableSchema before, TableSchema after,
+                                                               List<String> statements) {
+        Map<String, String> renames = new LinkedHashMap<>();
+        ColumnRenames.chained(statements).forEach((from, to) -> {
+            Optional<String> f = columnNamed(before, from);
+            Optional<String> t = columnNamed(after, to);
+            if (f.isPresent() && t.isPresent()) {
+                renames.put(f.get(), t.get());
+            }
+        });
+        return renames.isEmpty() ? List.of() : SchemaDiff.betweenReported(before, after, renames);
+    }
+
+    private static Optional<String> columnNamed(TableSchema schema, String name) {
+        return schema.columnNames().stream().filter(n -> n.equalsIgnoreCase(name)).findFirst();
     }
 
     private List<StreamEvent> schemaChange(DdlStatements.Affected a, String sql, BinlogPosition at, Instant time)

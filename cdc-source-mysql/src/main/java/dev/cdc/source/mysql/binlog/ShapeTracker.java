@@ -77,10 +77,10 @@ final class ShapeTracker {
         forget(table);
     }
 
-    /** The DDL text of the statements deferred for the table, and forgets them. */
-    Optional<String> takeDdl(TableId table) {
+    /** The statements deferred for the table, in binlog order (empty when none), and forgets them. */
+    List<String> takeDdl(TableId table) {
         Deferred d = deferred.remove(table);
-        return d == null ? Optional.empty() : Optional.of(String.join(";\n", d.ddl()));
+        return d == null ? List.of() : d.ddl();
     }
 
     /**
