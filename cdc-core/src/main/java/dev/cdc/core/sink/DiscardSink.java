@@ -2,10 +2,13 @@ package dev.cdc.core.sink;
 
 import dev.cdc.api.event.ChangeEvent;
 import dev.cdc.api.event.SchemaChangeEvent;
+import dev.cdc.api.schema.SchemaChangeKind;
 import dev.cdc.api.spi.PluginMetrics;
 import dev.cdc.api.spi.Sink;
 
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -30,8 +33,8 @@ public final class DiscardSink implements Sink {
 
     /** Accepts every schema change (and does nothing with it). */
     @Override
-    public java.util.Set<dev.cdc.api.schema.SchemaChangeKind> supportedSchemaChanges() {
-        return java.util.EnumSet.allOf(dev.cdc.api.schema.SchemaChangeKind.class);
+    public Set<SchemaChangeKind> supportedSchemaChanges() {
+        return EnumSet.allOf(SchemaChangeKind.class);
     }
 
     @Override

@@ -3,9 +3,10 @@ package dev.cdc.core.sink;
 import dev.cdc.api.error.CdcException;
 import dev.cdc.api.event.ChangeEvent;
 import dev.cdc.api.event.SchemaChangeEvent;
+import dev.cdc.api.schema.SchemaChangeKind;
 import dev.cdc.api.spi.Sink;
-import dev.cdc.schema.store.DurableFiles;
 import dev.cdc.format.EnvelopeWriter;
+import dev.cdc.schema.store.DurableFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,8 +16,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Appends each event, and each schema change, as one JSON envelope per line to a file.
@@ -107,8 +110,8 @@ public final class FileSink implements Sink {
 
     /** Every schema change: it is written into the stream as a {@code "op":"schema"} line. */
     @Override
-    public java.util.Set<dev.cdc.api.schema.SchemaChangeKind> supportedSchemaChanges() {
-        return java.util.EnumSet.allOf(dev.cdc.api.schema.SchemaChangeKind.class);
+    public Set<SchemaChangeKind> supportedSchemaChanges() {
+        return EnumSet.allOf(SchemaChangeKind.class);
     }
 
     @Override

@@ -2,12 +2,15 @@ package dev.cdc.core.sink;
 
 import dev.cdc.api.event.ChangeEvent;
 import dev.cdc.api.event.SchemaChangeEvent;
+import dev.cdc.api.schema.SchemaChangeKind;
 import dev.cdc.api.spi.Sink;
 import dev.cdc.format.EnvelopeWriter;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Writes each event, and each schema change, as one JSON envelope per line to
@@ -44,8 +47,8 @@ public final class StdoutSink implements Sink {
 
     /** Every schema change: it is written into the stream as a {@code "op":"schema"} line. */
     @Override
-    public java.util.Set<dev.cdc.api.schema.SchemaChangeKind> supportedSchemaChanges() {
-        return java.util.EnumSet.allOf(dev.cdc.api.schema.SchemaChangeKind.class);
+    public Set<SchemaChangeKind> supportedSchemaChanges() {
+        return EnumSet.allOf(SchemaChangeKind.class);
     }
 
     @Override

@@ -1,28 +1,20 @@
 package dev.cdc.sink.redis;
 
-import dev.cdc.api.spi.SinkFactory;
 import dev.cdc.testkit.fixture.TestTarget;
 import dev.cdc.testkit.sink.SinkCapability;
-import dev.cdc.testkit.sink.SinkContract;
 import dev.cdc.testkit.sink.SinkView;
 
 import java.util.EnumSet;
-import java.util.Map;
 import java.util.Set;
 
 import static dev.cdc.testkit.sink.SinkCapability.*;
 
 /** The sink conformance suite against the real Redis, mode hash. */
-class RedisHashSinkIT extends SinkContract {
+class RedisHashSinkIT extends RedisSinkContract {
 
     @Override
-    protected SinkFactory factory() {
-        return new RedisSinkFactory();
-    }
-
-    @Override
-    protected Map<String, Object> options(TestTarget target) {
-        return RedisFixture.options(target.name(), "hash");
+    String mode() {
+        return "hash";
     }
 
     @Override
@@ -32,24 +24,6 @@ class RedisHashSinkIT extends SinkContract {
 
     @Override
     protected SinkView view(TestTarget target) {
-        RedisFixture redis = new RedisFixture();
-        return new SinkView.State() {
-            @Override
-            public java.util.List<dev.cdc.api.event.Row> rows(dev.cdc.api.event.TableId table) {
-                return redis.hashRows(target.name(), table);
-            }
-
-            @Override
-            public void close() {
-                redis.close();
-            }
-        };
-    }
-
-    @Override
-    protected void cleanUp(TestTarget target) {
-        try (RedisFixture redis = new RedisFixture()) {
-            redis.deleteAll(target.name());
-        }
+        return stateView(target, RedisFixture::hashRows);
     }
 }

@@ -1,30 +1,22 @@
 package dev.cdc.sink.redis;
 
-import dev.cdc.api.spi.SinkFactory;
 import dev.cdc.testkit.fixture.TestTarget;
 import dev.cdc.testkit.sink.LogEntry;
 import dev.cdc.testkit.sink.SinkCapability;
-import dev.cdc.testkit.sink.SinkContract;
 import dev.cdc.testkit.sink.SinkView;
 
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import static dev.cdc.testkit.sink.SinkCapability.*;
 
 /** The sink conformance suite against the real Redis, mode stream (a LOG: every event an entry). */
-class RedisStreamSinkIT extends SinkContract {
+class RedisStreamSinkIT extends RedisSinkContract {
 
     @Override
-    protected SinkFactory factory() {
-        return new RedisSinkFactory();
-    }
-
-    @Override
-    protected Map<String, Object> options(TestTarget target) {
-        return RedisFixture.options(target.name(), "stream");
+    String mode() {
+        return "stream";
     }
 
     @Override
@@ -46,12 +38,5 @@ class RedisStreamSinkIT extends SinkContract {
                 redis.close();
             }
         };
-    }
-
-    @Override
-    protected void cleanUp(TestTarget target) {
-        try (RedisFixture redis = new RedisFixture()) {
-            redis.deleteAll(target.name());
-        }
     }
 }
