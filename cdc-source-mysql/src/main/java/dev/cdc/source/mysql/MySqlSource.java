@@ -1,5 +1,6 @@
 package dev.cdc.source.mysql;
 
+import dev.cdc.jdbc.snapshot.SnapshotMode;
 import com.github.shyiko.mysql.binlog.event.Event;
 import dev.cdc.api.error.CdcException;
 import dev.cdc.api.error.RetriableException;
@@ -15,7 +16,7 @@ import dev.cdc.source.mysql.schema.SchemaHistory;
 import dev.cdc.source.mysql.schema.SchemaReader;
 import dev.cdc.source.mysql.setup.ServerSetup;
 import dev.cdc.source.mysql.snapshot.SnapshotReader;
-import dev.cdc.source.mysql.snapshot.SnapshotState;
+import dev.cdc.jdbc.snapshot.SnapshotState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,6 @@
 package dev.cdc.source.mysql;
 
+import dev.cdc.jdbc.snapshot.SnapshotMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package dev.cdc.source.mysql;
 
+import dev.cdc.jdbc.snapshot.SnapshotMode;
 import dev.cdc.api.config.ConfigOption;
 
 import java.time.Duration;

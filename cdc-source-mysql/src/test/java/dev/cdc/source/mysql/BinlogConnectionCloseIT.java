@@ -1,5 +1,6 @@
 package dev.cdc.source.mysql;
 
+import dev.cdc.jdbc.snapshot.SnapshotMode;
 import dev.cdc.api.event.TableId;
 import dev.cdc.source.mysql.binlog.BinlogConnection;
 import dev.cdc.source.mysql.binlog.BinlogPosition;

@@ -9,6 +9,9 @@ import dev.cdc.api.event.TableId;
 import dev.cdc.api.spi.PluginMetrics;
 import dev.cdc.api.spi.Source;
 import dev.cdc.api.spi.SourceContext;
+import dev.cdc.jdbc.snapshot.SnapshotMode;
+import dev.cdc.jdbc.snapshot.SnapshotState;
+import dev.cdc.jdbc.snapshot.TableProgress;
 import dev.cdc.source.postgres.catalog.CapturedTable;
 import dev.cdc.source.postgres.catalog.CatalogTable;
 import dev.cdc.source.postgres.catalog.ColumnIdentities;
@@ -353,10 +356,10 @@ public final class PostgresSource implements Source {
     }
 
     private boolean snapshot(SourceContext context) throws Exception {
-        PgPosition.SnapshotState state = resumeSnapshot == null ? null : PgPosition.snapshotState(resumeSnapshot);
+        SnapshotState state = resumeSnapshot == null ? null : PgPosition.snapshotState(resumeSnapshot);
         List<SnapshotTable> tables = new ArrayList<>();
         for (int i = 0; i < selectedOrder.size(); i++) {
-            PgPosition.TableProgress inProgress = state == null ? null : state.inProgress().get(i);
+            TableProgress inProgress = state == null ? null : state.inProgress().get(i);
             if (state != null && i < state.next() && inProgress == null) {
                 continue; // finished before the checkpoint
             }

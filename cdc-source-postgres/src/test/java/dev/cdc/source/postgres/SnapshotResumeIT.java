@@ -7,6 +7,8 @@ import dev.cdc.api.event.Row;
 import dev.cdc.api.event.StreamEvent;
 import dev.cdc.api.spi.Source;
 import dev.cdc.api.spi.SourceContext;
+import dev.cdc.jdbc.snapshot.SnapshotState;
+import dev.cdc.jdbc.snapshot.TableProgress;
 import dev.cdc.source.postgres.position.PgPosition;
 import dev.cdc.testkit.source.SourceRunner;
 import org.junit.jupiter.api.Test;
@@ -110,7 +112,7 @@ class SnapshotResumeIT extends PgTestBase {
         } finally {
             stopWriters(writers, stop);
         }
-        PgPosition.SnapshotState state = PgPosition.snapshotState(checkpoint);
+        SnapshotState state = PgPosition.snapshotState(checkpoint);
         for (int i = 0; i < names.size(); i++) {
             String t = names.get(i);
             Map<Object, Row> expected = tableState(t);
@@ -121,7 +123,7 @@ class SnapshotResumeIT extends PgTestBase {
                 return fold(now).equals(expected);
             }, Duration.ofSeconds(60));
             List<ChangeEvent> reads = of(second, t).stream().filter(e -> e.operation() == Operation.READ).toList();
-            PgPosition.TableProgress p = state.inProgress().get(i);
+            TableProgress p = state.inProgress().get(i);
             if (i >= state.next()) {
                 assertThat(before).as(t + " not started before the crash").isEmpty();
             } else if (p == null) {

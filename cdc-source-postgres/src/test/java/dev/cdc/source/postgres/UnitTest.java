@@ -1,5 +1,7 @@
 package dev.cdc.source.postgres;
 
+import dev.cdc.jdbc.snapshot.SnapshotState;
+import dev.cdc.jdbc.snapshot.TableProgress;
 import dev.cdc.source.postgres.position.PgPosition;
 import dev.cdc.source.postgres.replication.SetupCheck;
 import dev.cdc.source.postgres.types.ValueDecoder;
@@ -24,12 +26,12 @@ class UnitTest {
         var c = PgPosition.stream(lsn + 1, 0);
         assertThat(a.sortKey()).hasSize(24).isLessThan(b.sortKey());
         assertThat(b.sortKey()).isLessThan(c.sortKey());
-        var progress = new java.util.TreeMap<Integer, PgPosition.TableProgress>();
-        progress.put(3, new PgPosition.TableProgress("public.t", new String[] {"42", "x"}));
-        progress.put(5, new PgPosition.TableProgress("public.u", new String[0]));
-        var snap = PgPosition.snapshot(lsn, new PgPosition.SnapshotState(1_000_000, 6, progress));
+        var progress = new java.util.TreeMap<Integer, TableProgress>();
+        progress.put(3, new TableProgress("public.t", new String[] {"42", "x"}));
+        progress.put(5, new TableProgress("public.u", new String[0]));
+        var snap = PgPosition.snapshot(lsn, new SnapshotState(1_000_000, 6, progress));
         assertThat(snap.sortKey()).isLessThan(PgPosition.stream(lsn, 0).sortKey())
-                .isLessThan(PgPosition.snapshot(lsn, new PgPosition.SnapshotState(1_000_001, 6, progress)).sortKey());
+                .isLessThan(PgPosition.snapshot(lsn, new SnapshotState(1_000_001, 6, progress)).sortKey());
         var state = PgPosition.snapshotState(snap);
         assertThat(state.seq()).isEqualTo(1_000_000);
         assertThat(state.next()).isEqualTo(6);

@@ -30,8 +30,10 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
  * has not landed yet passes and is checked as soon as it has.
  *
  * <p>The module arrows (see DESIGN.md): cdc-api depends on the JDK only; cdc-format on the API
- * and jackson-core; cdc-schema on the API and Jackson; plugins on the API (and format, schema),
- * never on the engine, the launcher or each other; nothing but the launcher on the launcher.
+ * and jackson-core; cdc-schema on the API and Jackson; cdc-jdbc-snapshot (the JDBC snapshot
+ * library the JDBC-based sources share) on the API and SLF4J; plugins on the API (and format,
+ * schema, the JDBC snapshot library), never on the engine, the launcher or each other; nothing
+ * but the launcher on the launcher.
  * Thread-safe; rules are immutable.
  */
 public final class ArchitectureRules {
@@ -92,6 +94,27 @@ public final class ArchitectureRules {
                 .resideInAnyPackage(with(JDK, "dev.cdc.api..", "dev.cdc.schema..", "com.fasterxml.jackson.."))
                 .because("plugins may use cdc-schema, so it must not pull in the engine or other libraries;"
                         + " put engine-side schema handling in cdc-core instead")
+                .allowEmptyShould(true);
+    }
+
+    /** The JDBC snapshot library depends on the API and SLF4J only, never on a plugin or the engine. */
+    public static ArchRule jdbcSnapshotDependsOnTheApiOnly() {
+        return classes().that().resideInAPackage("dev.cdc.jdbc.snapshot..")
+                .should().onlyDependOnClassesThat()
+                .resideInAnyPackage(with(JDK, "dev.cdc.api..", "dev.cdc.jdbc.snapshot..", "org.slf4j.."))
+                .because("cdc-jdbc-snapshot is shared by the PostgreSQL, MySQL and JDBC sources, so anything it pulls"
+                        + " in reaches all three; keep database-specific SQL in the source and hand it in through"
+                        + " KeysetTable and ParallelSnapshot.Workers instead")
+                .allowEmptyShould(true);
+    }
+
+    /** Of cdc's own modules, a plugin uses only the shared ones: the API, format, schema and the JDBC snapshot library. */
+    public static ArchRule pluginsUseOnlySharedModules() {
+        return classes().that().resideInAnyPackage("dev.cdc.source..", "dev.cdc.sink..")
+                .should(useOnlySharedModules())
+                .because("a plugin is installed on its own: it may use cdc-api, cdc-format, cdc-schema and the"
+                        + " cdc-jdbc-snapshot library (all shipped beside it), its own packages, and nothing else of"
+                        + " cdc; move what two plugins share into one of those instead")
                 .allowEmptyShould(true);
     }
 
@@ -175,7 +198,13 @@ public final class ArchitectureRules {
 
     /** The common rules plus those for a source or sink plugin. */
     public static List<ArchRule> forPlugins() {
-        return plus(common(), pluginsDoNotDependOnTheEngine(), pluginsDoNotDependOnEachOther());
+        return plus(common(), pluginsDoNotDependOnTheEngine(), pluginsDoNotDependOnEachOther(),
+                pluginsUseOnlySharedModules());
+    }
+
+    /** The common rules plus those for the JDBC snapshot library. */
+    public static List<ArchRule> forJdbcSnapshot() {
+        return plus(common(), jdbcSnapshotDependsOnTheApiOnly());
     }
 
     /**
@@ -227,6 +256,27 @@ public final class ArchitectureRules {
                         events.add(SimpleConditionEvent.violated(d, d.getDescription() + " (plugin " + own
                                 + " depends on plugin " + target + ")"));
                     }
+                }
+            }
+        };
+    }
+
+    private static final String[] SHARED_MODULES = {"dev.cdc.api.", "dev.cdc.format.", "dev.cdc.schema.",
+        "dev.cdc.jdbc.snapshot."};
+
+    private static ArchCondition<JavaClass> useOnlySharedModules() {
+        return new ArchCondition<>("use only the shared modules of cdc") {
+            @Override
+            public void check(JavaClass javaClass, ConditionEvents events) {
+                String own = pluginRoot(javaClass.getPackageName());
+                for (Dependency d : javaClass.getDirectDependenciesFromSelf()) {
+                    String target = d.getTargetClass().getPackageName() + ".";
+                    if (!target.startsWith("dev.cdc.") || target.startsWith(own + ".")
+                            || Stream.of(SHARED_MODULES).anyMatch(target::startsWith)) {
+                        continue;
+                    }
+                    events.add(SimpleConditionEvent.violated(d, d.getDescription() + " (plugin " + own
+                            + " uses " + d.getTargetClass().getPackageName() + ", which is not a shared module)"));
                 }
             }
         };

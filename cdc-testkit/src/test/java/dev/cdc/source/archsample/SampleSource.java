@@ -1,5 +1,8 @@
 package dev.cdc.source.archsample;
 
-/** A stand-in plugin class for the architecture rules' own tests. */
+import dev.cdc.jdbc.snapshot.archsample.SampleChunks;
+
+/** A stand-in plugin class for the architecture rules' own tests; uses the shared JDBC snapshot library, as allowed. */
 public class SampleSource {
+    SampleChunks chunks = new SampleChunks();
 }

@@ -38,6 +38,13 @@ class ArchitectureRulesTest {
     }
 
     @Test
+    void aPluginUsingTheJdbcSnapshotLibraryPassesAndOneUsingTheTestkitIsCaught() {
+        JavaClasses usesLibrary = new ClassFileImporter().importPackages("dev.cdc.source.archsample");
+        ArchitectureRules.pluginsUseOnlySharedModules().check(usesLibrary);
+        assertViolation(ArchitectureRules.pluginsUseOnlySharedModules(), "SampleSink", "not a shared module");
+    }
+
+    @Test
     void aDependencyOnTheLauncherIsCaught() {
         assertViolation(ArchitectureRules.onlyTheLauncherDependsOnTheLauncher(), "SampleSink", "SampleMain",
                 "outermost layer");
@@ -67,6 +74,7 @@ class ArchitectureRulesTest {
         ArchitectureRules.formatDependsOnTheApiAndJacksonCoreOnly().check(none);
         ArchitectureRules.schemaDependsOnTheApiAndJacksonOnly().check(none);
         ArchitectureRules.coreDoesNotDependOnPlugins().check(none);
+        ArchitectureRules.forJdbcSnapshot().forEach(rule -> rule.check(none));
     }
 
     @Test

@@ -8,8 +8,12 @@ import dev.cdc.api.event.SchemaChangeEvent;
 import dev.cdc.api.event.StreamEvent;
 import dev.cdc.api.event.TableId;
 import dev.cdc.api.schema.TypeKind;
-import dev.cdc.api.spi.SnapshotProgress;
 import dev.cdc.api.spi.SourceContext;
+import dev.cdc.jdbc.snapshot.KeysetTable;
+import dev.cdc.jdbc.snapshot.ParallelSnapshot;
+import dev.cdc.jdbc.snapshot.ReadRow;
+import dev.cdc.jdbc.snapshot.SnapshotState;
+import dev.cdc.jdbc.snapshot.TableProgress;
 import dev.cdc.source.mysql.MySqlSourceConfig;
 import dev.cdc.source.mysql.binlog.BinlogPosition;
 import dev.cdc.source.mysql.schema.ColumnInfo;
@@ -17,7 +21,6 @@ import dev.cdc.source.mysql.schema.MySqlTable;
 import dev.cdc.source.mysql.schema.SchemaHistory;
 import dev.cdc.source.mysql.schema.SchemaReader;
 import dev.cdc.source.mysql.setup.ServerSetup;
-import dev.cdc.source.mysql.snapshot.SnapshotState.TableProgress;
 import dev.cdc.source.mysql.types.MySqlTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +32,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -37,12 +39,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.SortedMap;
-import java.util.TreeMap;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 /**
@@ -70,7 +66,6 @@ import java.util.stream.Collectors;
 public final class SnapshotReader implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotReader.class);
-    private static final Duration LOG_EVERY = Duration.ofSeconds(10);
     private static final int SAME_POSITION_ATTEMPTS = 20;
     private static final String BINARY_KEY = "x:";
 
@@ -90,11 +85,7 @@ public final class SnapshotReader implements AutoCloseable {
     private final List<OptionalLong> estimates;
     private final SnapshotState resumed;
     private final Instant startTime = Instant.now();
-    private final AtomicReference<Throwable> failed = new AtomicReference<>();
     private final Map<String, String> base = new HashMap<>();
-    private long seq;
-    private int next;
-    private final SortedMap<Integer, TableProgress> inProgress = new TreeMap<>();
     private StreamEvent held;
     private long emitted;
 
@@ -110,11 +101,6 @@ public final class SnapshotReader implements AutoCloseable {
         base.put(BinlogPosition.POS, Long.toString(position.offset()));
         base.put(SNAPSHOT, "true");
         position.gtidSet().ifPresent(g -> base.put(BinlogPosition.GTID_SET, g));
-        if (resumed != null) {
-            seq = resumed.seq();
-            next = resumed.next();
-            inProgress.putAll(resumed.inProgress());
-        }
     }
 
     /**
@@ -132,7 +118,7 @@ public final class SnapshotReader implements AutoCloseable {
             connections.add(main);
             boolean maria = ServerSetup.isMariaDb(main);
             List<String> names = captured(config, main);
-            long toRead = names.size() - resume.map(r -> (long) countFinished(r.state(), names.size())).orElse(0L);
+            long toRead = names.size() - resume.map(r -> (long) r.state().countFinished(names.size())).orElse(0L);
             int workers = (int) Math.max(1, Math.min(config.snapshotParallelism(), toRead));
             for (int w = 1; w < workers; w++) {
                 connections.add(connect.open());
@@ -191,13 +177,6 @@ public final class SnapshotReader implements AutoCloseable {
                 .filter(n -> config.captures(config.database(), n)).toList();
     }
 
-    private static int countFinished(SnapshotState s, int tables) {
-        int n = 0;
-        for (int i = 0; i < tables; i++) {
-            n += s.finished(i) ? 1 : 0;
-        }
-        return n;
-    }
 
     private static void checkTablesStillInOrder(SnapshotState state, List<MySqlTable> tables) {
         for (Map.Entry<Integer, TableProgress> e : state.inProgress().entrySet()) {
@@ -293,85 +272,34 @@ public final class SnapshotReader implements AutoCloseable {
 
     // ------------------------------------------------------------------ reading
 
-    private enum Kind { START, ROWS, END, WORKER_DONE }
-
-    private record Item(Kind kind, int table, List<ReadRow> rows) {
-    }
-
-    private record ReadRow(Row key, Row row, String[] keys) {
-    }
-
-    /** A table to read: its index and, when resumed, the key of its last delivered row. */
-    private record Job(int index, MySqlTable table, Optional<String[]> after) {
-    }
-
-    private static final class Progress {
-        final Instant start = Instant.now();
-        Instant lastLog = start;
-        long read;
-        OptionalLong estimate = OptionalLong.empty();
-    }
-
     /**
      * Reads the tables and emits their schemas and rows; the last event carries {@code snapshot=last}.
      *
      * @return false when the pipeline stopped before the end
      */
     public boolean read(SourceContext context) throws Exception {
-        ArrayDeque<Job> jobs = new ArrayDeque<>();
+        List<ParallelSnapshot.Table> jobs = new ArrayList<>();
         for (int i = 0; i < tables.size(); i++) {
             if (resumed != null && resumed.finished(i)) {
                 continue;
             }
             TableProgress p = resumed == null ? null : resumed.inProgress().get(i);
-            jobs.add(new Job(i, tables.get(i), p == null ? Optional.empty() : Optional.of(p.keys())));
+            MySqlTable t = tables.get(i);
+            jobs.add(new ParallelSnapshot.Table(i, t.toSchema(config.tinyint1AsBoolean()), keyset(t), estimates.get(i),
+                    p == null ? null : p.keys(), p != null));
         }
         if (resumed != null) {
-            LOG.info("snapshot: resuming: {} of {} table(s) finished before, {} in progress {}", countFinished(resumed,
-                    tables.size()), tables.size(), resumed.inProgress().size(), resumed.inProgress().values());
+            LOG.info("snapshot: resuming: {} of {} table(s) finished before, {} in progress {}",
+                    resumed.countFinished(tables.size()), tables.size(), resumed.inProgress().size(),
+                    resumed.inProgress().values());
         }
-        int workers = Math.max(1, Math.min(connections.size(), jobs.size()));
-        BlockingQueue<Item> queue = new ArrayBlockingQueue<>(2 * workers + 2);
-        List<Thread> threads = new ArrayList<>();
-        for (int w = 0; w < workers; w++) {
-            Connection c = connections.get(w);
-            Thread t = new Thread(() -> work(c, jobs, queue), "cdc-mysql-snapshot-" + w);
-            t.setDaemon(true);
-            threads.add(t);
-        }
-        threads.forEach(Thread::start);
-        LOG.info("snapshot: {} table(s) to read, {} worker(s), chunks of {} rows", jobs.size(), workers,
-                config.chunkSize());
-        Map<Integer, Progress> progress = new HashMap<>();
-        int done = 0;
-        try {
-            while (done < workers) {
-                if (context.isStopping()) {
-                    return false;
-                }
-                Item item = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (failed.get() != null) {
-                    throw failure(failed.get());
-                }
-                if (item == null) {
-                    continue;
-                }
-                switch (item.kind()) {
-                    case WORKER_DONE -> done++;
-                    case START -> start(item.table(), progress, context);
-                    case ROWS -> rows(item, progress.get(item.table()), context);
-                    case END -> {
-                        inProgress.remove(item.table());
-                        report(context, tables.get(item.table()).id(), progress.get(item.table()), true);
-                    }
-                    default -> throw new IllegalStateException(item.kind().toString());
-                }
-            }
-        } finally {
-            threads.forEach(Thread::interrupt);
-            for (Thread t : threads) {
-                t.join(5_000);
-            }
+        long firstSeq = resumed == null ? 1 : resumed.seq() + 1;
+        ParallelSnapshot snapshot = new ParallelSnapshot(new ParallelSnapshot.Settings("cdc-mysql-snapshot",
+                connections.size(), config.chunkSize(), config.maxBatch(), firstSeq, startTime),
+                worker -> connections.get(worker), this::position, batch -> emit(context, batch),
+                context::snapshotProgress, context::isStopping);
+        if (!snapshot.read(jobs, resumed)) {
+            return false;
         }
         if (held != null) {
             StreamEvent last = held;
@@ -388,144 +316,30 @@ public final class SnapshotReader implements AutoCloseable {
         return true;
     }
 
-    private void start(int index, Map<Integer, Progress> progress, SourceContext context) throws Exception {
-        MySqlTable t = tables.get(index);
-        TableProgress resumedAt = resumed == null ? null : resumed.inProgress().get(index);
-        next = Math.max(next, index + 1);
-        Progress p = new Progress();
-        p.estimate = estimates.get(index);
-        progress.put(index, p);
-        LOG.info("snapshot of {}: starting (about {} rows{})", t.id(), p.estimate.isPresent() ? p.estimate.getAsLong()
-                : "?", resumedAt == null ? "" : resumedAt.keys().length == 0 ? ", again from its start"
-                : ", resuming after key " + List.of(resumedAt.keys()));
-        if (resumedAt == null) {
-            inProgress.put(index, new TableProgress(t.id().toString(), new String[0]));
-            // the table's shape, before its first row
-            emit(context, new ArrayList<>(List.of(new SchemaChangeEvent(t.id(), Optional.empty(),
-                    Optional.of(t.toSchema(config.tinyint1AsBoolean())), List.of(), Optional.empty(), nextPosition(),
-                    startTime))));
-        }
-    }
-
-    private void rows(Item item, Progress p, SourceContext context) throws Exception {
-        MySqlTable t = tables.get(item.table());
-        String name = t.id().toString();
-        List<StreamEvent> batch = new ArrayList<>(item.rows().size());
-        for (ReadRow r : item.rows()) {
-            inProgress.put(item.table(), new TableProgress(name, r.keys()));
-            batch.add(ChangeEvent.read(t.id(), r.key(), r.row(), startTime, nextPosition()));
-        }
-        emit(context, batch);
-        p.read += item.rows().size();
-        report(context, t.id(), p, false);
-    }
-
-    private void report(SourceContext context, TableId table, Progress p, boolean finished) {
-        context.snapshotProgress(new SnapshotProgress(table, p.read, p.estimate, finished));
-        Instant now = Instant.now();
-        double seconds = Math.max(0.001, Duration.between(p.start, now).toMillis() / 1000.0);
-        if (finished) {
-            LOG.info("snapshot of {}: finished, {} rows in {} s ({} rows/s)", table, p.read, Math.round(seconds),
-                    Math.round(p.read / seconds));
-        } else if (Duration.between(p.lastLog, now).compareTo(LOG_EVERY) >= 0) {
-            p.lastLog = now;
-            double rate = p.read / seconds;
-            long estimate = p.estimate.orElse(0);
-            String eta = estimate > p.read && rate > 0 ? Math.round((estimate - p.read) / rate) + " s" : "unknown";
-            LOG.info("snapshot of {}: {} of about {} rows, {} rows/s, ETA {}", table, p.read, estimate,
-                    Math.round(rate), eta);
-        }
-    }
-
-    private static Exception failure(Throwable t) {
-        if (t instanceof Exception e) {
-            return e;
-        }
-        throw (Error) t;
-    }
-
-    // ------------------------------------------------------------------ workers
-
-    private void work(Connection c, ArrayDeque<Job> jobs, BlockingQueue<Item> queue) {
-        try {
-            while (true) {
-                Job job;
-                // claiming a table and announcing it are one step: tables start in index order
-                synchronized (jobs) {
-                    job = jobs.poll();
-                    if (job == null) {
-                        break;
-                    }
-                    queue.put(new Item(Kind.START, job.index(), List.of()));
-                }
-                readTable(c, job, queue);
-                queue.put(new Item(Kind.END, job.index(), List.of()));
-            }
-            queue.put(new Item(Kind.WORKER_DONE, -1, List.of()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception | Error e) {
-            failed.compareAndSet(null, e);
-        }
-    }
-
-    private void readTable(Connection c, Job job, BlockingQueue<Item> queue) throws SQLException, InterruptedException {
-        MySqlTable t = job.table();
+    /** How a table is read in key order, with its columns' select expressions and JDBC decoding. */
+    private KeysetTable keyset(MySqlTable t) {
         String cols = t.columns().stream().map(col -> MySqlTypes.selectExpression(col, quote(col.name())))
                 .collect(Collectors.joining(", "));
-        String from = " FROM " + quote(t.id().namespace()) + "." + quote(t.id().name());
         List<String> pk = t.primaryKey();
         List<ColumnInfo> keyColumns = pk.stream().map(k -> t.column(k).orElseThrow()).toList();
         int[] keyIndexes = pk.stream().mapToInt(k -> t.columns().indexOf(t.column(k).orElseThrow()) + 1).toArray();
-        String keyList = pk.stream().map(SnapshotReader::quote).collect(Collectors.joining(", "));
-        String[] after = pk.isEmpty() ? null : job.after().filter(k -> k.length == pk.size()).orElse(null);
-        List<ReadRow> batch = new ArrayList<>();
-        boolean more = true;
-        while (more) {
-            String sql = "SELECT " + cols + from;
-            if (!pk.isEmpty()) {
-                sql += (after == null ? "" : " WHERE (" + keyList + ") > ("
-                        + pk.stream().map(k -> "?").collect(Collectors.joining(", ")) + ")")
-                        + " ORDER BY " + keyList + " LIMIT " + config.chunkSize();
+        boolean tinyintAsBoolean = config.tinyint1AsBoolean();
+        KeysetTable.RowReader rows = rs -> {
+            Row.Builder b = Row.builder();
+            int i = 1;
+            for (ColumnInfo col : t.columns()) {
+                b.put(col.name(), MySqlTypes.fromJdbc(col, rs, i++, tinyintAsBoolean));
             }
-            int n = 0;
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                if (pk.isEmpty()) {
-                    ps.setFetchSize(config.chunkSize());
-                }
-                if (after != null) {
-                    for (int i = 0; i < after.length; i++) {
-                        bindKey(ps, i + 1, after[i]);
-                    }
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        Row.Builder b = Row.builder();
-                        int i = 1;
-                        for (ColumnInfo col : t.columns()) {
-                            b.put(col.name(), MySqlTypes.fromJdbc(col, rs, i++, config.tinyint1AsBoolean()));
-                        }
-                        Row row = b.build();
-                        String[] keys = new String[pk.size()];
-                        for (int k = 0; k < keys.length; k++) {
-                            keys[k] = keyText(keyColumns.get(k), rs, keyIndexes[k]);
-                        }
-                        batch.add(new ReadRow(pk.isEmpty() ? Row.empty() : row.project(pk), row, keys));
-                        after = keys;
-                        n++;
-                        if (batch.size() >= config.maxBatch()) {
-                            queue.put(new Item(Kind.ROWS, job.index(), batch));
-                            batch = new ArrayList<>();
-                        }
-                    }
-                }
+            Row row = b.build();
+            String[] keys = new String[pk.size()];
+            for (int k = 0; k < keys.length; k++) {
+                keys[k] = keyText(keyColumns.get(k), rs, keyIndexes[k]);
             }
-            more = !pk.isEmpty() && n == config.chunkSize();
-            if (!batch.isEmpty()) {
-                queue.put(new Item(Kind.ROWS, job.index(), batch));
-                batch = new ArrayList<>();
-            }
-        }
+            return new ReadRow(pk.isEmpty() ? Row.empty() : row.project(pk), row, keys);
+        };
+        return new KeysetTable(t.id(), quote(t.id().namespace()) + "." + quote(t.id().name()), cols,
+                pk.stream().map(SnapshotReader::quote).toList(), pk.stream().map(k -> "?").toList(),
+                KeysetTable.Syntax.LIMIT, rows, (ps, parameter, key, text) -> bindKey(ps, parameter, text));
     }
 
     private static boolean binaryKey(ColumnInfo c) {
@@ -568,13 +382,12 @@ public final class SnapshotReader implements AutoCloseable {
         }
     }
 
-    private Position nextPosition() {
-        seq++;
+    private Position position(SnapshotState state) {
         Map<String, String> o = new HashMap<>(base);
-        o.put(BinlogPosition.ROW, Long.toString(seq));
-        new SnapshotState(seq, next, inProgress).writeTo(o);
+        o.put(BinlogPosition.ROW, Long.toString(state.seq()));
+        state.writeTo(o);
         return Position.of(o, BinlogPosition.sortKey(BinlogPosition.fileNumber(position.file()), position.offset() - 1,
-                seq));
+                state.seq()));
     }
 
     private static SchemaChangeEvent withPosition(SchemaChangeEvent e, Position p) {

@@ -1,6 +1,8 @@
 package dev.cdc.source.postgres.position;
 
 import dev.cdc.api.event.Position;
+import dev.cdc.jdbc.snapshot.SnapshotState;
+import dev.cdc.jdbc.snapshot.TableProgress;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -48,34 +50,18 @@ public final class PgPosition {
                 Position.sortKeyOf(commitLsn) + hex8(index));
     }
 
-    /** Where a snapshot stands: see the class comment. */
-    public record SnapshotState(long seq, int next, SortedMap<Integer, TableProgress> inProgress) {
-    }
-
-    /** A table being read: its name and the key (text) of its last delivered row, empty when none. */
-    public record TableProgress(String table, String[] keys) {
-    }
-
     /** A snapshot event's position. */
     public static Position snapshot(long consistentPoint, SnapshotState state) {
         Map<String, String> offsets = new HashMap<>(8 + state.inProgress().size() * 3);
         offsets.put(SNAPSHOT, "true");
         offsets.put(LSN, formatLsn(consistentPoint));
         offsets.put(SEQ, Long.toString(state.seq()));
-        offsets.put(NEXT, Integer.toString(state.next()));
-        for (Map.Entry<Integer, TableProgress> e : state.inProgress().entrySet()) {
-            String prefix = "t." + e.getKey();
-            offsets.put(prefix, e.getValue().table());
-            String[] keys = e.getValue().keys();
-            for (int k = 0; k < keys.length; k++) {
-                offsets.put(prefix + "." + KEY_PREFIX + k, keys[k]);
-            }
-        }
+        state.writeTo(offsets);
         return Position.of(offsets, Position.sortKeyOf(Math.max(0, consistentPoint - 1))
                 + Position.sortKeyOf(state.seq()));
     }
 
-    /** The state recorded in a snapshot position (also the earlier sequential form: seq -1 then). */
+    /** Where a snapshot stands: the state recorded in a snapshot position (also the earlier sequential form: seq -1 then). */
     public static SnapshotState snapshotState(Position p) {
         Map<String, String> o = p.offsets();
         SortedMap<Integer, TableProgress> inProgress = new TreeMap<>();
@@ -84,14 +70,7 @@ public final class PgPosition {
             inProgress.put(index, new TableProgress(o.get(TABLE), keys(o, KEY_PREFIX)));
             return new SnapshotState(-1, index + 1, inProgress);
         }
-        for (Map.Entry<String, String> e : o.entrySet()) {
-            String k = e.getKey();
-            if (k.startsWith("t.") && k.indexOf('.', 2) < 0) {
-                inProgress.put(Integer.parseInt(k.substring(2)), new TableProgress(e.getValue(),
-                        keys(o, k + "." + KEY_PREFIX)));
-            }
-        }
-        return new SnapshotState(Long.parseLong(o.get(SEQ)), Integer.parseInt(o.get(NEXT)), inProgress);
+        return SnapshotState.from(Long.parseLong(o.get(SEQ)), o);
     }
 
     private static String[] keys(Map<String, String> offsets, String prefix) {

@@ -1,4 +1,4 @@
-package dev.cdc.source.mysql.snapshot;
+package dev.cdc.jdbc.snapshot;
 
 import org.junit.jupiter.api.Test;
 
@@ -12,9 +12,9 @@ class SnapshotStateTest {
 
     @Test
     void roundTripsThroughOffsets() {
-        TreeMap<Integer, SnapshotState.TableProgress> tables = new TreeMap<>();
-        tables.put(1, new SnapshotState.TableProgress("test.b", new String[] {"42", "x:00ff"}));
-        tables.put(3, new SnapshotState.TableProgress("test.d", new String[0]));
+        TreeMap<Integer, TableProgress> tables = new TreeMap<>();
+        tables.put(1, new TableProgress("test.b", new String[] {"42", "x:00ff"}));
+        tables.put(3, new TableProgress("test.d", new String[0]));
         SnapshotState s = new SnapshotState(17, 4, tables);
         Map<String, String> offsets = new HashMap<>();
         s.writeTo(offsets);
@@ -27,6 +27,7 @@ class SnapshotStateTest {
         assertThat(back.finished(2)).isTrue();
         assertThat(back.finished(3)).isFalse();
         assertThat(back.finished(4)).as("not started").isFalse();
+        assertThat(back.countFinished(5)).isEqualTo(2);
     }
 
     @Test
@@ -35,5 +36,14 @@ class SnapshotStateTest {
         assertThat(s.next()).isZero();
         assertThat(s.inProgress()).isEmpty();
         assertThat(s.finished(0)).isFalse();
+    }
+
+    @Test
+    void theStateIsACopy() {
+        TreeMap<Integer, TableProgress> tables = new TreeMap<>();
+        tables.put(0, new TableProgress("a.b", new String[] {"1"}));
+        SnapshotState s = new SnapshotState(1, 1, tables);
+        tables.put(0, new TableProgress("a.b", new String[] {"2"}));
+        assertThat(s.inProgress().get(0).keys()).containsExactly("1");
     }
 }
