@@ -3,6 +3,7 @@ package dev.cdc.source.postgres.snapshot;
 import dev.cdc.api.event.Row;
 import dev.cdc.api.event.TableId;
 import dev.cdc.api.spi.SnapshotProgress;
+import dev.cdc.jdbc.snapshot.ExportedSnapshot;
 import dev.cdc.jdbc.snapshot.KeysetTable;
 import dev.cdc.jdbc.snapshot.ParallelSnapshot;
 import dev.cdc.jdbc.snapshot.ReadRow;
@@ -14,9 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,20 +74,11 @@ public final class SnapshotReader {
      */
     public boolean read(List<SnapshotTable> tables, String snapshotName, SnapshotState resumed)
             throws SQLException, InterruptedException {
-        Connection exporter = null;
-        String name = snapshotName;
-        try {
-            if (name == null) {
-                exporter = connections.open("snapshot-export");
-                exporter.setAutoCommit(false);
-                try (Statement st = exporter.createStatement()) {
-                    st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-                    try (ResultSet rs = st.executeQuery("SELECT pg_export_snapshot()")) {
-                        rs.next();
-                        name = rs.getString(1);
-                    }
-                }
-                LOG.info("resuming the snapshot in a new snapshot {}", name);
+        ExportedSnapshot.Connections open = () -> connections.open("snapshot");
+        try (ExportedSnapshot snapshot = snapshotName != null ? ExportedSnapshot.of(open, snapshotName)
+                : ExportedSnapshot.export(open)) {
+            if (snapshotName == null) {
+                LOG.info("resuming the snapshot in a new snapshot {}", snapshot.name());
             }
             List<ParallelSnapshot.Table> reading = new ArrayList<>();
             for (SnapshotTable t : tables) {
@@ -97,47 +87,9 @@ public final class SnapshotReader {
                         estimate > 0 ? OptionalLong.of(estimate) : OptionalLong.empty(), t.afterKeys(), t.resumed()));
             }
             long firstSeq = resumed == null ? 0 : resumed.seq() + 1;
-            ParallelSnapshot snapshot = new ParallelSnapshot(new ParallelSnapshot.Settings("cdc-postgres-snapshot",
-                    parallelism, chunkSize, batchSize, firstSeq, startedAt), new ImportedSnapshot(connections, name),
-                    state -> PgPosition.snapshot(consistentPoint, state), output, progress, stopping);
-            return snapshot.read(reading, resumed);
-        } finally {
-            if (exporter != null) {
-                try {
-                    exporter.close();
-                } catch (SQLException e) {
-                    LOG.debug("closing the exporting connection: {}", e.getMessage());
-                }
-            }
-        }
-    }
-
-    /** Each worker on its own connection, in a REPEATABLE READ transaction that imports the snapshot. */
-    private record ImportedSnapshot(ConnectionFactory connections, String name) implements ParallelSnapshot.Workers {
-        @Override
-        public Connection open(int worker) throws SQLException {
-            Connection c = connections.open("snapshot");
-            c.setAutoCommit(false);
-            try (Statement st = c.createStatement()) {
-                // the first statements of the transaction: pgjdbc sends BEGIN just before
-                st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-                st.execute("SET TRANSACTION SNAPSHOT '" + name.replace("'", "''") + "'");
-            }
-            return c;
-        }
-
-        @Override
-        public void finished(int worker, Connection connection) throws SQLException {
-            connection.commit();
-        }
-
-        @Override
-        public void release(int worker, Connection connection) {
-            try {
-                connection.close();
-            } catch (SQLException e) {
-                LOG.debug("closing a snapshot connection: {}", e.getMessage());
-            }
+            return new ParallelSnapshot(new ParallelSnapshot.Settings("cdc-postgres-snapshot", parallelism, chunkSize,
+                    batchSize, firstSeq, startedAt), snapshot, state -> PgPosition.snapshot(consistentPoint, state),
+                    output, progress, stopping).read(reading, resumed);
         }
     }
 

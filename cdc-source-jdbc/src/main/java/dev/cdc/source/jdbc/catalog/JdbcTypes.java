@@ -1,0 +1,146 @@
+package dev.cdc.source.jdbc.catalog;
+
+import dev.cdc.api.schema.DataType;
+import dev.cdc.api.schema.TypeKind;
+
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * Logical types from JDBC metadata, and values in them: read from a result set, or parsed from
+ * the text a trigger wrote into the change log. Values are exact: decimals are {@code BigDecimal}
+ * from their digits, timestamps keep their fraction, bytes their bytes.
+ */
+public final class JdbcTypes {
+
+    private static final DateTimeFormatter LOCAL = new DateTimeFormatterBuilder().parseCaseInsensitive()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE).optionalStart().appendLiteral('T').optionalEnd()
+            .optionalStart().appendLiteral(' ').optionalEnd().append(DateTimeFormatter.ISO_LOCAL_TIME).toFormatter();
+    private static final DateTimeFormatter OFFSET = new DateTimeFormatterBuilder().append(LOCAL)
+            .optionalStart().appendOffset("+HH:MM:ss", "Z").optionalEnd()
+            .optionalStart().appendOffset("+HH:mm", "Z").optionalEnd()
+            .optionalStart().appendOffset("+HH", "Z").optionalEnd()
+            .parseDefaulting(ChronoField.OFFSET_SECONDS, 0).toFormatter();
+
+    private JdbcTypes() {
+    }
+
+    /** The logical type of a column from its {@link Types} code, type name, size and scale. */
+    public static DataType logical(int jdbcType, String typeName, int size, int scale) {
+        String name = typeName == null ? "" : typeName.toLowerCase(Locale.ROOT);
+        if (name.equals("uuid")) {
+            return DataType.uuid();
+        }
+        if (name.equals("json") || name.equals("jsonb")) {
+            return DataType.json();
+        }
+        if (name.equals("timestamptz") || name.contains("with time zone")) {
+            return DataType.timestampTz();
+        }
+        if (name.equals("bool") || name.equals("boolean")) {
+            return DataType.bool();
+        }
+        return switch (jdbcType) {
+            case Types.BIT, Types.BOOLEAN -> size > 1 ? DataType.bytes() : DataType.bool();
+            case Types.TINYINT, Types.SMALLINT -> DataType.int16();
+            case Types.INTEGER -> name.contains("unsigned") ? DataType.int64() : DataType.int32();
+            case Types.BIGINT -> name.contains("unsigned") ? DataType.decimal(20, 0) : DataType.int64();
+            case Types.REAL -> DataType.float32();
+            case Types.FLOAT, Types.DOUBLE -> DataType.float64();
+            case Types.NUMERIC, Types.DECIMAL -> size > 0 && size < 1000 ? DataType.decimal(size, Math.max(0, scale))
+                    : DataType.decimal();
+            case Types.CHAR, Types.VARCHAR, Types.LONGVARCHAR, Types.NCHAR, Types.NVARCHAR, Types.LONGNVARCHAR,
+                 Types.CLOB, Types.NCLOB -> DataType.string();
+            case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> DataType.bytes();
+            case Types.DATE -> DataType.date();
+            case Types.TIME -> DataType.time();
+            case Types.TIME_WITH_TIMEZONE -> DataType.other(typeName);
+            case Types.TIMESTAMP -> DataType.timestamp();
+            case Types.TIMESTAMP_WITH_TIMEZONE -> DataType.timestampTz();
+            default -> DataType.other(typeName == null ? "unknown" : typeName);
+        };
+    }
+
+    /** The value of column {@code index} of the current row, in the logical type. */
+    public static Object read(ResultSet rs, int index, DataType type) throws SQLException {
+        Object v = switch (type.kind()) {
+            case BOOLEAN -> rs.getBoolean(index);
+            case INT16 -> rs.getShort(index);
+            case INT32 -> rs.getInt(index);
+            case INT64 -> rs.getLong(index);
+            case FLOAT32 -> rs.getFloat(index);
+            case FLOAT64 -> rs.getDouble(index);
+            case DECIMAL -> rs.getBigDecimal(index);
+            case BYTES -> rs.getBytes(index);
+            case DATE -> rs.getObject(index, LocalDate.class);
+            case TIME -> rs.getObject(index, LocalTime.class);
+            case TIMESTAMP -> rs.getObject(index, LocalDateTime.class);
+            case TIMESTAMP_TZ -> {
+                OffsetDateTime t = rs.getObject(index, OffsetDateTime.class);
+                yield t == null ? null : t.toInstant();
+            }
+            case UUID -> {
+                String s = rs.getString(index);
+                yield s == null ? null : UUID.fromString(s);
+            }
+            default -> rs.getString(index);
+        };
+        return rs.wasNull() ? null : v;
+    }
+
+    /**
+     * A value from the text a trigger wrote (a JSON scalar's text, or the raw JSON of a nested
+     * value for {@code json} columns); null stays null.
+     */
+    public static Object parse(String text, DataType type) {
+        if (text == null) {
+            return null;
+        }
+        return switch (type.kind()) {
+            case BOOLEAN -> text.equalsIgnoreCase("true") || text.equals("1") || text.equalsIgnoreCase("t");
+            case INT16 -> new BigDecimal(text).shortValueExact();
+            case INT32 -> new BigDecimal(text).intValueExact();
+            case INT64 -> new BigDecimal(text).longValueExact();
+            case FLOAT32 -> Float.valueOf(text);
+            case FLOAT64 -> Double.valueOf(text);
+            case DECIMAL -> new BigDecimal(text);
+            case BYTES -> HexFormat.of().parseHex(text.startsWith("\\x") ? text.substring(2) : text);
+            case DATE -> LocalDate.parse(text.length() > 10 ? text.substring(0, 10) : text);
+            case TIME -> LocalTime.parse(text);
+            case TIMESTAMP -> LocalDateTime.parse(text, LOCAL);
+            case TIMESTAMP_TZ -> OffsetDateTime.parse(text, OFFSET).toInstant();
+            case UUID -> UUID.fromString(text);
+            default -> text;
+        };
+    }
+
+    /** Whether values of this type are written to the change log as hexadecimal text. */
+    public static boolean isBinary(DataType type) {
+        return type.kind() == TypeKind.BYTES;
+    }
+
+    /** Microseconds since the epoch of a timestamp value (a {@code LocalDateTime} is taken as UTC). */
+    public static long epochMicros(Object value) {
+        Instant i = value instanceof Instant in ? in
+                : value instanceof LocalDateTime l ? l.toInstant(java.time.ZoneOffset.UTC)
+                : value instanceof OffsetDateTime o ? o.toInstant()
+                : value instanceof java.sql.Timestamp t ? t.toInstant() : null;
+        if (i == null) {
+            throw new IllegalArgumentException("not a timestamp: " + value);
+        }
+        return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);
+    }
+}

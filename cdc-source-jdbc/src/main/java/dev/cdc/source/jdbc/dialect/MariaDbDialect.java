@@ -1,0 +1,105 @@
+package dev.cdc.source.jdbc.dialect;
+
+import dev.cdc.api.event.TableId;
+import dev.cdc.source.jdbc.catalog.JdbcColumn;
+import dev.cdc.source.jdbc.catalog.JdbcTable;
+import dev.cdc.source.jdbc.catalog.JdbcTypes;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * MariaDB / MySQL: three row triggers per table write {@code JSON_OBJECT} of the listed columns
+ * (binary ones as hex), so a column added later needs the triggers replaced (the source does so
+ * with {@code setup: auto}). MariaDB gives a trigger no transaction id: {@code txid} stays empty.
+ */
+final class MariaDbDialect implements Dialect, ChangeLogSql {
+
+    @Override
+    public String name() {
+        return "mariadb";
+    }
+
+    @Override
+    public String quote(String identifier) {
+        return "`" + identifier.replace("`", "``") + "`";
+    }
+
+    @Override
+    public boolean namespaceIsCatalog() {
+        return true;
+    }
+
+    @Override
+    public String currentTimestamp() {
+        return "SELECT UTC_TIMESTAMP(6)";
+    }
+
+    @Override
+    public List<String> createLog(TableId log) {
+        return List.of("CREATE TABLE IF NOT EXISTS " + qualified(log) + " (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,"
+                + " txid VARCHAR(40) NULL, tbl VARCHAR(200) NOT NULL, op CHAR(1) NOT NULL,"
+                + " ts DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), before_row LONGTEXT, after_row LONGTEXT)"
+                + " ENGINE=InnoDB");
+    }
+
+    private String image(JdbcTable table, String row) {
+        return "JSON_OBJECT(" + table.columns().stream().map(c -> "'" + c.name().replace("'", "''") + "', "
+                + value(c, row)).collect(Collectors.joining(", ")) + ")";
+    }
+
+    private String value(JdbcColumn c, String row) {
+        String ref = row + "." + quote(c.name());
+        return JdbcTypes.isBinary(c.type()) ? "HEX(" + ref + ")" : ref;
+    }
+
+    @Override
+    public List<String> createTriggers(TableId log, JdbcTable table) {
+        String t = qualified(table.id());
+        String into = "INSERT INTO " + qualified(log) + " (tbl, op, ts, before_row, after_row) VALUES ('"
+                + table.id().toString().replace("'", "''") + "', ";
+        List<String> out = new ArrayList<>(dropTriggers(log, table.id()));
+        out.add("CREATE TRIGGER " + name(log, table.id(), "_i") + " AFTER INSERT ON " + t + " FOR EACH ROW "
+                + into + "'c', UTC_TIMESTAMP(6), NULL, " + image(table, "NEW") + ")");
+        out.add("CREATE TRIGGER " + name(log, table.id(), "_u") + " AFTER UPDATE ON " + t + " FOR EACH ROW "
+                + into + "'u', UTC_TIMESTAMP(6), " + image(table, "OLD") + ", " + image(table, "NEW") + ")");
+        out.add("CREATE TRIGGER " + name(log, table.id(), "_d") + " AFTER DELETE ON " + t + " FOR EACH ROW "
+                + into + "'d', UTC_TIMESTAMP(6), " + image(table, "OLD") + ", NULL)");
+        return out;
+    }
+
+    private String name(TableId log, TableId table, String suffix) {
+        return quote(table.namespace()) + "." + quote(ChangeLogSql.triggerName(log, table, suffix, 64));
+    }
+
+    @Override
+    public List<String> dropTriggers(TableId log, TableId table) {
+        return List.of("DROP TRIGGER IF EXISTS " + name(log, table, "_i"), "DROP TRIGGER IF EXISTS "
+                + name(log, table, "_u"), "DROP TRIGGER IF EXISTS " + name(log, table, "_d"));
+    }
+
+    @Override
+    public List<String> dropLog(TableId log) {
+        return List.of("DROP TABLE IF EXISTS " + qualified(log));
+    }
+
+    @Override
+    public List<TableId> tablesWithTriggers(Connection connection, TableId log) throws SQLException {
+        List<TableId> out = new ArrayList<>();
+        try (PreparedStatement st = connection.prepareStatement("SELECT DISTINCT EVENT_OBJECT_SCHEMA, EVENT_OBJECT_TABLE"
+                + " FROM information_schema.TRIGGERS WHERE ACTION_STATEMENT LIKE ? ORDER BY 1, 2")) {
+            st.setString(1, "%INSERT INTO " + qualified(log).replace("_", "\\_") + " (tbl, op, ts,%");
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.add(TableId.of(rs.getString(1), rs.getString(2)));
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,126 @@
+package dev.cdc.source.jdbc.trigger;
+
+import dev.cdc.api.error.CdcException;
+import dev.cdc.api.event.ChangeEvent;
+import dev.cdc.api.event.Operation;
+import dev.cdc.api.event.Position;
+import dev.cdc.api.event.Row;
+import dev.cdc.api.event.SchemaChangeEvent;
+import dev.cdc.api.event.StreamEvent;
+import dev.cdc.api.event.TableId;
+import dev.cdc.source.jdbc.JdbcSourceConfig;
+import dev.cdc.source.jdbc.catalog.Catalog;
+import dev.cdc.source.jdbc.catalog.JdbcColumn;
+import dev.cdc.source.jdbc.catalog.JdbcTable;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns change-log rows into events. Each table's shape is announced (a schema change event in
+ * the slot just before the row) the first time a row of it comes in this run and whenever a
+ * row's image has other columns than the last announced shape, e.g. after {@code ALTER TABLE ...
+ * ADD COLUMN}: the new shape is the catalog's when it matches the image, else the image's own
+ * columns (a replay of rows written before the change). Commit times are the statements' times:
+ * the change log knows no commit time.
+ */
+final class ChangeEvents {
+
+    /** A captured table: its last announced shape, and what the catalog said at the last look. */
+    private static final class State {
+        JdbcTable announced;
+        Row.Columns columns;
+        JdbcTable catalog;
+    }
+
+    private final JdbcSourceConfig config;
+    private final Connection connection;
+    private final Map<String, State> tables = new HashMap<>();
+
+    ChangeEvents(JdbcSourceConfig config, Connection connection, List<JdbcTable> captured) {
+        this.config = config;
+        this.connection = connection;
+        for (JdbcTable t : captured) {
+            State s = new State();
+            s.catalog = t;
+            tables.put(t.id().toString(), s);
+        }
+    }
+
+    /** The snapshot announced these shapes. */
+    void announced(List<JdbcTable> shapes) {
+        for (JdbcTable t : shapes) {
+            State s = tables.get(t.id().toString());
+            s.announced = t;
+            s.columns = Row.Columns.of(t.columnNames());
+        }
+    }
+
+    /** Adds the events of one change-log row (a schema change first when its shape is new). */
+    void add(LogReader.Item item, LogReader reader, List<StreamEvent> out) throws SQLException {
+        ChangeRow row = item.row();
+        State s = tables.get(row.table());
+        if (s == null) {
+            return; // a table no longer captured whose trigger is still there
+        }
+        Map<String, String> after = row.after() == null ? null : Images.parse(row.after());
+        Map<String, String> before = row.before() == null ? null : Images.parse(row.before());
+        Map<String, String> image = after != null ? after : before;
+        if (image == null) {
+            throw new CdcException("change-log row " + row.id() + " of " + row.table() + " has no row image");
+        }
+        if (s.announced == null || !Images.sameColumns(image, s.announced)) {
+            JdbcTable shape = shapeOf(image, s);
+            out.add(SchemaChangeEvent.of(shape.schema(), reader.schemaPosition(item.position()), row.ts()));
+            s.announced = shape;
+            s.columns = Row.Columns.of(shape.columnNames());
+        }
+        TableId id = s.announced.id();
+        Position p = item.position();
+        Row a = after == null ? null : Images.row(after, s.announced, s.columns);
+        Row b = before == null ? null : Images.row(before, s.announced, s.columns);
+        Row key = (a != null ? a : b).project(s.announced.primaryKey());
+        Operation op = switch (row.op()) {
+            case "c" -> Operation.CREATE;
+            case "u" -> Operation.UPDATE;
+            case "d" -> Operation.DELETE;
+            default -> throw new CdcException("change-log row " + row.id() + " has operation '" + row.op() + "'");
+        };
+        out.add(new ChangeEvent(op, id, key, Optional.ofNullable(b), Optional.ofNullable(a), row.ts(),
+                Optional.ofNullable(row.txid()), p, 0, Map.of()));
+    }
+
+    private JdbcTable shapeOf(Map<String, String> image, State s) throws SQLException {
+        JdbcTable now = new Catalog(connection, config.dialect()).read(s.catalog.id()).orElse(s.catalog);
+        s.catalog = now;
+        if (Images.sameColumns(image, now)) {
+            return now;
+        }
+        List<JdbcColumn> columns = new ArrayList<>();
+        for (String name : image.keySet()) {
+            columns.add(now.column(name).or(() -> s.announced == null ? Optional.empty() : s.announced.column(name))
+                    .orElse(new JdbcColumn(name, dev.cdc.api.schema.DataType.string(), java.sql.Types.VARCHAR, "unknown",
+                            true)));
+        }
+        return new JdbcTable(now.id(), columns, now.primaryKey(), now.estimate());
+    }
+
+    /** The captured tables whose columns changed in the catalog since the last look. */
+    List<JdbcTable> changedInCatalog() throws SQLException {
+        List<JdbcTable> changed = new ArrayList<>();
+        Catalog catalog = new Catalog(connection, config.dialect());
+        for (State s : tables.values()) {
+            Optional<JdbcTable> now = catalog.read(s.catalog.id());
+            if (now.isPresent() && !now.get().sameShape(s.catalog)) {
+                s.catalog = now.get();
+                changed.add(now.get());
+            }
+        }
+        return changed;
+    }
+}
