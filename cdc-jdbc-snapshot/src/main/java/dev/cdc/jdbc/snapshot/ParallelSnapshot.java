@@ -82,14 +82,22 @@ public final class ParallelSnapshot {
      * @param estimate  the expected rows, when the database can estimate them
      * @param afterKeys the key (text) of its last delivered row when resumed; null or empty: from its start
      * @param resumed   true for a table in progress at the checkpoint: its schema event was delivered already
+     * @param where     a condition rows must meet (e.g. not soft-deleted), when there is one
      */
     public record Table(int index, TableSchema schema, KeysetTable reading, OptionalLong estimate, String[] afterKeys,
-                        boolean resumed) {
+                        boolean resumed, Optional<String> where) {
         public Table {
             Objects.requireNonNull(schema, "schema");
             Objects.requireNonNull(reading, "reading");
             Objects.requireNonNull(estimate, "estimate");
+            Objects.requireNonNull(where, "where");
             afterKeys = afterKeys == null ? new String[0] : afterKeys.clone();
+        }
+
+        /** Every row of the table. */
+        public Table(int index, TableSchema schema, KeysetTable reading, OptionalLong estimate, String[] afterKeys,
+                     boolean resumed) {
+            this(index, schema, reading, estimate, afterKeys, resumed, Optional.empty());
         }
 
         public TableId id() {
@@ -298,7 +306,7 @@ public final class ParallelSnapshot {
         Batcher batcher = new Batcher(t, queue, settings.batchSize());
         boolean more = true;
         while (more) {
-            int n = ChunkReader.read(connection, t.reading(), range, Optional.empty(), settings.chunkSize(), batcher);
+            int n = ChunkReader.read(connection, t.reading(), range, t.where(), settings.chunkSize(), batcher);
             batcher.flush();
             more = t.reading().hasKey() && n == settings.chunkSize();
             if (more) {

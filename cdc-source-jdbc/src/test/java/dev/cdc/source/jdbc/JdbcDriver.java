@@ -42,8 +42,7 @@ final class JdbcDriver implements SourceDriver {
     }
 
     private String now() {
-        return db == TestDb.POSTGRES ? "clock_timestamp()" : db == TestDb.MARIADB ? "UTC_TIMESTAMP(6)"
-                : "LOCALTIMESTAMP(6)";
+        return db == TestDb.POSTGRES ? "clock_timestamp()" : db == TestDb.MARIADB ? "NOW(6)" : "LOCALTIMESTAMP(6)";
     }
 
     @Override
@@ -56,7 +55,7 @@ final class JdbcDriver implements SourceDriver {
                     + " (id, name, amount, updated_at, created_at) SELECT ?, ?, ?, n.t, n.t FROM n";
         } else if (polled && db == TestDb.MARIADB) {
             sql = "INSERT INTO " + db.q(t) + " (id, name, amount, updated_at, created_at) VALUES (?, ?, ?,"
-                    + " @cdc_now := UTC_TIMESTAMP(6), @cdc_now)";
+                    + " @cdc_now := NOW(6), @cdc_now)";
         }
         try (PreparedStatement st = c.prepareStatement(sql)) {
             st.setLong(1, id);

@@ -22,7 +22,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -76,6 +78,11 @@ public abstract class SourceContract {
     /** A new driver for the database the source reads; closed after each test. */
     protected abstract SourceDriver driver() throws Exception;
 
+    /** What the source can do; all by default. A source without {@link SourceCapability#EVERY_CHANGE} is driven one change at a time. */
+    protected Set<SourceCapability> capabilities() {
+        return EnumSet.allOf(SourceCapability.class);
+    }
+
     /** Removes what a test left behind (a replication slot, a publication); called after every test. */
     protected void cleanUp(TestTarget target) throws Exception {
     }
@@ -106,7 +113,69 @@ public abstract class SourceContract {
     @BeforeEach
     final void createTargetAndDriver() throws Exception {
         target = TestTarget.create();
-        driver = driver();
+        driver = capabilities().contains(SourceCapability.EVERY_CHANGE) ? driver() : new Paced(driver());
+    }
+
+    /**
+     * Makes each change only once the running source delivered the previous one, for a source that
+     * delivers the latest state of a row rather than every change.
+     */
+    private final class Paced implements SourceDriver {
+        private final SourceDriver inner;
+
+        Paced(SourceDriver inner) {
+            this.inner = inner;
+        }
+
+        private void paced(TableId table, ThrowingRunnable change) throws Exception {
+            SourceRunner runner = runners.isEmpty() ? null : runners.get(runners.size() - 1);
+            int before = runner == null ? 0 : (int) runner.context().changeEvents().stream()
+                    .filter(e -> e.table().equals(table)).count();
+            change.run();
+            if (runner != null) {
+                runner.context().awaitChanges(e -> e.table().equals(table), before + 1, eventTimeout());
+            }
+        }
+
+        @Override
+        public String namespace() {
+            return inner.namespace();
+        }
+
+        @Override
+        public void createTable(TableId table) throws Exception {
+            inner.createTable(table);
+        }
+
+        @Override
+        public void insert(TableId table, long id, String name, BigDecimal amount) throws Exception {
+            paced(table, () -> inner.insert(table, id, name, amount));
+        }
+
+        @Override
+        public void update(TableId table, long id, String name, BigDecimal amount) throws Exception {
+            paced(table, () -> inner.update(table, id, name, amount));
+        }
+
+        @Override
+        public void delete(TableId table, long id) throws Exception {
+            paced(table, () -> inner.delete(table, id));
+        }
+
+        @Override
+        public void dropTable(TableId table) throws Exception {
+            inner.dropTable(table);
+        }
+
+        @Override
+        public void close() throws Exception {
+            inner.close();
+        }
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
     }
 
     @AfterEach
@@ -166,6 +235,31 @@ public abstract class SourceContract {
             assertThat(seen).containsExactly(a.name() + " in a", b.name() + " in b", a.name() + " in a again");
             assertIncreasingPositions(runner.context().changeEvents().stream()
                     .filter(e -> e.table().equals(a) || e.table().equals(b)).toList());
+        }
+    }
+
+    /** However a source reads, the last event of each row is its latest state. */
+    @Nested
+    public class LatestState {
+
+        @Test
+        void quickSuccessiveChangesEndInTheLatestState() throws Exception {
+            TableId t = createTable("a");
+            SourceRunner runner = start(Optional.empty());
+            SourceDriver unpaced = driver instanceof Paced p ? p.inner : driver;
+            unpaced.insert(t, 1, "first", new BigDecimal("1.00"));
+            unpaced.update(t, 1, "second", new BigDecimal("2.00"));
+            unpaced.update(t, 1, "third", new BigDecimal("3.00"));
+            unpaced.insert(t, 2, "other", null);
+            runner.context().awaitChanges(e -> e.table().equals(t) && e.key().get("id").equals(2L), 1, eventTimeout());
+            runner.context().awaitChanges(e -> e.table().equals(t) && "third".equals(e.after().map(r -> r.get("name"))
+                    .orElse(null)), 1, eventTimeout());
+            List<ChangeEvent> events = runner.context().changeEvents().stream().filter(e -> e.table().equals(t)).toList();
+            ChangeEvent last1 = events.stream().filter(e -> e.key().get("id").equals(1L)).reduce((a, b) -> b).orElseThrow();
+            assertThat(describe(List.of(last1))).as("the latest state of id 1").containsExactly(
+                    (capabilities().contains(SourceCapability.EVERY_CHANGE) ? "UPDATE" : last1.operation())
+                            + " id=1 name=third amount=3");
+            assertIncreasingPositions(events.stream().filter(e -> e.key().get("id").equals(1L)).toList());
         }
     }
 

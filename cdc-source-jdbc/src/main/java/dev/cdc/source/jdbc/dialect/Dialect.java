@@ -39,9 +39,13 @@ public interface Dialect {
         return false;
     }
 
-    /** The database's current time, as one row and column of a TIMESTAMP (WITH TIME ZONE) type. */
-    default String currentTimestamp() {
-        return "SELECT CURRENT_TIMESTAMP";
+    /**
+     * The session's current time minus {@code window}, as an SQL expression comparable with a
+     * timestamp column ({@code withTimeZone}: a TIMESTAMP WITH TIME ZONE column).
+     */
+    default String nowMinus(java.time.Duration window, boolean withTimeZone) {
+        return "(" + (withTimeZone ? "CURRENT_TIMESTAMP" : "LOCALTIMESTAMP") + " - INTERVAL '"
+                + window.toMillis() / 1000.0 + "' SECOND)";
     }
 
     /** The change log and its triggers, when this database can have them. */

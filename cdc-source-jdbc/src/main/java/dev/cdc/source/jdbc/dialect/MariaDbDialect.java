@@ -36,8 +36,8 @@ final class MariaDbDialect implements Dialect, ChangeLogSql {
     }
 
     @Override
-    public String currentTimestamp() {
-        return "SELECT UTC_TIMESTAMP(6)";
+    public String nowMinus(java.time.Duration window, boolean withTimeZone) {
+        return "(NOW(6) - INTERVAL " + window.toNanos() / 1000 + " MICROSECOND)";
     }
 
     @Override

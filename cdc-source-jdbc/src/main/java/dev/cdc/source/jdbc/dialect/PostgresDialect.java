@@ -24,6 +24,12 @@ final class PostgresDialect implements Dialect, ChangeLogSql {
     }
 
     @Override
+    public String nowMinus(java.time.Duration window, boolean withTimeZone) {
+        return "(" + (withTimeZone ? "now()" : "LOCALTIMESTAMP") + " - INTERVAL '" + window.toNanos() / 1000
+                + " microseconds')";
+    }
+
+    @Override
     public String keyParameter(JdbcColumn column) {
         return "CAST(? AS " + quoteType(column.typeName()) + ")";
     }

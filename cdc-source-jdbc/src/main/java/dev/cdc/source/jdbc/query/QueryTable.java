@@ -1,0 +1,220 @@
+package dev.cdc.source.jdbc.query;
+
+import dev.cdc.api.error.CdcException;
+import dev.cdc.api.event.ChangeEvent;
+import dev.cdc.api.event.Operation;
+import dev.cdc.api.event.Position;
+import dev.cdc.api.event.Row;
+import dev.cdc.api.schema.TypeKind;
+import dev.cdc.jdbc.snapshot.KeysetTable;
+import dev.cdc.jdbc.snapshot.ReadRow;
+import dev.cdc.source.jdbc.JdbcSourceConfig;
+import dev.cdc.source.jdbc.catalog.JdbcColumn;
+import dev.cdc.source.jdbc.catalog.JdbcTable;
+import dev.cdc.source.jdbc.catalog.JdbcTypes;
+import dev.cdc.source.jdbc.dialect.Dialect;
+import dev.cdc.source.jdbc.snapshot.JdbcKeyset;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * One polled table of {@code jdbc-query}: its cursor ({@code (cursor column, key)} of the last
+ * delivered row), how it is read in that order, and how a row becomes an event.
+ *
+ * <p>Sort keys are 16 hex digits of {@code (cursor << 10) | slot}, the cursor being the
+ * timestamp in microseconds since the epoch (or the version), the slot {@code 2r + 1} for the
+ * r-th row of one cursor value (a schema change takes the even slot before), at most 1023. They
+ * grow along each table's rows, and along each key's changes: a key's next version has a later
+ * timestamp. Offsets per table i: {@code c.<i>} (the cursor column's text), {@code c.<i>.key.<j>},
+ * {@code c.<i>.v} (the cursor as a number) and {@code c.<i>.s} (the next slot).
+ */
+final class QueryTable {
+
+    private final int index;
+    private final JdbcTable table;
+    private final JdbcColumn cursorColumn;
+    private final Optional<JdbcColumn> created;
+    private final Optional<JdbcColumn> softDelete;
+    private final Dialect dialect;
+    private final boolean timestamps;
+    private final Row.Columns columns;
+    /** The cursor: the cursor column's text, then the key's, of the last delivered row; empty before the first. */
+    private String[] cursor;
+    private long value;
+    private long slot;
+
+    QueryTable(int index, JdbcTable table, JdbcSourceConfig config) {
+        this.index = index;
+        this.table = table;
+        this.dialect = config.dialect();
+        this.timestamps = config.timestampColumn().isPresent();
+        String name = config.timestampColumn().or(config::versionColumn).orElseThrow();
+        this.cursorColumn = table.column(name).orElseThrow(() -> new CdcException("table " + table.id() + " has no"
+                + " column '" + name + "' (" + (timestamps ? "timestamp-column" : "version-column") + "), which jdbc-query"
+                + " polls; add it (e.g. ALTER TABLE " + dialect.qualified(table.id()) + " ADD COLUMN " + name
+                + (timestamps ? " TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP" : " BIGINT") + ", set on every insert"
+                + " and update) or leave the table out of 'tables'"));
+        TypeKind k = cursorColumn.type().kind();
+        boolean ok = timestamps ? k == TypeKind.TIMESTAMP || k == TypeKind.TIMESTAMP_TZ
+                : k == TypeKind.INT16 || k == TypeKind.INT32 || k == TypeKind.INT64 || k == TypeKind.DECIMAL;
+        if (!ok) {
+            throw new CdcException("column " + table.id() + "." + name + " is " + cursorColumn.typeName() + ", but "
+                    + (timestamps ? "timestamp-column must be a timestamp" : "version-column must be an integer"));
+        }
+        this.created = config.createdColumn().map(c -> column(c, "created-column"));
+        this.softDelete = config.softDeleteColumn().map(c -> column(c, "soft-delete-column"));
+        this.columns = Row.Columns.of(table.columnNames());
+        this.cursor = new String[0];
+    }
+
+    private JdbcColumn column(String name, String option) {
+        return table.column(name).orElseThrow(() -> new CdcException("table " + table.id() + " has no column '" + name
+                + "' (" + option + "); add it or remove the option"));
+    }
+
+    JdbcTable table() {
+        return table;
+    }
+
+    int index() {
+        return index;
+    }
+
+    /** Starts after this cursor value (a number: micros or version) with no key: every row with a greater one. */
+    void startAfter(long cursorValue, String cursorText) {
+        value = cursorValue;
+        slot = 2;
+        cursor = new String[] {cursorText};
+    }
+
+    /** Where a checkpoint left the table. */
+    void resume(Map<String, String> o) {
+        String p = "c." + index;
+        if (!o.containsKey(p)) {
+            return;
+        }
+        List<String> c = new ArrayList<>(List.of(o.get(p)));
+        for (int j = 0; o.containsKey(p + ".key." + j); j++) {
+            c.add(o.get(p + ".key." + j));
+        }
+        cursor = c.toArray(String[]::new);
+        value = Long.parseLong(o.get(p + ".v"));
+        slot = Long.parseLong(o.get(p + ".s"));
+    }
+
+    void writeTo(Map<String, String> o) {
+        String p = "c." + index;
+        o.put(p + ".table", table.id().toString());
+        if (cursor.length > 0) {
+            o.put(p, cursor[0]);
+            for (int j = 1; j < cursor.length; j++) {
+                o.put(p + ".key." + (j - 1), cursor[j]);
+            }
+            o.put(p + ".v", Long.toString(value));
+            o.put(p + ".s", Long.toString(slot));
+        }
+    }
+
+    String[] cursor() {
+        return cursor.clone();
+    }
+
+    /** The table read in (cursor column, key) order: the cursor column first, then the key. */
+    KeysetTable polled() {
+        KeysetTable plain = JdbcKeyset.of(table, dialect);
+        List<JdbcColumn> order = new ArrayList<>();
+        order.add(cursorColumn);
+        table.primaryKey().forEach(k -> order.add(table.column(k).orElseThrow()));
+        int[] indexes = order.stream().mapToInt(c -> table.columns().indexOf(c) + 1).toArray();
+        KeysetTable.RowReader rows = rs -> {
+            ReadRow r = plain.rows().read(rs);
+            String[] keys = new String[indexes.length];
+            for (int k = 0; k < keys.length; k++) {
+                keys[k] = JdbcKeyset.keyText(rs, indexes[k], order.get(k));
+            }
+            return new ReadRow(r.key(), r.row(), keys);
+        };
+        return new KeysetTable(table.id(), plain.from(), plain.selectList(),
+                order.stream().map(c -> dialect.quote(c.name())).toList(), order.stream().map(dialect::keyParameter)
+                .toList(), dialect.syntax(), rows, KeysetTable.KeyBinder.TEXT);
+    }
+
+    /**
+     * The snapshot's rows: those not soft-deleted whose cursor column is at most the start (the
+     * rows past it are polled), so no row is both read by the snapshot and polled.
+     */
+    Optional<String> snapshotRows(String start) {
+        String upTo = start == null ? null : dialect.quote(cursorColumn.name()) + " <= " + literal(start);
+        Optional<String> live = softDelete.map(c -> "(" + dialect.quote(c.name()) + " IS NULL OR "
+                + dialect.quote(c.name()) + " = " + (c.type().kind() == TypeKind.BOOLEAN ? "FALSE" : "0") + ")");
+        return upTo == null ? live : Optional.of(live.map(l -> l + " AND ").orElse("") + upTo);
+    }
+
+    /** The cursor column's value (as the database wrote it) as an SQL literal. */
+    private String literal(String text) {
+        if (!timestamps) {
+            return Long.toString(Long.parseLong(text.trim()));
+        }
+        String quoted = "'" + text.replace("'", "''") + "'";
+        return cursorColumn.type().kind() == TypeKind.TIMESTAMP_TZ ? "TIMESTAMP WITH TIME ZONE " + quoted
+                : "TIMESTAMP " + quoted;
+    }
+
+    /** Rows up to the bound (the cursor column at most {@code bound}, a literal of its type). */
+    String upTo(String boundLiteral) {
+        return dialect.quote(cursorColumn.name()) + " <= " + boundLiteral;
+    }
+
+    /** The number a cursor column value sorts by: microseconds since the epoch, or the version. */
+    long cursorValue(Object v) {
+        return timestamps ? JdbcTypes.epochMicros(v) : ((Number) v).longValue();
+    }
+
+    /** The event of a polled row, which becomes the cursor. */
+    ChangeEvent event(ReadRow r, Map<String, String> others) {
+        Row row = r.row();
+        long v = cursorValue(row.get(cursorColumn.name()));
+        slot = v == value ? slot | 1 : 1;
+        value = v;
+        cursor = r.keys();
+        Position p = position(others, slot);
+        slot++;
+        Instant ts = timestamps ? Instant.EPOCH.plusNanos(v * 1000) : Instant.now();
+        if (softDelete.isPresent() && isTrue(row.get(softDelete.get().name()))) {
+            return new ChangeEvent(Operation.DELETE, table.id(), r.key(), Optional.of(row), Optional.empty(), ts,
+                    Optional.empty(), p, 0, Map.of());
+        }
+        boolean insert = created.isPresent() && java.util.Objects.equals(row.get(created.get().name()),
+                row.get(cursorColumn.name()));
+        return new ChangeEvent(insert ? Operation.CREATE : Operation.UPDATE, table.id(), r.key(), Optional.empty(),
+                Optional.of(row), ts, Optional.empty(), p, 0, Map.of());
+    }
+
+    /** A position in the even slot before the next row (a schema change, a delete found by the key scan). */
+    Position between(Map<String, String> others) {
+        slot = slot + (slot % 2);
+        Position p = position(others, slot);
+        slot++;
+        return p;
+    }
+
+    private Position position(Map<String, String> others, long s) {
+        Map<String, String> o = new java.util.HashMap<>(others);
+        writeTo(o);
+        return Position.of(o, Position.sortKeyOf((value << 10) | Math.min(s, 1023)));
+    }
+
+    private static boolean isTrue(Object v) {
+        return v instanceof Boolean b ? b : v instanceof Number n && n.longValue() != 0;
+    }
+
+    /** The key columns, for the key scan. */
+    String keyList() {
+        return table.primaryKey().stream().map(dialect::quote).collect(Collectors.joining(", "));
+    }
+}
