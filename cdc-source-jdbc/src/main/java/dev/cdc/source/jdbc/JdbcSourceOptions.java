@@ -76,8 +76,9 @@ public final class JdbcSourceOptions {
                     + " --print`, and the source only checks they are there.");
 
     public static final ConfigOption<String> CHANGE_LOG = ConfigOption.key("change-log").stringType()
-            .defaultValue("cdc_change_log").check(s -> s.matches("([A-Za-z_][A-Za-z0-9_]*\\.)?[A-Za-z_][A-Za-z0-9_]{0,40}"),
-                    "a table name, optionally namespace.name, of letters, digits and '_' (name at most 41)")
+            .defaultValue("cdc_change_log").check(s -> s.matches("([A-Za-z_][A-Za-z0-9_]*\\.)?[A-Za-z_][A-Za-z0-9_]{0,40}")
+                    && !s.contains("__"), "a table name, optionally namespace.name, of letters, digits and single '_'"
+                    + " (name at most 41)")
             .description("The change-log table the triggers append to, one per pipeline; in the namespace of the"
                     + " first captured table unless qualified. Its name prefixes the triggers' names.");
 

@@ -19,9 +19,14 @@ final class JdbcDriver implements SourceDriver {
     private final Connection c;
 
     JdbcDriver(TestDb db, boolean polled) throws Exception {
+        this(db, polled, db.connect());
+    }
+
+    /** On a connection of the caller's (which commits). */
+    JdbcDriver(TestDb db, boolean polled, Connection connection) {
         this.db = db;
         this.polled = polled;
-        this.c = db.connect();
+        this.c = connection;
     }
 
     @Override

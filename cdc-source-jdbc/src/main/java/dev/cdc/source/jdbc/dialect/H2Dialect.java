@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * H2 (2.x): a Java row trigger ({@link H2ChangeTrigger}, which must be on the class path of the
  * JVM that hosts the database) writes every column of the old and new row, so a column added
- * later is in the images at once; the trigger's comment names its change log.
+ * later is in the images at once; the trigger's name names its change log.
  */
 final class H2Dialect implements Dialect, ChangeLogSql {
 
@@ -38,7 +38,7 @@ final class H2Dialect implements Dialect, ChangeLogSql {
     }
 
     private String trigger(TableId log, TableId table) {
-        return quote(table.namespace()) + "." + quote(ChangeLogSql.triggerName(log, table, "", 120));
+        return quote(table.namespace()) + "." + quote(H2ChangeTrigger.name(log.namespace(), log.name(), table.name()));
     }
 
     @Override
@@ -46,8 +46,7 @@ final class H2Dialect implements Dialect, ChangeLogSql {
         String name = trigger(log, table.id());
         return List.of("DROP TRIGGER IF EXISTS " + name,
                 "CREATE TRIGGER " + name + " AFTER INSERT, UPDATE, DELETE ON " + qualified(table.id())
-                        + " FOR EACH ROW CALL '" + H2ChangeTrigger.class.getName() + "'",
-                "COMMENT ON TRIGGER " + name + " IS '" + H2ChangeTrigger.comment(log.toString()).replace("'", "''") + "'");
+                        + " FOR EACH ROW CALL '" + H2ChangeTrigger.class.getName() + "'");
     }
 
     @Override
@@ -64,8 +63,8 @@ final class H2Dialect implements Dialect, ChangeLogSql {
     public List<TableId> tablesWithTriggers(Connection connection, TableId log) throws SQLException {
         List<TableId> out = new ArrayList<>();
         try (PreparedStatement st = connection.prepareStatement("SELECT EVENT_OBJECT_SCHEMA, EVENT_OBJECT_TABLE"
-                + " FROM INFORMATION_SCHEMA.TRIGGERS WHERE REMARKS = ? ORDER BY 1, 2")) {
-            st.setString(1, H2ChangeTrigger.comment(log.toString()));
+                + " FROM INFORMATION_SCHEMA.TRIGGERS WHERE TRIGGER_NAME LIKE ? ESCAPE '\\' ORDER BY 1, 2")) {
+            st.setString(1, H2ChangeTrigger.prefix(log.namespace(), log.name()).replace("_", "\\_") + "%");
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     out.add(TableId.of(rs.getString(1), rs.getString(2)));

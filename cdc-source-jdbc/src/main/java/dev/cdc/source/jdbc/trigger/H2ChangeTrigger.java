@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * The row trigger {@code jdbc-trigger} installs on H2 tables ({@code CALL
  * 'dev.cdc.source.jdbc.trigger.H2ChangeTrigger'}): appends every insert, update (old and new row)
- * and delete to the change log its comment names, with H2's transaction id, as one row in the
+ * and delete to the change log its name names ({@link #name}), with H2's transaction id, as one row in the
  * writing transaction. Row images are JSON objects of every column (binary values as hex,
  * temporal values in ISO-8601), so a column added to the table is in them at once.
  *
@@ -23,17 +23,29 @@ import java.util.List;
  */
 public final class H2ChangeTrigger implements Trigger {
 
-    private static final String COMMENT_PREFIX = "cdc change log ";
+    private static final String PREFIX = "cdc__";
+    private static final String SEPARATOR = "__";
+    /** H2 copies a table for ALTER TABLE and renames the copy's triggers: {@code <table>_COPY_<n>_<m>_<trigger>}. */
+    private static final java.util.regex.Pattern COPY = java.util.regex.Pattern.compile("^.*_COPY_\\d+_\\d+_");
 
     private String schema;
     private String table;
     private String triggerName;
     private volatile String insert;
+    private volatile String tableName;
     private volatile List<String> columns;
 
-    /** The comment that ties a trigger to its change log ({@code namespace.name}). */
-    public static String comment(String log) {
-        return COMMENT_PREFIX + log;
+    /**
+     * The name of the trigger of {@code table} that writes to the change log {@code logSchema.logName}:
+     * {@code cdc__<log schema>__<log name>__<table>}; the trigger finds its change log from it.
+     */
+    public static String name(String logSchema, String logName, String table) {
+        return PREFIX + logSchema + SEPARATOR + logName + SEPARATOR + table;
+    }
+
+    /** The start every trigger name of that change log has (for LIKE, with '_' escaped by the caller). */
+    public static String prefix(String logSchema, String logName) {
+        return PREFIX + logSchema + SEPARATOR + logName + SEPARATOR;
     }
 
     @Override
@@ -46,6 +58,9 @@ public final class H2ChangeTrigger implements Trigger {
 
     @Override
     public void fire(Connection conn, Object[] oldRow, Object[] newRow) throws SQLException {
+        if (triggerName.contains("_COPY_") && copying(conn)) {
+            return; // H2 copies the table's rows for ALTER TABLE: they are no changes
+        }
         Object[] any = newRow != null ? newRow : oldRow;
         if (insert == null || columns.size() != any.length) {
             load(conn);
@@ -59,7 +74,7 @@ public final class H2ChangeTrigger implements Trigger {
         }
         try (PreparedStatement st = conn.prepareStatement(insert)) {
             st.setString(1, txid);
-            st.setString(2, schema + "." + table);
+            st.setString(2, tableName);
             st.setString(3, op);
             st.setString(4, oldRow == null ? null : json(oldRow));
             st.setString(5, newRow == null ? null : json(newRow));
@@ -67,28 +82,28 @@ public final class H2ChangeTrigger implements Trigger {
         }
     }
 
+    /** Whether this session is running an ALTER TABLE (whose row copy fires the copy's triggers). */
+    private static boolean copying(Connection conn) throws SQLException {
+        try (PreparedStatement st = conn.prepareStatement("SELECT EXECUTING_STATEMENT FROM INFORMATION_SCHEMA.SESSIONS"
+                + " WHERE SESSION_ID = SESSION_ID()"); ResultSet rs = st.executeQuery()) {
+            return rs.next() && rs.getString(1) != null
+                    && rs.getString(1).stripLeading().regionMatches(true, 0, "ALTER", 0, 5);
+        }
+    }
+
     private void load(Connection conn) throws SQLException {
-        String log = null;
-        try (PreparedStatement st = conn.prepareStatement("SELECT REMARKS FROM INFORMATION_SCHEMA.TRIGGERS"
-                + " WHERE TRIGGER_SCHEMA = ? AND TRIGGER_NAME = ?")) {
-            st.setString(1, schema);
-            st.setString(2, triggerName);
-            try (ResultSet rs = st.executeQuery()) {
-                if (rs.next() && rs.getString(1) != null && rs.getString(1).startsWith(COMMENT_PREFIX)) {
-                    log = rs.getString(1).substring(COMMENT_PREFIX.length());
-                }
-            }
+        String name = COPY.matcher(triggerName).replaceFirst("");
+        String[] parts = name.startsWith(PREFIX) ? name.substring(PREFIX.length()).split(SEPARATOR, 3) : new String[0];
+        if (parts.length != 3) {
+            throw new SQLException("trigger " + schema + "." + triggerName + " does not name a cdc change log"
+                    + " (cdc__<schema>__<log>__<table>); create it again with `cdc setup`");
         }
-        if (log == null) {
-            throw new SQLException("cdc trigger " + schema + "." + triggerName + " has no comment naming its change log;"
-                    + " create it again with `cdc setup`");
-        }
-        int dot = log.lastIndexOf('.');
+        String realTable = table.replaceFirst("_COPY_\\d+_\\d+$", "");
         List<String> names = new ArrayList<>();
         try (PreparedStatement st = conn.prepareStatement("SELECT COLUMN_NAME FROM INFORMATION_SCHEMA.COLUMNS"
                 + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION")) {
             st.setString(1, schema);
-            st.setString(2, table);
+            st.setString(2, realTable);
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     names.add(rs.getString(1));
@@ -96,7 +111,8 @@ public final class H2ChangeTrigger implements Trigger {
             }
         }
         columns = List.copyOf(names);
-        insert = "INSERT INTO " + quote(log.substring(0, dot)) + "." + quote(log.substring(dot + 1))
+        tableName = schema + "." + realTable;
+        insert = "INSERT INTO " + quote(parts[0]) + "." + quote(parts[1])
                 + " (\"txid\", \"tbl\", \"op\", \"before_row\", \"after_row\") VALUES (?, ?, ?, ?, ?)";
     }
 

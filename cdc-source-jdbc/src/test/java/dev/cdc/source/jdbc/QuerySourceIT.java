@@ -1,0 +1,126 @@
+package dev.cdc.source.jdbc;
+
+import dev.cdc.api.event.ChangeEvent;
+import dev.cdc.api.event.Operation;
+import dev.cdc.api.event.TableId;
+import dev.cdc.testkit.source.RecordingSourceContext;
+import dev.cdc.testkit.source.SourceRunner;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** jdbc-query on each database: late commits within the safety window, soft and hard deletes, bad tables. */
+class QuerySourceIT {
+
+    /**
+     * Writers stamp their rows, then commit up to 400 ms later, so commits come in another order
+     * than the timestamps; with a 1 s safety window nothing is skipped.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDb.class)
+    void commitsOutOfTimestampOrderWithinTheWindowLoseNothing(TestDb db) throws Exception {
+        try (SourceFixture f = new SourceFixture(db)) {
+            TableId t = f.table("late", true);
+            SourceRunner r = f.start(new JdbcQuerySourceFactory(), f.queryOptions(t));
+            List<Thread> writers = new ArrayList<>();
+            List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+            for (int w = 0; w < 5; w++) {
+                int writer = w;
+                Thread th = new Thread(() -> {
+                    try (Connection c = db.connect()) {
+                        c.setAutoCommit(false);
+                        JdbcDriver d = new JdbcDriver(db, true, c);
+                        for (int i = 0; i < 15; i++) {
+                            long id = writer * 100L + i % 6;
+                            if (i < 6) {
+                                d.insert(t, id, "w" + writer + "-" + i, BigDecimal.valueOf(i));
+                            } else if (i % 5 == 0) {
+                                d.delete(t, id);
+                            } else {
+                                d.update(t, id, "w" + writer + "-" + i, BigDecimal.valueOf(i));
+                            }
+                            Thread.sleep(ThreadLocalRandom.current().nextInt(400)); // commit late, on purpose
+                            c.commit();
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                });
+                writers.add(th);
+                th.start();
+            }
+            for (Thread th : writers) {
+                th.join();
+            }
+            assertThat(failures).isEmpty();
+            Map<Long, String> expected = SinkState.read(db, db.q(t), db.q("deleted") + " = FALSE");
+            awaitState(r, t, expected);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDb.class)
+    void aSoftDeleteIsADeleteAndAHardDeleteIsFoundByTheKeyScan(TestDb db) throws Exception {
+        try (SourceFixture f = new SourceFixture(db)) {
+            TableId t = f.table("deletes", true);
+            JdbcDriver d = new JdbcDriver(db, true);
+            d.insert(t, 1, "soft", BigDecimal.ONE);
+            d.insert(t, 2, "hard", BigDecimal.TEN);
+            d.insert(t, 3, "stays", null);
+            Map<String, Object> options = f.queryOptions(t);
+            options.put("key-scan-interval", "300ms");
+            options.put("safety-window", "100ms");
+            SourceRunner r = f.start(new JdbcQuerySourceFactory(), options);
+            r.context().awaitChanges(e -> e.table().equals(t), 3, Duration.ofSeconds(30));
+            Thread.sleep(500); // one key scan saw all three keys
+            d.delete(t, 1); // soft: deleted = true
+            db.execute("DELETE FROM " + db.q(t) + " WHERE " + db.q("id") + " = 2");
+            List<ChangeEvent> deletes = r.context().awaitChanges(e -> e.table().equals(t)
+                    && e.operation() == Operation.DELETE, 2, Duration.ofSeconds(30));
+            assertThat(deletes).extracting(e -> e.key().get("id")).containsExactlyInAnyOrder(1L, 2L);
+            assertThat(deletes).filteredOn(e -> e.key().get("id").equals(1L)).singleElement()
+                    .satisfies(e -> assertThat(e.before()).as("the soft-deleted row").isPresent());
+            d.close();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDb.class)
+    void aTableWithoutTheTimestampColumnOrAKeyIsAClearError(TestDb db) throws Exception {
+        try (SourceFixture f = new SourceFixture(db)) {
+            TableId t = f.table("plain", false);
+            assertThatThrownBy(() -> f.create(new JdbcQuerySourceFactory(), f.queryOptions(t))
+                    .open(RecordingSourceContext.fresh()))
+                    .hasMessageContaining("has no column 'updated_at' (timestamp-column)")
+                    .hasMessageContaining("ADD COLUMN updated_at");
+            TableId keyless = TableId.of(db.namespace(), f.target.name() + "_keyless");
+            db.execute("CREATE TABLE " + db.q(keyless) + " (" + db.q("updated_at") + " TIMESTAMP)");
+            try {
+                Map<String, Object> options = f.queryOptions(keyless);
+                assertThatThrownBy(() -> f.create(new JdbcQuerySourceFactory(), options)
+                        .open(RecordingSourceContext.fresh()))
+                        .hasMessageContaining("has no primary key").hasMessageContaining("ADD PRIMARY KEY");
+            } finally {
+                db.execute("DROP TABLE " + db.q(keyless));
+            }
+        }
+    }
+
+    private static void awaitState(SourceRunner r, TableId t, Map<Long, String> expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!SinkState.apply(SourceFixture.changes(r, t)).equals(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(SinkState.apply(SourceFixture.changes(r, t))).isEqualTo(expected);
+    }
+}
