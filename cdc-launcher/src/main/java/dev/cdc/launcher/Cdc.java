@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 
 /**
  * The {@code cdc} command: {@code run}, {@code validate}, {@code plugins}, {@code status},
- * {@code schema history}.
+ * {@code schema history}, {@code setup}.
  * {@link #main} exits with one of {@link ExitCodes}; {@link #commandLine()} gives the configured
  * picocli command line for tests and embedding ({@code commandLine().execute(args)}).
  */
@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
         description = "Change data capture for the JVM: reads a database's change log and delivers every change "
                 + "to one or more sinks, with checkpoints so a restart resumes where it stopped.",
         subcommands = {RunCommand.class, ValidateCommand.class, PluginsCommand.class, StatusCommand.class,
-            SchemaCommand.class, CommandLine.HelpCommand.class},
+            SchemaCommand.class, SetupCommand.class, CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         footerHeading = "%nExamples:%n",
         footer = {
@@ -30,6 +30,7 @@ import java.util.concurrent.Callable;
             "  cdc plugins generator",
             "  cdc status --url http://127.0.0.1:9404",
             "  cdc schema history examples/quickstart.yaml",
+            "  cdc setup examples/quickstart.yaml --print",
         },
         exitCodeListHeading = "%nExit codes:%n")
 public final class Cdc implements Callable<Integer> {

@@ -54,7 +54,8 @@ class CdcCommandLineTest {
         for (String example : List.of("quickstart.yaml", "generator-metrics.yaml")) {
             Cli r = Cli.run("validate", Cli.examples().resolve(example).toString());
             assertThat(r.exitCode()).as(r.all()).isZero();
-            assertThat(r.out()).contains("valid").contains("source generator");
+            assertThat(r.out()).contains("valid").contains("source " + (example.startsWith("quickstart") ? "jdbc-trigger"
+                    : "generator"));
         }
     }
 

@@ -42,8 +42,9 @@ class ReadmeTest {
     @Test
     void theQuickstartCommandAndTheTestCommandAreTheOnesTheRepositoryRuns() throws IOException {
         String readme = Files.readString(ROOT.resolve("README.md"));
-        assertThat(readme).contains("bin/cdc run examples/quickstart.yaml").contains("scripts/test.sh");
+        assertThat(readme).contains("examples/quickstart.sh").contains("scripts/test.sh");
         assertThat(Files.readString(ROOT.resolve(".ci/run"))).contains("scripts/test.sh");
-        assertThat(ROOT.resolve("examples/quickstart.yaml")).exists();
+        assertThat(ROOT.resolve("examples/quickstart.sh")).exists();
+        assertThat(Files.readString(ROOT.resolve("examples/quickstart.sh"))).contains("examples/quickstart.yaml");
     }
 }

@@ -27,7 +27,7 @@ public record JdbcSourceConfig(String url, String user, String password, Dialect
                                int batchSize, Setup setup, String changeLog, Duration retention, Duration gapConfirm,
                                Optional<String> timestampColumn, Optional<String> versionColumn,
                                Optional<String> createdColumn, Duration safetyWindow, Optional<String> softDeleteColumn,
-                               Duration keyScanInterval) {
+                               Duration keyScanInterval, Duration stopWhenIdle) {
 
     /** Binds the options of either source type (absent options take their defaults). */
     static JdbcSourceConfig of(Configuration o, boolean query) {
@@ -44,7 +44,8 @@ public record JdbcSourceConfig(String url, String user, String password, Dialect
                 query ? o.getOptional(JdbcSourceOptions.CREATED_COLUMN) : Optional.empty(),
                 query ? o.get(JdbcSourceOptions.SAFETY_WINDOW) : Duration.ZERO,
                 query ? o.getOptional(JdbcSourceOptions.SOFT_DELETE_COLUMN) : Optional.empty(),
-                query ? o.get(JdbcSourceOptions.KEY_SCAN_INTERVAL) : Duration.ZERO);
+                query ? o.get(JdbcSourceOptions.KEY_SCAN_INTERVAL) : Duration.ZERO,
+                o.get(JdbcSourceOptions.STOP_WHEN_IDLE));
         if (query && c.timestampColumn.isPresent() == c.versionColumn.isPresent()) {
             throw new ConfigurationException("jdbc-query needs exactly one of timestamp-column (e.g. updated_at) and"
                     + " version-column; " + (c.timestampColumn.isPresent() ? "both are" : "neither is") + " set");
@@ -59,6 +60,11 @@ public record JdbcSourceConfig(String url, String user, String password, Dialect
                     + " set dialect if the URL hides a supported database");
         }
         return c;
+    }
+
+    /** Whether a source idle since {@code idleSinceNanos} (System.nanoTime) should finish now. */
+    public boolean idleLongEnough(long idleSinceNanos) {
+        return !stopWhenIdle.isZero() && System.nanoTime() - idleSinceNanos >= stopWhenIdle.toNanos();
     }
 
     /** The change log's table: qualified as configured, else in the namespace of the first captured table. */

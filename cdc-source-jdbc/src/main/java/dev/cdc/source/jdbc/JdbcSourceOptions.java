@@ -67,6 +67,11 @@ public final class JdbcSourceOptions {
             .defaultValue(2048).check(n -> n > 0 && n <= 100_000, "1 to 100000")
             .description("Rows per read (a keyset page) and most events handed to the pipeline at once.");
 
+    public static final ConfigOption<Duration> STOP_WHEN_IDLE = ConfigOption.key("stop-when-idle").durationType()
+            .defaultValue(Duration.ZERO).check(d -> !d.isNegative(), ">= 0")
+            .description("Finish (the pipeline drains and completes) once a read has found nothing new for this"
+                    + " long, after the snapshot: a catch-up run, as a batch job; 0: never, capture until stopped.");
+
     // ---------------------------------------------------------------- jdbc-trigger
 
     public static final ConfigOption<Setup> SETUP = ConfigOption.key("setup").enumType(Setup.class)
@@ -130,7 +135,7 @@ public final class JdbcSourceOptions {
                     + " vanished since the last scan (hard deletes); 0: never. Memory: the keys of every table.");
 
     private static final List<ConfigOption<?>> COMMON = List.of(URL, USER, PASSWORD, DIALECT, TABLES, SNAPSHOT_MODE,
-            SNAPSHOT_CHUNK_SIZE, SNAPSHOT_PARALLELISM, POLL_INTERVAL, BATCH_SIZE);
+            SNAPSHOT_CHUNK_SIZE, SNAPSHOT_PARALLELISM, POLL_INTERVAL, BATCH_SIZE, STOP_WHEN_IDLE);
 
     /** The options of {@code jdbc-trigger}. */
     public static final List<ConfigOption<?>> TRIGGER = plus(COMMON, SETUP, CHANGE_LOG, RETENTION, GAP_CONFIRM);

@@ -132,10 +132,17 @@ public final class QuerySource implements Source {
                 return;
             }
         }
+        long idleSince = System.nanoTime();
         while (!context.isStopping()) {
             int read = 0;
             for (QueryTable t : tables) {
                 read += poll(t, context);
+            }
+            if (read > 0) {
+                idleSince = System.nanoTime();
+            } else if (config.idleLongEnough(idleSince)) {
+                LOG.info("no new rows for {}: done (stop-when-idle)", config.stopWhenIdle());
+                return;
             }
             housekeeping(context);
             if (read == 0) {

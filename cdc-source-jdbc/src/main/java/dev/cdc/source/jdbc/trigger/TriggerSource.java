@@ -153,8 +153,16 @@ public final class TriggerSource implements Source, SourceSetup {
             LOG.info("snapshot finished; snapshot-mode initial-only: done");
             return;
         }
+        long idleSince = System.nanoTime();
         while (!context.isStopping()) {
             List<LogReader.Item> items = reader.read(connection, config.batchSize());
+            if (!items.isEmpty()) {
+                idleSince = System.nanoTime();
+            } else if (config.idleLongEnough(idleSince)) {
+                housekeeping();
+                LOG.info("nothing new in the change log {} for {}: done (stop-when-idle)", log, config.stopWhenIdle());
+                return;
+            }
             if (!items.isEmpty()) {
                 List<StreamEvent> out = new ArrayList<>(items.size() + 1);
                 for (LogReader.Item item : items) {

@@ -1,0 +1,89 @@
+package dev.cdc.launcher;
+
+import dev.cdc.api.spi.PluginContext;
+import dev.cdc.api.spi.Source;
+import dev.cdc.api.spi.SourceSetup;
+import dev.cdc.core.pipeline.PipelineSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code cdc setup FILE [--print] [--drop]}: the database objects a pipeline's source needs
+ * besides the captured tables (jdbc-trigger: its change-log table and triggers): creates them,
+ * prints them for a DBA, or removes them.
+ */
+@Command(name = "setup", mixinStandardHelpOptions = true,
+        description = {"Creates what the pipeline's source needs in the database besides the captured tables (for"
+                + " jdbc-trigger: the change-log table and a trigger per table), or with --print only prints the"
+                + " statements for a DBA to run, or with --drop removes them all.",
+            "Connects to the source's database (to read the tables' columns); touches no checkpoint."})
+final class SetupCommand implements Callable<Integer> {
+
+    @ParentCommand
+    private Cdc cdc;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "The pipeline's YAML file.")
+    private Path file;
+
+    @Option(names = "--print", description = "Print the statements (one per paragraph, ending with ';') instead of"
+            + " running them.")
+    private boolean print;
+
+    @Option(names = "--drop", description = "Remove the triggers and the change log (with --print: print how).")
+    private boolean drop;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Optional<PipelineSpec> pipeline = PipelineFiles.loadOrReport(file, err, cdc.verbosity());
+        if (pipeline.isEmpty()) {
+            return ExitCodes.INVALID;
+        }
+        PipelineSpec p = pipeline.get();
+        try (Source source = p.source().create(PluginContext.of(p.source().options(), p.name(), "source"))) {
+            if (!(source instanceof SourceSetup setup)) {
+                err.println("cdc setup: source type '" + p.source().type() + "' of pipeline '" + p.name() + "' needs no"
+                        + " setup in the database (jdbc-trigger does)");
+                err.flush();
+                return ExitCodes.INVALID;
+            }
+            List<String> statements = drop ? setup.dropStatements() : setup.setupStatements();
+            if (print) {
+                out.println("-- " + (drop ? "removes" : "creates") + " what source '" + p.source().type()
+                        + "' of pipeline '" + p.name() + "' needs; run as a user allowed to create triggers and tables");
+                for (String s : statements) {
+                    out.println(s + ";");
+                    out.println();
+                }
+                out.flush();
+                return ExitCodes.OK;
+            }
+            if (drop) {
+                setup.drop();
+            } else {
+                setup.setUp();
+            }
+            err.println("cdc setup: " + (drop ? "removed" : "created") + " what pipeline '" + p.name() + "' needs ("
+                    + statements.size() + " statements)");
+            err.flush();
+            return ExitCodes.OK;
+        } catch (Exception e) {
+            cdc.verbosity().printError(err, "cdc setup", e);
+            return ExitCodes.CANNOT_START;
+        }
+    }
+}

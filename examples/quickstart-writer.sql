@@ -1,0 +1,21 @@
+-- The quickstart's writer: 20 row changes of demo.orders, each its own transaction (H2 autocommit).
+MERGE INTO demo.orders (id, customer, status, amount) KEY (id) VALUES (4, 'Barbara Liskov', 'new', 42.50);
+MERGE INTO demo.orders (id, customer, status, amount) KEY (id) VALUES (5, 'Edsger Dijkstra', 'new', 7.99);
+UPDATE demo.orders SET status = 'paid', updated_at = LOCALTIMESTAMP(6) WHERE id = 4;
+MERGE INTO demo.orders (id, customer, status, amount) KEY (id) VALUES (6, 'Frances Allen', 'new', 1250.00);
+UPDATE demo.orders SET status = 'paid', updated_at = LOCALTIMESTAMP(6) WHERE id = 3;
+UPDATE demo.orders SET amount = 8.49, updated_at = LOCALTIMESTAMP(6) WHERE id = 5;
+MERGE INTO demo.orders (id, customer, status, amount) KEY (id) VALUES (7, 'Donald Knuth', 'new', 2.56);
+UPDATE demo.orders SET status = 'shipped', updated_at = LOCALTIMESTAMP(6) WHERE id = 4;
+DELETE FROM demo.orders WHERE id = 2;
+MERGE INTO demo.orders (id, customer, status, amount) KEY (id) VALUES (8, 'Radia Perlman', 'new', 310.00);
+UPDATE demo.orders SET status = 'cancelled', updated_at = LOCALTIMESTAMP(6) WHERE id = 7;
+MERGE INTO demo.orders (id, customer, status, amount) KEY (id) VALUES (9, 'Ken Thompson', 'new', 64.00);
+UPDATE demo.orders SET status = 'paid', updated_at = LOCALTIMESTAMP(6) WHERE id = 6;
+DELETE FROM demo.orders WHERE id = 7;
+MERGE INTO demo.orders (id, customer, status, amount) KEY (id) VALUES (10, 'Margaret Hamilton', 'new', 1969.07);
+UPDATE demo.orders SET status = 'shipped', updated_at = LOCALTIMESTAMP(6) WHERE id = 6;
+MERGE INTO demo.orders (id, customer, status, amount) KEY (id) VALUES (11, 'Niklaus Wirth', 'new', 19.70);
+UPDATE demo.orders SET status = 'paid', updated_at = LOCALTIMESTAMP(6) WHERE id = 10;
+DELETE FROM demo.orders WHERE id = 1;
+UPDATE demo.orders SET status = 'paid', updated_at = LOCALTIMESTAMP(6) WHERE id = 11;
