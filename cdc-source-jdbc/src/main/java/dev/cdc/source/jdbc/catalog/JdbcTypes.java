@@ -111,20 +111,35 @@ public final class JdbcTypes {
         }
         return switch (type.kind()) {
             case BOOLEAN -> text.equalsIgnoreCase("true") || text.equals("1") || text.equalsIgnoreCase("t");
-            case INT16 -> new BigDecimal(text).shortValueExact();
-            case INT32 -> new BigDecimal(text).intValueExact();
-            case INT64 -> new BigDecimal(text).longValueExact();
+            case INT16 -> (short) integer(text, Short.MIN_VALUE, Short.MAX_VALUE);
+            case INT32 -> (int) integer(text, Integer.MIN_VALUE, Integer.MAX_VALUE);
+            case INT64 -> integer(text, Long.MIN_VALUE, Long.MAX_VALUE);
             case FLOAT32 -> Float.valueOf(text);
             case FLOAT64 -> Double.valueOf(text);
             case DECIMAL -> new BigDecimal(text);
             case BYTES -> HexFormat.of().parseHex(text.startsWith("\\x") ? text.substring(2) : text);
             case DATE -> LocalDate.parse(text.length() > 10 ? text.substring(0, 10) : text);
             case TIME -> LocalTime.parse(text);
-            case TIMESTAMP -> LocalDateTime.parse(text, LOCAL);
+            case TIMESTAMP -> text.length() > 10 && text.charAt(10) == 'T' ? LocalDateTime.parse(text)
+                    : LocalDateTime.parse(text, LOCAL);
             case TIMESTAMP_TZ -> OffsetDateTime.parse(text, OFFSET).toInstant();
             case UUID -> UUID.fromString(text);
             default -> text;
         };
+    }
+
+    /** An integer from its text ("42", or "42.0" as some JSON writers put it), checked against the range. */
+    private static long integer(String text, long min, long max) {
+        long v;
+        try {
+            v = Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            v = new BigDecimal(text).longValueExact();
+        }
+        if (v < min || v > max) {
+            throw new ArithmeticException(text + " is out of range");
+        }
+        return v;
     }
 
     /** Whether values of this type are written to the change log as hexadecimal text. */

@@ -49,6 +49,8 @@ public final class QuerySource implements Source {
 
     private static final Logger LOG = LoggerFactory.getLogger(QuerySource.class);
     private static final Duration SCHEMA_CHECK_EVERY = Duration.ofSeconds(1);
+    /** While catching up (full pages) the catalog is looked at less often. */
+    private static final Duration SCHEMA_CHECK_BUSY = Duration.ofSeconds(30);
 
     private final JdbcSourceConfig config;
     private final boolean timestamps;
@@ -144,7 +146,7 @@ public final class QuerySource implements Source {
                 LOG.info("no new rows for {}: done (stop-when-idle)", config.stopWhenIdle());
                 return;
             }
-            housekeeping(context);
+            housekeeping(context, read >= config.batchSize());
             if (read == 0) {
                 Thread.sleep(config.pollInterval().toMillis());
             }
@@ -214,7 +216,7 @@ public final class QuerySource implements Source {
             upTo = t.upTo(Long.toString(b));
         }
         List<StreamEvent> out = new ArrayList<>();
-        Map<String, String> others = cursors();
+        Map<String, String> others = new QueryTable.Base(cursors());
         int n = ChunkReader.read(connection, t.polled(), KeyRange.after(t.cursor()), Optional.of(upTo),
                 config.batchSize(), r -> out.add(t.event(r, others)));
         if (!out.isEmpty()) {
@@ -244,9 +246,9 @@ public final class QuerySource implements Source {
     }
 
     /** Schema changes between polls; the key scan for hard deletes. */
-    private void housekeeping(SourceContext context) throws Exception {
+    private void housekeeping(SourceContext context, boolean busy) throws Exception {
         long now = System.nanoTime();
-        if (now - lastSchemaCheck >= SCHEMA_CHECK_EVERY.toNanos()) {
+        if (now - lastSchemaCheck >= (busy ? SCHEMA_CHECK_BUSY : SCHEMA_CHECK_EVERY).toNanos()) {
             lastSchemaCheck = now;
             Catalog catalog = new Catalog(connection, config.dialect());
             for (int i = 0; i < tables.size(); i++) {

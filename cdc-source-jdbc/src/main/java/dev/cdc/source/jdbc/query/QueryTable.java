@@ -204,9 +204,34 @@ final class QueryTable {
     }
 
     private Position position(Map<String, String> others, long s) {
-        Map<String, String> o = new java.util.HashMap<>(others);
-        writeTo(o);
-        return Position.of(o, Position.sortKeyOf((value << 10) | Math.min(s, 1023)));
+        String sortKey = Position.sortKeyOf((value << 10) | Math.min(s, 1023));
+        Position base = others instanceof Base b ? b.position : null;
+        if (base == null) {
+            Map<String, String> o = new java.util.HashMap<>(others);
+            writeTo(o);
+            return Position.of(o, sortKey);
+        }
+        String p = "c." + index;
+        Position out = base.withOffset(p, cursor[0], sortKey).withOffset(p + ".v", Long.toString(value), sortKey)
+                .withOffset(p + ".s", Long.toString(slot), sortKey);
+        for (int j = 1; j < cursor.length; j++) {
+            out = out.withOffset(p + ".key." + (j - 1), cursor[j], sortKey);
+        }
+        return out;
+    }
+
+    /** The offsets of every table once per page, so each event's position only replaces this table's cursor. */
+    static final class Base extends java.util.AbstractMap<String, String> {
+        private final Position position;
+
+        Base(Map<String, String> offsets) {
+            this.position = Position.of(offsets, "");
+        }
+
+        @Override
+        public java.util.Set<Entry<String, String>> entrySet() {
+            return position.offsets().entrySet();
+        }
     }
 
     private static boolean isTrue(Object v) {

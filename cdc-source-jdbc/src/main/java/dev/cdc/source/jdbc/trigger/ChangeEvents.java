@@ -96,6 +96,9 @@ final class ChangeEvents {
     }
 
     private JdbcTable shapeOf(Map<String, String> image, State s) throws SQLException {
+        if (Images.sameColumns(image, s.catalog)) {
+            return s.catalog; // as the catalog said at the last look: no need to ask again
+        }
         JdbcTable now = new Catalog(connection, config.dialect()).read(s.catalog.id()).orElse(s.catalog);
         s.catalog = now;
         if (Images.sameColumns(image, now)) {

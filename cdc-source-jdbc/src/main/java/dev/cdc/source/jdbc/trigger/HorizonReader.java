@@ -33,8 +33,12 @@ import java.util.Optional;
  * restart reads the same batches again and a replayed row keeps its position.
  *
  * <p>Handover after a snapshot: rows of transactions visible in the snapshot ({@code snap}, the
- * snapshot's {@code pg_current_snapshot()}) are skipped with {@code pg_visible_in_snapshot}
+ * snapshot's {@code txid_current_snapshot()}) are skipped (as {@code pg_visible_in_snapshot} would)
  * until the batches pass its {@code xmax}.
+ *
+ * <p>A batch is read as a primary-key range (its transactions' smallest to greatest id, found
+ * through the {@code txid} index), filtering the rows of other transactions, so the database never
+ * sorts, however stale the change log's statistics.
  */
 final class HorizonReader implements LogReader {
 
@@ -46,6 +50,8 @@ final class HorizonReader implements LogReader {
     private long lo;
     private long hi;
     private long lastId;
+    /** The greatest change-log id of the batch (its reads are a primary-key range). */
+    private long maxId = Long.MAX_VALUE;
     private long rank;
     private String snap;
     private boolean exhausted;
@@ -105,36 +111,87 @@ final class HorizonReader implements LogReader {
             }
             lo = hi;
             hi = h;
-            lastId = 0;
+            long[] ids = idRange(c);
+            lastId = ids[0] - 1;
+            maxId = ids[1];
             rank = 0;
             exhausted = false;
             if (snap != null && lo >= Long.parseLong(snap.split(":")[1])) {
                 snap = null; // every later transaction is invisible to the snapshot
             }
         }
+        // a primary-key range in id order (never a sort, whatever the statistics say); the batch's
+        // transactions and the snapshot's visibility are filtered here
         String sql = "SELECT " + ChangeRow.columns(dialect::quote) + " FROM " + log
-                + " WHERE txid >= ? AND txid < ? AND id > ?"
-                + (snap == null ? "" : " AND NOT pg_visible_in_snapshot(txid::text::xid8, ?::pg_snapshot)")
-                + " ORDER BY id LIMIT " + limit;
+                + " WHERE id > ? AND id <= ? ORDER BY id LIMIT " + limit;
+        Map<String, String> start = new HashMap<>(8);
+        writeStart(start);
+        start.put("id", "");
+        start.put("r", "");
+        Position base = Position.of(start, "");
+        String hiKey = Position.sortKeyOf(hi);
+        Snapshot visible = snap == null ? null : Snapshot.parse(snap);
         List<Item> out = new ArrayList<>();
         try (PreparedStatement st = c.prepareStatement(sql)) {
-            st.setLong(1, lo);
-            st.setLong(2, hi);
-            st.setLong(3, lastId);
-            if (snap != null) {
-                st.setString(4, snap);
-            }
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    ChangeRow row = ChangeRow.read(rs, false);
-                    lastId = row.id();
-                    rank++;
-                    out.add(new Item(row, position()));
+            while (out.isEmpty() && !exhausted) {
+                st.setLong(1, lastId);
+                st.setLong(2, maxId);
+                int raw = 0;
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        raw++;
+                        ChangeRow row = ChangeRow.read(rs, false);
+                        lastId = row.id();
+                        long txid = Long.parseLong(row.txid());
+                        if (txid < lo || txid >= hi || visible != null && visible.sees(txid)) {
+                            continue; // another batch's, or already in the snapshot
+                        }
+                        rank++;
+                        String sortKey = hiKey + LogReader.hex8(2 * rank + 1);
+                        out.add(new Item(row, base.withOffset("id", Long.toString(lastId), sortKey)
+                                .withOffset("r", Long.toString(rank), sortKey)));
+                    }
                 }
+                exhausted = raw < limit;
             }
         }
-        exhausted = out.size() < limit;
         return out;
+    }
+
+    /** A {@code pg_current_snapshot()}: {@code xmin:xmax:xip,...}; which transaction ids it sees as committed. */
+    private record Snapshot(long xmin, long xmax, java.util.Set<Long> inProgress) {
+        static Snapshot parse(String text) {
+            String[] p = text.split(":", -1);
+            java.util.Set<Long> xip = new java.util.HashSet<>();
+            if (p.length > 2 && !p[2].isEmpty()) {
+                for (String x : p[2].split(",")) {
+                    xip.add(Long.parseLong(x));
+                }
+            }
+            return new Snapshot(Long.parseLong(p[0]), Long.parseLong(p[1]), xip);
+        }
+
+        /** As {@code pg_visible_in_snapshot}: finished before the snapshot (rows of rolled-back ones are never read). */
+        boolean sees(long txid) {
+            return txid < xmin || txid < xmax && !inProgress.contains(txid);
+        }
+    }
+
+    /**
+     * The smallest and greatest change-log id of the batch's transactions (through the txid
+     * index), so its reads are a primary-key range however stale the table's statistics are.
+     */
+    private long[] idRange(Connection c) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT min(id), max(id) FROM " + log
+                + " WHERE txid >= ? AND txid < ?")) {
+            st.setLong(1, lo);
+            st.setLong(2, hi);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                long min = rs.getLong(1);
+                return rs.wasNull() ? new long[] {Long.MAX_VALUE, Long.MAX_VALUE} : new long[] {min, rs.getLong(2)};
+            }
+        }
     }
 
     /** The end of a batch chosen before (and so already partly delivered, maybe) that starts at {@code from}; -1: none. */
@@ -171,14 +228,6 @@ final class HorizonReader implements LogReader {
                 return t == from ? from + 1 : t;
             }
         }
-    }
-
-    private Position position() {
-        Map<String, String> o = new HashMap<>(8);
-        writeStart(o);
-        o.put("id", Long.toString(lastId));
-        o.put("r", Long.toString(rank));
-        return Position.of(o, Position.sortKeyOf(hi) + LogReader.hex8(2 * rank + 1));
     }
 
     @Override

@@ -43,6 +43,8 @@ public final class TriggerSource implements Source, SourceSetup {
     private static final Logger LOG = LoggerFactory.getLogger(TriggerSource.class);
     private static final Duration CLEANUP_EVERY = Duration.ofSeconds(1);
     private static final Duration SCHEMA_CHECK_EVERY = Duration.ofSeconds(2);
+    /** While catching up (full reads), the catalog is looked at less often: images show new columns anyway. */
+    private static final Duration SCHEMA_CHECK_BUSY = Duration.ofSeconds(30);
 
     private enum Plan { SNAPSHOT, SNAPSHOT_RESUME, STREAM }
 
@@ -159,7 +161,7 @@ public final class TriggerSource implements Source, SourceSetup {
             if (!items.isEmpty()) {
                 idleSince = System.nanoTime();
             } else if (config.idleLongEnough(idleSince)) {
-                housekeeping();
+                housekeeping(false);
                 LOG.info("nothing new in the change log {} for {}: done (stop-when-idle)", log, config.stopWhenIdle());
                 return;
             }
@@ -170,7 +172,7 @@ public final class TriggerSource implements Source, SourceSetup {
                 }
                 context.emit(out);
             }
-            housekeeping();
+            housekeeping(items.size() >= config.batchSize());
             if (items.size() < config.batchSize()) {
                 Thread.sleep(config.pollInterval().toMillis());
             }
@@ -224,7 +226,7 @@ public final class TriggerSource implements Source, SourceSetup {
     }
 
     /** Deletes what the checkpoint covers (at most every second); replaces triggers of changed tables. */
-    private void housekeeping() throws SQLException {
+    private void housekeeping(boolean busy) throws SQLException {
         long now = System.nanoTime();
         Position p = committed.get();
         if (p != null && !p.equals(cleaned) && now - lastCleanup >= CLEANUP_EVERY.toNanos()) {
@@ -248,7 +250,7 @@ public final class TriggerSource implements Source, SourceSetup {
             }
             cleaned = p;
         }
-        if (now - lastSchemaCheck >= SCHEMA_CHECK_EVERY.toNanos()) {
+        if (now - lastSchemaCheck >= (busy ? SCHEMA_CHECK_BUSY : SCHEMA_CHECK_EVERY).toNanos()) {
             lastSchemaCheck = now;
             for (JdbcTable changed : events.changedInCatalog()) {
                 if (config.dialect().name().equals("mariadb") && config.setup() == dev.cdc.source.jdbc.JdbcSourceOptions.Setup.AUTO) {
