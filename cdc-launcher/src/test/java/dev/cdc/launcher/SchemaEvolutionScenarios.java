@@ -8,7 +8,7 @@ import dev.cdc.api.event.TableId;
 import dev.cdc.api.schema.SchemaChange;
 import dev.cdc.api.schema.SchemaChangeKind;
 import dev.cdc.api.schema.TypeKind;
-import dev.cdc.core.checkpoint.FileCheckpointStore;
+import dev.cdc.plugins.checkpoint.FileCheckpointStore;
 import dev.cdc.core.pipeline.Pipeline;
 import dev.cdc.core.pipeline.PipelineState;
 import dev.cdc.schema.registry.SchemaRegistry;

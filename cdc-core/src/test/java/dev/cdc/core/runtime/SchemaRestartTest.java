@@ -8,7 +8,7 @@ import dev.cdc.api.event.StreamEvent;
 import dev.cdc.api.schema.SchemaChange;
 import dev.cdc.api.schema.SchemaChangeKind;
 import dev.cdc.api.spi.Sink;
-import dev.cdc.core.checkpoint.FileCheckpointStore;
+import dev.cdc.plugins.checkpoint.FileCheckpointStore;
 import dev.cdc.core.pipeline.EngineSettings;
 import dev.cdc.core.pipeline.FailurePolicy;
 import dev.cdc.core.pipeline.MetricsSettings;
