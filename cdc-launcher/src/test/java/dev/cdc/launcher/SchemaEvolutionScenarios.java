@@ -10,7 +10,7 @@ import dev.cdc.api.schema.SchemaChangeKind;
 import dev.cdc.api.schema.TypeKind;
 import dev.cdc.plugins.checkpoint.FileCheckpointStore;
 import dev.cdc.core.pipeline.Pipeline;
-import dev.cdc.core.pipeline.PipelineState;
+import dev.cdc.core.spec.PipelineState;
 import dev.cdc.schema.registry.SchemaRegistry;
 import dev.cdc.schema.registry.SchemaVersion;
 import dev.cdc.schema.store.FileSchemaStore;

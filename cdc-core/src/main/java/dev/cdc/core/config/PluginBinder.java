@@ -3,7 +3,7 @@ package dev.cdc.core.config;
 import dev.cdc.api.config.ClosestName;
 import dev.cdc.api.config.Configuration;
 import dev.cdc.api.spi.PluginFactory;
-import dev.cdc.core.pipeline.PluginSpec;
+import dev.cdc.core.spec.PluginSpec;
 import dev.cdc.core.plugin.PluginKind;
 import dev.cdc.core.plugin.PluginRegistry;
 

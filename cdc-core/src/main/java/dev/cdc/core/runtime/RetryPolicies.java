@@ -4,7 +4,7 @@ import dev.cdc.api.error.ConfigurationException;
 import dev.cdc.api.error.NotSupportedException;
 import dev.cdc.api.error.PartialWriteException;
 import dev.cdc.api.error.RetriableException;
-import dev.cdc.core.pipeline.RetrySettings;
+import dev.cdc.core.spec.RetrySettings;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;

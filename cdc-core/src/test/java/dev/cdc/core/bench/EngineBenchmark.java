@@ -1,8 +1,8 @@
 package dev.cdc.core.bench;
 
-import dev.cdc.core.pipeline.EngineSettings;
+import dev.cdc.core.spec.EngineSettings;
 import dev.cdc.core.pipeline.Pipeline;
-import dev.cdc.core.pipeline.PipelineState;
+import dev.cdc.core.spec.PipelineState;
 import dev.cdc.plugins.generator.GeneratorSettings;
 import dev.cdc.plugins.generator.SyntheticChanges;
 

@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.members;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * The architecture of cdc as ArchUnit rules, each with a "because ... do this instead" message.
@@ -122,6 +123,15 @@ public final class ArchitectureRules {
                 .should().dependOnClassesThat().resideInAnyPackage(with(PLUGIN_PACKAGES, "dev.cdc.launcher.."))
                 .because("the engine finds plugins through ServiceLoader and the SPI; a direct dependency would"
                         + " make a plugin impossible to leave out. Program against dev.cdc.api.spi instead")
+                .allowEmptyShould(true);
+    }
+
+    /** The engine's packages depend on each other without cycles. */
+    public static ArchRule corePackagesHaveNoCycles() {
+        return slices().matching("dev.cdc.core.(*)..").should().beFreeOfCycles()
+                .because("a cycle between two packages makes them one piece that can only be read, tested and"
+                        + " changed together; move the shared records down into a package both use (as the spec"
+                        + " records live in dev.cdc.core.spec) instead")
                 .allowEmptyShould(true);
     }
 

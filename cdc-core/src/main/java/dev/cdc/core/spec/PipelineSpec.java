@@ -1,4 +1,4 @@
-package dev.cdc.core.pipeline;
+package dev.cdc.core.spec;
 
 import dev.cdc.api.spi.CheckpointStore;
 import dev.cdc.api.spi.Filter;
@@ -12,8 +12,8 @@ import java.util.Optional;
 import java.nio.file.Path;
 
 /**
- * A validated pipeline: what YAML binding or {@link PipelineBuilder} produce and
- * {@link Pipeline} runs.
+ * A validated pipeline: what YAML binding or {@code dev.cdc.core.pipeline.PipelineBuilder} produce and
+ * {@code dev.cdc.core.pipeline.Pipeline} runs.
  *
  * @param name       the pipeline's name
  * @param source     its source

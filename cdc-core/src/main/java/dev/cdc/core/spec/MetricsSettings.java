@@ -1,4 +1,4 @@
-package dev.cdc.core.pipeline;
+package dev.cdc.core.spec;
 
 import java.time.Duration;
 import java.util.Objects;

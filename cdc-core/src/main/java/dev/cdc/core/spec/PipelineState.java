@@ -1,4 +1,4 @@
-package dev.cdc.core.pipeline;
+package dev.cdc.core.spec;
 
 /** Where a pipeline is in its life. */
 public enum PipelineState {

@@ -1,4 +1,4 @@
-package dev.cdc.core.pipeline;
+package dev.cdc.core.spec;
 
 import dev.cdc.api.spi.Checkpoint;
 import dev.cdc.api.spi.SnapshotProgress;
