@@ -3,7 +3,6 @@ package dev.cdc.plugins.transform;
 import dev.cdc.api.config.ConfigOption;
 import dev.cdc.api.config.ConfigProblem;
 import dev.cdc.api.config.Configuration;
-import dev.cdc.api.error.ConfigurationException;
 import dev.cdc.api.spi.PluginContext;
 import dev.cdc.api.spi.Transformer;
 import dev.cdc.api.spi.TransformerFactory;
@@ -30,17 +29,24 @@ public final class MaskColumnsFactory implements TransformerFactory {
     }
 
     @Override
-    public Transformer create(PluginContext context) {
-        Configuration options = context.options();
+    public List<ConfigProblem> validate(Configuration options) {
         MaskColumnsTransformer.Mode mode = options.get(MaskColumnsOptions.MODE);
         if (mode == MaskColumnsTransformer.Mode.HASH && options.getOptional(MaskColumnsOptions.SALT).isEmpty()) {
-            throw new ConfigurationException(List.of(ConfigProblem.of(MaskColumnsOptions.SALT.key(),
-                    "is required when mode is hash; set a secret salt, e.g. salt: ${env:CDC_MASK_SALT}")));
+            return List.of(ConfigProblem.of(MaskColumnsOptions.SALT.key(),
+                    "is required when mode is hash; set a secret salt, e.g. salt: ${env:CDC_MASK_SALT}"));
         }
         if (mode == MaskColumnsTransformer.Mode.FIXED && options.isSet(MaskColumnsOptions.SALT)) {
-            throw new ConfigurationException(List.of(ConfigProblem.of(MaskColumnsOptions.SALT.key(),
-                    "is set but mode is fixed, which does not use it; set mode: hash or remove salt")));
+            return List.of(ConfigProblem.of(MaskColumnsOptions.SALT.key(),
+                    "is set but mode is fixed, which does not use it; set mode: hash or remove salt"));
         }
+        return List.of();
+    }
+
+    @Override
+    public Transformer create(PluginContext context) {
+        Configuration options = context.options();
+        requireValid(options);
+        MaskColumnsTransformer.Mode mode = options.get(MaskColumnsOptions.MODE);
         return new MaskColumnsTransformer(ColumnPattern.compileAll(options.get(MaskColumnsOptions.COLUMNS)), mode,
                 options.get(MaskColumnsOptions.REPLACEMENT), options.getOptional(MaskColumnsOptions.SALT).orElse(""),
                 options.get(MaskColumnsOptions.INCLUDE_KEY));

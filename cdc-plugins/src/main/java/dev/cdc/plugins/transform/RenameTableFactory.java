@@ -3,7 +3,6 @@ package dev.cdc.plugins.transform;
 import dev.cdc.api.config.ConfigOption;
 import dev.cdc.api.config.ConfigProblem;
 import dev.cdc.api.config.Configuration;
-import dev.cdc.api.error.ConfigurationException;
 import dev.cdc.api.event.TableId;
 import dev.cdc.api.spi.PluginContext;
 import dev.cdc.api.spi.Transformer;
@@ -35,8 +34,7 @@ public final class RenameTableFactory implements TransformerFactory {
     }
 
     @Override
-    public Transformer create(PluginContext context) {
-        Configuration options = context.options();
+    public List<ConfigProblem> validate(Configuration options) {
         Optional<Map<String, String>> mapping = options.getOptional(RenameTableOptions.MAPPING);
         Optional<String> pattern = options.getOptional(RenameTableOptions.PATTERN);
         Optional<String> replacement = options.getOptional(RenameTableOptions.REPLACEMENT);
@@ -53,15 +51,21 @@ public final class RenameTableFactory implements TransformerFactory {
             problems.add(ConfigProblem.of(RenameTableOptions.PATTERN.key(),
                     "is required with 'replacement'; give the regular expression whose groups it uses"));
         }
-        Optional<Pattern> regex = pattern.map(Pattern::compile);
-        if (regex.isPresent() && replacement.isPresent()) {
-            int groups = regex.get().matcher("").groupCount();
+        if (pattern.isPresent() && replacement.isPresent()) {
+            int groups = Pattern.compile(pattern.get()).matcher("").groupCount();
             RenameTableOptions.replacementProblem(replacement.get(), groups).ifPresent(p -> problems.add(
                     ConfigProblem.of(RenameTableOptions.REPLACEMENT.key(), "was '" + replacement.get() + "' but it " + p)));
         }
-        if (!problems.isEmpty()) {
-            throw new ConfigurationException(problems);
-        }
+        return problems;
+    }
+
+    @Override
+    public Transformer create(PluginContext context) {
+        Configuration options = context.options();
+        requireValid(options);
+        Optional<Map<String, String>> mapping = options.getOptional(RenameTableOptions.MAPPING);
+        Optional<Pattern> regex = options.getOptional(RenameTableOptions.PATTERN).map(Pattern::compile);
+        Optional<String> replacement = options.getOptional(RenameTableOptions.REPLACEMENT);
         Map<TableId, TableId> renames = new LinkedHashMap<>();
         mapping.orElse(Map.of()).forEach((from, to) -> renames.put(TableId.parse(from), TableId.parse(to)));
         return new RenameTableTransformer(renames, regex, replacement.orElse(""));
