@@ -3,7 +3,7 @@ package dev.cdc.launcher;
 import dev.cdc.api.spi.PluginContext;
 import dev.cdc.api.spi.Source;
 import dev.cdc.api.spi.SourceSetup;
-import dev.cdc.core.pipeline.PipelineSpec;
+import dev.cdc.core.spec.PipelineSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

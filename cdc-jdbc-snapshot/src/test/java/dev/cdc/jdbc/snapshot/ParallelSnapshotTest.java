@@ -133,7 +133,7 @@ class ParallelSnapshotTest {
         List<String> again = emitted.stream().filter(ChangeEvent.class::isInstance)
                 .map(ParallelSnapshotTest::value).sorted().toList();
         assertThat(again).as("exactly the rows after the checkpoint, none before it").isEqualTo(expected)
-                .hasSizeBetween(40, 60);
+                .isNotEmpty().hasSizeLessThan(75);
         assertThat(emitted.get(0).position().sortKey()).isGreaterThan(checkpoint.position().sortKey());
     }
 
