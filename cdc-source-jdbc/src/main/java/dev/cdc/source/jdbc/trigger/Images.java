@@ -1,61 +1,165 @@
 package dev.cdc.source.jdbc.trigger;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.cdc.api.error.CdcException;
 import dev.cdc.api.event.Row;
 import dev.cdc.source.jdbc.catalog.JdbcColumn;
 import dev.cdc.source.jdbc.catalog.JdbcTable;
 import dev.cdc.source.jdbc.catalog.JdbcTypes;
 
-import java.io.IOException;
-import java.io.StringWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Row images as the triggers write them: a JSON object of column names to values. Scalars are
  * taken as their exact text (a number's digits, never a double), nested JSON (json columns,
- * arrays) as its JSON text, and turned into the column's logical type by {@link JdbcTypes#parse}.
+ * arrays) as its JSON text as written, and turned into the column's logical type by {@link JdbcTypes#parse}.
  */
 final class Images {
-
-    private static final JsonFactory JSON = new JsonFactory();
 
     private Images() {
     }
 
     /** Column name to value text (null for SQL NULL), in the image's order. */
     static Map<String, String> parse(String json) {
-        Map<String, String> out = new LinkedHashMap<>();
-        try (JsonParser p = JSON.createParser(json)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new CdcException("a change-log row image is not a JSON object: " + abbreviate(json));
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken t = p.nextToken();
-                out.put(name, switch (t) {
-                    case VALUE_NULL -> null;
-                    case START_OBJECT, START_ARRAY -> nested(p);
-                    default -> p.getText();
-                });
-            }
-        } catch (IOException e) {
-            throw new CdcException("a change-log row image is not valid JSON (" + e.getMessage() + "): "
+        try {
+            return new Scanner(json).object();
+        } catch (RuntimeException e) {
+            throw new CdcException("a change-log row image is not a JSON object (" + e.getMessage() + "): "
                     + abbreviate(json), e);
         }
-        return out;
     }
 
-    private static String nested(JsonParser p) throws IOException {
-        StringWriter w = new StringWriter();
-        try (JsonGenerator g = JSON.createGenerator(w)) {
-            g.copyCurrentStructure(p);
+    /**
+     * A one-pass reader of the flat JSON objects the triggers write: string, number, boolean and
+     * null values as their text, nested objects and arrays as their JSON text. (A general JSON
+     * library spends most of its time on what these images never need.)
+     */
+    private static final class Scanner {
+        private final String s;
+        private int i;
+
+        Scanner(String s) {
+            this.s = s;
         }
-        return w.toString();
+
+        Map<String, String> object() {
+            Map<String, String> out = new LinkedHashMap<>();
+            expect('{');
+            if (peek() == '}') {
+                i++;
+                return out;
+            }
+            while (true) {
+                String name = string();
+                expect(':');
+                out.put(name, value());
+                char c = next();
+                if (c == '}') {
+                    return out;
+                }
+                if (c != ',') {
+                    throw new IllegalArgumentException("',' or '}' expected at " + (i - 1));
+                }
+            }
+        }
+
+        private String value() {
+            char c = peek();
+            switch (c) {
+                case '"':
+                    return string();
+                case '{':
+                case '[':
+                    return nested();
+                case 'n':
+                    i += 4;
+                    return null;
+                default:
+                    int start = i;
+                    while (i < s.length() && ",}] \t\r\n".indexOf(s.charAt(i)) < 0) {
+                        i++;
+                    }
+                    return s.substring(start, i);
+            }
+        }
+
+        private String nested() {
+            int start = i;
+            int depth = 0;
+            do {
+                char c = s.charAt(i++);
+                if (c == '"') {
+                    i--;
+                    string();
+                } else if (c == '{' || c == '[') {
+                    depth++;
+                } else if (c == '}' || c == ']') {
+                    depth--;
+                }
+            } while (depth > 0);
+            return s.substring(start, i);
+        }
+
+        private String string() {
+            expect('"');
+            int start = i;
+            while (true) {
+                char c = s.charAt(i);
+                if (c == '"') {
+                    return s.substring(start, i++);
+                }
+                if (c == '\\') {
+                    return escaped(start);
+                }
+                i++;
+            }
+        }
+
+        private String escaped(int start) {
+            StringBuilder b = new StringBuilder(s.substring(start, i));
+            while (true) {
+                char c = s.charAt(i++);
+                if (c == '"') {
+                    return b.toString();
+                }
+                if (c != '\\') {
+                    b.append(c);
+                    continue;
+                }
+                char e = s.charAt(i++);
+                switch (e) {
+                    case 'b' -> b.append('\b');
+                    case 'f' -> b.append('\f');
+                    case 'n' -> b.append('\n');
+                    case 'r' -> b.append('\r');
+                    case 't' -> b.append('\t');
+                    case 'u' -> {
+                        b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+                        i += 4;
+                    }
+                    default -> b.append(e);
+                }
+            }
+        }
+
+        private char peek() {
+            while (Character.isWhitespace(s.charAt(i))) {
+                i++;
+            }
+            return s.charAt(i);
+        }
+
+        private char next() {
+            char c = peek();
+            i++;
+            return c;
+        }
+
+        private void expect(char c) {
+            if (next() != c) {
+                throw new IllegalArgumentException("'" + c + "' expected at " + (i - 1));
+            }
+        }
     }
 
     /** Whether the image has exactly the table's columns (case-insensitively). */
