@@ -116,6 +116,35 @@ class QuerySourceIT {
         }
     }
 
+    /** version-column: rows stamped from one sequence; an update takes a new version and arrives again. */
+    @org.junit.jupiter.api.Test
+    void aVersionColumnFromASequenceIsPolledLikeATimestamp() throws Exception {
+        TestDb db = TestDb.POSTGRES;
+        try (SourceFixture f = new SourceFixture(db)) {
+            TableId t = TableId.of(db.namespace(), f.target.name() + "_versions");
+            String seq = f.target.name() + "_seq";
+            db.execute("CREATE SEQUENCE " + seq, "CREATE TABLE " + db.q(t) + " (id bigint PRIMARY KEY, name text,"
+                    + " amount numeric(12,2), version bigint NOT NULL DEFAULT nextval('" + seq + "'))");
+            try {
+                Map<String, Object> options = f.queryOptions(t);
+                options.remove("timestamp-column");
+                options.remove("created-column");
+                options.remove("soft-delete-column");
+                options.put("version-column", "version");
+                options.put("safety-window", "200ms");
+                SourceRunner r = f.start(new JdbcQuerySourceFactory(), options);
+                db.execute("INSERT INTO " + db.q(t) + " (id, name, amount) VALUES (1, 'one', 1), (2, 'two', 2)");
+                db.execute("UPDATE " + db.q(t) + " SET name = 'one again', version = nextval('" + seq + "') WHERE id = 1");
+                awaitState(r, t, Map.of(1L, "one again|1", 2L, "two|2"));
+                List<ChangeEvent> got = SourceFixture.changes(r, t);
+                assertThat(got).allMatch(e -> e.operation() == Operation.UPDATE);
+                assertThat(got.get(got.size() - 1).position().sortKey()).isGreaterThan(got.get(0).position().sortKey());
+            } finally {
+                db.execute("DROP TABLE IF EXISTS " + db.q(t), "DROP SEQUENCE IF EXISTS " + seq);
+            }
+        }
+    }
+
     private static void awaitState(SourceRunner r, TableId t, Map<Long, String> expected) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!SinkState.apply(SourceFixture.changes(r, t)).equals(expected) && System.nanoTime() < deadline) {

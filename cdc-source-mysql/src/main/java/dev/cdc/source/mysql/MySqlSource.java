@@ -1,6 +1,5 @@
 package dev.cdc.source.mysql;
 
-import dev.cdc.jdbc.snapshot.SnapshotMode;
 import com.github.shyiko.mysql.binlog.event.Event;
 import dev.cdc.api.error.CdcException;
 import dev.cdc.api.error.RetriableException;
@@ -8,6 +7,8 @@ import dev.cdc.api.event.Position;
 import dev.cdc.api.event.StreamEvent;
 import dev.cdc.api.spi.Source;
 import dev.cdc.api.spi.SourceContext;
+import dev.cdc.jdbc.snapshot.SnapshotMode;
+import dev.cdc.jdbc.snapshot.SnapshotState;
 import dev.cdc.source.mysql.binlog.BinlogConnection;
 import dev.cdc.source.mysql.binlog.BinlogGoneException;
 import dev.cdc.source.mysql.binlog.BinlogPosition;
@@ -16,7 +17,6 @@ import dev.cdc.source.mysql.schema.SchemaHistory;
 import dev.cdc.source.mysql.schema.SchemaReader;
 import dev.cdc.source.mysql.setup.ServerSetup;
 import dev.cdc.source.mysql.snapshot.SnapshotReader;
-import dev.cdc.jdbc.snapshot.SnapshotState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,7 @@
 package dev.cdc.source.mysql;
 
 import dev.cdc.jdbc.snapshot.SnapshotMode;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;

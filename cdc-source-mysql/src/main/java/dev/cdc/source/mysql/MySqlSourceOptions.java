@@ -1,7 +1,7 @@
 package dev.cdc.source.mysql;
 
-import dev.cdc.jdbc.snapshot.SnapshotMode;
 import dev.cdc.api.config.ConfigOption;
+import dev.cdc.jdbc.snapshot.SnapshotMode;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.cdc.source.mysql;
 
-import dev.cdc.jdbc.snapshot.SnapshotMode;
 import dev.cdc.api.event.TableId;
+import dev.cdc.jdbc.snapshot.SnapshotMode;
 import dev.cdc.source.mysql.binlog.BinlogConnection;
 import dev.cdc.source.mysql.binlog.BinlogPosition;
 import dev.cdc.source.mysql.setup.ServerSetup;

@@ -1,8 +1,8 @@
 package dev.cdc.source.postgres;
 
 import dev.cdc.api.config.ConfigOption;
-
 import dev.cdc.jdbc.snapshot.SnapshotMode;
+
 import java.time.Duration;
 import java.util.List;
 

@@ -194,10 +194,13 @@ public final class QuerySource implements Source {
                 }, context::emit, context::snapshotProgress, context::isStopping).read(reading, resumed);
     }
 
-    /** The cursor a table's polling starts from (its cursor column's text), as the snapshot's upper bound; null: none. */
+    /**
+     * The cursor a table's polling starts from (its cursor column's text; {@code -1}: the table had
+     * no version yet), as the snapshot's upper bound; null: none.
+     */
     private String startOf(QueryTable t) {
         String[] c = t.cursor();
-        return c.length == 0 || c[0].equals("-1") ? null : c[0];
+        return c.length == 0 ? null : c[0];
     }
 
     private Map<String, String> cursors() {
