@@ -114,6 +114,10 @@ final class HorizonReader implements LogReader {
             long[] ids = idRange(c);
             lastId = ids[0] - 1;
             maxId = ids[1];
+            if (ids[0] == Long.MAX_VALUE) {
+                exhausted = true; // no row in this batch
+                return List.of();
+            }
             rank = 0;
             exhausted = false;
             if (snap != null && lo >= Long.parseLong(snap.split(":")[1])) {
@@ -132,10 +136,19 @@ final class HorizonReader implements LogReader {
         String hiKey = Position.sortKeyOf(hi);
         Snapshot visible = snap == null ? null : Snapshot.parse(snap);
         List<Item> out = new ArrayList<>();
+        if (maxId == Long.MAX_VALUE) {
+            maxId = idRange(c)[1]; // resumed inside a batch
+            if (maxId == Long.MAX_VALUE) {
+                exhausted = true;
+                return List.of();
+            }
+        }
         try (PreparedStatement st = c.prepareStatement(sql)) {
             while (out.isEmpty() && !exhausted) {
+                // a window of at most `limit` ids: small for any plan, however stale the statistics
+                long upTo = maxId - lastId <= limit ? maxId : lastId + limit;
                 st.setLong(1, lastId);
-                st.setLong(2, maxId);
+                st.setLong(2, upTo);
                 int raw = 0;
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
@@ -152,7 +165,10 @@ final class HorizonReader implements LogReader {
                                 .withOffset("r", Long.toString(rank), sortKey)));
                     }
                 }
-                exhausted = raw < limit;
+                if (raw < limit) {
+                    lastId = upTo; // every id of the window was read: the missing ones are in no finished transaction
+                    exhausted = upTo >= maxId;
+                }
             }
         }
         return out;

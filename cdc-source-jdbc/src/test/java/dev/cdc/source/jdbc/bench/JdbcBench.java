@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
  *   with jdbc-trigger's triggers on the four pgbench tables (pgbench_history gets a bigserial
  *   key for both runs, since the source needs keys); target: with >= 0.6 x without;</li>
  *   <li>catch-up: the change log the second run filled, read by jdbc-trigger (from a position
- *   taken before the run) vs a plain JDBC keyset SELECT of the same rows; target >= 0.8;</li>
+ *   taken before the run) vs a plain JDBC keyset SELECT of the same rows; target >= 0.8. Each side
+ *   reads the rows once to warm up (a second source from the same position), then is measured;</li>
  *   <li>catch-up: rows with increasing timestamps read by jdbc-query vs a plain keyset SELECT
  *   {@code WHERE (updated_at, id) > (?, ?)} of the same rows; target >= 0.8.</li>
  * </ol>
@@ -62,10 +63,13 @@ public final class JdbcBench {
             Map<String, Object> options = Map.of("url", URL, "user", "postgres", "tables",
                     List.of(schema + "\\.pgbench_.*"), "change-log", "cdc_log", "snapshot-mode", "never",
                     "batch-size", PAGE);
+            Source warmUp = create(new JdbcTriggerSourceFactory(), options);
+            ((SourceSetup) warmUp).setUp();
+            Counting warmUpCounting = new Counting();
+            warmUp.open(warmUpCounting); // the position before the second run (twice: one reads to warm the JIT)
             Source trigger = create(new JdbcTriggerSourceFactory(), options);
-            ((SourceSetup) trigger).setUp();
             Counting counting = new Counting();
-            trigger.open(counting); // the position before the second run
+            trigger.open(counting);
             sql("CHECKPOINT");
             double[] with = measure(schema, seconds, clients);
             System.out.printf("pgbench (TPC-B-like, scale %d, %d clients, %d s each):%n", scale, clients, seconds);
@@ -74,8 +78,12 @@ public final class JdbcBench {
             System.out.printf("  ratio: %.2f (target >= 0.6)%n", with[0] / without[0]);
 
             long logRows = count("SELECT count(*) FROM " + schema + ".cdc_log");
-            double plain = plainKeyset("SELECT id, txid, tbl, op, ts, before_row, after_row FROM " + schema
-                    + ".cdc_log WHERE id > ? ORDER BY id LIMIT " + PAGE, logRows);
+            String logQuery = "SELECT id, txid, tbl, op, ts, before_row, after_row FROM " + schema
+                    + ".cdc_log WHERE id > ? ORDER BY id LIMIT " + PAGE;
+            plainKeyset(logQuery, logRows); // warm-up: both sides read the same rows once before the measured pass
+            drain(warmUp, warmUpCounting, logRows);
+            warmUp.close();
+            double plain = plainKeyset(logQuery, logRows);
             double source = drain(trigger, counting, logRows);
             trigger.close();
             System.out.printf("catch-up of %,d change-log rows: jdbc-trigger %,.0f events/s, plain keyset SELECT %,.0f"
@@ -89,9 +97,17 @@ public final class JdbcBench {
                     "safety-window", "1s", "batch-size", PAGE));
             Counting polled = new Counting();
             query.open(polled);
+            Source queryWarmUp = create(new JdbcQuerySourceFactory(), Map.of("url", URL, "user", "postgres", "tables",
+                    List.of(schema + "\\.q_rows"), "timestamp-column", "updated_at", "snapshot-mode", "never",
+                    "safety-window", "1s", "batch-size", PAGE));
+            Counting warmPolled = new Counting();
+            queryWarmUp.open(warmPolled);
             sql("INSERT INTO " + table + " SELECT g, 'name-' || g, g % 1000 + 0.5, clock_timestamp()"
                     + " FROM generate_series(1, " + queryRows + ") g", "ANALYZE " + table);
             Thread.sleep(1_200); // past the safety window
+            plainKeyset2(table, queryRows); // warm-up, as above
+            drain(queryWarmUp, warmPolled, queryRows);
+            queryWarmUp.close();
             double plainQuery = plainKeyset2(table, queryRows);
             double sourceQuery = drain(query, polled, queryRows);
             query.close();
