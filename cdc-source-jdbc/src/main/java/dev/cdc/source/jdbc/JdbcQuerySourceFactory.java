@@ -29,6 +29,6 @@ public final class JdbcQuerySourceFactory implements SourceFactory {
 
     @Override
     public Source create(PluginContext context) {
-        return new QuerySource(JdbcSourceConfig.of(context.options(), true));
+        return new QuerySource(JdbcSourceConfig.of(context.options(), true, context.stateDirectory()));
     }
 }

@@ -27,10 +27,10 @@ public record JdbcSourceConfig(String url, String user, String password, Dialect
                                int batchSize, Setup setup, String changeLog, Duration retention, Duration gapConfirm,
                                Optional<String> timestampColumn, Optional<String> versionColumn,
                                Optional<String> createdColumn, Duration safetyWindow, Optional<String> softDeleteColumn,
-                               Duration keyScanInterval, Duration stopWhenIdle) {
+                               Duration keyScanInterval, Duration stopWhenIdle, Optional<java.nio.file.Path> stateDirectory) {
 
     /** Binds the options of either source type (absent options take their defaults). */
-    static JdbcSourceConfig of(Configuration o, boolean query) {
+    static JdbcSourceConfig of(Configuration o, boolean query, Optional<java.nio.file.Path> stateDirectory) {
         JdbcSourceConfig c = new JdbcSourceConfig(o.get(JdbcSourceOptions.URL), o.get(JdbcSourceOptions.USER),
                 o.get(JdbcSourceOptions.PASSWORD), Dialect.of(o.get(JdbcSourceOptions.DIALECT),
                 o.get(JdbcSourceOptions.URL)), o.get(JdbcSourceOptions.TABLES), o.get(JdbcSourceOptions.SNAPSHOT_MODE),
@@ -45,7 +45,7 @@ public record JdbcSourceConfig(String url, String user, String password, Dialect
                 query ? o.get(JdbcSourceOptions.SAFETY_WINDOW) : Duration.ZERO,
                 query ? o.getOptional(JdbcSourceOptions.SOFT_DELETE_COLUMN) : Optional.empty(),
                 query ? o.get(JdbcSourceOptions.KEY_SCAN_INTERVAL) : Duration.ZERO,
-                o.get(JdbcSourceOptions.STOP_WHEN_IDLE));
+                o.get(JdbcSourceOptions.STOP_WHEN_IDLE), stateDirectory);
         if (query && c.timestampColumn.isPresent() == c.versionColumn.isPresent()) {
             throw new ConfigurationException("jdbc-query needs exactly one of timestamp-column (e.g. updated_at) and"
                     + " version-column; " + (c.timestampColumn.isPresent() ? "both are" : "neither is") + " set");

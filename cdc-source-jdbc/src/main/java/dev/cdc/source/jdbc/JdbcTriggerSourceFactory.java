@@ -29,6 +29,6 @@ public final class JdbcTriggerSourceFactory implements SourceFactory {
 
     @Override
     public Source create(PluginContext context) {
-        return new TriggerSource(JdbcSourceConfig.of(context.options(), false));
+        return new TriggerSource(JdbcSourceConfig.of(context.options(), false, context.stateDirectory()));
     }
 }

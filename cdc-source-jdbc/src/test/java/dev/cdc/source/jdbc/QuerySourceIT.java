@@ -116,6 +116,38 @@ class QuerySourceIT {
         }
     }
 
+    /** A hard delete made while the source is down is reported by the first key scan after the restart. */
+    @ParameterizedTest
+    @EnumSource(TestDb.class)
+    void aHardDeleteWhileStoppedIsReportedAfterTheRestart(TestDb db) throws Exception {
+        try (SourceFixture f = new SourceFixture(db)) {
+            TableId t = f.table("scan", true);
+            JdbcDriver d = new JdbcDriver(db, true);
+            d.insert(t, 1, "one", BigDecimal.ONE);
+            d.insert(t, 2, "two", BigDecimal.TEN);
+            d.close();
+            Map<String, Object> options = f.queryOptions(t);
+            options.put("key-scan-interval", "200ms");
+            options.put("safety-window", "100ms");
+            SourceRunner first = f.start(new JdbcQuerySourceFactory(), options);
+            List<ChangeEvent> seen = first.context().awaitChanges(e -> e.table().equals(t), 2, Duration.ofSeconds(30));
+            Thread.sleep(600); // key scans saw both keys
+            first.source().commit(seen.get(1).position()); // the checkpoint covers the scan
+            Thread.sleep(600); // the covered scan is saved
+            first.close();
+            db.execute("DELETE FROM " + db.q(t) + " WHERE " + db.q("id") + " = 2");
+            SourceRunner second = SourceRunner.start(f.create(new JdbcQuerySourceFactory(), options),
+                    RecordingSourceContext.resumingAfter(seen.get(1).position()), Duration.ofSeconds(30));
+            try {
+                ChangeEvent delete = second.context().awaitChanges(e -> e.table().equals(t)
+                        && e.operation() == Operation.DELETE, 1, Duration.ofSeconds(30)).get(0);
+                assertThat(delete.key().get("id")).isEqualTo(2L);
+            } finally {
+                second.close();
+            }
+        }
+    }
+
     /** version-column: rows stamped from one sequence; an update takes a new version and arrives again. */
     @org.junit.jupiter.api.Test
     void aVersionColumnFromASequenceIsPolledLikeATimestamp() throws Exception {

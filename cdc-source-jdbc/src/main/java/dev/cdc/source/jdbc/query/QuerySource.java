@@ -59,7 +59,8 @@ public final class QuerySource implements Source {
     private boolean snapshot;
     private SnapshotState resumed;
     private final Map<Integer, ArrayDeque<long[]>> versionsSeen = new HashMap<>();
-    private final Map<Integer, Set<List<String>>> keys = new HashMap<>();
+    private KeyScans keys;
+    private long emitted;
     private long lastScan;
     private long lastSchemaCheck;
     private volatile boolean closed;
@@ -95,6 +96,7 @@ public final class QuerySource implements Source {
             }
             snapshot = config.snapshotMode() != SnapshotMode.NEVER;
         }
+        keys = new KeyScans(config.stateDirectory());
         LOG.info("polling {} table(s) by {} with a safety window of {}: {}", tables.size(),
                 config.timestampColumn().or(config::versionColumn).orElseThrow(), config.safetyWindow(), ids);
     }
@@ -221,7 +223,7 @@ public final class QuerySource implements Source {
         List<StreamEvent> out = new ArrayList<>();
         Map<String, String> others = new QueryTable.Base(cursors());
         int n = ChunkReader.read(connection, t.polled(), KeyRange.after(t.cursor()), Optional.of(upTo),
-                config.batchSize(), r -> out.add(t.event(r, others)));
+                config.batchSize(), r -> out.add(t.event(r, others, ++emitted)));
         if (!out.isEmpty()) {
             context.emit(out);
         }
@@ -262,11 +264,12 @@ public final class QuerySource implements Source {
                     Map<String, String> o = cursors();
                     next.resume(o);
                     tables.set(i, next);
-                    context.emit(SchemaChangeEvent.of(fresh.get().schema(), next.between(cursors()), Instant.now()));
+                    context.emit(SchemaChangeEvent.of(fresh.get().schema(), next.between(cursors(), ++emitted), Instant.now()));
                     LOG.info("table {} changed its columns: {}", fresh.get().id(), fresh.get().columnNames());
                 }
             }
         }
+        keys.persistIfCovered();
         if (!config.keyScanInterval().isZero() && now - lastScan >= config.keyScanInterval().toNanos()) {
             lastScan = now;
             for (QueryTable t : tables) {
@@ -288,7 +291,7 @@ public final class QuerySource implements Source {
                 now.add(k);
             }
         }
-        Set<List<String>> before = keys.put(t.index(), now);
+        Set<List<String>> before = keys.replace(t.table().id().toString(), now);
         if (before == null) {
             return;
         }
@@ -300,12 +303,22 @@ public final class QuerySource implements Source {
                     String column = t.table().primaryKey().get(i);
                     key.put(column, JdbcTypes.parse(k.get(i), t.table().column(column).orElseThrow().type()));
                 }
-                deletes.add(ChangeEvent.delete(t.table().id(), key.build(), null, Instant.now(), t.between(cursors())));
+                deletes.add(ChangeEvent.delete(t.table().id(), key.build(), null, Instant.now(),
+                        t.between(cursors(), ++emitted)));
             }
         }
         if (!deletes.isEmpty()) {
             LOG.info("key scan of {}: {} key(s) vanished, reported as deletes", t.table().id(), deletes.size());
             context.emit(deletes);
+        }
+        keys.scanned(emitted);
+    }
+
+    @Override
+    public void commit(Position position) {
+        String e = position.offsets().get(QueryTable.EMISSION);
+        if (e != null && keys != null) {
+            keys.committed(Long.parseLong(e));
         }
     }
 

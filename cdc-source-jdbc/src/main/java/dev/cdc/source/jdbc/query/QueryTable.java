@@ -35,6 +35,9 @@ import java.util.stream.Collectors;
  */
 final class QueryTable {
 
+    /** Offset numbering the events of one run, so a commit tells which of them are delivered (the key scan's). */
+    static final String EMISSION = "e";
+
     private final int index;
     private final JdbcTable table;
     private final JdbcColumn cursorColumn;
@@ -176,13 +179,13 @@ final class QueryTable {
     }
 
     /** The event of a polled row, which becomes the cursor. */
-    ChangeEvent event(ReadRow r, Map<String, String> others) {
+    ChangeEvent event(ReadRow r, Map<String, String> others, long emission) {
         Row row = r.row();
         long v = cursorValue(row.get(cursorColumn.name()));
         slot = v == value ? slot | 1 : 1;
         value = v;
         cursor = r.keys();
-        Position p = position(others, slot);
+        Position p = position(others, slot, emission);
         slot++;
         Instant ts = timestamps ? Instant.EPOCH.plusNanos(v * 1000) : Instant.now();
         if (softDelete.isPresent() && isTrue(row.get(softDelete.get().name()))) {
@@ -196,24 +199,25 @@ final class QueryTable {
     }
 
     /** A position in the even slot before the next row (a schema change, a delete found by the key scan). */
-    Position between(Map<String, String> others) {
+    Position between(Map<String, String> others, long emission) {
         slot = slot + (slot % 2);
-        Position p = position(others, slot);
+        Position p = position(others, slot, emission);
         slot++;
         return p;
     }
 
-    private Position position(Map<String, String> others, long s) {
+    private Position position(Map<String, String> others, long s, long emission) {
         String sortKey = Position.sortKeyOf((value << 10) | Math.min(s, 1023));
         Position base = others instanceof Base b ? b.position : null;
         if (base == null) {
             Map<String, String> o = new java.util.HashMap<>(others);
             writeTo(o);
+            o.put(EMISSION, Long.toString(emission));
             return Position.of(o, sortKey);
         }
         String p = "c." + index;
         Position out = base.withOffset(p, cursor[0], sortKey).withOffset(p + ".v", Long.toString(value), sortKey)
-                .withOffset(p + ".s", Long.toString(slot), sortKey);
+                .withOffset(p + ".s", Long.toString(slot), sortKey).withOffset(EMISSION, Long.toString(emission), sortKey);
         for (int j = 1; j < cursor.length; j++) {
             out = out.withOffset(p + ".key." + (j - 1), cursor[j], sortKey);
         }
