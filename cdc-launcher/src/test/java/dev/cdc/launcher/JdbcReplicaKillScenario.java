@@ -169,7 +169,7 @@ abstract class JdbcReplicaKillScenario {
             } catch (SQLException e) {
                 actual = Map.of();
             }
-            difference = difference(expected, actual);
+            difference = ExactRows.difference(expected, actual);
             if (difference.isEmpty()) {
                 System.out.printf("%s: the target equals the source, %d rows of %d columns%n", name, expected.size(),
                         expected.values().iterator().next().size());
@@ -180,30 +180,6 @@ abstract class JdbcReplicaKillScenario {
             }
             Thread.sleep(250);
         }
-    }
-
-    private static String difference(Map<Long, Map<String, String>> expected, Map<Long, Map<String, String>> actual) {
-        for (Map.Entry<Long, Map<String, String>> e : expected.entrySet()) {
-            Map<String, String> row = actual.get(e.getKey());
-            if (row == null) {
-                return "id " + e.getKey() + " missing";
-            }
-            if (!row.equals(e.getValue())) {
-                for (String column : e.getValue().keySet()) {
-                    if (!java.util.Objects.equals(e.getValue().get(column), row.get(column))) {
-                        return "id " + e.getKey() + " column " + column + ": source " + e.getValue().get(column)
-                                + ", target " + row.get(column) + (row.containsKey(column) ? "" : " (no such column)");
-                    }
-                }
-                return "id " + e.getKey() + ": source " + e.getValue() + ", target " + row;
-            }
-        }
-        for (Long id : actual.keySet()) {
-            if (!expected.containsKey(id)) {
-                return "id " + id + " is in the target but was deleted at the source";
-            }
-        }
-        return "";
     }
 
     /** Waits for the first checkpoint after the snapshot. */
