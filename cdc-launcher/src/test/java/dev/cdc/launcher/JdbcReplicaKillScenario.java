@@ -47,18 +47,11 @@ abstract class JdbcReplicaKillScenario {
     /** A short name for object names. */
     abstract String prefix();
 
-    abstract Connection source() throws SQLException;
-
-    abstract Connection target() throws SQLException;
+    /** The source database and the target database. */
+    abstract JdbcRoute route();
 
     /** Creates the source table {@link #name}; its key is {@code id}. */
     abstract void createSourceTable() throws Exception;
-
-    /** The pipeline's {@code source:} (capturing {@link #name}). */
-    abstract String sourceYaml();
-
-    /** The jdbc sink's options for the target database (url, user, password). */
-    abstract String targetOptions();
 
     /** Inserts ({@code update} false) or updates the row {@code id} with random values of every column. */
     abstract void upsert(Connection c, long id, boolean update, Random r) throws Exception;
@@ -66,8 +59,13 @@ abstract class JdbcReplicaKillScenario {
     /** The JSON columns, compared as JSON. */
     abstract Set<String> jsonColumns();
 
-    /** Drops what the test made: the source table and its slot or the like, the target table and tombstones. */
-    abstract void cleanUp() throws Exception;
+    Connection source() throws SQLException {
+        return route().source();
+    }
+
+    Connection target() throws SQLException {
+        return route().target();
+    }
 
     @Test
     void killedWhileStreamingThenRestartedTheTargetEqualsTheSourceValueByValue() throws Exception {
@@ -91,7 +89,7 @@ abstract class JdbcReplicaKillScenario {
                       - {name: replica, type: jdbc, %s, table-name: "${name}", tombstone-table: %s_tomb, schema-policy: evolve}
                     checkpoint: {type: file, path: state}
                     engine: {checkpoint-interval: 50ms, flush-interval: 20ms, batch-size: 200}
-                    """.formatted(name.replace('_', '-'), sourceYaml(), targetOptions(), name));
+                    """.formatted(name.replace('_', '-'), route().sourceYaml(name), route().targetOptions(), name));
             CdcJar first = CdcJar.start(work, "first", "run", "--status-interval", "0", yaml.toString());
             runs.add(first);
             writer.start();
@@ -113,7 +111,8 @@ abstract class JdbcReplicaKillScenario {
             for (CdcJar c : runs) {
                 c.process().destroyForcibly().waitFor();
             }
-            cleanUp();
+            route().dropSource(name);
+            route().dropTarget(name);
         }
     }
 

@@ -1,19 +1,15 @@
 package dev.cdc.launcher;
 
-import dev.cdc.testkit.fixture.Services;
-
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /** {@link JdbcReplicaKillScenario}: MariaDB (row binlog) into PostgreSQL. */
 class MariaDbToPostgresReplicaIT extends JdbcReplicaKillScenario {
@@ -28,13 +24,8 @@ class MariaDbToPostgresReplicaIT extends JdbcReplicaKillScenario {
     }
 
     @Override
-    Connection source() throws SQLException {
-        return ExactRows.mariadb();
-    }
-
-    @Override
-    Connection target() throws SQLException {
-        return ExactRows.postgres();
+    JdbcRoute route() {
+        return JdbcRoute.MARIADB_TO_POSTGRES;
     }
 
     @Override
@@ -45,18 +36,6 @@ class MariaDbToPostgresReplicaIT extends JdbcReplicaKillScenario {
                     + " ratio float, label varchar(50), body mediumtext, day date, at datetime(6), at_ts timestamp(6)"
                     + " NULL DEFAULT NULL, raw blob, doc json, kind enum('red','green','blue'))");
         }
-    }
-
-    @Override
-    String sourceYaml() {
-        return "{type: mysql, host: 127.0.0.1, port: 3306, user: cdc, password: cdc, database: test, tables: \"" + name
-                + "\", server-id: " + (4_000_000 + ThreadLocalRandom.current().nextInt(1_000_000)) + "}";
-    }
-
-    @Override
-    String targetOptions() {
-        return "url: \"" + Services.postgresJdbcUrl() + "\", user: " + Services.postgresUser() + ", password: \""
-                + Services.postgresPassword() + "\"";
     }
 
     @Override
@@ -94,15 +73,5 @@ class MariaDbToPostgresReplicaIT extends JdbcReplicaKillScenario {
     @Override
     Set<String> jsonColumns() {
         return Set.of("doc");
-    }
-
-    @Override
-    void cleanUp() throws Exception {
-        try (Connection c = source(); Statement st = c.createStatement()) {
-            st.execute("DROP TABLE IF EXISTS " + name);
-        }
-        try (Connection c = target(); Statement st = c.createStatement()) {
-            st.execute("DROP TABLE IF EXISTS " + name + ", " + name + "_tomb");
-        }
     }
 }

@@ -1,16 +1,10 @@
 package dev.cdc.launcher;
 
-import dev.cdc.api.event.TableId;
 import dev.cdc.core.pipeline.Pipeline;
 import dev.cdc.core.pipeline.PipelineState;
-import dev.cdc.testkit.fixture.Services;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,45 +21,13 @@ class PostgresToMariaDbMigrationIT extends JdbcMigrationScenario {
     }
 
     @Override
-    Connection source() throws SQLException {
-        return ExactRows.postgres();
+    JdbcRoute route() {
+        return JdbcRoute.POSTGRES_TO_MARIADB;
     }
 
     @Override
-    Connection target() throws SQLException {
-        return ExactRows.mariadb();
-    }
-
-    @Override
-    String sourceYaml() {
-        return "{type: postgres, url: \"" + Services.postgresJdbcUrl() + "\", user: postgres, slot: " + name
-                + ", publication: " + name + ", tables: [public." + name + "]}";
-    }
-
-    @Override
-    String targetOptions() {
-        return "url: \"" + Services.mariadbJdbcUrl() + "\", user: " + Services.mariadbUser() + ", password: \""
-                + Services.mariadbPassword() + "\"";
-    }
-
-    @Override
-    TableId tableId() {
-        return TableId.of("public", name);
-    }
-
-    @Override
-    String widenQty() {
-        return "ALTER TABLE " + name + " ALTER COLUMN qty TYPE bigint";
-    }
-
-    @Override
-    String widenLabel() {
-        return "ALTER TABLE " + name + " ALTER COLUMN label TYPE varchar(200)";
-    }
-
-    @Override
-    Set<String> bigintNames() {
-        return Set.of("bigint");
+    String bigintName() {
+        return "bigint";
     }
 
     @Test
@@ -105,11 +67,4 @@ class PostgresToMariaDbMigrationIT extends JdbcMigrationScenario {
                 + " current version): add column extra int32");
     }
 
-    @Override
-    void cleanUp() throws Exception {
-        PostgresPipelineIT.dropSlotPublicationAndTable(name, name);
-        try (Connection c = target(); Statement st = c.createStatement()) {
-            st.execute("DROP TABLE IF EXISTS " + name + ", " + name + "_tomb");
-        }
-    }
 }

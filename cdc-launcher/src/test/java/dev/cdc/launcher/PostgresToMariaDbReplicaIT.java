@@ -1,12 +1,9 @@
 package dev.cdc.launcher;
 
-import dev.cdc.testkit.fixture.Services;
-
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.LocalDate;
@@ -28,13 +25,8 @@ class PostgresToMariaDbReplicaIT extends JdbcReplicaKillScenario {
     }
 
     @Override
-    Connection source() throws SQLException {
-        return ExactRows.postgres();
-    }
-
-    @Override
-    Connection target() throws SQLException {
-        return ExactRows.mariadb();
+    JdbcRoute route() {
+        return JdbcRoute.POSTGRES_TO_MARIADB;
     }
 
     @Override
@@ -45,18 +37,6 @@ class PostgresToMariaDbReplicaIT extends JdbcReplicaKillScenario {
                     + " body text, day date, at timestamp(6), at_tz timestamptz(6), raw bytea, doc jsonb,"
                     + " tags integer[], uid uuid)");
         }
-    }
-
-    @Override
-    String sourceYaml() {
-        return "{type: postgres, url: \"" + Services.postgresJdbcUrl() + "\", user: postgres, slot: " + name
-                + ", publication: " + name + ", tables: [public." + name + "]}";
-    }
-
-    @Override
-    String targetOptions() {
-        return "url: \"" + Services.mariadbJdbcUrl() + "\", user: " + Services.mariadbUser() + ", password: \""
-                + Services.mariadbPassword() + "\"";
     }
 
     @Override
@@ -99,13 +79,5 @@ class PostgresToMariaDbReplicaIT extends JdbcReplicaKillScenario {
     @Override
     Set<String> jsonColumns() {
         return Set.of("doc", "tags");
-    }
-
-    @Override
-    void cleanUp() throws Exception {
-        PostgresPipelineIT.dropSlotPublicationAndTable(name, name);
-        try (Connection c = target(); Statement st = c.createStatement()) {
-            st.execute("DROP TABLE IF EXISTS " + name + ", " + name + "_tomb");
-        }
     }
 }
