@@ -61,13 +61,13 @@ public final class Values {
             int scale = Math.max(plain.scale(), 0);
             if (scale > column.digits()) {
                 throw new IllegalArgumentException("the value " + d.toPlainString() + " has " + scale
-                        + " fraction digits but the column is " + describe(column) + " with " + column.digits()
+                        + " fraction digits but column " + describe(column) + " keeps " + column.digits()
                         + ", so the database would round it");
             }
             int integerDigits = plain.precision() - plain.scale();
             if (column.size() > 0 && integerDigits > column.size() - column.digits()) {
                 throw new IllegalArgumentException("the value " + d.toPlainString() + " has " + integerDigits
-                        + " integer digits but the column is " + describe(column) + " with room for "
+                        + " integer digits but column " + describe(column) + " has room for "
                         + (column.size() - column.digits()));
             }
         }
@@ -76,7 +76,7 @@ public final class Values {
             int unit = (int) Math.pow(10, 9 - column.digits());
             if (nanos % unit != 0) {
                 throw new IllegalArgumentException("the value " + value + " has more fractional-second digits than"
-                        + " the column " + describe(column) + " keeps (" + column.digits() + "), so the database"
+                        + " column " + describe(column) + " keeps (" + column.digits() + "), so the database"
                         + " would cut it");
             }
         }
