@@ -6,6 +6,7 @@ import dev.cdc.api.error.SchemaEvolutionException;
 import dev.cdc.api.event.ChangeEvent;
 import dev.cdc.api.event.SchemaChangeEvent;
 import dev.cdc.api.event.TableId;
+import dev.cdc.api.schema.SchemaChange;
 import dev.cdc.api.schema.SchemaChangeKind;
 import dev.cdc.api.spi.Sink;
 import dev.cdc.sink.jdbc.migrate.DdlStep;
@@ -52,6 +53,7 @@ final class JdbcSink implements Sink {
 
     private final JdbcSinkConfig config;
     private final Clock clock = Clock.systemUTC();
+    private final TableNames names;
     private final MigrationPlanner planner;
     private final Session session;
     private final Tombstones tombstones;
@@ -63,7 +65,7 @@ final class JdbcSink implements Sink {
 
     JdbcSink(JdbcSinkConfig config) {
         this.config = config;
-        TableNames names = new TableNames(config.dialect(), config.schema(), config.tableName());
+        this.names = new TableNames(config.dialect(), config.schema(), config.tableName());
         TableRef tombstoneTable = new TableRef(config.fixedSchema(), config.tombstoneTable());
         this.planner = new MigrationPlanner(config.dialect(), names, new ColumnDefs(config.dialect(),
                 config.columnTypes()), new MigrationPlanner.Settings(config.dropColumns(), config.dropTables(),
@@ -170,6 +172,11 @@ final class JdbcSink implements Sink {
         flush(); // rows of the old shape first
         try {
             List<String> ran = tables.migrate(change);
+            for (SchemaChange c : change.changes()) {
+                if (c instanceof SchemaChange.RenameTable r) {
+                    tombstones.renamed(names.of(r.from()).toString(), names.of(r.to()).toString());
+                }
+            }
             if (!ran.isEmpty()) {
                 LOG.info("sink '{}': applied the schema change of {} at {}: {}", config.sink(), change.table(),
                         change.position(), String.join("; ", ran));

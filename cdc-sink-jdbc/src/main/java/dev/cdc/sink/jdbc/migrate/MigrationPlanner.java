@@ -55,7 +55,12 @@ public final class MigrationPlanner {
         TableRef table = names.of(change.table());
         List<DdlStep> steps = new ArrayList<>();
         List<SchemaChange> changes = change.changes();
-        if (change.after().isEmpty()) {
+        if (change.after().isEmpty()) { // the table is gone under this name: renamed, or dropped
+            for (SchemaChange c : changes) {
+                if (c instanceof SchemaChange.RenameTable rename) {
+                    return renameTable(names.of(rename.from()), names.of(rename.to()));
+                }
+            }
             if (settings.dropTables() == DropMode.DROP) {
                 steps.add(DdlStep.of(dialect.dropTable(table), t -> t.table(table).isEmpty()));
             }

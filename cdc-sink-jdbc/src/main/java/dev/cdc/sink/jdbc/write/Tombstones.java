@@ -79,6 +79,13 @@ public final class Tombstones {
         return n;
     }
 
+    /** A table was renamed (its tombstones with it, by the migration's UPDATE). */
+    public void renamed(String from, String to) {
+        if (tablesWithTombstones.remove(from)) {
+            tablesWithTombstones.add(to);
+        }
+    }
+
     public boolean any(String targetTable) {
         return tablesWithTombstones.contains(targetTable);
     }
