@@ -136,8 +136,18 @@ final class TargetTables {
                 .forEach(c -> add.add(planner.definition(table, c, false))));
         TableSchema known = schema.orElseGet(() -> new TableSchema(table, target.columns().keySet().stream()
                 .map(c -> Column.of(c, dev.cdc.api.schema.DataType.string())).toList(), List.of()));
-        List<Row> carried = rows.stream().flatMap(e -> e.after().stream())
-                .filter(r -> r.columns().stream().anyMatch(c -> !target.has(c))).toList();
+        List<Row> carried = new ArrayList<>();
+        java.util.Set<Row.Columns> fitting = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (ChangeEvent e : rows) {
+            Row r = e.after().orElse(null);
+            if (r != null && !fitting.contains(r.columnNames())) {
+                if (target.columns().keySet().containsAll(r.columns())) {
+                    fitting.add(r.columnNames()); // rows of this shape need nothing: not checked again
+                } else {
+                    carried.add(r);
+                }
+            }
+        }
         for (Column c : InferredTypes.missing(known, carried)) {
             if (!target.has(c.name()) && add.stream().noneMatch(d -> d.name().equals(c.name()))) {
                 LOG.info("sink '{}': rows of {} carry column '{}', which {} lacks and no schema announced; adding it"

@@ -159,7 +159,9 @@ public abstract class Dialect {
      * override it for what their driver wants.
      */
     public void bind(PreparedStatement statement, int index, Object value, TargetColumn column) throws SQLException {
-        statement.setObject(index, Values.standard(value, column));
+        if (!Values.bindPlain(statement, index, value)) {
+            statement.setObject(index, Values.standard(value, column));
+        }
     }
 
     // ---------------------------------------------------------------- DDL

@@ -6,7 +6,6 @@ import dev.cdc.sink.jdbc.table.ColumnDef;
 import dev.cdc.sink.jdbc.table.TableRef;
 import dev.cdc.sink.jdbc.table.TargetColumn;
 
-import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -212,14 +211,15 @@ class MariaDbDialect extends Dialect {
             throw new IllegalArgumentException("the value " + s + " cannot be stored: MariaDB's and MySQL's decimal"
                     + " has no NaN or Infinity");
         }
+        if (Values.bindPlain(statement, index, value)) {
+            return;
+        }
         if (value instanceof Instant i) {
             statement.setObject(index, LocalDateTime.ofInstant(i, ZoneOffset.UTC));
         } else if (value instanceof UUID u) {
             statement.setString(index, u.toString());
         } else if (value instanceof Collection<?> || value instanceof Map<?, ?>) {
             statement.setString(index, ValueJson.of(value));
-        } else if (value instanceof BigDecimal d) {
-            statement.setBigDecimal(index, d);
         } else {
             statement.setObject(index, value);
         }

@@ -5,7 +5,6 @@ import dev.cdc.sink.jdbc.table.ColumnDef;
 import dev.cdc.sink.jdbc.table.TableRef;
 import dev.cdc.sink.jdbc.table.TargetColumn;
 
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -132,9 +131,7 @@ final class PostgresDialect extends GenericDialect {
             }
         } else if (value instanceof java.util.List<?> list && column.typeName().startsWith("_")) {
             statement.setObject(index, PgArrays.literal(list), Types.OTHER);
-        } else if (value instanceof BigDecimal d) {
-            statement.setBigDecimal(index, d);
-        } else {
+        } else if (!Values.bindPlain(statement, index, value)) {
             statement.setObject(index, Values.standard(value, column));
         }
     }

@@ -8,6 +8,7 @@ import dev.cdc.api.event.Row;
 import dev.cdc.api.event.Unchanged;
 import dev.cdc.sink.jdbc.dialect.Dialect;
 import dev.cdc.sink.jdbc.dialect.Values;
+import dev.cdc.sink.jdbc.table.TableRef;
 import dev.cdc.sink.jdbc.table.TargetColumn;
 import dev.cdc.sink.jdbc.table.TargetTable;
 import dev.cdc.sink.jdbc.table.TombstoneTable;
@@ -35,6 +36,16 @@ public final class TableWriter {
     private final String sortKey;
     private final int rowsPerStatement;
     private final String sink;
+    /** The columns written for rows of a shape (without unchanged columns), per table and key. */
+    private final Map<Shape, List<String>> shapes = new java.util.HashMap<>();
+    /** Statements made, by table, columns, row count and kind. */
+    private final Map<Statement, String> statements = new java.util.HashMap<>();
+
+    private record Shape(TableRef table, List<String> key, Row.Columns columns) {
+    }
+
+    private record Statement(TableRef table, List<String> key, List<TargetColumn> columns, int rows, boolean append) {
+    }
 
     public TableWriter(Dialect dialect, Session session, Tombstones tombstones, String sortKey, int rowsPerStatement,
                        String sink) {
@@ -109,22 +120,43 @@ public final class TableWriter {
         return out;
     }
 
-    /** The columns an upsert of {@code e} writes: the key, every column whose value came, and the sort key. */
+    /**
+     * The columns an upsert of {@code e} writes: the key, every column whose value came, and the sort
+     * key. Rows without unchanged columns share one list per row shape (no list per row).
+     */
     private List<String> shape(TargetTable table, ChangeEvent e) {
-        List<String> columns = new ArrayList<>(table.primaryKey().size() + 8);
+        Row row = e.after().orElseThrow();
+        boolean unchanged = row.hasUnchanged();
+        if (!unchanged) {
+            List<String> known = shapes.get(new Shape(table.ref(), table.primaryKey(), row.columnNames()));
+            if (known != null) {
+                return known;
+            }
+        }
+        List<String> columns = new ArrayList<>(table.primaryKey().size() + row.size() + 1);
         for (String k : table.primaryKey()) {
             if (!k.equals(sortKey)) {
                 columns.add(k);
             }
         }
-        Row row = e.after().orElseThrow();
-        for (Map.Entry<String, Object> c : row.asMap().entrySet()) {
-            if (c.getValue() != Unchanged.VALUE && !columns.contains(c.getKey())) {
-                columns.add(c.getKey());
+        row.asMap().forEach((column, value) -> {
+            if (value != Unchanged.VALUE && !columns.contains(column)) {
+                columns.add(column);
             }
-        }
+        });
         columns.add(sortKey);
-        return columns;
+        List<String> shape = List.copyOf(columns);
+        if (!unchanged) {
+            shapes.put(new Shape(table.ref(), table.primaryKey(), row.columnNames()), shape);
+        }
+        return shape;
+    }
+
+    /** The upsert (or insert-once) statement of a shape and row count, made once. */
+    private String upsertSql(TargetTable table, List<TargetColumn> columns, int rows, boolean append) {
+        return statements.computeIfAbsent(new Statement(table.ref(), table.primaryKey(), columns, rows, append), k -> append
+                ? dialect.insertOnce(table.ref(), columns, sortKey, rows)
+                : dialect.upsert(table.ref(), columns, table.primaryKey(), sortKey, rows));
     }
 
     private void upsert(TargetTable table, List<String> names, List<ChangeEvent> events, boolean append)
@@ -137,15 +169,15 @@ public final class TableWriter {
         int perStatement = Math.max(1, Math.min(rowsPerStatement, dialect.maxBindParameters() / columns.size()));
         for (int from = 0; from < events.size(); from += perStatement) {
             List<ChangeEvent> chunk = events.subList(from, Math.min(events.size(), from + perStatement));
-            String sql = append ? dialect.insertOnce(table.ref(), columns, sortKey, chunk.size())
-                    : dialect.upsert(table.ref(), columns, table.primaryKey(), sortKey, chunk.size());
-            PreparedStatement ps = session.prepare(sql);
+            PreparedStatement ps = session.prepare(upsertSql(table, columns, chunk.size(), append));
             int p = 1;
             for (ChangeEvent e : chunk) {
                 Row row = e.after().orElseThrow();
                 for (TargetColumn c : columns) {
-                    Object v = c.name().equals(sortKey) ? e.position().sortKey()
-                            : row.has(c.name()) ? row.get(c.name()) : e.key().get(c.name());
+                    Object v = c.name().equals(sortKey) ? e.position().sortKey() : row.get(c.name());
+                    if (v == null && !row.has(c.name())) {
+                        v = e.key().get(c.name()); // a key column the row does not repeat
+                    }
                     bind(ps, p++, v, c, table, e);
                 }
             }
