@@ -4,7 +4,7 @@ import dev.cdc.api.schema.SchemaChange;
 import dev.cdc.api.schema.SchemaChangeKind;
 import dev.cdc.core.config.PipelineLoader;
 import dev.cdc.core.pipeline.Pipeline;
-import dev.cdc.core.pipeline.PipelineState;
+import dev.cdc.core.spec.PipelineState;
 import dev.cdc.schema.registry.SchemaRegistry;
 import dev.cdc.schema.registry.SchemaVersion;
 import dev.cdc.schema.store.FileSchemaStore;

@@ -1,7 +1,7 @@
 package dev.cdc.launcher;
 
 import dev.cdc.core.pipeline.Pipeline;
-import dev.cdc.core.pipeline.PipelineState;
+import dev.cdc.core.spec.PipelineState;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -116,4 +116,11 @@ class SchemaPlanCommandTest {
         assertThat(new SchemaChange.CreateTable(registry.latest(ORDERS).orElseThrow().schema()).describe())
                 .startsWith("create table shop.orders");
     }
+
+    @Test
+    void theReplicaExampleIsValid() {
+        Cli r = Cli.run("validate", Cli.examples().resolve("postgres-to-mariadb.yaml").toString());
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        assertThat(r.out()).contains("valid").contains("replica (jdbc)");
+    }
 }

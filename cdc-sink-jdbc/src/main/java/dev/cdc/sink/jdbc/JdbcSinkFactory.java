@@ -3,7 +3,6 @@ package dev.cdc.sink.jdbc;
 import dev.cdc.api.config.ConfigOption;
 import dev.cdc.api.config.ConfigProblem;
 import dev.cdc.api.config.Configuration;
-import dev.cdc.api.error.ConfigurationException;
 import dev.cdc.api.spi.PluginContext;
 import dev.cdc.api.spi.Sink;
 import dev.cdc.api.spi.SinkFactory;
@@ -13,12 +12,12 @@ import dev.cdc.sink.jdbc.table.TableNames;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Properties;
 
 /**
- * The {@code jdbc} sink's factory: checks the options together (templates, names against the
- * dialect's identifier limit) and binds them into a {@link JdbcSinkConfig}. Connects to nothing.
+ * The {@code jdbc} sink's factory: checks the options together in {@link #validate} (templates, names
+ * against the dialect's identifier limit, no password among the driver properties) and binds them
+ * into a {@link JdbcSinkConfig}. Connects to nothing.
  */
 public final class JdbcSinkFactory implements SinkFactory {
 
@@ -40,18 +39,11 @@ public final class JdbcSinkFactory implements SinkFactory {
     }
 
     @Override
-    public Sink create(PluginContext context) {
-        return new JdbcSink(bind(context));
-    }
-
-    static JdbcSinkConfig bind(PluginContext context) {
-        Configuration o = context.options();
+    public List<ConfigProblem> validate(Configuration o) {
         List<ConfigProblem> problems = new ArrayList<>();
-        String url = o.get(JdbcSinkOptions.URL);
-        Dialect dialect = Dialects.of(o.get(JdbcSinkOptions.DIALECT), url);
-        Optional<String> schema = o.getOptional(JdbcSinkOptions.SCHEMA).filter(s -> !s.isBlank());
-        schema.flatMap(TableNames::problem).ifPresent(p ->
-                problems.add(ConfigProblem.of(JdbcSinkOptions.SCHEMA.key(), "'" + schema.get() + "' " + p)));
+        Dialect dialect = Dialects.of(o.get(JdbcSinkOptions.DIALECT), o.get(JdbcSinkOptions.URL));
+        o.getOptional(JdbcSinkOptions.SCHEMA).filter(s -> !s.isBlank()).ifPresent(schema -> TableNames.problem(schema)
+                .ifPresent(p -> problems.add(ConfigProblem.of(JdbcSinkOptions.SCHEMA.key(), "'" + schema + "' " + p))));
         String table = o.get(JdbcSinkOptions.TABLE_NAME);
         TableNames.problem(table).ifPresent(p ->
                 problems.add(ConfigProblem.of(JdbcSinkOptions.TABLE_NAME.key(), "'" + table + "' " + p)));
@@ -64,21 +56,33 @@ public final class JdbcSinkFactory implements SinkFactory {
                         + "; choose a shorter name"));
             }
         }
-        Properties connection = new Properties();
-        connection.putAll(o.get(JdbcSinkOptions.PROPERTIES));
-        o.getOptional(JdbcSinkOptions.USER).ifPresent(u -> connection.setProperty("user", u));
-        o.getOptional(JdbcSinkOptions.PASSWORD).ifPresent(p -> connection.setProperty("password", p));
         if (o.get(JdbcSinkOptions.PROPERTIES).containsKey("password")) {
             problems.add(ConfigProblem.of(JdbcSinkOptions.PROPERTIES.key(), "holds a password; put it in the option"
                     + " 'password' (which is never printed), with ${env:NAME} or ${file:/path}"));
         }
-        if (!problems.isEmpty()) {
-            throw new ConfigurationException(problems);
-        }
+        return problems;
+    }
+
+    @Override
+    public Sink create(PluginContext context) {
+        requireValid(context.options());
+        return new JdbcSink(bind(context));
+    }
+
+    /** The options as one typed record (checked by {@link #validate} first). */
+    static JdbcSinkConfig bind(PluginContext context) {
+        Configuration o = context.options();
+        String url = o.get(JdbcSinkOptions.URL);
+        Properties connection = new Properties();
+        connection.putAll(o.get(JdbcSinkOptions.PROPERTIES));
+        o.getOptional(JdbcSinkOptions.USER).ifPresent(u -> connection.setProperty("user", u));
+        o.getOptional(JdbcSinkOptions.PASSWORD).ifPresent(p -> connection.setProperty("password", p));
         return new JdbcSinkConfig(context.instanceName(), url, connection, o.getOptional(JdbcSinkOptions.USER).orElse(""),
-                dialect, schema, table, o.get(JdbcSinkOptions.ROWS_PER_STATEMENT), o.get(JdbcSinkOptions.KEYLESS_TABLES),
-                o.get(JdbcSinkOptions.DROP_COLUMNS), o.get(JdbcSinkOptions.DROP_TABLES),
-                o.get(JdbcSinkOptions.COLUMN_TYPES), o.get(JdbcSinkOptions.SORT_KEY_COLUMN),
-                o.get(JdbcSinkOptions.TOMBSTONE_TABLE), o.get(JdbcSinkOptions.TOMBSTONE_RETENTION));
+                Dialects.of(o.get(JdbcSinkOptions.DIALECT), url), o.getOptional(JdbcSinkOptions.SCHEMA)
+                .filter(s -> !s.isBlank()), o.get(JdbcSinkOptions.TABLE_NAME), o.get(JdbcSinkOptions.ROWS_PER_STATEMENT),
+                o.get(JdbcSinkOptions.KEYLESS_TABLES), o.get(JdbcSinkOptions.DROP_COLUMNS),
+                o.get(JdbcSinkOptions.DROP_TABLES), o.get(JdbcSinkOptions.COLUMN_TYPES),
+                o.get(JdbcSinkOptions.SORT_KEY_COLUMN), o.get(JdbcSinkOptions.TOMBSTONE_TABLE),
+                o.get(JdbcSinkOptions.TOMBSTONE_RETENTION));
     }
 }

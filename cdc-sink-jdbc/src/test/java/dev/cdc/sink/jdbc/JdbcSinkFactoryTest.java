@@ -70,6 +70,10 @@ class JdbcSinkFactoryTest {
                         .containsExactlyInAnyOrder("table-name", "schema", "sort-key-column", "properties"))
                 .hasMessageContaining("the variables are ${namespace} and ${name}")
                 .hasMessageContaining("70 bytes long, but postgresql allows at most 63");
+        JdbcSinkFactory f = new JdbcSinkFactory();
+        assertThat(f.validate(Configuration.of(f.options(), options))).as("what cdc validate reports")
+                .extracting(ConfigProblem::path).containsExactlyInAnyOrder("table-name", "schema", "sort-key-column",
+                        "properties");
         assertThatThrownBy(() -> create(Map.of("url", "postgresql://h/db"))).hasMessageContaining("a JDBC URL");
     }
 
