@@ -60,7 +60,9 @@ class JdbcSourceKillIT {
     private void run(String table, String source, String changeLog, boolean softDeletes) throws Exception {
         PostgresPipelineIT.exec("CREATE TABLE " + table + " (id bigint PRIMARY KEY, v text NOT NULL,"
                         + " updated_at timestamp(6) NOT NULL DEFAULT clock_timestamp(), deleted boolean NOT NULL DEFAULT false)",
-                "INSERT INTO " + table + " (id, v) SELECT g, md5(g::text) FROM generate_series(1, " + ROWS + ") g");
+                // rows older than the safety window, so jdbc-query's snapshot (not its polling) reads them
+                "INSERT INTO " + table + " (id, v, updated_at) SELECT g, md5(g::text), now() - interval '1 hour'"
+                        + " FROM generate_series(1, " + ROWS + ") g");
         Path yaml = Files.writeString(work.resolve("p.yaml"), "pipeline: jdbc-kill\n" + source + """
                 sinks:
                   - {name: archive, type: file, path: out/p.jsonl}
