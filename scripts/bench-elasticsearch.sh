@@ -5,8 +5,8 @@
 # Needs Elasticsearch on the URL (default http://127.0.0.1:9200; scripts/services.sh elasticsearch).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q -o install -DskipTests -pl cdc-api,cdc-format,cdc-schema,cdc-testkit,cdc-core -am >/dev/null 2>&1 \
-  || mvn -B -q install -DskipTests -pl cdc-api,cdc-format,cdc-schema,cdc-testkit,cdc-core -am
+mvn -B -q -o install -DskipTests -pl cdc-api,cdc-format,cdc-schema,cdc-testkit,cdc-plugins,cdc-core -am >/dev/null 2>&1 \
+  || mvn -B -q install -DskipTests -pl cdc-api,cdc-format,cdc-schema,cdc-testkit,cdc-plugins,cdc-core -am
 mvn -B -q -o test-compile -pl cdc-sink-elasticsearch 2>/dev/null || mvn -B -q test-compile -pl cdc-sink-elasticsearch
 CP_FILE=$(mktemp)
 trap 'rm -f "$CP_FILE"' EXIT

@@ -11,8 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v redis-benchmark >/dev/null || { echo "redis-benchmark not found (apt-get install redis-tools)" >&2; exit 1; }
-mvn -B -q -o install -DskipTests -pl cdc-api,cdc-format,cdc-testkit,cdc-core -am >/dev/null 2>&1 \
-  || mvn -B -q install -DskipTests -pl cdc-api,cdc-format,cdc-testkit,cdc-core -am
+mvn -B -q -o install -DskipTests -pl cdc-api,cdc-format,cdc-testkit,cdc-plugins,cdc-core -am >/dev/null 2>&1 \
+  || mvn -B -q install -DskipTests -pl cdc-api,cdc-format,cdc-testkit,cdc-plugins,cdc-core -am
 mvn -B -q test-compile -pl cdc-sink-redis
 CP_FILE=$(mktemp)
 trap 'rm -f "$CP_FILE"' EXIT

@@ -3,8 +3,8 @@ package dev.cdc.launcher;
 import dev.cdc.api.error.CdcException;
 import dev.cdc.api.error.ConfigurationException;
 import dev.cdc.core.config.PipelineLoader;
-import dev.cdc.core.pipeline.PipelineSpec;
-import dev.cdc.core.pipeline.SinkSpec;
+import dev.cdc.core.spec.PipelineSpec;
+import dev.cdc.core.spec.SinkSpec;
 import dev.cdc.core.plugin.PluginRegistry;
 
 import java.io.PrintWriter;

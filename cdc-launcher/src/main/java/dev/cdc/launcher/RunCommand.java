@@ -1,10 +1,10 @@
 package dev.cdc.launcher;
 
 import dev.cdc.api.error.ConfigurationException;
-import dev.cdc.core.pipeline.MetricsSettings;
+import dev.cdc.core.spec.MetricsSettings;
 import dev.cdc.core.pipeline.Pipeline;
-import dev.cdc.core.pipeline.PipelineSpec;
-import dev.cdc.core.pipeline.PipelineState;
+import dev.cdc.core.spec.PipelineSpec;
+import dev.cdc.core.spec.PipelineState;
 import dev.cdc.launcher.console.StatusReporter;
 import dev.cdc.launcher.monitor.MonitoringServer;
 import dev.cdc.launcher.monitor.PipelineObserver;

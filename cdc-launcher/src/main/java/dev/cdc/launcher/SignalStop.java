@@ -1,8 +1,8 @@
 package dev.cdc.launcher;
 
 import dev.cdc.core.pipeline.Pipeline;
-import dev.cdc.core.pipeline.PipelineState;
-import dev.cdc.core.pipeline.PipelineStatus;
+import dev.cdc.core.spec.PipelineState;
+import dev.cdc.core.spec.PipelineStatus;
 
 import java.io.PrintWriter;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.cdc.launcher;
 
-import dev.cdc.core.pipeline.PipelineSpec;
+import dev.cdc.core.spec.PipelineSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;

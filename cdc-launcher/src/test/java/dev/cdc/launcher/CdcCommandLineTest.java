@@ -58,6 +58,37 @@ class CdcCommandLineTest {
         }
     }
 
+    /** Checks that span options (PluginFactory.validate) run in {@code cdc validate}, not only at {@code cdc run}. */
+    @Test
+    void validateReportsCrossOptionProblemsWithFileAndLine(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws IOException {
+        Path file = dir.resolve("cross.yaml");
+        Files.writeString(file, String.join("\n",
+                "pipeline: cross",
+                "source: {type: generator, count: 1}",
+                "sinks:",
+                "  - name: search",
+                "    type: elasticsearch",
+                "    password: secret-password",
+                "    ca-certificate: " + dir.resolve("no-such-ca.pem"),
+                "  - name: cache",
+                "    type: redis",
+                "    mode: stream",
+                "    ttl: 5m",
+                ""));
+
+        Cli r = Cli.run("validate", file.toString());
+
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(ExitCodes.INVALID);
+        assertThat(r.err()).contains(file + ":6: sinks[0].password: is set but 'username' is not")
+                .contains(file + ":7: sinks[0].ca-certificate: was '" + dir.resolve("no-such-ca.pem")
+                        + "' but that file is not readable")
+                .contains(file + ":11: sinks[1].ttl: applies to mode hash and json only, but mode is stream")
+                .contains("3 problems")
+                .doesNotContain("secret-password");
+        assertNoStackTrace(r);
+    }
+
     @Test
     void validateOfAMissingFileIsOneLineAndExits2() {
         Cli r = Cli.run("validate", "no/such/pipeline.yaml");

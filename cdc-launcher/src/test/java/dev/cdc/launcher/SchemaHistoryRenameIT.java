@@ -3,7 +3,7 @@ package dev.cdc.launcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cdc.core.config.PipelineLoader;
 import dev.cdc.core.pipeline.Pipeline;
-import dev.cdc.core.pipeline.PipelineState;
+import dev.cdc.core.spec.PipelineState;
 import dev.cdc.testkit.fixture.Services;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -59,6 +59,12 @@ final class LocatedOptions {
         return values.containsKey(key);
     }
 
+    /** The YAML path of a key of this section (written or not); the section's own path for an empty key. */
+    String pathOf(String key) {
+        Located l = values.get(key);
+        return l != null ? l.path() : key.isEmpty() ? sectionPath : join(sectionPath, key);
+    }
+
     int line(String key) {
         Located l = values.get(key);
         return l == null ? fallbackLine : l.line();

@@ -1,10 +1,10 @@
 package dev.cdc.core.config;
 
 import dev.cdc.api.config.ConfigOption;
-import dev.cdc.core.pipeline.EngineSettings;
-import dev.cdc.core.pipeline.FailurePolicy;
-import dev.cdc.core.pipeline.MetricsSettings;
-import dev.cdc.core.pipeline.RetrySettings;
+import dev.cdc.core.spec.EngineSettings;
+import dev.cdc.core.spec.FailurePolicy;
+import dev.cdc.core.spec.MetricsSettings;
+import dev.cdc.core.spec.RetrySettings;
 import dev.cdc.schema.compatibility.SchemaPolicy;
 
 import java.time.Duration;

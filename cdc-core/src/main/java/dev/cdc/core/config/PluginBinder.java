@@ -1,9 +1,11 @@
 package dev.cdc.core.config;
 
 import dev.cdc.api.config.ClosestName;
+import dev.cdc.api.config.ConfigProblem;
 import dev.cdc.api.config.Configuration;
+import dev.cdc.api.error.ConfigurationException;
 import dev.cdc.api.spi.PluginFactory;
-import dev.cdc.core.pipeline.PluginSpec;
+import dev.cdc.core.spec.PluginSpec;
 import dev.cdc.core.plugin.PluginKind;
 import dev.cdc.core.plugin.PluginRegistry;
 
@@ -83,7 +85,8 @@ final class PluginBinder {
         }
         YamlValue.Entry nested = mapping.entries().get(OPTIONS);
         boolean nestedOk = nested == null || addNested(options, nested, problems);
-        Optional<Configuration> configuration = options.bind(factory.get().options(), problems);
+        Optional<Configuration> configuration = options.bind(factory.get().options(), problems)
+                .filter(c -> fits(factory.get(), c, options, problems));
         if (!nestedOk) {
             return Optional.empty();
         }
@@ -154,7 +157,32 @@ final class PluginBinder {
         LocatedOptions options = new LocatedOptions(yamlPath, line);
         raw.forEach((k, v) -> options.addValue(k, line, v));
         return options.bind(factory.get().options(), problems)
+                .filter(c -> fits(factory.get(), c, options, problems))
                 .map(c -> spec(kind, factory.get(), type, c, instanceName, yamlPath));
+    }
+
+    /**
+     * Runs the factory's cross-option checks ({@link PluginFactory#validate}); each problem is
+     * reported at the line and path of the option it names (the section's {@code type:} line when
+     * it names none).
+     *
+     * @return true when the options fit
+     */
+    private static boolean fits(PluginFactory factory, Configuration configuration, LocatedOptions options,
+                                Problems problems) {
+        List<ConfigProblem> found;
+        try {
+            found = factory.validate(configuration);
+        } catch (ConfigurationException e) {
+            found = e.problems();
+        } catch (RuntimeException e) {
+            found = List.of(ConfigProblem.of("", "the " + factory.type() + " plugin could not check its options: "
+                    + e));
+        }
+        for (ConfigProblem p : found) {
+            problems.add(options.pathOf(p.path()), options.line(p.path()), p.message());
+        }
+        return found.isEmpty();
     }
 
     /** Binds every entry of a list of plugin sections ({@code filters:}, {@code transforms:}). */

@@ -1,5 +1,9 @@
 package dev.cdc.core.pipeline;
 
+import dev.cdc.core.spec.PipelineSpec;
+import dev.cdc.core.spec.PipelineState;
+import dev.cdc.core.spec.PipelineStatus;
+import dev.cdc.core.spec.PipelineListener;
 import dev.cdc.core.runtime.PipelineRunner;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

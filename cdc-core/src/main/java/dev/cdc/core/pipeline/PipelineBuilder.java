@@ -1,5 +1,12 @@
 package dev.cdc.core.pipeline;
 
+import dev.cdc.core.spec.PipelineSpec;
+import dev.cdc.core.spec.SinkSpec;
+import dev.cdc.core.spec.PluginSpec;
+import dev.cdc.core.spec.EngineSettings;
+import dev.cdc.core.spec.MetricsSettings;
+import dev.cdc.core.spec.RetrySettings;
+import dev.cdc.core.spec.FailurePolicy;
 import dev.cdc.api.config.ConfigProblem;
 import dev.cdc.api.error.ConfigurationException;
 import dev.cdc.api.spi.CheckpointStore;

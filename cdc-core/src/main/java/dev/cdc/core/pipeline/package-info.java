@@ -1,5 +1,5 @@
 /**
- * A pipeline's definition ({@link dev.cdc.core.pipeline.PipelineSpec}) and the embedding API
+ * A pipeline's definition ({@link dev.cdc.core.spec.PipelineSpec}) and the embedding API
  * ({@link dev.cdc.core.pipeline.Pipeline}, {@link dev.cdc.core.pipeline.PipelineBuilder}).
  */
 package dev.cdc.core.pipeline;

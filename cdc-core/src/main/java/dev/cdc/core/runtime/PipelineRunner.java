@@ -1,106 +1,88 @@
 package dev.cdc.core.runtime;
 
-import dev.cdc.api.event.ChangeEvent;
+import dev.cdc.api.config.ConfigProblem;
+import dev.cdc.api.error.CdcException;
+import dev.cdc.api.error.ConfigurationException;
 import dev.cdc.api.event.Position;
-import dev.cdc.api.event.SchemaChangeEvent;
-import dev.cdc.api.event.StreamEvent;
+import dev.cdc.api.schema.SchemaChangeKind;
 import dev.cdc.api.spi.Checkpoint;
 import dev.cdc.api.spi.CheckpointStore;
 import dev.cdc.api.spi.Filter;
-import dev.cdc.api.spi.PluginContext;
-import dev.cdc.api.spi.PluginMetrics;
-import dev.cdc.api.spi.SnapshotProgress;
 import dev.cdc.api.spi.Sink;
+import dev.cdc.api.spi.SnapshotProgress;
 import dev.cdc.api.spi.Source;
-import dev.cdc.api.spi.SourceContext;
 import dev.cdc.api.spi.Transformer;
-import dev.cdc.api.config.Configuration;
-import dev.cdc.core.metrics.MicrometerPluginMetrics;
 import dev.cdc.core.metrics.PipelineMetrics;
-import dev.cdc.core.pipeline.PipelineListener;
-import dev.cdc.core.pipeline.PipelineSpec;
-import dev.cdc.core.pipeline.PipelineState;
-import dev.cdc.core.pipeline.PipelineStatus;
-import dev.cdc.core.pipeline.PluginSpec;
-import dev.cdc.core.pipeline.SinkSpec;
 import dev.cdc.core.schema.SchemaGate;
 import dev.cdc.core.schema.SchemaTracker;
-import dev.cdc.api.config.ConfigProblem;
-import dev.cdc.api.error.ConfigurationException;
-import dev.cdc.api.schema.SchemaChangeKind;
+import dev.cdc.core.spec.PipelineListener;
+import dev.cdc.core.spec.PipelineSpec;
+import dev.cdc.core.spec.PipelineState;
+import dev.cdc.core.spec.PipelineStatus;
+import dev.cdc.core.spec.PluginSpec;
+import dev.cdc.core.spec.SinkSpec;
 import dev.cdc.schema.compatibility.SchemaPolicy;
 import dev.cdc.schema.registry.SchemaRegistry;
-import dev.cdc.schema.registry.SchemaVersion;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
-import java.util.Set;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Runs one pipeline: creates and opens its plugins, runs the source on its own thread, fans
- * batches out to the sink lanes, commits checkpoints on a timer, and stops (drain, final
- * checkpoint, close) on request, on completion of a finite source, or on failure. Every schema
- * change is registered in the pipeline's schema history ({@link SchemaTracker}, kept beside the
- * file checkpoint) before it is fanned out, and row events are stamped with their schema version.
+ * Runs one pipeline: its lifecycle and wiring. {@link #start} creates and opens the plugins, the
+ * lanes ({@link SinkLane}, one thread each), the {@link IngestStage} the source emits through
+ * (on a thread of its own) and the {@link CheckpointCoordinator} (on a timer); it stops (drain,
+ * final checkpoint, close) on request, when a finite source is done, or on a failure.
  */
 public final class PipelineRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
 
     private final PipelineSpec spec;
-    private final MeterRegistry registry;
     private final PipelineMetrics metrics;
     private final Clock clock;
+    private final PluginContexts contexts;
     private final List<PipelineListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicReference<PipelineState> state = new AtomicReference<>(PipelineState.CREATED);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private final AtomicLong sequence = new AtomicLong(-1);
     private final CountDownLatch terminated = new CountDownLatch(1);
-    private final Map<String, SnapshotProgress> snapshotProgress = new ConcurrentHashMap<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final List<SinkLane> lanes = new ArrayList<>();
     private final List<Thread> laneThreads = new ArrayList<>();
+    private final LagAlerts lagAlerts;
 
     private volatile boolean stopping;
     private volatile boolean aborting;
     private volatile boolean shutdownStarted;
+    private volatile IngestStage ingest;
     private Source source;
-    private TransformChain chain = new TransformChain(List.of(), List.of());
-    private SchemaTracker schemas;
-    private CheckpointStore store;
     private CheckpointCoordinator coordinator;
     private ScheduledExecutorService timer;
     private Thread sourceThread;
-    private Optional<Position> resumePosition = Optional.empty();
-    private final LagAlerts lagAlerts;
 
     public PipelineRunner(PipelineSpec spec, MeterRegistry registry, Clock clock) {
         this.spec = spec;
-        this.registry = registry;
         this.clock = clock;
         this.metrics = new PipelineMetrics(registry, spec.name());
+        this.contexts = new PluginContexts(spec.name(), registry, clock, spec.stateDirectory());
         metrics.gauge("cdc.pipeline.state", "0 created, 1 starting, 2 running, 3 stopping, 4 stopped, 5 completed, 6 failed",
                 this, r -> r.state.get().ordinal());
-        this.lagAlerts = new LagAlerts();
+        this.lagAlerts = new LagAlerts(spec.name(), spec.metrics().lagAlertThreshold(), lanes, listeners, metrics);
     }
 
     public void addListener(PipelineListener listener) {
@@ -139,32 +121,22 @@ public final class PipelineRunner {
             if (t instanceof RuntimeException r) {
                 throw r;
             }
-            throw new dev.cdc.api.error.CdcException("pipeline '" + spec.name() + "' could not start: " + t, t);
+            throw new CdcException("pipeline '" + spec.name() + "' could not start: " + t, t);
         }
         transition(PipelineState.RUNNING);
     }
 
     private void open() throws Exception {
-        store = track(spec.checkpoint().create(context(spec.checkpoint())));
+        CheckpointStore store = track(spec.checkpoint().create(contexts.of(spec.checkpoint())));
         Optional<Checkpoint> restored = store.load();
-        resumePosition = restored.map(Checkpoint::position);
         restored.ifPresentOrElse(
                 c -> LOG.info("pipeline '{}': resuming after checkpoint {} saved {} in {}", spec.name(), c.position(),
                         c.savedAt(), store.describe()),
                 () -> LOG.info("pipeline '{}': no checkpoint in {}; starting fresh", spec.name(), store.describe()));
-        schemas = new SchemaTracker(SchemaRegistry.open(SchemaTracker.store(spec.stateDirectory())), clock);
-        chain = new TransformChain(createAll(spec.filters()), createAll(spec.transforms()));
+        SchemaTracker schemas = new SchemaTracker(SchemaRegistry.open(SchemaTracker.store(spec.stateDirectory())), clock);
+        TransformChain chain = new TransformChain(createAll(spec.filters()), createAll(spec.transforms()));
         for (SinkSpec s : spec.sinks()) {
-            Sink sink = track(s.sink().create(context(s.sink())));
-            Set<SchemaChangeKind> supported = sink.supportedSchemaChanges();
-            checkSchemaPolicy(s, supported);
-            Optional<Sink> dlq = s.deadLetter().map(d -> track(d.create(context(d))));
-            List<Filter> laneFilters = createAll(s.filters());
-            List<Transformer> laneTransforms = createAll(s.transforms());
-            SchemaGate gate = SchemaGate.open(s.name(), s.sink().type(), s.effectiveSchemaPolicy(), supported,
-                    spec.stateDirectory(), clock);
-            lanes.add(new SinkLane(s, sink, dlq, laneFilters, laneTransforms, metrics, laneOwner(), clock,
-                    spec.engine().flushInterval(), gate));
+            lanes.add(lane(s));
         }
         for (SinkLane lane : lanes) {
             lane.sink().open();
@@ -172,9 +144,11 @@ public final class PipelineRunner {
                 lane.deadLetterSink().get().open();
             }
         }
-        source = track(spec.source().create(context(spec.source())));
-        SourceContext sourceContext = new RunnerSourceContext();
-        source.open(sourceContext);
+        Optional<Position> resume = restored.map(Checkpoint::position);
+        ingest = new IngestStage(new IngestOwner(resume), schemas, chain, lanes, metrics, contexts.metrics("source"),
+                clock);
+        source = track(spec.source().create(contexts.of(spec.source())));
+        source.open(ingest);
         coordinator = new CheckpointCoordinator(spec.name(), store, source, lanes, metrics, clock, restored,
                 c -> listeners.forEach(l -> l.onCheckpoint(c)));
         for (SinkLane lane : lanes) {
@@ -189,8 +163,32 @@ public final class PipelineRunner {
         });
         long every = Math.max(10, spec.engine().checkpointInterval().toMillis());
         timer.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
-        sourceThread = new Thread(() -> runSource(sourceContext), "cdc-" + spec.name() + "-source");
+        sourceThread = new Thread(this::runSource, "cdc-" + spec.name() + "-source");
         sourceThread.start();
+    }
+
+    private SinkLane lane(SinkSpec s) {
+        Sink sink = track(s.sink().create(contexts.of(s.sink())));
+        Set<SchemaChangeKind> supported = sink.supportedSchemaChanges();
+        checkSchemaPolicy(s, supported);
+        Optional<Sink> dlq = s.deadLetter().map(d -> track(d.create(contexts.of(d))));
+        List<Filter> laneFilters = createAll(s.filters());
+        List<Transformer> laneTransforms = createAll(s.transforms());
+        SchemaGate gate = SchemaGate.open(s.name(), s.sink().type(), s.effectiveSchemaPolicy(), supported,
+                spec.stateDirectory(), clock);
+        SinkLane.Owner owner = new SinkLane.Owner() {
+            @Override
+            public boolean isAborting() {
+                return aborting;
+            }
+
+            @Override
+            public void laneFailed(SinkLane lane, Throwable cause) {
+                fail(cause);
+            }
+        };
+        return new SinkLane(s, sink, dlq, laneFilters, laneTransforms, metrics, owner, clock,
+                spec.engine().flushInterval(), gate);
     }
 
     /**
@@ -222,9 +220,9 @@ public final class PipelineRunner {
         }
     }
 
-    private void runSource(SourceContext context) {
+    private void runSource() {
         try {
-            source.run(context);
+            source.run(ingest);
             if (!stopping) {
                 LOG.info("pipeline '{}': the source has no more events; draining", spec.name());
                 shutdown(PipelineState.COMPLETED);
@@ -275,17 +273,14 @@ public final class PipelineRunner {
         }
         stopping = true;
         transition(PipelineState.STOPPING);
-        Thread t = new Thread(() -> drainAndClose(end), "cdc-" + spec.name() + "-shutdown");
-        t.start();
+        new Thread(() -> drainAndClose(end), "cdc-" + spec.name() + "-shutdown").start();
     }
 
     private void drainAndClose(PipelineState end) {
         long deadline = System.nanoTime() + spec.engine().shutdownTimeout().toNanos();
         try {
             join(sourceThread, deadline);
-            for (SinkLane lane : lanes) {
-                lane.end();
-            }
+            lanes.forEach(SinkLane::end);
             for (Thread t : laneThreads) {
                 join(t, deadline);
             }
@@ -301,7 +296,7 @@ public final class PipelineRunner {
             closeAll();
             PipelineState finalState = failure.get() != null ? PipelineState.FAILED : end;
             transition(finalState);
-            LOG.info("pipeline '{}': {}{}", spec.name(), finalState.name().toLowerCase(java.util.Locale.ROOT),
+            LOG.info("pipeline '{}': {}{}", spec.name(), finalState.name().toLowerCase(Locale.ROOT),
                     coordinator == null ? "" : coordinator.last().map(c -> "; checkpoint " + c.position()).orElse(""));
             terminated.countDown();
         }
@@ -330,20 +325,27 @@ public final class PipelineRunner {
 
     public PipelineStatus status() {
         Optional<Checkpoint> cp = coordinator == null ? Optional.empty() : coordinator.last();
+        IngestStage stage = ingest;
         return new PipelineStatus(spec.name(), state.get(),
                 Optional.ofNullable(failure.get()).map(f -> f.getMessage() == null ? f.toString() : f.getMessage()),
-                sequence.get() + 1, cp.map(Checkpoint::position), cp.map(Checkpoint::savedAt),
+                stage == null ? 0 : stage.sequence() + 1, cp.map(Checkpoint::position), cp.map(Checkpoint::savedAt),
                 lanes.stream().map(SinkLane::status).toList());
     }
 
     /** The snapshot progress the source reported, per table. */
     public Map<String, SnapshotProgress> snapshotProgress() {
-        return Map.copyOf(snapshotProgress);
+        IngestStage stage = ingest;
+        return stage == null ? Map.of() : stage.snapshotProgress();
     }
 
     /** Saves a checkpoint now if the lanes moved on (for tests and the launcher's status). */
     public boolean checkpointNow() {
         return coordinator != null && coordinator.commit();
+    }
+
+    /** For status output: when the last checkpoint was saved. */
+    public Optional<Instant> lastCheckpointTime() {
+        return coordinator == null ? Optional.empty() : coordinator.lastSavedAt();
     }
 
     private void transition(PipelineState to) {
@@ -366,7 +368,7 @@ public final class PipelineRunner {
     private <T> List<T> createAll(List<PluginSpec<T>> specs) {
         List<T> out = new ArrayList<>();
         for (PluginSpec<T> s : specs) {
-            out.add(track(s.create(context(s))));
+            out.add(track(s.create(contexts.of(s))));
         }
         return List.copyOf(out);
     }
@@ -390,137 +392,22 @@ public final class PipelineRunner {
         closeables.clear();
     }
 
-    private PluginContext context(PluginSpec<?> plugin) {
-        Configuration options = plugin.options();
-        String instance = plugin.instanceName();
-        PluginMetrics pluginMetrics = new MicrometerPluginMetrics(registry, spec.name(), instance);
-        Optional<Path> stateDir = spec.stateDirectory().map(d -> d.resolve(instance.replaceAll("[^A-Za-z0-9._-]", "_")));
-        return new PluginContext() {
-            @Override
-            public Configuration options() {
-                return options;
-            }
+    /** What the ingest stage asks of the pipeline. */
+    private final class IngestOwner implements IngestStage.Pipeline {
+        private final Optional<Position> resume;
 
-            @Override
-            public String pipelineName() {
-                return spec.name();
-            }
-
-            @Override
-            public String instanceName() {
-                return instance;
-            }
-
-            @Override
-            public PluginMetrics metrics() {
-                return pluginMetrics;
-            }
-
-            @Override
-            public Clock clock() {
-                return clock;
-            }
-
-            @Override
-            public Optional<Path> stateDirectory() {
-                return stateDir;
-            }
-        };
-    }
-
-    private SinkLane.Owner laneOwner() {
-        return new SinkLane.Owner() {
-            @Override
-            public boolean isAborting() {
-                return aborting;
-            }
-
-            @Override
-            public void laneFailed(SinkLane lane, Throwable cause) {
-                fail(cause);
-            }
-        };
-    }
-
-    /** Hands source batches through the pipeline-wide filters and transforms to every lane. */
-    private final class RunnerSourceContext implements SourceContext {
-        private final PluginMetrics sourceMetrics = new MicrometerPluginMetrics(registry, spec.name(), "source");
-        /** The schema version of each table the stream has announced or been caught up to in this run. */
-        private final Map<dev.cdc.api.event.TableId, Integer> announced = new ConcurrentHashMap<>();
+        IngestOwner(Optional<Position> resume) {
+            this.resume = resume;
+        }
 
         @Override
-        public String pipelineName() {
+        public String name() {
             return spec.name();
         }
 
         @Override
         public Optional<Position> resumePosition() {
-            return resumePosition;
-        }
-
-        @Override
-        public void emit(List<? extends StreamEvent> events) throws InterruptedException {
-            if (events.isEmpty()) {
-                return;
-            }
-            if (aborting) {
-                return;
-            }
-            List<StreamEvent> kept = new ArrayList<>(events.size());
-            Map<StreamEvent, SchemaVersion> versions = Map.of();
-            Set<StreamEvent> catchUps = Set.of();
-            for (StreamEvent e : events) {
-                Optional<SchemaVersion> version = Optional.empty();
-                if (e instanceof ChangeEvent c) {
-                    Optional<SchemaVersion> v = schemas.versionOf(c);
-                    e = schemas.stamp(c, v);
-                    if (v.isPresent() && !Integer.valueOf(v.get().version()).equals(announced.put(c.table(), v.get().version()))) {
-                        // the stream has not said this table's schema in this run: the lanes check
-                        // their sinks against the history's version before the row
-                        SchemaChangeEvent catchUp = SchemaChangeEvent.of(v.get().schema(), c.position(),
-                                c.commitTime());
-                        Optional<? extends StreamEvent> t = chain.apply(catchUp);
-                        if (t.isPresent()) {
-                            kept.add(t.get());
-                            versions = versions.isEmpty() ? new IdentityHashMap<>() : versions;
-                            versions.put(t.get(), v.get());
-                            catchUps = catchUps.isEmpty() ? java.util.Collections.newSetFromMap(new IdentityHashMap<>())
-                                    : catchUps;
-                            catchUps.add(t.get());
-                        }
-                    }
-                } else {
-                    SchemaTracker.Registered registered = schemas.register((SchemaChangeEvent) e);
-                    e = registered.event();
-                    version = registered.version();
-                    if (version.isPresent()) {
-                        announced.put(e.table(), version.get().version());
-                    } else {
-                        announced.remove(e.table());
-                    }
-                }
-                Optional<? extends StreamEvent> t = chain.apply(e);
-                if (t.isPresent()) {
-                    kept.add(t.get());
-                    if (version.isPresent()) {
-                        versions = versions.isEmpty() ? new IdentityHashMap<>() : versions;
-                        versions.put(t.get(), version.get());
-                    }
-                } else {
-                    metrics.filtered.increment();
-                }
-            }
-            metrics.captured.increment(events.size());
-            metrics.processed.increment(kept.size());
-            StreamEvent last = events.get(events.size() - 1);
-            long lastSeq = sequence.addAndGet(events.size());
-            LaneBatch batch = new LaneBatch(List.copyOf(kept), lastSeq, last.position(), events.get(0).commitTime(),
-                    versions, lastSeq - events.size() + 1, catchUps);
-            for (SinkLane lane : lanes) {
-                if (!lane.enqueue(batch)) {
-                    return;
-                }
-            }
+            return resume;
         }
 
         @Override
@@ -529,67 +416,13 @@ public final class PipelineRunner {
         }
 
         @Override
-        public PluginMetrics metrics() {
-            return sourceMetrics;
+        public boolean isAborting() {
+            return aborting;
         }
 
         @Override
         public void snapshotProgress(SnapshotProgress progress) {
-            String table = progress.table().toString();
-            if (snapshotProgress.put(table, progress) == null) {
-                metrics.gauge("cdc.snapshot.rows.read", "Rows read by the snapshot", () -> rows(table, false),
-                        "table", table);
-                metrics.gauge("cdc.snapshot.rows.estimated", "Rows the snapshot expects to read",
-                        () -> rows(table, true), "table", table);
-            }
             listeners.forEach(l -> l.onSnapshotProgress(progress));
         }
-
-        private Number rows(String table, boolean estimated) {
-            SnapshotProgress p = snapshotProgress.get(table);
-            if (p == null) {
-                return 0;
-            }
-            if (estimated) {
-                OptionalLong e = p.rowsEstimated();
-                return e.isPresent() ? e.getAsLong() : -1;
-            }
-            return p.rowsRead();
-        }
-    }
-
-    /** Raises (and clears) lag alerts per sink against {@code metrics.lag-alert-threshold}. */
-    private final class LagAlerts {
-        private final Map<String, Boolean> alerting = new ConcurrentHashMap<>();
-        private final AtomicLong active = new AtomicLong();
-
-        LagAlerts() {
-            metrics.gauge("cdc.pipeline.lag.alert", "1 while some sink's lag is above the alert threshold", this,
-                    a -> a.active.get() > 0 ? 1 : 0);
-        }
-
-        void check() {
-            Duration threshold = spec.metrics().lagAlertThreshold();
-            for (SinkLane lane : lanes) {
-                Duration lag = Duration.ofMillis((long) (lane.lagSeconds() * 1000));
-                boolean over = lag.compareTo(threshold) > 0;
-                Boolean was = alerting.put(lane.name(), over);
-                if (over && !Boolean.TRUE.equals(was)) {
-                    active.incrementAndGet();
-                    LOG.warn("ALERT pipeline '{}' sink '{}': lag {} s is above the threshold of {} s", spec.name(),
-                            lane.name(), lag.toSeconds(), threshold.toSeconds());
-                    listeners.forEach(l -> l.onLagAlert(lane.name(), lag, threshold));
-                } else if (!over && Boolean.TRUE.equals(was)) {
-                    active.decrementAndGet();
-                    LOG.info("pipeline '{}' sink '{}': lag back to {} s", spec.name(), lane.name(), lag.toSeconds());
-                    listeners.forEach(l -> l.onLagRecovered(lane.name(), lag));
-                }
-            }
-        }
-    }
-
-    /** For status output: when the last checkpoint was saved. */
-    public Optional<Instant> lastCheckpointTime() {
-        return coordinator == null ? Optional.empty() : coordinator.lastSavedAt();
     }
 }

@@ -4,10 +4,6 @@ import dev.cdc.api.error.ConfigurationException;
 import dev.cdc.api.error.NotSupportedException;
 import dev.cdc.api.error.PartialWriteException;
 import dev.cdc.api.error.RetriableException;
-import dev.cdc.core.pipeline.RetrySettings;
-import io.github.resilience4j.core.IntervalFunction;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,25 +11,10 @@ import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
-/** Builds resilience4j {@link Retry}s from {@link RetrySettings}. */
+/** Which failures a sink's {@code retry-on} setting retries. */
 final class RetryPolicies {
 
     private RetryPolicies() {
-    }
-
-    static Retry create(String name, RetrySettings settings) {
-        IntervalFunction interval = settings.jitter() > 0
-                ? IntervalFunction.ofExponentialRandomBackoff(settings.initialBackoff(), settings.multiplier(),
-                settings.jitter(), settings.maxBackoff())
-                : IntervalFunction.ofExponentialBackoff(settings.initialBackoff(), settings.multiplier(),
-                settings.maxBackoff());
-        RetryConfig config = RetryConfig.custom()
-                .maxAttempts(settings.maxAttempts())
-                .intervalFunction(interval)
-                .retryOnException(retryable(settings.retryOn()))
-                .failAfterMaxAttempts(false)
-                .build();
-        return Retry.of(name, config);
     }
 
     /**

@@ -18,7 +18,7 @@ class ArchitectureTest {
     @TestFactory
     Stream<DynamicTest> rules() {
         return ArchitectureRules.tests(CLASSES, ArchitectureRules.plus(ArchitectureRules.common(),
-                ArchitectureRules.coreDoesNotDependOnPlugins()));
+                ArchitectureRules.coreDoesNotDependOnPlugins(), ArchitectureRules.corePackagesHaveNoCycles()));
     }
 
     @Test

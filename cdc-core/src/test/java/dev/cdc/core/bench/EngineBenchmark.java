@@ -1,10 +1,10 @@
 package dev.cdc.core.bench;
 
-import dev.cdc.core.pipeline.EngineSettings;
+import dev.cdc.core.spec.EngineSettings;
 import dev.cdc.core.pipeline.Pipeline;
-import dev.cdc.core.pipeline.PipelineState;
-import dev.cdc.core.source.generator.GeneratorSettings;
-import dev.cdc.core.source.generator.SyntheticChanges;
+import dev.cdc.core.spec.PipelineState;
+import dev.cdc.plugins.generator.GeneratorSettings;
+import dev.cdc.plugins.generator.SyntheticChanges;
 
 import java.time.Duration;
 import java.time.Instant;

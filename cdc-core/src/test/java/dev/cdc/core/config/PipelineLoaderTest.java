@@ -4,13 +4,13 @@ import dev.cdc.api.config.ConfigProblem;
 import dev.cdc.api.error.ConfigurationException;
 import dev.cdc.api.spi.PluginContext;
 import dev.cdc.api.spi.Sink;
-import dev.cdc.core.pipeline.EngineSettings;
-import dev.cdc.core.pipeline.FailurePolicy;
-import dev.cdc.core.pipeline.MetricsSettings;
-import dev.cdc.core.pipeline.PipelineSpec;
-import dev.cdc.core.pipeline.PluginSpec;
-import dev.cdc.core.pipeline.RetrySettings;
-import dev.cdc.core.pipeline.SinkSpec;
+import dev.cdc.core.spec.EngineSettings;
+import dev.cdc.core.spec.FailurePolicy;
+import dev.cdc.core.spec.MetricsSettings;
+import dev.cdc.core.spec.PipelineSpec;
+import dev.cdc.core.spec.PluginSpec;
+import dev.cdc.core.spec.RetrySettings;
+import dev.cdc.core.spec.SinkSpec;
 import dev.cdc.schema.compatibility.SchemaPolicy;
 import dev.cdc.core.plugin.PluginKind;
 import dev.cdc.core.plugin.TestPlugins;
@@ -194,6 +194,45 @@ class PipelineLoaderTest {
                 + "  " + file + ":9: sinks[0].type: unknown sink type 'elastic'; did you mean 'elasticsearch'? "
                 + "known sink types: elasticsearch, file, redis, stdout\n"
                 + "  " + file + ":12: engine.batch-size: was 'lots' but it must be an integer");
+    }
+
+    /** PluginFactory.validate runs at load time; its problems get the file, the option's line and path. */
+    @Test
+    void crossOptionProblemsOfAFactoryAreReportedAtTheOptionsLine() {
+        TestPlugins.TestSink picky = new TestPlugins.TestSink("picky", List.of(TestPlugins.HOST, TestPlugins.REDIS_PORT)) {
+            @Override
+            public List<ConfigProblem> validate(dev.cdc.api.config.Configuration options) {
+                return options.get(TestPlugins.HOST).equals("localhost") && options.get(TestPlugins.REDIS_PORT) == 6379
+                        ? List.of(ConfigProblem.of("port", "is the default but host is localhost; set both"),
+                        ConfigProblem.of("", "the whole plugin is wrong too"))
+                        : List.of();
+            }
+        };
+        List<dev.cdc.api.spi.PluginFactory> factories = new java.util.ArrayList<>(TestPlugins.standard());
+        factories.add(picky);
+        PipelineLoader pickyLoader = new PipelineLoader(dev.cdc.core.plugin.PluginRegistry.of(factories));
+        String yaml = """
+                pipeline: p
+                source: {type: postgres, host: db, password: a-long-password}
+                sinks:
+                  - name: out
+                    type: picky
+                    host: localhost
+                  - name: fine
+                    type: picky
+                    host: localhost
+                    port: 6380
+                """;
+
+        ConfigurationException e = catchThrowableOfType(ConfigurationException.class,
+                () -> pickyLoader.parse(yaml, "picky.yaml"));
+
+        assertThat(e.problems()).extracting(ConfigProblem::path, ConfigProblem::line, ConfigProblem::file)
+                .containsExactly(tuple("sinks[0].port", 5, Optional.of("picky.yaml")),
+                        tuple("sinks[0]", 5, Optional.of("picky.yaml")));
+        assertThat(e.getMessage()).contains("picky.yaml:5: sinks[0].port: is the default but host is localhost");
+        assertThatThrownBy(() -> pickyLoader.bind(PluginKind.SINK, "picky", Map.of("host", "localhost"), "code"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("code.port: is the default");
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.cdc.core.pipeline;
 
+import dev.cdc.core.spec.RetrySettings;
+import dev.cdc.core.spec.FailurePolicy;
+import dev.cdc.core.spec.PipelineState;
 import dev.cdc.api.error.ConfigurationException;
 import org.junit.jupiter.api.Test;
 

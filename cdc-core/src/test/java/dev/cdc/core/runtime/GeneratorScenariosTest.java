@@ -1,11 +1,11 @@
 package dev.cdc.core.runtime;
 
 import dev.cdc.api.event.ChangeEvent;
-import dev.cdc.core.pipeline.EngineSettings;
-import dev.cdc.core.pipeline.FailurePolicy;
+import dev.cdc.core.spec.EngineSettings;
+import dev.cdc.core.spec.FailurePolicy;
 import dev.cdc.core.pipeline.Pipeline;
-import dev.cdc.core.pipeline.PipelineState;
-import dev.cdc.core.pipeline.RetrySettings;
+import dev.cdc.core.spec.PipelineState;
+import dev.cdc.core.spec.RetrySettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

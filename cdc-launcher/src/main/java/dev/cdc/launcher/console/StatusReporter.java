@@ -2,9 +2,9 @@ package dev.cdc.launcher.console;
 
 import dev.cdc.api.event.Position;
 import dev.cdc.api.spi.SnapshotProgress;
-import dev.cdc.core.pipeline.PipelineListener;
-import dev.cdc.core.pipeline.PipelineState;
-import dev.cdc.core.pipeline.PipelineStatus;
+import dev.cdc.core.spec.PipelineListener;
+import dev.cdc.core.spec.PipelineState;
+import dev.cdc.core.spec.PipelineStatus;
 import dev.cdc.launcher.monitor.PipelineObserver;
 
 import java.io.PrintWriter;

@@ -1,6 +1,6 @@
 package dev.cdc.launcher.monitor;
 
-import dev.cdc.core.pipeline.PipelineState;
+import dev.cdc.core.spec.PipelineState;
 
 import java.util.Collections;
 import java.util.Objects;

@@ -2,8 +2,8 @@ package dev.cdc.launcher.monitor;
 
 import dev.cdc.api.spi.SnapshotProgress;
 import dev.cdc.core.pipeline.Pipeline;
-import dev.cdc.core.pipeline.PipelineListener;
-import dev.cdc.core.pipeline.PipelineStatus;
+import dev.cdc.core.spec.PipelineListener;
+import dev.cdc.core.spec.PipelineStatus;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cdc.api.event.Position;
 import dev.cdc.api.spi.SnapshotProgress;
-import dev.cdc.core.pipeline.PipelineStatus;
+import dev.cdc.core.spec.PipelineStatus;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -2,7 +2,7 @@ package dev.cdc.launcher.monitor;
 
 import dev.cdc.core.config.PipelineLoader;
 import dev.cdc.core.pipeline.Pipeline;
-import dev.cdc.core.pipeline.PipelineSpec;
+import dev.cdc.core.spec.PipelineSpec;
 import dev.cdc.core.plugin.PluginRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 

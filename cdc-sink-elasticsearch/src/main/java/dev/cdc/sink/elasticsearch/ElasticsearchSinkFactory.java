@@ -35,8 +35,7 @@ public final class ElasticsearchSinkFactory implements SinkFactory {
     }
 
     @Override
-    public Sink create(PluginContext context) {
-        Configuration o = context.options();
+    public List<ConfigProblem> validate(Configuration o) {
         List<ConfigProblem> problems = new ArrayList<>();
         if (o.getOptional(PASSWORD).isPresent() && o.getOptional(USERNAME).isEmpty()) {
             problems.add(ConfigProblem.of(PASSWORD.key(), "is set but 'username' is not; set both for basic"
@@ -52,15 +51,19 @@ public final class ElasticsearchSinkFactory implements SinkFactory {
                         + " give the path of the cluster's CA certificate in PEM form"));
             }
         });
-        IndexNames names = null;
         try {
-            names = new IndexNames(o.get(INDEX));
+            new IndexNames(o.get(INDEX));
         } catch (ConfigurationException e) {
             problems.addAll(e.problems());
         }
-        if (!problems.isEmpty()) {
-            throw new ConfigurationException(problems);
-        }
+        return problems;
+    }
+
+    @Override
+    public Sink create(PluginContext context) {
+        Configuration o = context.options();
+        requireValid(o);
+        IndexNames names = new IndexNames(o.get(INDEX));
         EsClient.Settings settings = new EsClient.Settings(o.get(HOSTS), o.getOptional(USERNAME), o.getOptional(PASSWORD),
                 o.getOptional(API_KEY), o.getOptional(CA_CERTIFICATE), o.get(INSECURE_TRUST), o.get(REQUEST_TIMEOUT));
         return new ElasticsearchSink(settings, names, new FieldMappings(o.get(DECIMAL_MAPPING), o.get(COLUMN_TYPES)),

@@ -3,7 +3,6 @@ package dev.cdc.sink.redis;
 import dev.cdc.api.config.ConfigOption;
 import dev.cdc.api.config.ConfigProblem;
 import dev.cdc.api.config.Configuration;
-import dev.cdc.api.error.ConfigurationException;
 import dev.cdc.api.spi.PluginContext;
 import dev.cdc.api.spi.Sink;
 import dev.cdc.api.spi.SinkFactory;
@@ -38,24 +37,19 @@ public final class RedisSinkFactory implements SinkFactory {
     }
 
     @Override
-    public Sink create(PluginContext context) {
-        Configuration o = context.options();
+    public List<ConfigProblem> validate(Configuration o) {
         List<ConfigProblem> problems = new ArrayList<>();
         RedisMode mode = o.get(RedisSinkOptions.MODE);
-        boolean rows = mode != RedisMode.STREAM;
-
-        KeyTemplate keys = template(o, RedisSinkOptions.KEY_TEMPLATE, true, problems);
-        KeyTemplate streams = template(o, RedisSinkOptions.STREAM_TEMPLATE, false, problems);
+        template(o, RedisSinkOptions.KEY_TEMPLATE, true, problems);
+        template(o, RedisSinkOptions.STREAM_TEMPLATE, false, problems);
         onlyFor(o, problems, mode, Set.of(RedisMode.STREAM), RedisSinkOptions.STREAM_MAXLEN,
                 RedisSinkOptions.STREAM_TEMPLATE, RedisSinkOptions.FORMAT);
         onlyFor(o, problems, mode, Set.of(RedisMode.HASH, RedisMode.JSON), RedisSinkOptions.TTL,
                 RedisSinkOptions.TOMBSTONE_TTL);
         onlyFor(o, problems, mode, Set.of(RedisMode.HASH, RedisMode.JSON, RedisMode.INVALIDATE),
                 RedisSinkOptions.KEY_TEMPLATE, RedisSinkOptions.TRUNCATE_SCAN_COUNT);
-
         String uri = o.get(RedisSinkOptions.URI);
-        boolean tls = uri.startsWith("rediss://");
-        if (!tls) {
+        if (!uri.startsWith("rediss://")) {
             for (ConfigOption<?> option : List.of(RedisSinkOptions.TLS_TRUSTSTORE_PATH,
                     RedisSinkOptions.TLS_TRUSTSTORE_PASSWORD, RedisSinkOptions.TLS_KEYSTORE_PATH,
                     RedisSinkOptions.TLS_KEYSTORE_PASSWORD, RedisSinkOptions.TLS_INSECURE_TRUST_ALL)) {
@@ -65,22 +59,23 @@ public final class RedisSinkFactory implements SinkFactory {
                 }
             }
         }
-        RedisEndpoint endpoint = null;
         try {
-            endpoint = RedisEndpoint.parse(uri, o.getOptional(RedisSinkOptions.USER),
-                    o.getOptional(RedisSinkOptions.PASSWORD), o.getOptional(RedisSinkOptions.DATABASE),
-                    o.getOptional(RedisSinkOptions.TLS_TRUSTSTORE_PATH).map(Path::of),
-                    o.getOptional(RedisSinkOptions.TLS_TRUSTSTORE_PASSWORD),
-                    o.getOptional(RedisSinkOptions.TLS_KEYSTORE_PATH).map(Path::of),
-                    o.getOptional(RedisSinkOptions.TLS_KEYSTORE_PASSWORD),
-                    o.get(RedisSinkOptions.TLS_INSECURE_TRUST_ALL), o.get(RedisSinkOptions.CONNECT_TIMEOUT),
-                    o.get(RedisSinkOptions.READ_TIMEOUT), clientName(context));
+            endpoint(o, "cdc");
         } catch (IllegalArgumentException e) {
             problems.add(ConfigProblem.of(RedisSinkOptions.URI.key(), e.getMessage()));
         }
-        if (!problems.isEmpty()) {
-            throw new ConfigurationException(problems);
-        }
+        return problems;
+    }
+
+    @Override
+    public Sink create(PluginContext context) {
+        Configuration o = context.options();
+        requireValid(o);
+        RedisMode mode = o.get(RedisSinkOptions.MODE);
+        boolean rows = mode != RedisMode.STREAM;
+        KeyTemplate keys = KeyTemplate.parse(o.get(RedisSinkOptions.KEY_TEMPLATE), true);
+        KeyTemplate streams = KeyTemplate.parse(o.get(RedisSinkOptions.STREAM_TEMPLATE), false);
+        RedisEndpoint endpoint = endpoint(o, clientName(context));
 
         String prefix = o.get(RedisSinkOptions.METADATA_PREFIX);
         RedisValues values = new RedisValues(context.pipelineName());
@@ -99,13 +94,23 @@ public final class RedisSinkFactory implements SinkFactory {
                 new KeylessRows(o.get(RedisSinkOptions.KEYLESS_TABLES), context.instanceName()));
     }
 
-    private static KeyTemplate template(Configuration o, ConfigOption<String> option, boolean withKey,
-                                        List<ConfigProblem> problems) {
+    private static RedisEndpoint endpoint(Configuration o, String clientName) {
+        return RedisEndpoint.parse(o.get(RedisSinkOptions.URI), o.getOptional(RedisSinkOptions.USER),
+                o.getOptional(RedisSinkOptions.PASSWORD), o.getOptional(RedisSinkOptions.DATABASE),
+                o.getOptional(RedisSinkOptions.TLS_TRUSTSTORE_PATH).map(Path::of),
+                o.getOptional(RedisSinkOptions.TLS_TRUSTSTORE_PASSWORD),
+                o.getOptional(RedisSinkOptions.TLS_KEYSTORE_PATH).map(Path::of),
+                o.getOptional(RedisSinkOptions.TLS_KEYSTORE_PASSWORD),
+                o.get(RedisSinkOptions.TLS_INSECURE_TRUST_ALL), o.get(RedisSinkOptions.CONNECT_TIMEOUT),
+                o.get(RedisSinkOptions.READ_TIMEOUT), clientName);
+    }
+
+    private static void template(Configuration o, ConfigOption<String> option, boolean withKey,
+                                 List<ConfigProblem> problems) {
         try {
-            return KeyTemplate.parse(o.get(option), withKey);
+            KeyTemplate.parse(o.get(option), withKey);
         } catch (IllegalArgumentException e) {
             problems.add(ConfigProblem.of(option.key(), e.getMessage()));
-            return null;
         }
     }
 

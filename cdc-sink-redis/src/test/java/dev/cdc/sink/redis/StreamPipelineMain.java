@@ -1,7 +1,7 @@
 package dev.cdc.sink.redis;
 
 import dev.cdc.core.pipeline.Pipeline;
-import dev.cdc.core.pipeline.PipelineState;
+import dev.cdc.core.spec.PipelineState;
 
 import java.time.Duration;
 import java.util.List;

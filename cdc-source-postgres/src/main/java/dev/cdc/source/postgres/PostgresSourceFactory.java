@@ -1,7 +1,8 @@
 package dev.cdc.source.postgres;
 
 import dev.cdc.api.config.ConfigOption;
-import dev.cdc.api.error.ConfigurationException;
+import dev.cdc.api.config.ConfigProblem;
+import dev.cdc.api.config.Configuration;
 import dev.cdc.api.spi.PluginContext;
 import dev.cdc.api.spi.Source;
 import dev.cdc.api.spi.SourceFactory;
@@ -27,12 +28,19 @@ public final class PostgresSourceFactory implements SourceFactory {
     }
 
     @Override
+    public List<ConfigProblem> validate(Configuration o) {
+        if (o.get(PostgresSourceOptions.STREAMING) && o.get(PostgresSourceOptions.PROTOCOL_VERSION) < 2) {
+            return List.of(ConfigProblem.of(PostgresSourceOptions.STREAMING.key(), "is true but protocol-version is "
+                    + o.get(PostgresSourceOptions.PROTOCOL_VERSION) + "; streaming needs protocol-version: 2 "
+                    + "(PostgreSQL 14+)"));
+        }
+        return List.of();
+    }
+
+    @Override
     public Source create(PluginContext context) {
         var o = context.options();
-        if (o.get(PostgresSourceOptions.STREAMING) && o.get(PostgresSourceOptions.PROTOCOL_VERSION) < 2) {
-            throw new ConfigurationException("streaming: true needs protocol-version: 2 (PostgreSQL 14+); "
-                    + "protocol-version is " + o.get(PostgresSourceOptions.PROTOCOL_VERSION));
-        }
+        requireValid(o);
         return new PostgresSource(o, context.metrics());
     }
 }

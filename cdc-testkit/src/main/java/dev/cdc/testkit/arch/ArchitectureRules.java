@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.members;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * The architecture of cdc as ArchUnit rules, each with a "because ... do this instead" message.
@@ -39,6 +40,8 @@ public final class ArchitectureRules {
     /** The SPI factory interface every plugin factory implements. */
     static final String PLUGIN_FACTORY = "dev.cdc.api.spi.PluginFactory";
 
+    /** Where plugins live: {@code dev.cdc.source.<name>}, {@code dev.cdc.sink.<name>}, and the built-ins' {@code dev.cdc.plugins}. */
+    private static final String[] PLUGIN_PACKAGES = {"dev.cdc.source..", "dev.cdc.sink..", "dev.cdc.plugins.."};
     private static final String[] JDK = {"java..", "javax.annotation..", "org.jspecify.."};
     private static final String[] LIBRARIES_OUTSIDE_THE_API = {"com.google.common..", "com.fasterxml.jackson..",
         "org.yaml.snakeyaml.."};
@@ -97,7 +100,7 @@ public final class ArchitectureRules {
 
     /** Plugins depend on neither the engine nor the launcher. */
     public static ArchRule pluginsDoNotDependOnTheEngine() {
-        return noClasses().that().resideInAnyPackage("dev.cdc.source..", "dev.cdc.sink..")
+        return noClasses().that().resideInAnyPackage(PLUGIN_PACKAGES)
                 .should().dependOnClassesThat().resideInAnyPackage("dev.cdc.core..", "dev.cdc.launcher..")
                 .because("a plugin is built against cdc-api alone so it runs in any engine version and can be"
                         + " embedded elsewhere; ask for what you need through PluginContext (add a default method"
@@ -107,7 +110,7 @@ public final class ArchitectureRules {
 
     /** A plugin never depends on another plugin. */
     public static ArchRule pluginsDoNotDependOnEachOther() {
-        return classes().that().resideInAnyPackage("dev.cdc.source..", "dev.cdc.sink..")
+        return classes().that().resideInAnyPackage(PLUGIN_PACKAGES)
                 .should(dependOnNoOtherPlugin())
                 .because("plugins are installed and versioned independently; move shared code to cdc-api,"
                         + " cdc-format or cdc-schema instead")
@@ -117,10 +120,18 @@ public final class ArchitectureRules {
     /** The engine does not depend on any plugin. */
     public static ArchRule coreDoesNotDependOnPlugins() {
         return noClasses().that().resideInAPackage("dev.cdc.core..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.cdc.source..", "dev.cdc.sink..",
-                        "dev.cdc.launcher..")
+                .should().dependOnClassesThat().resideInAnyPackage(with(PLUGIN_PACKAGES, "dev.cdc.launcher.."))
                 .because("the engine finds plugins through ServiceLoader and the SPI; a direct dependency would"
                         + " make a plugin impossible to leave out. Program against dev.cdc.api.spi instead")
+                .allowEmptyShould(true);
+    }
+
+    /** The engine's packages depend on each other without cycles. */
+    public static ArchRule corePackagesHaveNoCycles() {
+        return slices().matching("dev.cdc.core.(*)..").should().beFreeOfCycles()
+                .because("a cycle between two packages makes them one piece that can only be read, tested and"
+                        + " changed together; move the shared records down into a package both use (as the spec"
+                        + " records live in dev.cdc.core.spec) instead")
                 .allowEmptyShould(true);
     }
 
@@ -232,9 +243,15 @@ public final class ArchitectureRules {
         };
     }
 
-    /** {@code dev.cdc.sink.redis} for any package in it; empty for a package outside every plugin. */
+    /**
+     * {@code dev.cdc.sink.redis} for any package in it, {@code dev.cdc.plugins} for the built-ins (one
+     * module); empty for a package outside every plugin.
+     */
     static String pluginRoot(String packageName) {
         String[] parts = packageName.split("\\.");
+        if (parts.length >= 3 && parts[0].equals("dev") && parts[1].equals("cdc") && parts[2].equals("plugins")) {
+            return "dev.cdc.plugins";
+        }
         if (parts.length >= 4 && parts[0].equals("dev") && parts[1].equals("cdc")
                 && (parts[2].equals("source") || parts[2].equals("sink"))) {
             return String.join(".", parts[0], parts[1], parts[2], parts[3]);

@@ -74,6 +74,8 @@ class ArchitectureRulesTest {
         assertThat(ArchitectureRules.pluginRoot("dev.cdc.sink.redis.encoding")).isEqualTo("dev.cdc.sink.redis");
         assertThat(ArchitectureRules.pluginRoot("dev.cdc.source.postgres")).isEqualTo("dev.cdc.source.postgres");
         assertThat(ArchitectureRules.pluginRoot("dev.cdc.core.runtime")).isEmpty();
+        assertThat(ArchitectureRules.pluginRoot("dev.cdc.plugins.sink")).as("the built-ins are one plugin module")
+                .isEqualTo(ArchitectureRules.pluginRoot("dev.cdc.plugins.generator")).isEqualTo("dev.cdc.plugins");
         assertThat(ArchitectureRules.pluginRoot("dev.cdc.sink")).isEmpty();
     }
 

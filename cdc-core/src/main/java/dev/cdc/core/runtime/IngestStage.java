@@ -1,0 +1,175 @@
+package dev.cdc.core.runtime;
+
+import dev.cdc.api.event.ChangeEvent;
+import dev.cdc.api.event.Position;
+import dev.cdc.api.event.SchemaChangeEvent;
+import dev.cdc.api.event.StreamEvent;
+import dev.cdc.api.event.TableId;
+import dev.cdc.api.spi.PluginMetrics;
+import dev.cdc.api.spi.SnapshotProgress;
+import dev.cdc.api.spi.SourceContext;
+import dev.cdc.core.metrics.PipelineMetrics;
+import dev.cdc.core.schema.SchemaTracker;
+import dev.cdc.schema.registry.SchemaVersion;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Where events enter the engine: the {@link SourceContext} the source emits through. For each
+ * emitted batch it registers schema changes in the pipeline's schema history, stamps rows with
+ * their schema version (putting a catch-up schema change before the first row of a table whose
+ * schema the stream has not announced in this run), numbers the source events, runs the
+ * pipeline-wide filters and transforms, and offers the result to every lane as one
+ * {@link LaneBatch} of {@link LaneEntry}s. Called from the source thread only (except
+ * {@link #sequence}).
+ */
+final class IngestStage implements SourceContext {
+
+    /** What the ingest stage needs from its pipeline. */
+    interface Pipeline {
+        String name();
+
+        Optional<Position> resumePosition();
+
+        boolean isStopping();
+
+        boolean isAborting();
+
+        void snapshotProgress(SnapshotProgress progress);
+    }
+
+    private final Pipeline pipeline;
+    private final SchemaTracker schemas;
+    private final TransformChain chain;
+    private final List<SinkLane> lanes;
+    private final PipelineMetrics metrics;
+    private final PluginMetrics sourceMetrics;
+    private final Clock clock;
+    private final AtomicLong sequence = new AtomicLong(-1);
+    /** The schema version of each table the stream has announced or been caught up to in this run. */
+    private final Map<TableId, Integer> announced = new ConcurrentHashMap<>();
+    private final Map<String, SnapshotProgress> snapshotProgress = new ConcurrentHashMap<>();
+
+    IngestStage(Pipeline pipeline, SchemaTracker schemas, TransformChain chain, List<SinkLane> lanes,
+                PipelineMetrics metrics, PluginMetrics sourceMetrics, Clock clock) {
+        this.pipeline = pipeline;
+        this.schemas = schemas;
+        this.chain = chain;
+        this.lanes = List.copyOf(lanes);
+        this.metrics = metrics;
+        this.sourceMetrics = sourceMetrics;
+        this.clock = clock;
+    }
+
+    /** The sequence of the last source event handed to the lanes; -1 before the first. */
+    long sequence() {
+        return sequence.get();
+    }
+
+    /** The snapshot progress the source reported, per table. */
+    Map<String, SnapshotProgress> snapshotProgress() {
+        return Map.copyOf(snapshotProgress);
+    }
+
+    @Override
+    public String pipelineName() {
+        return pipeline.name();
+    }
+
+    @Override
+    public Optional<Position> resumePosition() {
+        return pipeline.resumePosition();
+    }
+
+    @Override
+    public void emit(List<? extends StreamEvent> events) throws InterruptedException {
+        if (events.isEmpty() || pipeline.isAborting()) {
+            return;
+        }
+        long first = sequence.get() + 1;
+        List<LaneEntry> entries = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            admit(events.get(i), first + i, entries);
+        }
+        metrics.captured.increment(events.size());
+        metrics.processed.increment(entries.stream().filter(LaneEntry::fromSource).count());
+        StreamEvent last = events.get(events.size() - 1);
+        LaneBatch batch = new LaneBatch(entries, sequence.addAndGet(events.size()), last.position(),
+                events.get(0).commitTime(), clock.instant());
+        for (SinkLane lane : lanes) {
+            if (!lane.enqueue(batch)) {
+                return;
+            }
+        }
+    }
+
+    /** One source event: registered or stamped, a catch-up before it when needed, through the chain. */
+    private void admit(StreamEvent e, long seq, List<LaneEntry> entries) {
+        LaneEntry entry;
+        if (e instanceof ChangeEvent c) {
+            Optional<SchemaVersion> v = schemas.versionOf(c);
+            if (v.isPresent() && !Integer.valueOf(v.get().version()).equals(announced.put(c.table(), v.get().version()))) {
+                // the stream has not said this table's schema in this run: the lanes check their
+                // sinks against the history's version before the row
+                SchemaChangeEvent catchUp = SchemaChangeEvent.of(v.get().schema(), c.position(), c.commitTime());
+                chain.apply(catchUp).ifPresent(t -> entries.add(LaneEntry.catchUp((SchemaChangeEvent) t, v.get())));
+            }
+            entry = LaneEntry.row(schemas.stamp(c, v), seq);
+        } else {
+            SchemaTracker.Registered registered = schemas.register((SchemaChangeEvent) e);
+            if (registered.version().isPresent()) {
+                announced.put(e.table(), registered.version().get().version());
+            } else {
+                announced.remove(e.table());
+            }
+            entry = LaneEntry.schemaChange(registered.event(), seq, registered.version());
+        }
+        Optional<? extends StreamEvent> t = chain.apply(entry.event());
+        if (t.isPresent()) {
+            entries.add(entry.withEvent(t.get()));
+        } else {
+            metrics.filtered.increment();
+        }
+    }
+
+    @Override
+    public boolean isStopping() {
+        return pipeline.isStopping();
+    }
+
+    @Override
+    public PluginMetrics metrics() {
+        return sourceMetrics;
+    }
+
+    @Override
+    public void snapshotProgress(SnapshotProgress progress) {
+        String table = progress.table().toString();
+        if (snapshotProgress.put(table, progress) == null) {
+            metrics.gauge("cdc.snapshot.rows.read", "Rows read by the snapshot", () -> rows(table, false),
+                    "table", table);
+            metrics.gauge("cdc.snapshot.rows.estimated", "Rows the snapshot expects to read",
+                    () -> rows(table, true), "table", table);
+        }
+        pipeline.snapshotProgress(progress);
+    }
+
+    private Number rows(String table, boolean estimated) {
+        SnapshotProgress p = snapshotProgress.get(table);
+        if (p == null) {
+            return 0;
+        }
+        if (estimated) {
+            OptionalLong e = p.rowsEstimated();
+            return e.isPresent() ? e.getAsLong() : -1;
+        }
+        return p.rowsRead();
+    }
+}

@@ -1,0 +1,123 @@
+package dev.cdc.core.runtime;
+
+import dev.cdc.api.event.Position;
+import dev.cdc.core.metrics.PipelineMetrics;
+import dev.cdc.core.spec.PipelineStatus;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The counters of one lane, kept both as numbers for {@link PipelineStatus} and as Micrometer
+ * meters, and the lane's lag. Written by the lane thread (and its delivery), read by any thread.
+ */
+final class LaneStats {
+
+    private final String sink;
+    private final String type;
+    private final PipelineMetrics.SinkMetrics metrics;
+    private final Clock clock;
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong retries = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong deadLettered = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    private final AtomicLong schemaApplied = new AtomicLong();
+    private final AtomicLong schemaIgnored = new AtomicLong();
+    private final AtomicLong schemaStopped = new AtomicLong();
+
+    private volatile double lastLagSeconds;
+    private volatile Instant inFlightSince;
+
+    LaneStats(String sink, String type, PipelineMetrics metrics, Clock clock) {
+        this.sink = sink;
+        this.type = type;
+        this.metrics = metrics.sink(sink);
+        this.clock = clock;
+    }
+
+    PipelineMetrics.SinkMetrics metrics() {
+        return metrics;
+    }
+
+    void written(int n) {
+        if (n > 0) {
+            written.addAndGet(n);
+            metrics.written.increment(n);
+        }
+    }
+
+    void writeTook(long nanos) {
+        metrics.write.record(Duration.ofNanos(nanos));
+    }
+
+    void retried() {
+        retries.incrementAndGet();
+        metrics.retries.increment();
+    }
+
+    long retries() {
+        return retries.get();
+    }
+
+    /** An event or schema change whose delivery gave up. */
+    void failed() {
+        failed.incrementAndGet();
+        metrics.failed.increment();
+    }
+
+    void skipped() {
+        skipped.incrementAndGet();
+        metrics.skipped.increment();
+    }
+
+    void deadLettered() {
+        deadLettered.incrementAndGet();
+        metrics.deadLettered.increment();
+    }
+
+    void filtered() {
+        metrics.filtered.increment();
+    }
+
+    /** A schema change's outcome: {@code applied}, {@code ignored} or {@code stopped}. */
+    void schemaChange(String table, String outcome) {
+        switch (outcome) {
+            case "applied" -> schemaApplied.incrementAndGet();
+            case "ignored" -> schemaIgnored.incrementAndGet();
+            default -> schemaStopped.incrementAndGet();
+        }
+        metrics.schemaChange(table, outcome);
+    }
+
+    /** The lane started on events the first of which committed at {@code firstCommit}. */
+    void inFlight(Instant firstCommit) {
+        inFlightSince = firstCommit;
+    }
+
+    /** The lane acknowledged events the last of which committed at {@code lastCommit}. */
+    void acknowledged(Instant lastCommit) {
+        if (lastCommit != null) {
+            lastLagSeconds = Math.max(0, Duration.between(lastCommit, clock.instant()).toMillis() / 1000.0);
+        }
+        inFlightSince = null;
+    }
+
+    /** Lag of the events in flight if there are some, else of the last acknowledged ones. */
+    double lagSeconds() {
+        Instant since = inFlightSince;
+        if (since != null) {
+            return Math.max(lastLagSeconds, Duration.between(since, clock.instant()).toMillis() / 1000.0);
+        }
+        return lastLagSeconds;
+    }
+
+    PipelineStatus.SinkStatus status(int queueDepth, Optional<Position> acked) {
+        return new PipelineStatus.SinkStatus(sink, type, written.get(), retries.get(), failed.get(),
+                deadLettered.get(), skipped.get(), queueDepth, lagSeconds(), acked,
+                new PipelineStatus.SchemaChanges(schemaApplied.get(), schemaIgnored.get(), schemaStopped.get()));
+    }
+}

@@ -1,5 +1,0 @@
-/**
- * The {@code generator} source: a reproducible stream of SYNTHETIC row changes, for demos,
- * tests and benchmarks, where change {@code n} depends only on the options and {@code n}.
- */
-package dev.cdc.core.source.generator;
