@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 
 /**
  * The {@code cdc} command: {@code run}, {@code validate}, {@code plugins}, {@code status},
- * {@code schema history}.
+ * {@code schema history}, {@code schema plan}.
  * {@link #main} exits with one of {@link ExitCodes}; {@link #commandLine()} gives the configured
  * picocli command line for tests and embedding ({@code commandLine().execute(args)}).
  */
@@ -30,6 +30,7 @@ import java.util.concurrent.Callable;
             "  cdc plugins generator",
             "  cdc status --url http://127.0.0.1:9404",
             "  cdc schema history examples/quickstart.yaml",
+            "  cdc schema plan examples/postgres-to-mariadb.yaml",
         },
         exitCodeListHeading = "%nExit codes:%n")
 public final class Cdc implements Callable<Integer> {

@@ -27,21 +27,96 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
-/** {@code cdc schema history FILE [TABLE]}: the schema history a pipeline keeps beside its checkpoint. */
+/**
+ * {@code cdc schema history FILE [TABLE]}: the schema history a pipeline keeps beside its checkpoint;
+ * {@code cdc schema plan FILE [TABLE]} ({@link SchemaPlanCommand}): what each sink applied and would apply.
+ */
 @Command(name = "schema", mixinStandardHelpOptions = true,
         description = "The schema history a pipeline keeps beside its file checkpoint.",
-        subcommands = {SchemaCommand.History.class}, synopsisSubcommandLabel = "COMMAND")
+        subcommands = {SchemaCommand.History.class, SchemaPlanCommand.class}, synopsisSubcommandLabel = "COMMAND")
 final class SchemaCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
 
+    /** The top-level command, for its options (verbosity). */
+    Cdc cdc() {
+        return (Cdc) spec.parent().userObject();
+    }
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        err.println("cdc schema: missing a command (history)");
+        err.println("cdc schema: missing a command (history, plan)");
         spec.commandLine().usage(err);
         return ExitCodes.INVALID;
+    }
+
+    /** A pipeline's schema history, opened: the pipeline, its state directory, the store and the registry. */
+    record Opened(PipelineSpec pipeline, Path directory, FileSchemaStore store, SchemaRegistry registry) {
+    }
+
+    /** The exit code of a command that could not open the history (the reason is printed). */
+    static final class Failed extends Exception {
+        final int exitCode;
+
+        Failed(int exitCode) {
+            super(null, null, false, false);
+            this.exitCode = exitCode;
+        }
+    }
+
+    /**
+     * Loads the pipeline and the schema history beside its file checkpoint, or prints why it cannot
+     * (no file checkpoint: exit code 2; no history yet or an unreadable one: 1).
+     */
+    static Opened open(Path file, PrintWriter err, Cdc cdc, String command) throws Failed {
+        Optional<PipelineSpec> pipeline = PipelineFiles.loadOrReport(file, err, cdc.verbosity());
+        if (pipeline.isEmpty()) {
+            throw new Failed(ExitCodes.INVALID);
+        }
+        PipelineSpec p = pipeline.get();
+        if (p.stateDirectory().isEmpty()) {
+            err.println(command + ": pipeline '" + p.name() + "' keeps no schema history: its checkpoint"
+                    + " store is '" + p.checkpoint().type() + "', and the history is kept beside a 'file' checkpoint;"
+                    + " use checkpoint: {type: file, path: ...} to keep one");
+            err.flush();
+            throw new Failed(ExitCodes.INVALID);
+        }
+        Path directory = p.stateDirectory().get();
+        FileSchemaStore store = new FileSchemaStore(directory);
+        if (!Files.exists(store.file())) {
+            err.println(command + ": pipeline '" + p.name() + "' has no schema history yet: " + store.file()
+                    + " does not exist (it is written when the pipeline first sees a table's schema; run the"
+                    + " pipeline first, or check the checkpoint path)");
+            err.flush();
+            throw new Failed(ExitCodes.FAILED);
+        }
+        try {
+            return new Opened(p, directory, store, SchemaRegistry.open(store));
+        } catch (CdcException e) {
+            cdc.verbosity().printError(err, command, e);
+            throw new Failed(ExitCodes.FAILED);
+        }
+    }
+
+    /** Every table of the history, or the one asked for; empty (and the known ones printed) when it is unknown. */
+    static Optional<List<TableId>> tables(SchemaRegistry registry, String table, PipelineSpec p, PrintWriter err,
+                                          String command) {
+        List<TableId> tables = registry.tables();
+        if (table == null) {
+            return Optional.of(tables);
+        }
+        Optional<TableId> wanted = tables.stream().filter(t -> t.toString().equals(table)).findFirst();
+        if (wanted.isEmpty()) {
+            List<String> known = tables.stream().map(TableId::toString).toList();
+            err.println(command + ": table '" + table + "' is not in the schema history of pipeline '"
+                    + p.name() + "'" + ClosestName.among(table, known).map(k -> "; did you mean '" + k + "'?")
+                    .orElse("") + " (known: " + String.join(", ", known) + ")");
+            err.flush();
+            return Optional.empty();
+        }
+        return Optional.of(List.of(wanted.get()));
     }
 
     @Command(name = "history", mixinStandardHelpOptions = true,
@@ -65,55 +140,25 @@ final class SchemaCommand implements Callable<Integer> {
                 description = "Only this table, as namespace.name (as the source names it).")
         private String table;
 
-        private Cdc cdc() {
-            return (Cdc) parent.spec.parent().userObject();
-        }
-
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            Optional<PipelineSpec> pipeline = PipelineFiles.loadOrReport(file, err, cdc().verbosity());
-            if (pipeline.isEmpty()) {
-                return ExitCodes.INVALID;
-            }
-            PipelineSpec p = pipeline.get();
-            if (p.stateDirectory().isEmpty()) {
-                err.println("cdc schema history: pipeline '" + p.name() + "' keeps no schema history: its checkpoint"
-                        + " store is '" + p.checkpoint().type() + "', and the history is kept beside a 'file' checkpoint;"
-                        + " use checkpoint: {type: file, path: ...} to keep one");
-                err.flush();
-                return ExitCodes.INVALID;
-            }
-            Path directory = p.stateDirectory().get();
-            FileSchemaStore store = new FileSchemaStore(directory);
-            if (!Files.exists(store.file())) {
-                err.println("cdc schema history: pipeline '" + p.name() + "' has no schema history yet: " + store.file()
-                        + " does not exist (it is written when the pipeline first sees a table's schema; run the"
-                        + " pipeline first, or check the checkpoint path)");
-                err.flush();
-                return ExitCodes.FAILED;
-            }
-            SchemaRegistry registry;
+            Opened opened;
             try {
-                registry = SchemaRegistry.open(store);
-            } catch (CdcException e) {
-                cdc().verbosity().printError(err, "cdc schema history", e);
-                return ExitCodes.FAILED;
+                opened = open(file, err, parent.cdc(), "cdc schema history");
+            } catch (Failed f) {
+                return f.exitCode;
             }
-            List<TableId> tables = registry.tables();
-            if (table != null) {
-                Optional<TableId> wanted = tables.stream().filter(t -> t.toString().equals(table)).findFirst();
-                if (wanted.isEmpty()) {
-                    List<String> known = tables.stream().map(TableId::toString).toList();
-                    err.println("cdc schema history: table '" + table + "' is not in the schema history of pipeline '"
-                            + p.name() + "'" + ClosestName.among(table, known).map(k -> "; did you mean '" + k + "'?")
-                            .orElse("") + " (known: " + String.join(", ", known) + ")");
-                    err.flush();
-                    return ExitCodes.INVALID;
-                }
-                tables = List.of(wanted.get());
+            PipelineSpec p = opened.pipeline();
+            Path directory = opened.directory();
+            FileSchemaStore store = opened.store();
+            SchemaRegistry registry = opened.registry();
+            Optional<List<TableId>> chosen = tables(registry, table, p, err, "cdc schema history");
+            if (chosen.isEmpty()) {
+                return ExitCodes.INVALID;
             }
+            List<TableId> tables = chosen.get();
             out.println("schema history of pipeline '" + p.name() + "' (" + store.file() + "): " + tables.size()
                     + (tables.size() == 1 ? " table" : " tables"));
             for (TableId t : tables) {

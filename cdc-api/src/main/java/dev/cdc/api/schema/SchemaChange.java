@@ -105,19 +105,40 @@ public sealed interface SchemaChange {
         }
     }
 
-    record AlterColumnType(String column, DataType from, DataType to) implements SchemaChange {
+    /**
+     * A column's type changed: its logical type, or only its source type with the same logical type
+     * ({@code varchar(20)} to {@code varchar(200)}, both {@code string}), which a sink that keeps
+     * source types (a SQL table) follows too.
+     *
+     * @param fromSourceType the source's type name before, when known
+     * @param toSourceType   the source's type name after, when known
+     */
+    record AlterColumnType(String column, DataType from, DataType to, Optional<String> fromSourceType,
+                           Optional<String> toSourceType) implements SchemaChange {
         public AlterColumnType {
             Objects.requireNonNull(column, "column");
             Objects.requireNonNull(from, "from");
             Objects.requireNonNull(to, "to");
+            Objects.requireNonNull(fromSourceType, "fromSourceType");
+            Objects.requireNonNull(toSourceType, "toSourceType");
+        }
+
+        /** A change of logical type, with no source type names. */
+        public AlterColumnType(String column, DataType from, DataType to) {
+            this(column, from, to, Optional.empty(), Optional.empty());
         }
 
         public SchemaChangeKind kind() {
             return SchemaChangeKind.ALTER_COLUMN_TYPE;
         }
 
+        /** {@code alter column qty type int32 -> int64}, with the source types when they say more. */
         public String describe() {
-            return "alter column " + column + " type " + from.describe() + " -> " + to.describe();
+            String text = "alter column " + column + " type " + from.describe() + " -> " + to.describe();
+            if (fromSourceType.isPresent() && toSourceType.isPresent() && !fromSourceType.equals(toSourceType)) {
+                text += " (" + fromSourceType.get() + " -> " + toSourceType.get() + ")";
+            }
+            return text;
         }
     }
 

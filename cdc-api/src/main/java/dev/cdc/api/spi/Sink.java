@@ -1,5 +1,6 @@
 package dev.cdc.api.spi;
 
+import dev.cdc.api.error.NotSupportedException;
 import dev.cdc.api.event.ChangeEvent;
 import dev.cdc.api.event.SchemaChangeEvent;
 import dev.cdc.api.schema.SchemaChangeKind;
@@ -50,6 +51,24 @@ public interface Sink extends AutoCloseable {
     /** The schema changes this sink can apply downstream (create a mapping, alter a table). */
     default Set<SchemaChangeKind> supportedSchemaChanges() {
         return Set.of();
+    }
+
+    /**
+     * What {@link #applySchemaChange} would do to the target for this change, without doing it:
+     * the statements in the order they would run (SQL for a database, HTTP requests for a search
+     * engine), as {@code cdc schema plan} prints them and as an operator reviews them before a
+     * change is approved. {@code change} is what the engine would hand to
+     * {@code applySchemaChange}: its {@code before} is the schema the sink accepted and its
+     * {@code changes} the migration from it ({@code create-table} for a table the sink has not
+     * seen). A statement may end with a {@code --} comment saying when it is skipped (already
+     * applied) or what could not be carried over.
+     *
+     * <p>Called on a sink that was created but not opened, possibly with no target reachable: it
+     * must not connect, and it must not change the sink's state. Empty when the change needs nothing
+     * in the target. The default throws {@link NotSupportedException}: the sink cannot say.
+     */
+    default List<String> previewSchemaChange(SchemaChangeEvent change) {
+        throw new NotSupportedException("sink", getClass().getSimpleName(), "previewing schema changes");
     }
 
     /** Releases resources; idempotent. Does not flush. */

@@ -23,7 +23,8 @@ import java.util.Set;
  *   <li>{@code AddColumn} for each new column in {@code after}'s order, with {@code after} naming
  *       the column it follows (empty when it is the first), so each names a column that exists
  *       by then;</li>
- *   <li>per remaining column in {@code after}'s order: {@code AlterColumnType},
+ *   <li>per remaining column in {@code after}'s order: {@code AlterColumnType} (when the logical
+ *       type changed, or only the source type name: {@code varchar(20)} to {@code varchar(200)}),
  *       {@code AlterColumnNullability}, {@code AlterColumnDefault};</li>
  *   <li>{@code AlterPrimaryKey} last, when the key columns (after renames) differ, so every
  *       column of the new key exists.</li>
@@ -101,8 +102,9 @@ public final class SchemaDiff {
                 continue;
             }
             Column old = previous.get();
-            if (!old.type().equals(column.type())) {
-                changes.add(new SchemaChange.AlterColumnType(column.name(), old.type(), column.type()));
+            if (!old.type().equals(column.type()) || sourceTypeChanged(old, column)) {
+                changes.add(new SchemaChange.AlterColumnType(column.name(), old.type(), column.type(),
+                        old.sourceType(), column.sourceType()));
             }
             if (old.nullable() != column.nullable()) {
                 changes.add(new SchemaChange.AlterColumnNullability(column.name(), column.nullable()));
@@ -116,6 +118,20 @@ public final class SchemaDiff {
             changes.add(new SchemaChange.AlterPrimaryKey(before.primaryKey(), after.primaryKey()));
         }
         return List.copyOf(changes);
+    }
+
+    /**
+     * Whether the source type names of two versions of a column differ, when both are known
+     * ({@code varchar(20)} and {@code varchar(200)}); case and spaces do not count. An unknown
+     * source type is never a change.
+     */
+    public static boolean sourceTypeChanged(Column before, Column after) {
+        return before.sourceType().isPresent() && after.sourceType().isPresent()
+                && !normalizedSourceType(before).equals(normalizedSourceType(after));
+    }
+
+    private static String normalizedSourceType(Column c) {
+        return c.sourceType().orElse("").replace(" ", "").toLowerCase(java.util.Locale.ROOT);
     }
 
     /** The changes that bring a table from nothing ({@code before} empty: a {@code CreateTable}) to {@code after}. */

@@ -23,10 +23,10 @@ import java.util.TreeMap;
  * Sources (or the engine on their behalf) {@link #register} each schema they see; registering
  * is idempotent so that replays after a restart find the versions they created before.
  *
- * <p>Two schemas are the same version when they have the same {@link TableSchema#fingerprint()}
- * and the same column defaults (the fingerprint leaves defaults out, yet a default change is a
- * change downstream). Source type names ({@code varchar(255)}) are kept but do not make a new
- * version.
+ * <p>Two schemas are the same version when they have the same {@link TableSchema#fingerprint()},
+ * the same column defaults and the same source type names where both versions know them (the
+ * fingerprint leaves defaults and source types out, yet {@code varchar(20)} to {@code varchar(200)}
+ * is a change for a SQL target, and a default change is one downstream).
  *
  * <p>Thread-safe: every method may be called from any thread; registrations are serialized,
  * and a new version is saved to the {@link SchemaStore} before it becomes visible.
@@ -179,10 +179,23 @@ public final class SchemaRegistry {
         return version;
     }
 
-    private static boolean sameVersion(TableSchema a, TableSchema b) {
-        return a.fingerprint().equals(b.fingerprint())
-                && a.columns().stream().map(Column::defaultValue).toList()
-                .equals(b.columns().stream().map(Column::defaultValue).toList());
+    /**
+     * Whether two schemas of a table are one version: the same fingerprint, column defaults and,
+     * where both know them, source type names. A source uses it to decide whether a table's shape
+     * changed enough to announce.
+     */
+    public static boolean sameVersion(TableSchema a, TableSchema b) {
+        if (!a.fingerprint().equals(b.fingerprint())) {
+            return false;
+        }
+        for (int i = 0; i < a.columns().size(); i++) {
+            Column x = a.columns().get(i);
+            Column y = b.columns().get(i);
+            if (!x.defaultValue().equals(y.defaultValue()) || SchemaDiff.sourceTypeChanged(x, y)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

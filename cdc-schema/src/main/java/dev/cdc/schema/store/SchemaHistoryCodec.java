@@ -194,6 +194,8 @@ public final class SchemaHistoryCodec {
             node.put("column", t.column());
             node.put("from", t.from().describe());
             node.put("to", t.to().describe());
+            t.fromSourceType().ifPresent(v -> node.put("from_source_type", v));
+            t.toSourceType().ifPresent(v -> node.put("to_source_type", v));
         } else if (change instanceof SchemaChange.AlterColumnNullability n) {
             node.put("column", n.column());
             node.put("nullable", n.nullable());
@@ -223,7 +225,8 @@ public final class SchemaHistoryCodec {
             case RENAME_COLUMN -> new SchemaChange.RenameColumn(required(node, "from").asText(),
                     required(node, "to").asText());
             case ALTER_COLUMN_TYPE -> new SchemaChange.AlterColumnType(required(node, "column").asText(),
-                    DataType.parse(required(node, "from").asText()), DataType.parse(required(node, "to").asText()));
+                    DataType.parse(required(node, "from").asText()), DataType.parse(required(node, "to").asText()),
+                    optionalText(node, "from_source_type"), optionalText(node, "to_source_type"));
             case ALTER_COLUMN_NULLABILITY -> new SchemaChange.AlterColumnNullability(required(node, "column").asText(),
                     required(node, "nullable").asBoolean());
             case ALTER_COLUMN_DEFAULT -> new SchemaChange.AlterColumnDefault(required(node, "column").asText(),

@@ -91,6 +91,26 @@ class SchemaRegistryTest {
     }
 
     @Test
+    void aSourceTypeChangeIsANewVersionThoughTheFingerprintIgnoresSourceTypes() {
+        SchemaRegistry registry = SchemaRegistry.open(new MemorySchemaStore());
+        TableSchema narrow = new TableSchema(ORDERS, List.of(Column.notNull("id", DataType.int64()),
+                Column.of("label", DataType.string()).withSourceType("varchar(20)")), List.of("id"));
+        TableSchema wide = narrow.withColumns(List.of(Column.notNull("id", DataType.int64()),
+                Column.of("label", DataType.string()).withSourceType("varchar(200)")));
+        registry.register(narrow, at(10), T0);
+        assertThat(wide.fingerprint()).isEqualTo(narrow.fingerprint());
+        SchemaVersion v = registry.register(wide, at(20), T0);
+        assertThat(v.version()).isEqualTo(2);
+        assertThat(v.changes()).containsExactly(new SchemaChange.AlterColumnType("label", DataType.string(),
+                DataType.string(), Optional.of("varchar(20)"), Optional.of("varchar(200)")));
+        assertThat(v.changes().get(0).describe())
+                .isEqualTo("alter column label type string -> string (varchar(20) -> varchar(200))");
+        assertThat(registry.register(wide.withColumns(List.of(Column.notNull("id", DataType.int64()),
+                Column.of("label", DataType.string()))), at(30), T0))
+                .as("a schema that does not know the source type is the same version").isEqualTo(v);
+    }
+
+    @Test
     void aReplayOfAKnownSchemaAtAnOlderPositionReturnsItsVersion() {
         SchemaRegistry registry = SchemaRegistry.open(new MemorySchemaStore());
         SchemaVersion v1 = registry.register(V1, at(10), T0);

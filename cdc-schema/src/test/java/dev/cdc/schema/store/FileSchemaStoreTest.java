@@ -39,6 +39,8 @@ class FileSchemaStoreTest {
             new SchemaChange.DropColumn("n"),
             new SchemaChange.RenameColumn("a", "b"),
             new SchemaChange.AlterColumnType("c", DataType.other("money"), DataType.decimal()),
+            new SchemaChange.AlterColumnType("s", DataType.string(), DataType.string(), Optional.of("varchar(20)"),
+                    Optional.of("varchar(200)")),
             new SchemaChange.AlterColumnNullability("c", false),
             new SchemaChange.AlterColumnDefault("c", Optional.of("now()")),
             new SchemaChange.AlterColumnDefault("c", Optional.empty()),

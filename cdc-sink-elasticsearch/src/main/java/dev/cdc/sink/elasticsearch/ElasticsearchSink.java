@@ -175,6 +175,11 @@ final class ElasticsearchSink implements Sink {
     }
 
     @Override
+    public List<String> previewSchemaChange(SchemaChangeEvent change) {
+        return MappingPreview.of(names.of(change.table(), change.commitTime()), mappings, indexSettings, change);
+    }
+
+    @Override
     public void write(List<ChangeEvent> events) throws Exception {
         requireOpen();
         try {

@@ -63,7 +63,8 @@ class ColumnRenameIT extends MariaDbFixture {
         assertThat(before.column("a").orElseThrow().type()).isNotEqualTo(after.column("b").orElseThrow().type());
         assertThat(change.changes()).containsExactly(new SchemaChange.RenameColumn("a", "b"),
                 new SchemaChange.AlterColumnType("b", before.column("a").orElseThrow().type(),
-                        after.column("b").orElseThrow().type()));
+                        after.column("b").orElseThrow().type(), before.column("a").orElseThrow().sourceType(),
+                        after.column("b").orElseThrow().sourceType()));
         assertThat(((ChangeEvent) events.get(2)).after().orElseThrow().get("b")).isEqualTo(9000000000L);
     }
 

@@ -9,6 +9,7 @@ import dev.cdc.api.event.StreamEvent;
 import dev.cdc.api.event.TableId;
 import dev.cdc.api.schema.SchemaChange;
 import dev.cdc.api.schema.TableSchema;
+import dev.cdc.schema.registry.SchemaRegistry;
 import dev.cdc.source.postgres.catalog.CapturedTable;
 import dev.cdc.source.postgres.position.PgPosition;
 
@@ -174,7 +175,7 @@ public final class EventAssembler implements PgOutputListener {
         }
         TableSchema before = knownSchemas.get(table.table());
         TableSchema after = table.schema();
-        if (before != null && before.fingerprint().equals(after.fingerprint())) {
+        if (before != null && SchemaRegistry.sameVersion(before, after)) {
             pendingSchemas.remove(table.table());
             know(table.table(), table.attnums());
             return;
