@@ -20,7 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /** The {@code cdc} envelope (see {@code docs/envelope.md}). Immutable and thread-safe. */
-final class CdcEnvelope implements Envelope {
+final class CdcEnvelope {
 
     static final SerializedString OP = new SerializedString("op");
     static final SerializedString TABLE = new SerializedString("table");
@@ -52,17 +52,6 @@ final class CdcEnvelope implements Envelope {
         this.pipelineName = pipelineName;
     }
 
-    @Override
-    public JsonValues values() {
-        return VALUES;
-    }
-
-    @Override
-    public boolean listsUnchanged() {
-        return true;
-    }
-
-    @Override
     public void writeChange(JsonGenerator g, ChangeEvent e, long writeMillis) throws IOException {
         g.writeStartObject();
         g.writeFieldName(OP);
@@ -162,7 +151,6 @@ final class CdcEnvelope implements Envelope {
         g.writeEndObject();
     }
 
-    @Override
     public void writeSchemaChange(JsonGenerator g, SchemaChangeEvent e, long writeMillis) throws IOException {
         g.writeStartObject();
         g.writeFieldName(OP);

@@ -11,21 +11,37 @@ import dev.cdc.api.event.Operation;
 import dev.cdc.api.event.Row;
 import dev.cdc.api.event.SchemaChangeEvent;
 import dev.cdc.api.event.StreamEvent;
+import dev.cdc.format.debezium.DebeziumRecords;
+import dev.cdc.format.debezium.DebeziumSettings;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
- * Writes events as JSON in one {@link EnvelopeFormat}, or in the unwrapped key/value form when
- * the event's {@link EnvelopeHeaders#ENVELOPE} header says {@value EnvelopeHeaders#UNWRAPPED}.
- * The shapes and the value encoding are documented in {@code docs/envelope.md}.
+ * Writes events as JSON in one {@link EnvelopeFormat}: the entry point of every sink that writes
+ * events. Two ways to use it:
+ * <ul>
+ *   <li>{@link #records}: the messages an event becomes, each a topic, key bytes and value bytes
+ *   (null for a tombstone): for sinks whose messages have a key (Kafka, Redis streams). The
+ *   {@code cdc} format gives one per event; the {@code debezium} format gives Debezium's records.</li>
+ *   <li>{@link #writeLines}: the same as JSON lines, for line sinks (file, stdout): in the
+ *   {@code cdc} format the envelope itself, one line per event; in the {@code debezium} format one
+ *   line {@code {"topic":..,"key":..,"value":..}} per record, so keys and tombstones are there.</li>
+ * </ul>
+ * Events marked by the {@code unwrap} transformer ({@link EnvelopeHeaders}) are written in the
+ * unwrapped form of the format. The shapes and the value encoding are documented in
+ * {@code docs/envelope.md}.
  *
  * <h2>Threads</h2>
- * Immutable and thread-safe: one instance may serve every lane of a pipeline. It keeps no
- * per-event state; the JSON factory it shares recycles its buffers per thread.
+ * Thread-safe. The {@code debezium} format remembers the table schemas it has written (it needs the
+ * column types), in a concurrent map; the {@code cdc} format keeps no state.
  */
 public final class EnvelopeWriter {
 
@@ -33,31 +49,36 @@ public final class EnvelopeWriter {
 
     private static final SerializedString KEY = new SerializedString("key");
     private static final SerializedString VALUE = new SerializedString("value");
+    private static final SerializedString TOPIC = new SerializedString("topic");
     private static final SerializedString DELETED = new SerializedString("__deleted");
 
     private final EnvelopeFormat format;
     private final String pipelineName;
     private final Clock clock;
-    private final Envelope envelope;
+    private final CdcEnvelope cdc;
+    private final DebeziumRecords debezium;
 
-    private EnvelopeWriter(EnvelopeFormat format, String pipelineName, Clock clock) {
+    private EnvelopeWriter(EnvelopeFormat format, String pipelineName, Clock clock, DebeziumSettings settings) {
         this.format = Objects.requireNonNull(format, "format");
         this.pipelineName = Objects.requireNonNull(pipelineName, "pipelineName");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.envelope = switch (format) {
-            case CDC -> new CdcEnvelope(pipelineName);
-            case DEBEZIUM -> new DebeziumEnvelope(pipelineName);
-        };
+        this.cdc = format == EnvelopeFormat.CDC ? new CdcEnvelope(pipelineName) : null;
+        this.debezium = format == EnvelopeFormat.DEBEZIUM ? new DebeziumRecords(settings) : null;
     }
 
-    /** A writer whose {@code ts_ms} is the system clock's time. */
+    /** A writer whose {@code ts_ms} is the system clock's time; Debezium's defaults for that format. */
     public static EnvelopeWriter of(EnvelopeFormat format, String pipelineName) {
-        return new EnvelopeWriter(format, pipelineName, Clock.systemUTC());
+        return of(format, pipelineName, Clock.systemUTC());
     }
 
-    /** A writer whose {@code ts_ms} (the time of writing) comes from {@code clock}. */
+    /** A writer whose {@code ts_ms} (the time of writing) comes from {@code clock}; Debezium's defaults. */
     public static EnvelopeWriter of(EnvelopeFormat format, String pipelineName, Clock clock) {
-        return new EnvelopeWriter(format, pipelineName, clock);
+        return new EnvelopeWriter(format, pipelineName, clock, DebeziumSettings.defaults(pipelineName));
+    }
+
+    /** A {@code debezium}-format writer with these settings (ignored by the {@code cdc} format). */
+    public static EnvelopeWriter of(EnvelopeFormat format, String pipelineName, Clock clock, DebeziumSettings settings) {
+        return new EnvelopeWriter(format, pipelineName, clock, settings);
     }
 
     public EnvelopeFormat format() {
@@ -70,8 +91,8 @@ public final class EnvelopeWriter {
 
     /**
      * A UTF-8 generator on {@code out} from the shared factory, writing no separator between
-     * top-level values (write your own line breaks with {@code writeRaw('\n')}). Closing it does
-     * not close {@code out}. A generator is not thread-safe: use one per thread.
+     * top-level values. Closing it does not close {@code out}. A generator is not thread-safe: use
+     * one per thread.
      */
     public JsonGenerator newGenerator(OutputStream out) throws IOException {
         JsonGenerator g = FACTORY.createGenerator(out);
@@ -80,31 +101,87 @@ public final class EnvelopeWriter {
     }
 
     /**
-     * Writes the event as one top-level JSON value. Does not flush the generator.
-     *
-     * @throws IOException from the generator
+     * The messages the event becomes, in order (none for an event the format does not write: a
+     * skipped truncate, a PostgreSQL schema change in the {@code debezium} format).
+     */
+    public List<EnvelopeRecord> records(StreamEvent event) {
+        try {
+            if (debezium != null) {
+                return debezium.records(event, clock.instant());
+            }
+            byte[] key = event instanceof ChangeEvent c ? bytes(event, 64, g -> JsonValues.EXACT.writeRow(g, c.key()))
+                    : null;
+            return List.of(new EnvelopeRecord(event.table().toString(), key, toBytes(event), Map.of()));
+        } catch (UncheckedIOException e) {
+            throw failure(event, e.getCause());
+        }
+    }
+
+    /**
+     * Writes the event as JSON lines, each followed by {@code '\n'}: the {@code cdc} envelope (one
+     * line), or one {@code {"topic":..,"key":..,"value":..}} line per {@code debezium} record. Does
+     * not flush the generator.
+     */
+    public void writeLines(StreamEvent event, JsonGenerator g) throws IOException {
+        if (debezium == null) {
+            write(event, g);
+            g.writeRaw('\n');
+            return;
+        }
+        for (EnvelopeRecord r : records(event)) {
+            g.writeStartObject();
+            g.writeFieldName(TOPIC);
+            g.writeString(r.topic());
+            g.writeFieldName(KEY);
+            writeRawOrNull(g, r.key());
+            g.writeFieldName(VALUE);
+            writeRawOrNull(g, r.value());
+            g.writeEndObject();
+            g.writeRaw('\n');
+        }
+    }
+
+    private static void writeRawOrNull(JsonGenerator g, byte[] json) throws IOException {
+        if (json == null) {
+            g.writeNull();
+        } else {
+            g.writeRawValue(new String(json, StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * Writes the event as one top-level JSON value: the {@code cdc} envelope, or the value of the
+     * event's last {@code debezium} record that has one ({@code null} when none). Does not flush.
      */
     public void write(StreamEvent event, JsonGenerator generator) throws IOException {
+        if (debezium != null) {
+            byte[] value = null;
+            for (EnvelopeRecord r : records(event)) {
+                value = r.value() != null ? r.value() : value;
+            }
+            writeRawOrNull(generator, value);
+            return;
+        }
         long now = clock.millis();
         if (event instanceof ChangeEvent change) {
             if (isUnwrapped(change)) {
                 writeUnwrapped(generator, change);
             } else {
-                envelope.writeChange(generator, change, now);
+                cdc.writeChange(generator, change, now);
             }
         } else if (event instanceof SchemaChangeEvent schema) {
-            envelope.writeSchemaChange(generator, schema, now);
+            cdc.writeSchemaChange(generator, schema, now);
         } else {
             throw new IllegalArgumentException("unknown event type " + event.getClass().getName());
         }
     }
 
-    /** The event as UTF-8 JSON. */
+    /** The event as UTF-8 JSON: what {@link #write} writes. */
     public byte[] toBytes(StreamEvent event) {
         return bytes(event, 512, g -> write(event, g));
     }
 
-    /** The event as a JSON string. */
+    /** The event as a JSON string: what {@link #write} writes. */
     public String toJson(StreamEvent event) {
         StringWriter out = new StringWriter(512);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
@@ -116,11 +193,15 @@ public final class EnvelopeWriter {
     }
 
     /**
-     * The event's key row as a JSON object ({@code {"id":42}}), for sinks whose messages have a
-     * key (Kafka, Redis streams); in the {@code debezium} format this is Debezium's key payload.
+     * The event's key as JSON ({@code {"id":42}}): the key row in the {@code cdc} format, Debezium's
+     * key payload in the {@code debezium} format ({@code null} for a table without a key).
      */
     public byte[] keyToBytes(ChangeEvent event) {
-        return bytes(event, 64, g -> envelope.values().writeRow(g, event.key()));
+        if (debezium != null) {
+            List<EnvelopeRecord> records = records(event);
+            return records.isEmpty() ? null : records.get(records.size() - 1).key();
+        }
+        return bytes(event, 64, g -> JsonValues.EXACT.writeRow(g, event.key()));
     }
 
     /** What {@link #bytes} writes. */
@@ -144,8 +225,9 @@ public final class EnvelopeWriter {
                 && EnvelopeHeaders.UNWRAPPED.equals(event.headers().get(EnvelopeHeaders.ENVELOPE));
     }
 
+    /** The {@code cdc} format's unwrapped form (docs/envelope.md). */
     private void writeUnwrapped(JsonGenerator g, ChangeEvent e) throws IOException {
-        JsonValues values = envelope.values();
+        JsonValues values = JsonValues.EXACT;
         boolean rewrite = EnvelopeHeaders.DELETE_REWRITE.equals(e.headers().get(EnvelopeHeaders.DELETE_HANDLING));
         Row row = e.isDelete() ? (rewrite ? e.before().orElse(e.key()) : null) : e.after().orElseThrow();
         g.writeStartObject();
@@ -163,13 +245,11 @@ public final class EnvelopeWriter {
             }
             g.writeEndObject();
         }
-        if (envelope.listsUnchanged()) {
-            CdcEnvelope.writeUnchangedList(g, null, row);
-        }
+        CdcEnvelope.writeUnchangedList(g, null, row);
         g.writeEndObject();
     }
 
-    private static CdcException failure(StreamEvent event, IOException e) {
+    private static CdcException failure(StreamEvent event, Throwable e) {
         return new CdcException("could not write the event at " + event.position() + " of table " + event.table()
                 + " as JSON: " + e.getMessage(), e);
     }

@@ -20,10 +20,17 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Writes column values and rows as JSON, exactly and losslessly (the value table of
- * {@code docs/envelope.md}). Stateless and thread-safe; no reflection.
+ * The one value codec: writes column values and rows as JSON, exactly and losslessly (the value
+ * table of {@code docs/envelope.md}). Every envelope and every sink that writes values as JSON or
+ * text (Elasticsearch documents, Redis hashes and JSON strings) uses it, so a value reads the same
+ * everywhere. Stateless and thread-safe; no reflection.
  */
-final class JsonValues {
+public final class JsonValues {
+
+    /** The exact codec: unchanged columns are left out of rows. */
+    public static final JsonValues EXACT = new JsonValues(null);
+
+    private static final com.fasterxml.jackson.core.JsonFactory TEXT_FACTORY = new com.fasterxml.jackson.core.JsonFactory();
 
     /** What Debezium writes for a column whose value it did not receive. */
     static final String DEBEZIUM_UNAVAILABLE = "__debezium_unavailable_value";
@@ -41,7 +48,7 @@ final class JsonValues {
 
     /** Leaves unchanged columns out of rows (the envelope lists them separately). */
     static JsonValues omittingUnchanged() {
-        return new JsonValues(null);
+        return EXACT;
     }
 
     /** Writes unchanged columns as Debezium's placeholder string. */
@@ -50,7 +57,7 @@ final class JsonValues {
     }
 
     /** The row as an object, or {@code null}. */
-    void writeRow(JsonGenerator g, Row row) throws IOException {
+    public void writeRow(JsonGenerator g, Row row) throws IOException {
         if (row == null) {
             g.writeNull();
             return;
@@ -61,7 +68,7 @@ final class JsonValues {
     }
 
     /** The row's columns as fields of the object being written. */
-    void writeColumns(JsonGenerator g, Row row) throws IOException {
+    public void writeColumns(JsonGenerator g, Row row) throws IOException {
         for (Map.Entry<String, Object> e : row.asMap().entrySet()) {
             Object v = e.getValue();
             if (v == Unchanged.VALUE) {
@@ -78,7 +85,7 @@ final class JsonValues {
     }
 
     /** One value, per the value table. */
-    void writeValue(JsonGenerator g, Object v) throws IOException {
+    public void writeValue(JsonGenerator g, Object v) throws IOException {
         if (v == null) {
             g.writeNull();
         } else if (v instanceof String s) {
@@ -126,6 +133,52 @@ final class JsonValues {
         } else {
             g.writeString(v.toString());
         }
+    }
+
+    /**
+     * The text of a value as this codec writes it, without JSON quoting for a scalar: a string as
+     * it is, numbers in plain notation ({@code 12.50}, {@code 9223372036854775807}), {@code true},
+     * {@code NaN}, bytes in Base64, times in the ISO forms of the value table; a collection, array
+     * or map as its JSON text. For keys, ids and text stores (Redis) that hold strings.
+     *
+     * @throws IllegalArgumentException for {@code null} and {@link Unchanged#VALUE}, which have no text
+     */
+    public static String text(Object v) {
+        if (v instanceof String s) {
+            return s;
+        } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte
+                || v instanceof Boolean || v instanceof UUID || v instanceof LocalDate) {
+            return v.toString();
+        } else if (v instanceof BigDecimal d) {
+            return d.toPlainString();
+        } else if (v instanceof Double d) {
+            return Double.isFinite(d) ? d.toString() : nonFinite(d).getValue();
+        } else if (v instanceof Float f) {
+            return Float.isFinite(f) ? f.toString() : nonFinite(f).getValue();
+        } else if (v instanceof byte[] bytes) {
+            return java.util.Base64.getEncoder().encodeToString(bytes);
+        } else if (v instanceof Instant t) {
+            return t.toString();
+        } else if (v instanceof LocalDateTime t) {
+            return localDateTime(t);
+        } else if (v instanceof LocalTime t) {
+            return localTime(t);
+        } else if (v instanceof OffsetDateTime t) {
+            return localDateTime(t.toLocalDateTime()) + t.getOffset().getId();
+        } else if (v instanceof OffsetTime t) {
+            return localTime(t.toLocalTime()) + t.getOffset().getId();
+        } else if (v == null || v == Unchanged.VALUE) {
+            throw new IllegalArgumentException("'" + v + "' has no text: it is not a value");
+        } else if (v instanceof Collection<?> || v instanceof Map<?, ?> || v.getClass().isArray()) {
+            java.io.StringWriter out = new java.io.StringWriter();
+            try (JsonGenerator g = TEXT_FACTORY.createGenerator(out)) {
+                EXACT.writeValue(g, v);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return out.toString();
+        }
+        return v.toString();
     }
 
     private void writeArray(JsonGenerator g, Collection<?> values) throws IOException {

@@ -14,14 +14,22 @@ import java.util.OptionalInt;
  *   <tr><td>decimal</td><td>{@code BigDecimal}, or the {@code String} "NaN" / "Infinity" / "-Infinity" where the source allows them</td></tr>
  *   <tr><td>string, json</td><td>{@code String}</td></tr>
  *   <tr><td>bytes</td><td>{@code byte[]}</td></tr>
- *   <tr><td>date</td><td>{@code LocalDate}</td></tr>
- *   <tr><td>time</td><td>{@code LocalTime}</td></tr>
- *   <tr><td>timestamp</td><td>{@code LocalDateTime}</td></tr>
- *   <tr><td>timestamp_tz</td><td>{@code Instant}</td></tr>
+ *   <tr><td>date</td><td>{@code LocalDate}, or a {@code String} (below)</td></tr>
+ *   <tr><td>time</td><td>{@code LocalTime}, or a {@code String} (below)</td></tr>
+ *   <tr><td>timestamp</td><td>{@code LocalDateTime}, or a {@code String} (below)</td></tr>
+ *   <tr><td>timestamp_tz</td><td>{@code Instant}, or a {@code String} (below)</td></tr>
  *   <tr><td>uuid</td><td>{@code UUID}</td></tr>
  *   <tr><td>array</td><td>{@code List} of the element type's values</td></tr>
  *   <tr><td>other</td><td>{@code String}: the source's text form</td></tr>
  * </table>
+ *
+ * <p><b>Values no Java type can hold</b> are a {@code String}: the database's own text of the
+ * value, never a rounded or clamped one ({@code docs/envelope.md}, "Values no Java type holds"). They are PostgreSQL's
+ * {@code infinity} / {@code -infinity} dates and timestamps and its {@code 24:00:00} time, MySQL's
+ * TIME values outside one day ({@code -12:30:45}, {@code 838:59:59.000}), and MariaDB / MySQL dates
+ * with a zero year, month or day ({@code 0000-00-00}, {@code 2024-02-00},
+ * {@code 2024-00-15 10:00:00.000000}, as the server prints them). A sink that cannot store the text
+ * in the column's type handles it by its documented per-type policy.
  */
 public sealed interface DataType {
 

@@ -41,12 +41,11 @@ final class JsonLines {
         }
     }
 
-    /** Encodes the event and a line break; on failure nothing of it is kept. */
+    /** Encodes the event as its lines, each with a line break; on failure nothing of it is kept. */
     void append(StreamEvent event) throws IOException {
         int mark = buffer.size();
         try {
-            writer.write(event, generator);
-            generator.writeRaw('\n');
+            writer.writeLines(event, generator); // one line per record: several (or none) in the debezium format
             generator.flush();
         } catch (IOException | RuntimeException e) {
             buffer.truncate(mark);

@@ -41,7 +41,10 @@ public final class UnwrapTransformer implements Transformer {
             return Optional.empty();
         }
         if (event.operation() != Operation.DELETE) {
-            return Optional.of(event.withHeader(EnvelopeHeaders.ENVELOPE, EnvelopeHeaders.UNWRAPPED));
+            ChangeEvent unwrapped = event.withHeader(EnvelopeHeaders.ENVELOPE, EnvelopeHeaders.UNWRAPPED);
+            // every record carries the handling, so rewrite marks non-deletes too ("__deleted": false)
+            return Optional.of(deleteHandling == DeleteHandling.REWRITE
+                    ? unwrapped.withHeader(EnvelopeHeaders.DELETE_HANDLING, EnvelopeHeaders.DELETE_REWRITE) : unwrapped);
         }
         return switch (deleteHandling) {
             case DROP -> Optional.empty();

@@ -144,19 +144,24 @@ class FileSinkTest {
     void schemaChangesAreWrittenInTheStream() throws Exception {
         Path file = dir.resolve("events.jsonl");
         TableSchema schema = new TableSchema(ORDERS, List.of(Column.notNull("id", DataType.int64())), List.of("id"));
+        // a MySQL-shaped position: Debezium's MySQL connector writes schema changes (PostgreSQL's has none)
+        Position mysql = Position.of(Map.of("file", "mysql-bin.000001", "pos", "4"), Position.sortKeyOf(1));
         try (FileSink sink = sink(file, "format", "debezium")) {
             sink.open();
             sink.write(inserts(0, 1));
-            sink.applySchemaChange(SchemaChangeEvent.of(schema, Position.ofSequence(1), COMMIT));
+            sink.applySchemaChange(SchemaChangeEvent.of(schema, mysql, COMMIT));
             sink.write(inserts(2, 3));
             sink.flush();
         }
 
+        // one line per Debezium record: topic, key and value
         List<String> lines = lines(file);
         assertThat(lines).hasSize(3);
-        assertThat(parse(lines.get(0)).get("source").get("connector").asText()).isEqualTo("cdc");
-        assertThat(parse(lines.get(1)).get("tableChanges").get(0).get("type").asText()).isEqualTo("CREATE");
-        assertThat(parse(lines.get(2)).get("after").get("id").longValue()).isEqualTo(2L);
+        assertThat(parse(lines.get(0)).get("value").get("source").get("connector").asText()).isEqualTo("cdc");
+        assertThat(parse(lines.get(0)).get("key").get("id").longValue()).isEqualTo(0L);
+        assertThat(parse(lines.get(1)).get("topic").asText()).isEqualTo("orders");
+        assertThat(parse(lines.get(1)).get("value").get("tableChanges").get(0).get("type").asText()).isEqualTo("CREATE");
+        assertThat(parse(lines.get(2)).get("value").get("after").get("id").longValue()).isEqualTo(2L);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.cdc.sink.elasticsearch;
 
 import dev.cdc.api.config.ConfigOption;
+import dev.cdc.format.KeylessTables;
 
 import java.time.Duration;
 import java.util.List;
@@ -9,22 +10,17 @@ import java.util.Map;
 /** The options of the {@code elasticsearch} sink. */
 public final class ElasticsearchOptions {
 
-    /** What to do with a row of a table that has no primary key. */
-    public enum KeylessTables {
-        /** Reject the event (the lane's failure policy applies). */
-        FAIL,
-        /** Use a SHA-256 of the row as the document id; updates and deletes need the before row. */
-        HASH
-    }
-
     /** How a decimal column is mapped. */
     public enum DecimalMapping {
-        /** {@code double} in the index, the exact digits kept as text in {@code _source}. */
+        /** {@code keyword} (exact: term queries match the exact digits) with a {@code double} sub-field for ranges. */
+        KEYWORD,
+        /** {@code double} in the index (approximate), the exact digits kept as text in {@code _source}. */
         DOUBLE,
-        /** {@code scaled_float} with factor 10^scale (when the column's scale is known), exact text in {@code _source}. */
-        SCALED_FLOAT,
-        /** {@code keyword}: exact, matched as text only. */
-        KEYWORD
+        /**
+         * {@code scaled_float} with factor 10^scale (when the column's scale is known), exact text in
+         * {@code _source}; needs the mapper-extras module, checked when the sink opens.
+         */
+        SCALED_FLOAT
     }
 
     public static final ConfigOption<List<String>> HOSTS = ConfigOption.key("hosts").listType()
@@ -64,24 +60,22 @@ public final class ElasticsearchOptions {
                     + " gc_deletes: 1h} (the 'index.' prefix is optional). gc_deletes is how long a delete still"
                     + " rejects a late replay of an older row; see docs/cdc-sink-elasticsearch.md.");
 
-    public static final ConfigOption<KeylessTables> KEYLESS_TABLES = ConfigOption.key("keyless-tables")
-            .enumType(KeylessTables.class).defaultValue(KeylessTables.FAIL)
-            .description("Rows of a table without a primary key: 'fail' rejects them with a clear error (the"
-                    + " failure policy applies); 'hash' indexes each row under a SHA-256 of its values (identical"
-                    + " rows become one document; updates and deletes need the before row, e.g. PostgreSQL"
-                    + " REPLICA IDENTITY FULL).");
+    public static final ConfigOption<KeylessTables> KEYLESS_TABLES = KeylessTables.option(
+            "indexes each row under", "document", "");
 
     public static final ConfigOption<DecimalMapping> DECIMAL_MAPPING = ConfigOption.key("decimal-mapping")
-            .enumType(DecimalMapping.class).defaultValue(DecimalMapping.DOUBLE)
+            .enumType(DecimalMapping.class).defaultValue(DecimalMapping.KEYWORD)
             .description("Field type of decimal columns. Values are always sent as exact text, so _source keeps"
-                    + " every digit: 'double' (range queries and aggregations, approximate), 'scaled-float'"
-                    + " (factor 10^scale), 'keyword' (exact match only).");
+                    + " every digit: 'keyword' (default: exact, term queries match the exact digits; a 'double'"
+                    + " sub-field for approximate ranges), 'double' (approximate), 'scaled-float' (factor 10^scale;"
+                    + " needs the cluster's mapper-extras module, checked at start).");
 
     public static final ConfigOption<Map<String, String>> COLUMN_TYPES = ConfigOption.key("column-types").mapType()
             .defaultValue(Map.of())
             .description("Field type per column, overriding the mapping derived from the logical type: keys are"
                     + " 'column' or 'namespace.table.column', values an Elasticsearch type such as object, flattened,"
-                    + " keyword, text, nested. JSON columns are 'object' unless set here.");
+                    + " keyword, text, nested. A json column is sent as its exact text (mapped 'text') unless set"
+                    + " here to object, flattened or nested, which send it parsed.");
 
     public static final ConfigOption<Integer> MAX_ACTIONS = ConfigOption.key("max-actions").intType()
             .defaultValue(1000).check(n -> n > 0, "> 0")

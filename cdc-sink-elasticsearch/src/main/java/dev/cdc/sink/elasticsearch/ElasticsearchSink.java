@@ -19,18 +19,16 @@ import dev.cdc.api.schema.Column;
 import dev.cdc.api.schema.SchemaChangeKind;
 import dev.cdc.api.schema.TableSchema;
 import dev.cdc.api.spi.Sink;
-import dev.cdc.sink.elasticsearch.ElasticsearchOptions.KeylessTables;
+import dev.cdc.format.RowHash;
+import dev.cdc.format.KeylessTables;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +73,9 @@ final class ElasticsearchSink implements Sink {
     private final String instanceName;
 
     private final Map<TableId, TableSchema> schemas = new HashMap<>();
+    /** Keyless tables already reported (at their schema, or at their first row without one). */
+    private final Set<TableId> keylessReported = new java.util.HashSet<>();
+    private long keylessSkipped;
     private final Map<TableId, Map<String, Boolean>> jsonColumns = new HashMap<>();
     private EsClient client;
     private Indexes indexes;
@@ -105,7 +106,47 @@ final class ElasticsearchSink implements Sink {
         indexes = new Indexes(client, mappings, indexSettings);
         sender = new BulkSender(client, maxActions, maxBytes, maxInFlight, flushInterval);
         client.send("GET", "/_cluster/health", null, false);
+        if (mappings.decimalMapping() == ElasticsearchOptions.DecimalMapping.SCALED_FLOAT) {
+            requireScaledFloat();
+        }
         LOG.log(System.Logger.Level.INFO, "sink ''{0}'': connected to Elasticsearch ({1})", instanceName, settings);
+    }
+
+    /**
+     * {@code scaled_float} comes with the mapper-extras module, which not every build has (the
+     * minimal integ-test distribution lacks it): without it every index creation would fail later.
+     */
+    private void requireScaledFloat() {
+        JsonNode nodes = client.json("GET", "/_nodes/plugins?filter_path=nodes.*.modules.name,nodes.*.plugins.name", null)
+                .path("nodes");
+        List<String> missing = new ArrayList<>();
+        nodes.fields().forEachRemaining(n -> {
+            boolean has = false;
+            for (JsonNode m : n.getValue().path("modules")) {
+                has |= m.path("name").asText().equals("mapper-extras");
+            }
+            if (!has) {
+                missing.add(n.getKey());
+            }
+        });
+        if (!missing.isEmpty() || nodes.isEmpty()) {
+            throw new CdcException("sink '" + instanceName + "': decimal-mapping: scaled-float needs Elasticsearch's"
+                    + " mapper-extras module, which node(s) " + missing + " of this cluster lack; use"
+                    + " decimal-mapping: keyword (exact, the default) or double");
+        }
+    }
+
+    /** Says once, when the sink first sees a table without a primary key, what it does with its rows. */
+    private void reportKeyless(TableId table) {
+        if (!keylessReported.add(table)) {
+            return;
+        }
+        keyless.report(LOG, instanceName, table, "indexed under", "document");
+    }
+
+    /** Rows of keyless tables left out under {@code keyless-tables: skip}. */
+    long keylessSkipped() {
+        return keylessSkipped;
     }
 
     @Override
@@ -124,6 +165,9 @@ final class ElasticsearchSink implements Sink {
             return; // a dropped table keeps its index: dropping search data is left to people
         }
         TableSchema after = change.after().get();
+        if (!after.hasPrimaryKey()) {
+            reportKeyless(change.table());
+        }
         sender.drain(); // rows of the old shape go first
         schemas.put(change.table(), after);
         jsonColumns.remove(change.table());
@@ -219,7 +263,7 @@ final class ElasticsearchSink implements Sink {
         if (candidates.isEmpty()) {
             return kept;
         }
-        ObjectNode body = JsonValues.MAPPER.createObjectNode();
+        ObjectNode body = EsJson.MAPPER.createObjectNode();
         var docs = body.putArray("docs");
         candidates.values().forEach(r -> docs.addObject().put("_index", r.index()).put("_id", r.id())
                 .put("_source", false));
@@ -262,9 +306,14 @@ final class ElasticsearchSink implements Sink {
             return;
         }
         Indexes.State state = indexes.ensure(index, e.table(), Optional.ofNullable(schemas.get(e.table())));
+        if (version < state.migratedAt) {
+            // older than the migration that last moved the index: it was written before the move and
+            // copied with it (its delete's tombstone did not move), so replaying it now is stale
+            return;
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         int actions;
-        try (JsonGenerator g = JsonValues.MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
+        try (JsonGenerator g = EsJson.MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
             g.setRootValueSeparator(null);
             if (e.key().isEmpty()) {
                 actions = writeKeyless(g, e, state, version);
@@ -291,18 +340,26 @@ final class ElasticsearchSink implements Sink {
                 }
                 actions = 1;
             }
-        } catch (JsonValues.InvalidValueException | RejectedEvent ex) {
+        } catch (EsJson.InvalidValueException | RejectedEvent ex) {
             sender.fail(e, ex.getMessage(), false);
             return;
         } catch (EsClient.EsRequestException ex) {
             sender.fail(e, ex.getMessage(), false);
             return;
         }
+        if (actions == 0) {
+            return; // left out (keyless-tables: skip): written, as far as the lane is concerned
+        }
         out.write('\n');
         sender.add(e, out.toByteArray(), actions);
     }
 
     private int writeKeyless(JsonGenerator g, ChangeEvent e, Indexes.State state, long version) throws IOException {
+        reportKeyless(e.table());
+        if (keyless == KeylessTables.SKIP) {
+            keylessSkipped++;
+            return 0;
+        }
         if (keyless == KeylessTables.FAIL) {
             throw new RejectedEvent("table " + e.table() + " has no primary key, so its rows have no document id;"
                     + " give the table a primary key, or set the sink option keyless-tables: hash");
@@ -381,7 +438,7 @@ final class ElasticsearchSink implements Sink {
         g.writeStartObject();
         for (Map.Entry<String, Object> c : row.asMap().entrySet()) {
             g.writeFieldName(c.getKey());
-            JsonValues.write(g, c.getValue(), isJson(table, c.getKey()));
+            EsJson.write(g, c.getValue(), isJson(table, c.getKey()));
         }
         g.writeEndObject();
     }
@@ -424,7 +481,7 @@ final class ElasticsearchSink implements Sink {
             return Map.of();
         }
         sender.drain();
-        ObjectNode body = JsonValues.MAPPER.createObjectNode();
+        ObjectNode body = EsJson.MAPPER.createObjectNode();
         var docs = body.putArray("docs");
         List<DocRef> asked = new ArrayList<>();
         wanted.forEach((index, ids) -> ids.forEach(id -> {
@@ -443,7 +500,7 @@ final class ElasticsearchSink implements Sink {
     }
 
     private ObjectNode merge(TableId table, JsonNode base, Row after) throws IOException {
-        ObjectNode merged = JsonValues.MAPPER.createObjectNode();
+        ObjectNode merged = EsJson.MAPPER.createObjectNode();
         for (Map.Entry<String, Object> c : after.asMap().entrySet()) {
             if (c.getValue() == Unchanged.VALUE) {
                 if (base != null && base.has(c.getKey())) {
@@ -465,7 +522,7 @@ final class ElasticsearchSink implements Sink {
     }
 
     private ObjectNode toTree(TableId table, Row row) throws IOException {
-        ObjectNode node = JsonValues.MAPPER.createObjectNode();
+        ObjectNode node = EsJson.MAPPER.createObjectNode();
         for (Map.Entry<String, Object> c : row.asMap().entrySet()) {
             node.set(c.getKey(), valueTree(table, c.getKey(), c.getValue()));
         }
@@ -473,9 +530,9 @@ final class ElasticsearchSink implements Sink {
     }
 
     private JsonNode valueTree(TableId table, String column, Object value) throws IOException {
-        var buffer = new com.fasterxml.jackson.databind.util.TokenBuffer(JsonValues.MAPPER, false);
-        JsonValues.write(buffer, value, isJson(table, column));
-        return JsonValues.MAPPER.readTree(buffer.asParser());
+        var buffer = new com.fasterxml.jackson.databind.util.TokenBuffer(EsJson.MAPPER, false);
+        EsJson.write(buffer, value, isJson(table, column));
+        return EsJson.MAPPER.readTree(buffer.asParser());
     }
 
     // ---------------------------------------------------------------- mappings and ids
@@ -523,11 +580,11 @@ final class ElasticsearchSink implements Sink {
             if (v == null || v == Unchanged.VALUE) {
                 throw new RejectedEvent("the key " + key + " has no value");
             }
-            return JsonValues.text(v);
+            return EsJson.text(v);
         }
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try (JsonGenerator g = JsonValues.MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
+            try (JsonGenerator g = EsJson.MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
                 g.writeStartArray();
                 for (Object v : key.asMap().values()) {
                     if (v instanceof Number n && !(v instanceof Double) && !(v instanceof Float)
@@ -536,7 +593,7 @@ final class ElasticsearchSink implements Sink {
                     } else if (v == null) {
                         g.writeNull();
                     } else {
-                        g.writeString(JsonValues.text(v));
+                        g.writeString(EsJson.text(v));
                     }
                 }
                 g.writeEndArray();
@@ -552,23 +609,9 @@ final class ElasticsearchSink implements Sink {
         }
     }
 
-    /** A SHA-256 (hex) over the table and the row's columns and values. */
+    /** A SHA-256 (hex) over the table and the row's columns and values: cdc-format's {@link RowHash}. */
     static String hashId(TableId table, Row row) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(table.toString().getBytes(StandardCharsets.UTF_8));
-            for (Map.Entry<String, Object> c : new java.util.TreeMap<>(row.asMap()).entrySet()) {
-                md.update((byte) 0);
-                md.update(c.getKey().getBytes(StandardCharsets.UTF_8));
-                md.update((byte) 1);
-                md.update(c.getValue() == null ? new byte[]{2}
-                        : (c.getValue().getClass().getSimpleName() + ":" + JsonValues.text(c.getValue()))
-                        .getBytes(StandardCharsets.UTF_8));
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return RowHash.of(table, row);
     }
 
     /** The index bookkeeping (tests inject crashes into migrations through it). */

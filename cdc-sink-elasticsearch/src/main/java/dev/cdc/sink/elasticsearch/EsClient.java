@@ -194,7 +194,7 @@ final class EsClient implements AutoCloseable {
                 return MissingNode.getInstance();
             }
             byte[] bytes = EntityUtils.toByteArray(response.getEntity());
-            return bytes.length == 0 ? MissingNode.getInstance() : JsonValues.MAPPER.readTree(bytes);
+            return bytes.length == 0 ? MissingNode.getInstance() : EsJson.MAPPER.readTree(bytes);
         } catch (IOException e) {
             return MissingNode.getInstance();
         }

@@ -3,6 +3,7 @@ package dev.cdc.sink.elasticsearch;
 import dev.cdc.api.event.TableId;
 import dev.cdc.api.schema.Column;
 import dev.cdc.api.schema.DataType;
+import dev.cdc.api.schema.TypeKind;
 import dev.cdc.sink.elasticsearch.ElasticsearchOptions.DecimalMapping;
 
 import java.math.BigDecimal;
@@ -23,7 +24,15 @@ import java.util.UUID;
 /**
  * The Elasticsearch field mapping of a column: from its logical type when the stream announced
  * the table's schema, else from the Java value of its first non-null occurrence. A per-column
- * override ({@code column-types}) wins over both. Thread-safe; immutable.
+ * override ({@code column-types}) wins over both.
+ *
+ * <p>Every value a source delivers must index (docs/cdc-sink-elasticsearch.md, "Values"): numeric
+ * and date fields take {@code ignore_malformed} and a {@code raw} keyword sub-field, so a value the
+ * field type cannot hold ({@code NaN}, {@code infinity}, {@code 0000-00-00}, a year beyond the
+ * field's range) stays in {@code _source}, is indexed as text in {@code <field>.raw}, and the row
+ * is never rejected. Timestamps with sub-millisecond digits are {@code date_nanos} (with a
+ * {@code millis} {@code date} sub-field for the years date_nanos cannot hold). Decimals are exact
+ * {@code keyword}s by default. Thread-safe; immutable.
  */
 final class FieldMappings {
 
@@ -39,6 +48,10 @@ final class FieldMappings {
         this.overrides = Map.copyOf(lower);
     }
 
+    DecimalMapping decimalMapping() {
+        return decimalMapping;
+    }
+
     /** The override for a column, by {@code namespace.table.column} first, then {@code column}. */
     Optional<String> override(TableId table, String column) {
         String qualified = table + "." + column;
@@ -46,15 +59,13 @@ final class FieldMappings {
         return Optional.ofNullable(v != null ? v : overrides.get(column));
     }
 
-    /** True when the column's String values are JSON to be sent as JSON (object, flattened, nested). */
+    /**
+     * True when the column's String values are JSON to be sent as JSON (parsed): only when
+     * {@code column-types} maps it to object, flattened or nested. A json column is otherwise sent
+     * as its exact text.
+     */
     boolean isJson(TableId table, Column column) {
-        Optional<String> o = override(table, column.name());
-        if (o.isPresent()) {
-            return isJsonType(o.get());
-        }
-        DataType t = column.type();
-        return t.kind() == dev.cdc.api.schema.TypeKind.JSON
-                || t instanceof DataType.Array a && a.element().kind() == dev.cdc.api.schema.TypeKind.JSON;
+        return override(table, column.name()).map(FieldMappings::isJsonType).orElse(false);
     }
 
     static boolean isJsonType(String esType) {
@@ -96,18 +107,18 @@ final class FieldMappings {
         } else if (v instanceof Long) {
             return ofType("long");
         } else if (v instanceof Float) {
-            return ofType("float");
+            return tolerant("float");
         } else if (v instanceof Double) {
-            return ofType("double");
+            return tolerant("double");
         } else if (v instanceof BigDecimal || v instanceof BigInteger) {
             return decimal(null);
         } else if (v instanceof byte[]) {
             return ofType("binary");
         } else if (v instanceof LocalDate) {
-            return Map.of("type", "date", "format", "strict_date");
+            return date("date", "strict_date");
         } else if (v instanceof LocalDateTime || v instanceof Instant || v instanceof OffsetDateTime
                 || v instanceof ZonedDateTime) {
-            return Map.of("type", "date", "format", DATE_FORMAT);
+            return date("date_nanos", DATE_FORMAT);
         } else if (v instanceof LocalTime || v instanceof UUID) {
             return ofType("keyword");
         } else if (v instanceof Map<?, ?>) {
@@ -123,27 +134,67 @@ final class FieldMappings {
             case INT16 -> ofType("short");
             case INT32 -> ofType("integer");
             case INT64 -> ofType("long");
-            case FLOAT32 -> ofType("float");
-            case FLOAT64 -> ofType("double");
+            case FLOAT32 -> tolerant("float");
+            case FLOAT64 -> tolerant("double");
             case DECIMAL -> decimal((DataType.Decimal) type);
-            case STRING, OTHER -> text();
+            case STRING, OTHER, JSON -> text();
             case BYTES -> ofType("binary");
-            case DATE -> Map.of("type", "date", "format", "strict_date");
-            case TIMESTAMP, TIMESTAMP_TZ -> Map.of("type", "date", "format", DATE_FORMAT);
+            case DATE -> date("date", "strict_date");
+            case TIMESTAMP, TIMESTAMP_TZ -> date(subMillisecond((DataType.Temporal) type) ? "date_nanos" : "date",
+                    DATE_FORMAT);
             case TIME, UUID -> ofType("keyword");
-            case JSON -> ofType("object");
             case ARRAY -> of(((DataType.Array) type).element());
         };
     }
 
+    /** Whether a timestamp may have digits below the millisecond: more than 3, or not known. */
+    private static boolean subMillisecond(DataType.Temporal t) {
+        return t.fractionDigits().isEmpty() || t.fractionDigits().getAsInt() > 3;
+    }
+
     private Map<String, Object> decimal(DataType.Decimal type) {
         return switch (decimalMapping) {
-            case DOUBLE -> ofType("double");
-            case KEYWORD -> ofType("keyword");
+            case DOUBLE -> tolerant("double");
+            case KEYWORD -> Map.of("type", "keyword", "fields", Map.of("double",
+                    Map.of("type", "double", "ignore_malformed", true)));
             case SCALED_FLOAT -> type != null && type.scale().isPresent()
-                    ? Map.of("type", "scaled_float", "scaling_factor", Math.pow(10, type.scale().getAsInt()))
-                    : ofType("double");
+                    ? tolerant(Map.of("type", "scaled_float", "scaling_factor", Math.pow(10, type.scale().getAsInt())))
+                    : tolerant("double");
         };
+    }
+
+    /**
+     * A numeric field that keeps the values it cannot hold (NaN, ±Infinity) in {@code _source} and
+     * indexes them as text in {@code <field>.raw}.
+     */
+    private static Map<String, Object> tolerant(String esType) {
+        return tolerant(Map.of("type", esType));
+    }
+
+    private static Map<String, Object> tolerant(Map<String, Object> base) {
+        Map<String, Object> m = new LinkedHashMap<>(base);
+        m.put("ignore_malformed", true);
+        m.put("fields", Map.of("raw", Map.of("type", "keyword")));
+        return m;
+    }
+
+    /**
+     * A date or date_nanos field that keeps what it cannot hold (infinity, zero dates, years out of
+     * its range) in {@code _source} and indexes it as text in {@code <field>.raw}; date_nanos (years
+     * 1970 to 2262) also indexes every value at millisecond precision in {@code <field>.millis}.
+     */
+    private static Map<String, Object> date(String esType, String format) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", esType);
+        m.put("format", format);
+        m.put("ignore_malformed", true);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("raw", Map.of("type", "keyword"));
+        if (esType.equals("date_nanos")) {
+            fields.put("millis", Map.of("type", "date", "format", format, "ignore_malformed", true));
+        }
+        m.put("fields", fields);
+        return m;
     }
 
     private static Map<String, Object> text() {
@@ -158,5 +209,10 @@ final class FieldMappings {
             return Map.of("type", "object", "dynamic", true);
         }
         return Map.of("type", esType);
+    }
+
+    /** Whether the logical type is a decimal (for the scaled_float check). */
+    static boolean isDecimal(DataType t) {
+        return t.kind() == TypeKind.DECIMAL || t instanceof DataType.Array a && isDecimal(a.element());
     }
 }

@@ -119,7 +119,7 @@ final class Indexes {
         Map<String, Object> properties = new LinkedHashMap<>();
         schema.ifPresent(t -> t.columns().forEach(c -> properties.put(c.name(), mappings.of(table, c))));
         createIndex(s.concrete, alias, properties, 0);
-        properties.forEach((k, v) -> s.fields.put(k, JsonValues.MAPPER.valueToTree(v)));
+        properties.forEach((k, v) -> s.fields.put(k, EsJson.MAPPER.valueToTree(v)));
         return s;
     }
 
@@ -137,7 +137,7 @@ final class Indexes {
             body.put("aliases", Map.of(alias, Map.of("is_write_index", true)));
         }
         try {
-            client.send("PUT", "/" + concrete, JsonValues.MAPPER.writeValueAsString(body), false);
+            client.send("PUT", "/" + concrete, EsJson.MAPPER.writeValueAsString(body), false);
         } catch (EsClient.EsRequestException e) {
             if (!e.getMessage().contains("resource_already_exists_exception")) {
                 throw new CdcException("could not create index '" + concrete + "': " + e.getMessage()
@@ -155,11 +155,11 @@ final class Indexes {
         }
         try {
             client.send("PUT", "/" + s.alias + "/_mapping",
-                    JsonValues.MAPPER.writeValueAsString(Map.of("properties", newFields)), false);
+                    EsJson.MAPPER.writeValueAsString(Map.of("properties", newFields)), false);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        newFields.forEach((k, v) -> s.fields.put(k, JsonValues.MAPPER.valueToTree(v)));
+        newFields.forEach((k, v) -> s.fields.put(k, EsJson.MAPPER.valueToTree(v)));
     }
 
     /**
@@ -248,7 +248,7 @@ final class Indexes {
             while (page.path("hits").path("hits").size() > 0) {
                 StringBuilder body = new StringBuilder();
                 for (JsonNode hit : page.path("hits").path("hits")) {
-                    ObjectNode action = JsonValues.MAPPER.createObjectNode();
+                    ObjectNode action = EsJson.MAPPER.createObjectNode();
                     action.putObject("index").put("_index", to).put("_id", hit.path("_id").asText())
                             .put("version", hit.path("_version").asLong()).put("version_type", "external");
                     body.append(action).append('\n').append(hit.path("_source")).append('\n');
@@ -285,7 +285,9 @@ final class Indexes {
 
     private static boolean sameType(JsonNode have, Map<String, Object> wanted) {
         String haveType = have.path("type").asText(have.has("properties") ? "object" : "");
-        return haveType.equals(wanted.get("type")) && (!wanted.containsKey("scaling_factor")
+        return haveType.equals(wanted.get("type"))
+                && have.path("ignore_malformed").asBoolean(false) == Boolean.TRUE.equals(wanted.get("ignore_malformed"))
+                && (!wanted.containsKey("scaling_factor")
                 || have.path("scaling_factor").asDouble() == ((Number) wanted.get("scaling_factor")).doubleValue())
                 && (!wanted.containsKey("format") || have.path("format").asText().equals(wanted.get("format")));
     }
@@ -329,6 +331,6 @@ final class Indexes {
         client.send("POST", "/" + next + "/_refresh", null, false);
         switchAlias(s, next);
         s.migratedAt = Math.max(s.migratedAt, changeVersion);
-        changed.forEach((k, v) -> s.fields.put(k, JsonValues.MAPPER.valueToTree(v)));
+        changed.forEach((k, v) -> s.fields.put(k, EsJson.MAPPER.valueToTree(v)));
     }
 }

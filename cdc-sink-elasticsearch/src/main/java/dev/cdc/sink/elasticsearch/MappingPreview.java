@@ -65,7 +65,7 @@ final class MappingPreview {
 
     private static String json(Object value) {
         try {
-            return JsonValues.MAPPER.writeValueAsString(value);
+            return EsJson.MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

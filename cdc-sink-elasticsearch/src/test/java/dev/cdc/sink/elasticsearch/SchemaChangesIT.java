@@ -52,7 +52,7 @@ class SchemaChangesIT {
         ElasticsearchSinkFactory f = new ElasticsearchSinkFactory();
         sink = f.create(TestPluginContext.bind(f, Map.of("hosts", Services.elasticsearchUrl(),
                 "index", target.name() + "_${name}", "index-settings", Map.of("number_of_replicas", "0"),
-                "column-types", Map.of("attrs", "flattened")), target, "es"));
+                "column-types", Map.of("attrs", "flattened", "obj", "object")), target, "es"));
         sink.open();
     }
 
@@ -94,23 +94,29 @@ class SchemaChangesIT {
                 Column.of("seen", DataType.timestampTz(6)),
                 Column.of("tags", DataType.arrayOf(DataType.string())),
                 Column.of("attrs", DataType.json()),
-                Column.of("doc", DataType.json())), List.of("id"));
+                Column.of("doc", DataType.json()),
+                Column.of("obj", DataType.json())), List.of("id"));
         sink.applySchemaChange(change(null, v1, new SchemaChange.CreateTable(v1)));
         List<ChangeEvent> written = new ArrayList<>();
         for (int i = 1; i <= 30; i++) {
             written.add(insert(Row.of("id", (long) i, "qty", i, "price", new BigDecimal("12345678.9" + (i % 10)),
                     "born", LocalDate.of(2000, 1, 1).plusDays(i), "seen", T.plusNanos(123456000L * i),
                     "tags", List.of("a", "b" + i), "attrs", "{\"color\":\"red\",\"n\":" + i + "}",
-                    "doc", "{\"nested\":{\"deep\":true}}")));
+                    "doc", "{\"nested\":{\"deep\":true}}", "obj", "{\"nested\":{\"deep\":true}}")));
         }
         writeAndFlush(written);
         assertThat(EsTestIndexes.fieldMapping(index(), "qty").path("type").asText()).isEqualTo("integer");
-        assertThat(EsTestIndexes.fieldMapping(index(), "price").path("type").asText()).isEqualTo("double");
+        assertThat(EsTestIndexes.fieldMapping(index(), "price").path("type").asText())
+                .as("decimals are exact keywords by default").isEqualTo("keyword");
+        assertThat(EsTestIndexes.fieldMapping(index(), "seen").path("type").asText())
+                .as("microseconds are kept in the index").isEqualTo("date_nanos");
         assertThat(EsTestIndexes.fieldMapping(index(), "born").path("format").asText()).isEqualTo("strict_date");
         assertThat(EsTestIndexes.fieldMapping(index(), "tags").path("fields").path("keyword").path("type").asText())
                 .isEqualTo("keyword");
         assertThat(EsTestIndexes.fieldMapping(index(), "attrs").path("type").asText()).isEqualTo("flattened");
-        assertThat(EsTestIndexes.fieldMapping(index(), "doc").path("properties").path("nested").isObject()).isTrue();
+        assertThat(EsTestIndexes.fieldMapping(index(), "doc").path("type").asText())
+                .as("a json column is its exact text by default").isEqualTo("text");
+        assertThat(EsTestIndexes.fieldMapping(index(), "obj").path("properties").path("nested").isObject()).isTrue();
 
         // add a column: mapped before its first document
         Column email = Column.of("email", DataType.string());

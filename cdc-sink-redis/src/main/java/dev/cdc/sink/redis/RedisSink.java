@@ -55,6 +55,7 @@ final class RedisSink implements Sink {
     private final RowKeys rowKeys;
     private final int scanCount;
     private final String name;
+    private final KeylessRows keyless;
 
     private Jedis jedis;
     private Pipeline pipeline;
@@ -69,8 +70,9 @@ final class RedisSink implements Sink {
      * @param rowKeys null for stream mode
      */
     RedisSink(String name, RedisEndpoint endpoint, RedisMode mode, ChunkEncoder encoder, RowKeys rowKeys,
-              int scanCount) {
+              int scanCount, KeylessRows keyless) {
         this.name = name;
+        this.keyless = keyless;
         this.endpoint = endpoint;
         this.mode = mode;
         this.encoder = encoder;
@@ -88,8 +90,10 @@ final class RedisSink implements Sink {
     }
 
     @Override
-    public void write(List<ChangeEvent> events) {
+    public void write(List<ChangeEvent> sent) {
         try {
+            // the row modes key every row: keyless rows are keyed, left out or failed per keyless-tables
+            List<ChangeEvent> events = mode == RedisMode.STREAM ? sent : keyless.keyed(sent, failures);
             BitSet superseded = mode == RedisMode.STREAM ? new BitSet() : Superseded.of(events);
             for (int i = 0; i < events.size(); i++) {
                 ChangeEvent e = events.get(i);
@@ -100,10 +104,6 @@ final class RedisSink implements Sink {
                     send();
                     await();
                     truncate(e.table(), e.position().sortKey());
-                } else if (mode != RedisMode.STREAM && e.key().isEmpty()) {
-                    failures.add(new PartialWriteException.EventFailure(e, "table " + e.table()
-                            + " has no key columns, so its rows have no Redis key; give the table a primary key"
-                            + " (or replica identity) or use mode: stream", false));
                 } else {
                     add(e);
                     if (chunk.size() >= CHUNK_EVENTS) {
@@ -112,7 +112,7 @@ final class RedisSink implements Sink {
                 }
             }
         } catch (RuntimeException e) {
-            throw failure("could not write " + events.size() + " event(s)", e);
+            throw failure("could not write " + sent.size() + " event(s)", e);
         }
     }
 
@@ -124,6 +124,7 @@ final class RedisSink implements Sink {
         } catch (RuntimeException e) {
             throw failure("could not flush", e);
         }
+        keyless.forget(); // every reply is in: no failure can name a keyed copy any more
         if (!failures.isEmpty()) {
             List<PartialWriteException.EventFailure> failed = List.copyOf(failures);
             failures.clear();
@@ -150,6 +151,9 @@ final class RedisSink implements Sink {
         try {
             send();
             await();
+            if (mode != RedisMode.STREAM && change.after().map(a -> !a.hasPrimaryKey()).orElse(false)) {
+                keyless.report(change.table()); // said when the table is announced, not at its first row
+            }
             if (mode == RedisMode.STREAM) {
                 ((StreamEntries) encoder).addSchemaChange(change, chunk);
                 send();
@@ -308,7 +312,7 @@ final class RedisSink implements Sink {
             Object error = list.get(i + 1);
             String message = error instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(error);
             ChangeEvent e = c.events().get(index);
-            failures.add(new PartialWriteException.EventFailure(e, "Redis refused key "
+            failures.add(new PartialWriteException.EventFailure(keyless.origin(e), "Redis refused key "
                     + rowKeys.key(e) + ": " + message + hint(message), RedisErrors.isRetriable(message)));
         }
     }
@@ -359,6 +363,7 @@ final class RedisSink implements Sink {
         chunk = new ScriptChunk();
         sent.clear();
         failures.clear();
+        keyless.forget();
         closeConnection();
         if (e instanceof CdcException cdc) {
             return cdc;

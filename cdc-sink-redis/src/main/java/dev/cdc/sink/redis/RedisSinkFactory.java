@@ -90,7 +90,8 @@ public final class RedisSinkFactory implements SinkFactory {
                     o.getOptional(RedisSinkOptions.STREAM_MAXLEN).orElse(0L));
         };
         return new RedisSink(context.instanceName(), endpoint, mode, encoder, rowKeys,
-                o.get(RedisSinkOptions.TRUNCATE_SCAN_COUNT));
+                o.get(RedisSinkOptions.TRUNCATE_SCAN_COUNT),
+                new KeylessRows(o.get(RedisSinkOptions.KEYLESS_TABLES), context.instanceName()));
     }
 
     private static RedisEndpoint endpoint(Configuration o, String clientName) {

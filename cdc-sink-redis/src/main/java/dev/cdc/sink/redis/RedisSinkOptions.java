@@ -1,6 +1,7 @@
 package dev.cdc.sink.redis;
 
 import dev.cdc.api.config.ConfigOption;
+import dev.cdc.format.KeylessTables;
 import dev.cdc.format.EnvelopeFormat;
 import dev.cdc.format.EnvelopeOptions;
 
@@ -105,9 +106,19 @@ public final class RedisSinkOptions {
             .description("hash, json, invalidate: a TRUNCATE deletes the table's keys with SCAN MATCH "
                     + "<key-template pattern> COUNT n and UNLINK, n keys at a time (never KEYS).");
 
-    static final List<ConfigOption<?>> ALL = List.of(URI, USER, PASSWORD, DATABASE, TLS_TRUSTSTORE_PATH,
-            TLS_TRUSTSTORE_PASSWORD, TLS_KEYSTORE_PATH, TLS_KEYSTORE_PASSWORD, TLS_INSECURE_TRUST_ALL, CONNECT_TIMEOUT,
-            READ_TIMEOUT, MODE, KEY_TEMPLATE, STREAM_TEMPLATE, STREAM_MAXLEN, FORMAT, TTL, TOMBSTONE_TTL, METADATA_PREFIX, TRUNCATE_SCAN_COUNT);
+    public static final ConfigOption<KeylessTables> KEYLESS_TABLES = KeylessTables.option("keys each row by", "key",
+            "Applies to the hash and json modes; stream mode takes every row as it is.");
+
+    static final List<ConfigOption<?>> ALL = all();
+
+    private static List<ConfigOption<?>> all() {
+        List<ConfigOption<?>> all = new java.util.ArrayList<>(List.of(URI, USER, PASSWORD, DATABASE, TLS_TRUSTSTORE_PATH,
+                TLS_TRUSTSTORE_PASSWORD, TLS_KEYSTORE_PATH, TLS_KEYSTORE_PASSWORD, TLS_INSECURE_TRUST_ALL,
+                CONNECT_TIMEOUT, READ_TIMEOUT, MODE, KEY_TEMPLATE, STREAM_TEMPLATE, STREAM_MAXLEN, TTL, TOMBSTONE_TTL,
+                METADATA_PREFIX, TRUNCATE_SCAN_COUNT, KEYLESS_TABLES));
+        all.addAll(EnvelopeOptions.all()); // format (stream mode) and the debezium format's options
+        return List.copyOf(all);
+    }
 
     private RedisSinkOptions() {
     }

@@ -3,7 +3,11 @@ package dev.cdc.sink.redis;
 import dev.cdc.api.event.ChangeEvent;
 import dev.cdc.api.event.SchemaChangeEvent;
 import dev.cdc.api.event.StreamEvent;
+import dev.cdc.format.EnvelopeFormat;
+import dev.cdc.format.EnvelopeRecord;
 import dev.cdc.format.EnvelopeWriter;
+
+import java.nio.charset.StandardCharsets;
 
 /**
  * {@code mode: stream}: each event as a stream entry with the fields {@code op}, {@code table},
@@ -55,8 +59,20 @@ final class StreamEntries implements ChunkEncoder {
     @Override
     public void add(ChangeEvent event, ScriptChunk chunk) {
         chunk.addEvent(event);
+        if (envelope.format() == EnvelopeFormat.DEBEZIUM) {
+            // Debezium's records of the event (a key change is a delete and a create): one entry each,
+            // tombstones left out (a stream entry needs a value)
+            for (EnvelopeRecord r : envelope.records(event)) {
+                if (r.value() != null) {
+                    String rowKey = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
+                    entry(event, rowKey, event.operation().code(), r.key() == null ? NULL_KEY : r.key(), r.value(),
+                            chunk);
+                }
+            }
+            return;
+        }
         entry(event, KeyTemplate.encodeKey(event.key(), values), event.operation().code(), envelope.keyToBytes(event),
-                chunk);
+                envelope.toBytes(event), chunk);
     }
 
     /**
@@ -65,10 +81,16 @@ final class StreamEntries implements ChunkEncoder {
      * which no row key can be (in a row key every backslash escapes a ':' or a backslash).
      */
     void addSchemaChange(SchemaChangeEvent change, ScriptChunk chunk) {
-        entry(change, SCHEMA_ROW, "schema", NULL_KEY, chunk);
+        if (envelope.format() == EnvelopeFormat.DEBEZIUM) {
+            for (EnvelopeRecord r : envelope.records(change)) {
+                entry(change, SCHEMA_ROW, "schema", r.key() == null ? NULL_KEY : r.key(), r.value(), chunk);
+            }
+            return;
+        }
+        entry(change, SCHEMA_ROW, "schema", NULL_KEY, envelope.toBytes(change), chunk);
     }
 
-    private void entry(StreamEvent event, String rowKey, String op, byte[] key, ScriptChunk chunk) {
+    private void entry(StreamEvent event, String rowKey, String op, byte[] key, byte[] value, ScriptChunk chunk) {
         String stream = streams.render(event.table());
         int group = chunk.group(stream, stream, lastKey(stream));
         chunk.arg(group);
@@ -84,6 +106,6 @@ final class StreamEntries implements ChunkEncoder {
         chunk.arg(SORT_KEY);
         chunk.arg(event.position().sortKey());
         chunk.arg(VALUE);
-        chunk.arg(envelope.toBytes(event));
+        chunk.arg(value);
     }
 }

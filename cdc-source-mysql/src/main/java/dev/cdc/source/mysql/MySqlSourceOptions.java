@@ -62,8 +62,10 @@ public final class MySqlSourceOptions {
                     + " locates the transaction itself; false, or a MySQL server: by binlog file and offset.");
 
     public static final ConfigOption<Boolean> TINYINT1_AS_BOOLEAN = ConfigOption.key("tinyint1-as-boolean")
-            .booleanType().defaultValue(true)
-            .description("Map tinyint(1) columns to boolean (0 false, anything else true); false keeps them int16.");
+            .booleanType().defaultValue(false)
+            .description("Map tinyint(1) columns to boolean (0 false, anything else true). Off by default: a"
+                    + " tinyint(1) holds -128..127 and MySQL does not stop a 7 in it, so only true keeps that lossy"
+                    + " reading; false (the default) keeps them int16, as Debezium does.");
 
     public static final ConfigOption<Integer> MAX_BATCH = ConfigOption.key("max-batch").intType().defaultValue(2048)
             .check(n -> n > 0, "> 0")

@@ -56,7 +56,7 @@ class TypeMatrixIT extends MariaDbFixture {
         assertThat(streamed).hasSize(3);
 
         Row max = read.get(0);
-        assertThat(max.get("b")).isEqualTo(true);
+        assertThat(max.get("b")).as("tinyint(1) is an integer by default").isEqualTo((short) 1);
         assertThat(max.get("ti")).isEqualTo((short) 127);
         assertThat(max.get("tiu")).isEqualTo((short) 255);
         assertThat(max.get("si")).isEqualTo((short) 32767);
@@ -91,7 +91,7 @@ class TypeMatrixIT extends MariaDbFixture {
         assertThat((byte[]) max.get("bt")).containsExactly(0x0a, 0xaa);
 
         Row min = read.get(1);
-        assertThat(min.get("b")).isEqualTo(false);
+        assertThat(min.get("b")).isEqualTo((short) 0);
         assertThat(min.get("ti")).isEqualTo((short) -128);
         assertThat(min.get("si")).isEqualTo((short) -32768);
         assertThat(min.get("mi")).isEqualTo(-8388608);
@@ -160,13 +160,51 @@ class TypeMatrixIT extends MariaDbFixture {
     }
 
     @Test
-    void tinyint1CanStayAnInteger() throws Exception {
+    void tinyint1IsAnIntegerUnlessBooleansAreAskedFor() throws Exception {
         TableId t = table("tiny", "id INT PRIMARY KEY, b TINYINT(1)");
+        SourceRunner r = start(options(), Optional.empty());
+        db.execute("INSERT INTO " + MariaDbDriver.q(t) + " VALUES (1, 7), (2, -128)");
+        r.context().awaitChanges(e -> e.table().equals(t), 2, Duration.ofSeconds(30));
+        assertThat(changes(r, t).get(0).after().get().get("b")).as("a tinyint(1) holds 7 too").isEqualTo((short) 7);
+        assertThat(changes(r, t).get(1).after().get().get("b")).isEqualTo((short) -128);
+        r.close();
+
         Map<String, Object> o = new java.util.HashMap<>(options());
-        o.put("tinyint1-as-boolean", false);
-        SourceRunner r = start(o, Optional.empty());
-        db.execute("INSERT INTO " + MariaDbDriver.q(t) + " VALUES (1, 5)");
-        r.context().awaitChanges(e -> e.table().equals(t), 1, Duration.ofSeconds(30));
-        assertThat(changes(r, t).get(0).after().get().get("b")).isEqualTo((short) 5);
+        o.put("tinyint1-as-boolean", true);
+        TableId t2 = table("tiny2", "id INT PRIMARY KEY, b TINYINT(1)");
+        SourceRunner r2 = start(o, Optional.empty());
+        db.execute("INSERT INTO " + MariaDbDriver.q(t2) + " VALUES (1, 5)");
+        r2.context().awaitChanges(e -> e.table().equals(t2), 1, Duration.ofSeconds(30));
+        assertThat(changes(r2, t2).get(0).after().get().get("b")).isEqualTo(true);
+    }
+
+    @Test
+    void datesWithAZeroPartAreTheServersTextInSnapshotAndBinlog() throws Exception {
+        // MariaDB's default sql_mode has no NO_ZERO_IN_DATE / NO_ZERO_DATE: users store these
+        db.execute("SET time_zone = '+00:00'");
+        db.execute("SET SESSION sql_mode = ''");
+        TableId t = table("zero", "id INT PRIMARY KEY, d DATE, dt DATETIME, dt6 DATETIME(6), ts TIMESTAMP(3) NULL,"
+                + " y0 DATE");
+        String rows = "(1, '0000-00-00', '0000-00-00 00:00:00', '0000-00-00 00:00:00', '0000-00-00 00:00:00', '0000-01-01'),"
+                + " (2, '2024-00-15', '2024-02-00 10:00:00', '2024-00-00 23:59:59.500001', NULL, '0000-12-31'),"
+                + " (3, '2024-02-29', '0000-01-01 00:00:00', '0000-01-01 00:00:00.000001', '1970-01-01 00:00:01', NULL)";
+        List<List<Row>> both = snapshotThenStream(t, rows, 3);
+        List<Row> read = both.get(0);
+        assertThat(read.get(0).get("d")).isEqualTo("0000-00-00");
+        assertThat(read.get(0).get("dt")).isEqualTo("0000-00-00 00:00:00");
+        assertThat(read.get(0).get("dt6")).isEqualTo("0000-00-00 00:00:00.000000");
+        assertThat(read.get(0).get("ts")).isEqualTo("0000-00-00 00:00:00.000");
+        assertThat(read.get(0).get("y0")).as("year 0 is a valid date, not shifted to 0001").isEqualTo(LocalDate.of(0, 1, 1));
+        assertThat(read.get(1).get("d")).isEqualTo("2024-00-15");
+        assertThat(read.get(1).get("dt")).isEqualTo("2024-02-00 10:00:00");
+        assertThat(read.get(1).get("dt6")).isEqualTo("2024-00-00 23:59:59.500001");
+        assertThat(read.get(1).get("y0")).isEqualTo(LocalDate.of(0, 12, 31));
+        assertThat(read.get(2).get("d")).isEqualTo(LocalDate.of(2024, 2, 29));
+        assertThat(read.get(2).get("dt")).isEqualTo(LocalDateTime.of(0, 1, 1, 0, 0));
+        assertThat(read.get(2).get("dt6")).isEqualTo(LocalDateTime.of(0, 1, 1, 0, 0, 0, 1000));
+        assertThat(read.get(2).get("ts")).isEqualTo(Instant.parse("1970-01-01T00:00:01Z"));
+        for (int i = 0; i < 3; i++) {
+            assertThat(both.get(1).get(i)).as("row %d from the binlog equals the snapshot's", i).isEqualTo(read.get(i));
+        }
     }
 }

@@ -3,7 +3,9 @@ package dev.cdc.source.postgres;
 import dev.cdc.api.config.Configuration;
 import dev.cdc.api.error.CdcException;
 import dev.cdc.api.error.RetriableException;
+import dev.cdc.api.event.ChangeEvent;
 import dev.cdc.api.event.Position;
+import dev.cdc.api.event.SchemaChangeEvent;
 import dev.cdc.api.event.StreamEvent;
 import dev.cdc.api.event.TableId;
 import dev.cdc.api.spi.PluginMetrics;
@@ -89,6 +91,8 @@ public final class PostgresSource implements Source {
     private WalStream stream;
     private Plan plan = Plan.STREAM;
     private String snapshotName;
+    /** The captured database's name (pgjdbc's catalog): the {@code db} offset of every position. */
+    private String databaseName = "";
     private long consistentPoint;
     private Position resumeSnapshot;
     private long startLsn;
@@ -131,6 +135,7 @@ public final class PostgresSource implements Source {
     private void openCatalog() throws SQLException {
         catalogConnection = connections.regular("catalog");
         types = new TypeRegistry(catalogConnection);
+        databaseName = catalogConnection.getCatalog();
         types.load();
         catalog = new TableCatalog(catalogConnection);
     }
@@ -381,7 +386,7 @@ public final class PostgresSource implements Source {
         }
         SnapshotReader reader = new SnapshotReader(connections::regular, consistentPoint,
                 options.get(PostgresSourceOptions.SNAPSHOT_CHUNK_SIZE), batchSize,
-                options.get(PostgresSourceOptions.SNAPSHOT_PARALLELISM), events -> emit(context, events),
+                options.get(PostgresSourceOptions.SNAPSHOT_PARALLELISM), events -> emit(context, withDatabase(events)),
                 context::snapshotProgress, context::isStopping);
         if (!reader.read(tables, plan == Plan.SNAPSHOT_NEW ? snapshotName : null, state)) {
             return false;
@@ -390,6 +395,20 @@ public final class PostgresSource implements Source {
             closeReplication();
         }
         return true;
+    }
+
+    /** Snapshot events with the database's name in their positions ({@code db}, see {@link PgPosition#DB}). */
+    private List<StreamEvent> withDatabase(List<StreamEvent> events) {
+        List<StreamEvent> out = new ArrayList<>(events.size());
+        for (StreamEvent e : events) {
+            Position p = e.position().withOffset(PgPosition.DB, databaseName, e.position().sortKey());
+            out.add(e instanceof ChangeEvent c ? c.withPosition(p) : withPosition((SchemaChangeEvent) e, p));
+        }
+        return out;
+    }
+
+    private static SchemaChangeEvent withPosition(SchemaChangeEvent e, Position p) {
+        return new SchemaChangeEvent(e.table(), e.before(), e.after(), e.changes(), e.ddl(), p, e.commitTime());
     }
 
     private void emit(SourceContext context, List<StreamEvent> events) throws InterruptedException {
@@ -481,6 +500,7 @@ public final class PostgresSource implements Source {
                     }
                 });
         assembler.skipUpTo(skipLsn, skipIndex);
+        assembler.database(databaseName);
         for (TableId t : selectedOrder) {
             Optional<CatalogTable> ct = catalog.find(t);
             if (ct.isPresent()) {
@@ -498,7 +518,8 @@ public final class PostgresSource implements Source {
                 byte[] message = stream.readPending();
                 if (message != null) {
                     idle = 0;
-                    decoder.decode(message, WalStream.PAYLOAD_OFFSET, message.length - WalStream.PAYLOAD_OFFSET);
+                    decoder.decode(message, WalStream.PAYLOAD_OFFSET, message.length - WalStream.PAYLOAD_OFFSET,
+                            WalStream.dataStart(message));
                     if (++sinceAck >= 4096) {
                         sinceAck = 0;
                         acknowledge();

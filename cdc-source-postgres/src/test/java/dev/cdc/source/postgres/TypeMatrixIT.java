@@ -27,19 +27,21 @@ class TypeMatrixIT extends PgTestBase {
     private static final String COLUMNS = "id int PRIMARY KEY, s smallint, i int, b bigint, n numeric, n2 numeric(10,2),"
             + " r real, d double precision, bo boolean, t text, vc varchar(10), c char(3), by bytea, da date,"
             + " ti time, ttz timetz, ts timestamp, tstz timestamptz, iv interval, u uuid, j json, jb jsonb,"
-            + " ai int[], at text[], e %s, dm %s, other inet";
+            + " ai int[], at text[], e %s, dm %s, other inet, mo money, tia time[]";
 
     private static final String[] ROWS = {
         "(1, -32768, -2147483648, -9223372036854775808, 'NaN', -99999999.99, 'NaN', 'Infinity', true, '', '', 'a',"
             + " '\\x'::bytea, 'infinity', '00:00:00', '00:00:00+00', '-infinity', 'infinity', '1 year 2 mons',"
-            + " '00000000-0000-0000-0000-000000000000', '{}', '{}', '{}', '{}', 'a', 1, '10.0.0.1')",
+            + " '00000000-0000-0000-0000-000000000000', '{}', '{}', '{}', '{}', 'a', 1, '10.0.0.1',"
+            + " '-92233720368547758.08', '{24:00:00,NULL,00:00:01.5}')",
         "(2, 32767, 2147483647, 9223372036854775807, 12345678901234567890.123456789012345678901234567890,"
             + " 99999999.99, '-Infinity', 1.7976931348623157e308, false, 'ünïcødé \"q\" \\ , {}', 'x', 'abc',"
             + " '\\x00ff10'::bytea, '0044-03-15 BC', '24:00:00', '23:59:59.999999-14:30', '2024-02-29 23:59:59.999999',"
             + " '1970-01-01 00:00:00.000001+00', '-3 days 04:05:06.7', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',"
-            + " '{\"a\": [1, 2]}', '{\"b\": null}', '{1,NULL,3}', '{\"a b\",NULL,\"c,d\",\"\\\\\"}', 'b', 2, '::1')",
+            + " '{\"a\": [1, 2]}', '{\"b\": null}', '{1,NULL,3}', '{\"a b\",NULL,\"c,d\",\"\\\\\"}', 'b', 2, '::1',"
+            + " '92233720368547758.07', '{}')",
         "(3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
-            + " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
+            + " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
     };
 
     @Test
@@ -77,17 +79,20 @@ class TypeMatrixIT extends PgTestBase {
             assertThat(min.get("t")).isEqualTo("");
             assertThat(min.get("c")).isEqualTo("a  ");
             assertThat((byte[]) min.get("by")).isEmpty();
-            assertThat(min.get("da")).isEqualTo(LocalDate.MAX);
+            assertThat(min.get("da")).as("infinity is its text, no Java date holds it").isEqualTo("infinity");
             assertThat(min.get("ti")).isEqualTo(LocalTime.MIDNIGHT);
             assertThat(min.get("ttz")).isEqualTo("00:00:00+00");
-            assertThat(min.get("ts")).isEqualTo(LocalDateTime.MIN);
-            assertThat(min.get("tstz")).isEqualTo(Instant.MAX);
+            assertThat(min.get("ts")).isEqualTo("-infinity");
+            assertThat(min.get("tstz")).isEqualTo("infinity");
             assertThat(min.get("iv")).isEqualTo("1 year 2 mons");
             assertThat(min.get("u")).isEqualTo(new UUID(0, 0));
             assertThat(min.get("ai")).isEqualTo(List.of());
             assertThat(min.get("e")).isEqualTo("a");
             assertThat(min.get("dm")).isEqualTo(1);
             assertThat(min.get("other")).isEqualTo("10.0.0.1");
+            assertThat(min.get("mo")).as("money is an exact decimal, not locale text")
+                    .isEqualTo(new BigDecimal("-92233720368547758.08"));
+            assertThat(min.get("tia")).isEqualTo(Arrays.asList("24:00:00", null, LocalTime.of(0, 0, 1, 500_000_000)));
 
             Row max = events.get(1).after().orElseThrow();
             assertThat(max.get("s")).isEqualTo((short) 32767);
@@ -98,7 +103,8 @@ class TypeMatrixIT extends PgTestBase {
             assertThat(max.get("t")).isEqualTo("ünïcødé \"q\" \\ , {}");
             assertThat((byte[]) max.get("by")).containsExactly(0, 0xff, 0x10);
             assertThat(max.get("da")).isEqualTo(LocalDate.of(-43, 3, 15));
-            assertThat(max.get("ti")).isEqualTo(LocalTime.MAX);
+            assertThat(max.get("ti")).as("24:00:00 is its text, not 23:59:59.999999999").isEqualTo("24:00:00");
+            assertThat(max.get("mo")).isEqualTo(new BigDecimal("92233720368547758.07"));
             assertThat(max.get("ttz")).isEqualTo("23:59:59.999999-14:30");
             assertThat(max.get("ts")).isEqualTo(LocalDateTime.of(2024, 2, 29, 23, 59, 59, 999_999_000));
             assertThat(max.get("tstz")).isEqualTo(Instant.ofEpochSecond(0, 1000));
@@ -120,6 +126,8 @@ class TypeMatrixIT extends PgTestBase {
             assertThat(schema.after().orElseThrow().column("ai").orElseThrow().type().describe())
                     .isEqualTo("array<int32>");
             assertThat(schema.after().orElseThrow().column("dm").orElseThrow().type().describe()).isEqualTo("int32");
+            assertThat(schema.after().orElseThrow().column("mo").orElseThrow().type().describe())
+                    .isEqualTo("decimal(19,2)");
             assertThat(schema.after().orElseThrow().primaryKey()).containsExactly("id");
         } finally {
             for (String t : tables) {

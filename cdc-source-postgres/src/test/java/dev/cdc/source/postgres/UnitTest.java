@@ -4,6 +4,7 @@ import dev.cdc.jdbc.snapshot.SnapshotState;
 import dev.cdc.jdbc.snapshot.TableProgress;
 import dev.cdc.source.postgres.position.PgPosition;
 import dev.cdc.source.postgres.replication.SetupCheck;
+import dev.cdc.source.postgres.types.MoneyText;
 import dev.cdc.source.postgres.types.ValueDecoder;
 import org.junit.jupiter.api.Test;
 
@@ -63,5 +64,23 @@ class UnitTest {
         assertThat(ValueDecoder.array(ValueDecoder.forBaseType("int4", -1)).decode("{{1,2},{3,NULL}}"))
                 .isEqualTo(List.of(List.of(1, 2), Arrays.asList(3, null)));
         assertThat((byte[]) ValueDecoder.forBaseType("bytea", -1).decode("\\x0aff")).containsExactly(10, 0xff);
+        assertThat(ValueDecoder.forBaseType("date", -1).decode("-infinity")).isEqualTo("-infinity");
+        assertThat(ValueDecoder.forBaseType("timestamp", 3).decode("infinity")).isEqualTo("infinity");
+        assertThat(ValueDecoder.forBaseType("time", -1).decode("24:00:00")).isEqualTo("24:00:00");
+        assertThat(ValueDecoder.forBaseType("time", -1).decode("23:59:59.999999"))
+                .isEqualTo(java.time.LocalTime.of(23, 59, 59, 999_999_000));
+    }
+
+    @Test
+    void moneyIsAnExactDecimalInAnyLocale() {
+        assertThat(ValueDecoder.forBaseType("money", -1).decode("-$1,234.56")).isEqualTo(new java.math.BigDecimal("-1234.56"));
+        assertThat(ValueDecoder.forBaseType("money", -1, 2).decode("1.234,56 €")).isEqualTo(new java.math.BigDecimal("1234.56"));
+        assertThat(ValueDecoder.forBaseType("money", -1, 0).decode("(¥1,235)")).isEqualTo(new java.math.BigDecimal("-1235"));
+        assertThat(ValueDecoder.forBaseType("money", -1, 2).decode("$92,233,720,368,547,758.07"))
+                .isEqualTo(new java.math.BigDecimal("92233720368547758.07"));
+        assertThat(MoneyText.fractionDigits("$1.00")).isEqualTo(2);
+        assertThat(MoneyText.fractionDigits("1,000 BD")).isEqualTo(3);
+        assertThat(MoneyText.fractionDigits("¥1")).isZero();
+        assertThat(ValueDecoder.forBaseType("money", -1, 3).type().describe()).isEqualTo("decimal(19,3)");
     }
 }

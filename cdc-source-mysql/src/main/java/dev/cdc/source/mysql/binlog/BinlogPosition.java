@@ -31,6 +31,12 @@ public record BinlogPosition(String file, long offset, long row, Optional<String
     public static final String ROW = "row";
     public static final String GTID = "gtid";
     public static final String GTID_SET = "gtid_set";
+    /** Offset of a row: where its rows event starts (not part of the resume point; the debezium format's pos). */
+    public static final String EVENT_POS = "event_pos";
+    /** Offset of a row: its index in its rows event, from 0 (the debezium format's row). */
+    public static final String EVENT_ROW = "event_row";
+    /** Offset of a row: the server id in its event's header (the debezium format's server_id). */
+    public static final String SERVER_ID = "server_id";
 
     public BinlogPosition {
         Objects.requireNonNull(file, "file");

@@ -68,6 +68,13 @@ public final class BinlogReader {
     private final Map<Long, Decoder> decoders = new HashMap<>();
     private final ShapeTracker shapes;
     private final List<Function<Instant, StreamEvent>> pending = new ArrayList<>();
+    /** The header of the event being handled. */
+    private EventHeaderV4 header;
+    /** The rows event being read, its rows' shared position, and the index of its next row. */
+    private EventHeaderV4 rowsEventHeader;
+    private Position rowsEventPosition;
+    private Position rowsEventTx;
+    private long rowInEvent;
     private final BinlogPosition skipThrough;
     private final long skipFileNumber;
     /** Connected by GTID position: the skip target is found by its transaction's GTID, not by file and offset. */
@@ -134,6 +141,7 @@ public final class BinlogReader {
     /** Handles one event; returns what is ready to hand over (possibly nothing). */
     public List<StreamEvent> handle(Event event) throws Exception {
         EventHeaderV4 h = event.getHeader();
+        header = h;
         EventType type = h.getEventType();
         if (h.getTimestamp() > 0) {
             lastEventMillis = h.getTimestamp();
@@ -171,6 +179,7 @@ public final class BinlogReader {
                 return tableShape(t);
             }
             case WRITE_ROWS, EXT_WRITE_ROWS -> {
+                rowsEvent(h);
                 WriteRowsEventData d = event.getData();
                 for (Serializable[] r : d.getRows()) {
                     row(d.getTableId(), Operation.CREATE, null, r);
@@ -178,6 +187,7 @@ public final class BinlogReader {
                 return flushIfLarge();
             }
             case UPDATE_ROWS, EXT_UPDATE_ROWS -> {
+                rowsEvent(h);
                 UpdateRowsEventData d = event.getData();
                 for (Map.Entry<Serializable[], Serializable[]> r : d.getRows()) {
                     row(d.getTableId(), Operation.UPDATE, r.getKey(), r.getValue());
@@ -185,6 +195,7 @@ public final class BinlogReader {
                 return flushIfLarge();
             }
             case DELETE_ROWS, EXT_DELETE_ROWS -> {
+                rowsEvent(h);
                 DeleteRowsEventData d = event.getData();
                 for (Serializable[] r : d.getRows()) {
                     row(d.getTableId(), Operation.DELETE, r, null);
@@ -286,7 +297,7 @@ public final class BinlogReader {
             List<dev.cdc.api.schema.SchemaChange> changes = b.isEmpty()
                     ? List.of(new dev.cdc.api.schema.SchemaChange.CreateTable(schema))
                     : renamedColumns(b.get(), schema, statements);
-            Position p = at.toPosition(txFileNumber);
+            Position p = withServerId(at.toPosition(txFileNumber));
             pending.add(time -> new SchemaChangeEvent(table, b, Optional.of(schema), changes, ddl, p, time));
         }
         return List.of();
@@ -364,7 +375,7 @@ public final class BinlogReader {
         } else if (b.isEmpty() && aft.isPresent()) {
             changes.add(new dev.cdc.api.schema.SchemaChange.CreateTable(aft.get()));
         }
-        out.add(new SchemaChangeEvent(table, b, aft, changes, Optional.of(sql), at.toPosition(), time));
+        out.add(new SchemaChangeEvent(table, b, aft, changes, Optional.of(sql), withServerId(at.toPosition()), time));
         return out;
     }
 
@@ -404,8 +415,46 @@ public final class BinlogReader {
         Row key = decoder.key(av != null ? av : bv);
         TableId table = decoder.table;
         Optional<String> id = txId;
-        Position position = tx.rowPosition(txPosition, txFileNumber, rowIndex);
+        Position inEvent = eventPosition();
+        Position position = tx.rowPosition(inEvent.withOffset(BinlogPosition.EVENT_ROW, rowNumber(rowInEvent),
+                inEvent.sortKey()), txFileNumber, rowIndex);
+        rowInEvent++;
         pending.add(time -> new ChangeEvent(op, table, key, b, a, time, id, position, 0, Map.of()));
+    }
+
+    /** A rows event starts: where it is and which server wrote it describe its rows (event_pos, server_id). */
+    private void rowsEvent(EventHeaderV4 h) {
+        rowsEventHeader = h;
+        rowsEventPosition = null;
+        rowInEvent = 0;
+    }
+
+    /**
+     * The transaction's position with the current rows event's place and server ({@code event_pos},
+     * {@code event_row}, {@code server_id}: the debezium format's {@code pos}, {@code row} and
+     * {@code server_id}), made once per rows event; its rows replace only {@code row} and
+     * {@code event_row}, sharing the rest.
+     */
+    private Position eventPosition() {
+        if (rowsEventPosition == null || rowsEventTx != txPosition) {
+            EventHeaderV4 h = rowsEventHeader;
+            rowsEventTx = txPosition;
+            rowsEventPosition = h == null ? txPosition : txPosition
+                    .withOffset(BinlogPosition.EVENT_POS, Long.toString(h.getPosition()), txPosition.sortKey())
+                    .withOffset(BinlogPosition.SERVER_ID, Long.toString(h.getServerId()), txPosition.sortKey())
+                    .withOffset(BinlogPosition.EVENT_ROW, "0", txPosition.sortKey());
+        }
+        return rowsEventPosition;
+    }
+
+    /** A position with the server id of the event being handled ({@code server_id}). */
+    private Position withServerId(Position p) {
+        return header == null ? p
+                : p.withOffset(BinlogPosition.SERVER_ID, Long.toString(header.getServerId()), p.sortKey());
+    }
+
+    private static String rowNumber(long row) {
+        return Long.toString(row);
     }
 
     private boolean emits(long row) {

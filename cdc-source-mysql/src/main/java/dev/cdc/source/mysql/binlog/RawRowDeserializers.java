@@ -49,7 +49,9 @@ import java.util.Map;
  * fields, as stored), TIMESTAMP an {@code Instant} (the stored epoch; null for the zero value),
  * TIME a signed {@code Duration}, CHAR/VARCHAR/BINARY/TEXT/BLOB/BIT the stored bytes (decoded
  * later with the column's charset), MySQL's binary JSON a {@link MySqlTypes.JsonBinaryValue}.
- * Zero dates ({@code 0000-00-00}) are null. Other types keep the library's values.
+ * A date with a zero year, month or day ({@code 0000-00-00}, {@code 2024-02-00}), which no Java
+ * type holds, is its text as the server prints it ({@link MySqlTypes#zeroDateText}). Other types
+ * keep the library's values.
  */
 public final class RawRowDeserializers {
 
@@ -194,7 +196,8 @@ public final class RawRowDeserializers {
                 int day = v & 31;
                 int month = (v >> 5) & 15;
                 int year = v >> 9;
-                return year == 0 || month == 0 || day == 0 ? null : LocalDate.of(year, month, day);
+                return month == 0 || day == 0 ? MySqlTypes.zeroDateText(year, month, day, -1, 0, 0, 0, 0)
+                        : LocalDate.of(year, month, day);
             }
             case TIME: {
                 int v = in.le(3); // hhmmss as a decimal number, signed 24 bit
@@ -207,12 +210,14 @@ public final class RawRowDeserializers {
                 return timeV2(meta, in);
             case TIMESTAMP: {
                 long seconds = in.leLong(4);
-                return seconds == 0 ? null : Instant.ofEpochSecond(seconds);
+                return seconds == 0 ? MySqlTypes.zeroDateText(0, 0, 0, 0, 0, 0, 0, 0) : Instant.ofEpochSecond(seconds);
             }
             case TIMESTAMP_V2: {
                 long seconds = in.be(4);
                 long micros = fraction(meta, in);
-                return seconds == 0 && micros == 0 ? null : Instant.ofEpochSecond(seconds, micros * 1000);
+                // the zero value; 1970-01-01 00:00:00 UTC itself is outside TIMESTAMP's range
+                return seconds == 0 && micros == 0 ? MySqlTypes.zeroDateText(0, 0, 0, 0, 0, 0, 0, meta)
+                        : Instant.ofEpochSecond(seconds, micros * 1000);
             }
             case DATETIME: {
                 long v = in.leLong(8); // yyyymmddhhmmss as a decimal number
@@ -222,7 +227,7 @@ public final class RawRowDeserializers {
                 int day = (int) (v / 1000000 % 100);
                 int month = (int) (v / 100000000 % 100);
                 int year = (int) (v / 10000000000L);
-                return year == 0 || month == 0 || day == 0 ? null
+                return month == 0 || day == 0 ? MySqlTypes.zeroDateText(year, month, day, hour, minute, second, 0, 0)
                         : LocalDateTime.of(year, month, day, hour, minute, second);
             }
             case DATETIME_V2: {
@@ -234,11 +239,13 @@ public final class RawRowDeserializers {
                 int month = (int) (ym % 13);
                 int year = (int) (ym / 13);
                 long hms = v & 0x1FFFF;
-                if (year == 0 || month == 0 || day == 0) {
-                    return null;
+                int hour = (int) (hms >> 12);
+                int minute = (int) ((hms >> 6) & 63);
+                int second = (int) (hms & 63);
+                if (month == 0 || day == 0) {
+                    return MySqlTypes.zeroDateText(year, month, day, hour, minute, second, (int) micros, meta);
                 }
-                return LocalDateTime.of(year, month, day, (int) (hms >> 12), (int) ((hms >> 6) & 63), (int) (hms & 63),
-                        (int) micros * 1000);
+                return LocalDateTime.of(year, month, day, hour, minute, second, (int) micros * 1000);
             }
             case NEWDECIMAL: {
                 int precision = meta & 0xFF;

@@ -216,13 +216,13 @@ public final class MySqlTypes {
             case "year":
                 return Integer.parseInt(s);
             case "date":
-                return s.startsWith("0000") ? null : LocalDate.parse(s);
+                return hasZeroPart(s) ? s : LocalDate.parse(s);
             case "time":
                 return time(parseTime(s), Math.max(0, c.scale()));
             case "datetime":
-                return s.startsWith("0000-00-00") ? null : parseDateTime(s);
+                return hasZeroPart(s) ? s : parseDateTime(s);
             case "timestamp":
-                return s.startsWith("0000-00-00") ? null : parseDateTime(s).toInstant(ZoneOffset.UTC);
+                return hasZeroPart(s) ? s : parseDateTime(s).toInstant(ZoneOffset.UTC);
             default:
                 return s;
         }
@@ -230,10 +230,36 @@ public final class MySqlTypes {
 
     /**
      * What the snapshot selects for a column: the column itself, except FLOAT as a DOUBLE (the
-     * server prints a float with 6 significant digits, losing bits; the double form is exact).
+     * server prints a float with 6 significant digits, losing bits; the double form is exact) and
+     * DATE, DATETIME and TIMESTAMP as text: the server's text is exact, and the JDBC driver's own
+     * reading of a date with a zero month or day fails.
      */
     public static String selectExpression(ColumnInfo c, String quotedName) {
-        return c.dataType().equals("float") ? "CAST(" + quotedName + " AS DOUBLE)" : quotedName;
+        return switch (c.dataType()) {
+            case "float" -> "CAST(" + quotedName + " AS DOUBLE)";
+            case "date", "datetime", "timestamp" -> "CAST(" + quotedName + " AS CHAR)";
+            default -> quotedName;
+        };
+    }
+
+    /** Whether a DATE / DATETIME / TIMESTAMP text ({@code 2024-02-00 10:00:00}) has a zero month or day. */
+    static boolean hasZeroPart(String s) {
+        return s.startsWith("00", 5) || s.startsWith("00", 8);
+    }
+
+    /**
+     * A date or time with a zero month or day as the server prints it: {@code 2024-02-00}
+     * ({@code hour} -1: a DATE), {@code 0000-00-00 00:00:00.000000} (a DATETIME / TIMESTAMP with
+     * {@code fsp} fraction digits). What the snapshot reads as text, so both agree.
+     */
+    public static String zeroDateText(int year, int month, int day, int hour, int minute, int second, int micros,
+                                      int fsp) {
+        String date = String.format(Locale.ROOT, "%04d-%02d-%02d", year, month, day);
+        if (hour < 0) {
+            return date;
+        }
+        String text = date + String.format(Locale.ROOT, " %02d:%02d:%02d", hour, minute, second);
+        return fsp > 0 ? text + "." + String.format(Locale.ROOT, "%06d", micros).substring(0, fsp) : text;
     }
 
     /** TIME is a signed duration of up to 838:59:59; inside one day it is a LocalTime, outside it its text. */

@@ -85,11 +85,26 @@ public final class EventAssembler implements PgOutputListener {
     private long lastEndLsn = -1;
     private long lastCommitMicros;
     private long events;
+    /** The WAL position of the message being decoded (its change's LSN). */
+    private long walStart;
+    /** Where the last Commit message was in the WAL (-1: none since the start). */
+    private long lastCommitWalStart = -1;
+    private String database = "";
 
     public EventAssembler(Resolver resolver, Predicate<TableId> selected, Output output) {
         this.resolver = resolver;
         this.selected = selected;
         this.output = output;
+    }
+
+    /** The database's name, for the {@code db} offset of positions. */
+    public void database(String name) {
+        this.database = name;
+    }
+
+    @Override
+    public void walStart(long lsn) {
+        this.walStart = lsn;
     }
 
     /** Drops every event at or before ({@code lsn}, {@code index}); -1 drops nothing. */
@@ -143,6 +158,7 @@ public final class EventAssembler implements PgOutputListener {
 
     @Override
     public void commit(long lsn, long endLsn, long commitTimeMicros) {
+        lastCommitWalStart = walStart;
         inTransaction = false;
         transactionId = -1;
         lastCommitLsn = lsn;
@@ -191,7 +207,7 @@ public final class EventAssembler implements PgOutputListener {
                 List<SchemaChange> changes = before == null || beforeAttnums == null || pending.attnums().isEmpty()
                         ? List.of() : ColumnRenames.changes(before, beforeAttnums, after, pending.attnums().get());
                 output.accept(new SchemaChangeEvent(table, Optional.ofNullable(before), Optional.of(after),
-                        changes, Optional.empty(), PgPosition.stream(commitLsn, i), commitTime));
+                        changes, Optional.empty(), position(commitLsn, i), commitTime));
             }
         }
         return next();
@@ -267,7 +283,7 @@ public final class EventAssembler implements PgOutputListener {
             time = commitTime;
         } else {
             // a non-transactional message has its own LSN and no transaction
-            position = isSkipped(lsn, 1) ? null : PgPosition.stream(lsn, 1);
+            position = isSkipped(lsn, 1) ? null : position(lsn, 1);
             time = Instant.now();
         }
         if (position == null) {
@@ -299,7 +315,12 @@ public final class EventAssembler implements PgOutputListener {
         if (isSkipped(commitLsn, i)) {
             return null;
         }
-        return PgPosition.stream(commitLsn, i);
+        return position(commitLsn, i);
+    }
+
+    /** The position of the i-th event of the transaction committing at {@code lsn}, with the change's LSN. */
+    private Position position(long lsn, int i) {
+        return PgPosition.stream(lsn, i, walStart, lastCommitWalStart, database);
     }
 
     private boolean isSkipped(long lsn, int i) {

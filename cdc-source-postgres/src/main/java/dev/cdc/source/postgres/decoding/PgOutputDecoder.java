@@ -31,15 +31,21 @@ public final class PgOutputDecoder {
         this.spool = spool;
     }
 
-    /** Decodes one message: {@code length} bytes from {@code offset}. */
+    /** Decodes one message: {@code length} bytes from {@code offset}; its WAL position unknown (0). */
     public void decode(byte[] bytes, int offset, int length) throws Exception {
+        decode(bytes, offset, length, 0);
+    }
+
+    /** Decodes one message: {@code length} bytes from {@code offset}, sent at WAL position {@code walStart}. */
+    public void decode(byte[] bytes, int offset, int length, long walStart) throws Exception {
         byte tag = bytes[offset];
         if (streamingXid >= 0 && tag != 'E' && tag != 'S' && tag != 'c' && tag != 'A') {
             // inside a Stream Start .. Stream Stop block: every message names its (sub)transaction
             int xid = readInt(bytes, offset + 1);
-            spool.append(streamingXid, xid, bytes, offset, length);
+            spool.append(streamingXid, xid, walStart, bytes, offset, length);
             return;
         }
+        listener.walStart(walStart);
         dispatch(bytes, offset, length, false);
     }
 
@@ -131,7 +137,11 @@ public final class PgOutputDecoder {
 
     private void replay(int xid, long commitLsn, long endLsn, long ts) throws Exception {
         listener.begin(commitLsn, ts, xid & 0xffffffffL);
-        spool.replay(xid, (bytes, off, len) -> dispatch(bytes, off, len, true));
+        spool.replay(xid, (walStart, bytes, off, len) -> {
+            listener.walStart(walStart);
+            dispatch(bytes, off, len, true);
+        });
+        listener.walStart(endLsn);
         listener.commit(commitLsn, endLsn, ts);
     }
 

@@ -8,6 +8,13 @@ package dev.cdc.source.postgres.decoding;
  */
 public interface PgOutputListener {
 
+    /**
+     * The WAL position of the message that follows (the XLogData's start: a change's own LSN, a
+     * transaction's first LSN for Begin, its end for Commit). Called before each message.
+     */
+    default void walStart(long lsn) throws Exception {
+    }
+
     void begin(long commitLsn, long commitTimeMicros, long xid) throws Exception;
 
     void commit(long commitLsn, long endLsn, long commitTimeMicros) throws Exception;

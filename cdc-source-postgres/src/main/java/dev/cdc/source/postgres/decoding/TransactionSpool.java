@@ -24,7 +24,7 @@ public final class TransactionSpool implements AutoCloseable {
     /** Receives one spooled message. */
     @FunctionalInterface
     public interface Consumer {
-        void accept(byte[] bytes, int offset, int length) throws Exception;
+        void accept(long walStart, byte[] bytes, int offset, int length) throws Exception;
     }
 
     private static final class Spooled {
@@ -46,7 +46,7 @@ public final class TransactionSpool implements AutoCloseable {
         this.directory = directory;
     }
 
-    void append(int xid, int subXid, byte[] bytes, int offset, int length) throws IOException {
+    void append(int xid, int subXid, long walStart, byte[] bytes, int offset, int length) throws IOException {
         Spooled s = open.get(xid);
         if (s == null) {
             Path file = directory == null ? Files.createTempFile("cdc-pg-tx-" + Integer.toUnsignedString(xid) + "-", ".spool")
@@ -55,6 +55,7 @@ public final class TransactionSpool implements AutoCloseable {
             open.put(xid, s);
         }
         s.out.writeInt(subXid);
+        s.out.writeLong(walStart);
         s.out.writeInt(length);
         s.out.write(bytes, offset, length);
     }
@@ -90,13 +91,14 @@ public final class TransactionSpool implements AutoCloseable {
                 } catch (EOFException end) {
                     break;
                 }
+                long walStart = in.readLong();
                 int length = in.readInt();
                 if (buffer.length < length) {
                     buffer = new byte[Math.max(length, buffer.length * 2)];
                 }
                 in.readFully(buffer, 0, length);
                 if (!s.abortedSubtransactions.contains(subXid)) {
-                    consumer.accept(buffer, 0, length);
+                    consumer.accept(walStart, buffer, 0, length);
                 }
             }
         } finally {

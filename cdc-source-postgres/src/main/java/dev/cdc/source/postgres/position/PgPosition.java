@@ -44,10 +44,33 @@ public final class PgPosition {
     private PgPosition() {
     }
 
+    /** Offset: the change's own LSN (not part of the resume point; the debezium format's {@code source.lsn}). */
+    public static final String CHANGE_LSN = "change_lsn";
+    /** Offset: the end LSN of the transaction before, when known (the debezium format's {@code sequence}). */
+    public static final String PREV_END_LSN = "prev_end_lsn";
+    /** Offset: the database's name (the debezium format's {@code source.db}). */
+    public static final String DB = "db";
+
     /** The position of the {@code index}-th event of the transaction that committed at {@code commitLsn}. */
     public static Position stream(long commitLsn, int index) {
         return Position.of(Map.of(LSN, formatLsn(commitLsn), INDEX, Integer.toString(index)),
                 Position.sortKeyOf(commitLsn) + hex8(index));
+    }
+
+    /**
+     * {@link #stream(long, int)} with what describes the change besides its resume point: its own
+     * LSN, the end LSN of the transaction before ({@code -1}: not known) and the database's name.
+     */
+    public static Position stream(long commitLsn, int index, long changeLsn, long prevEndLsn, String db) {
+        Map<String, String> o = new HashMap<>(8);
+        o.put(LSN, formatLsn(commitLsn));
+        o.put(INDEX, Integer.toString(index));
+        o.put(CHANGE_LSN, formatLsn(changeLsn));
+        if (prevEndLsn >= 0) {
+            o.put(PREV_END_LSN, formatLsn(prevEndLsn));
+        }
+        o.put(DB, db);
+        return Position.of(o, Position.sortKeyOf(commitLsn) + hex8(index));
     }
 
     /** A snapshot event's position. */

@@ -115,6 +115,11 @@ public final class WalStream implements AutoCloseable {
         }
     }
 
+    /** The WAL position an XLogData message of {@link #readPending} starts at: its change's LSN. */
+    public static long dataStart(byte[] message) {
+        return int64(message, 1);
+    }
+
     /** Reports {@code lsn} as flushed (the slot's confirmed_flush_lsn moves there); later updates report none. */
     public void acknowledge(long lsn) throws SQLException {
         sendStatus(lsn, false);

@@ -7,24 +7,26 @@ import java.time.LocalTime;
 
 /**
  * PostgreSQL's ISO text forms of dates and times ({@code DateStyle=ISO}, which pgjdbc insists
- * on). Years beyond 9999 and BC dates are read; {@code infinity} / {@code -infinity} become the
- * largest / smallest value of the Java type ({@code LocalDate.MAX}, {@code Instant.MAX}, ...);
- * {@code 24:00:00} becomes {@code LocalTime.MAX}.
+ * on). Years beyond 9999 and BC dates are read exactly. The values no Java type holds stay the
+ * database's own text, as {@code DataType} documents: {@code infinity} / {@code -infinity} (date,
+ * timestamp, timestamptz) and {@code 24:00:00} (time), so nothing is rounded or clamped.
  */
 final class TemporalText {
 
     private TemporalText() {
     }
 
-    static LocalDate date(String s) {
-        if (s.equals("infinity")) {
-            return LocalDate.MAX;
-        }
-        if (s.equals("-infinity")) {
-            return LocalDate.MIN;
+    /** A {@code LocalDate}, or the text {@code infinity} / {@code -infinity}. */
+    static Object date(String s) {
+        if (isInfinity(s)) {
+            return s;
         }
         boolean bc = s.endsWith(" BC");
         return dateOf(bc ? s.substring(0, s.length() - 3) : s, bc);
+    }
+
+    private static boolean isInfinity(String s) {
+        return s.equals("infinity") || s.equals("-infinity");
     }
 
     private static LocalDate dateOf(String s, boolean bc) {
@@ -35,10 +37,12 @@ final class TemporalText {
         return LocalDate.of(bc ? 1 - year : year, month, day);
     }
 
-    static LocalTime time(String s) {
-        if (s.startsWith("24:00:00")) {
-            return LocalTime.MAX;
-        }
+    /** A {@code LocalTime}, or the text {@code 24:00:00} (with its fraction digits, if any). */
+    static Object time(String s) {
+        return s.startsWith("24:") ? s : localTime(s);
+    }
+
+    private static LocalTime localTime(String s) {
         int h = Integer.parseInt(s.substring(0, 2));
         int m = Integer.parseInt(s.substring(3, 5));
         int sec = Integer.parseInt(s.substring(6, 8));
@@ -50,25 +54,21 @@ final class TemporalText {
         return LocalTime.of(h, m, sec, nanos);
     }
 
-    static LocalDateTime timestamp(String s) {
-        if (s.equals("infinity")) {
-            return LocalDateTime.MAX;
-        }
-        if (s.equals("-infinity")) {
-            return LocalDateTime.MIN;
+    /** A {@code LocalDateTime}, or the text {@code infinity} / {@code -infinity}. */
+    static Object timestamp(String s) {
+        if (isInfinity(s)) {
+            return s;
         }
         boolean bc = s.endsWith(" BC");
         String t = bc ? s.substring(0, s.length() - 3) : s;
         int space = t.indexOf(' ');
-        return LocalDateTime.of(dateOf(t.substring(0, space), bc), time(t.substring(space + 1)));
+        return LocalDateTime.of(dateOf(t.substring(0, space), bc), localTime(t.substring(space + 1)));
     }
 
-    static Instant timestampTz(String s) {
-        if (s.equals("infinity")) {
-            return Instant.MAX;
-        }
-        if (s.equals("-infinity")) {
-            return Instant.MIN;
+    /** An {@code Instant}, or the text {@code infinity} / {@code -infinity}. */
+    static Object timestampTz(String s) {
+        if (isInfinity(s)) {
+            return s;
         }
         boolean bc = s.endsWith(" BC");
         String t = bc ? s.substring(0, s.length() - 3) : s;
@@ -83,7 +83,8 @@ final class TemporalText {
         if (timePart.charAt(sign) == '-') {
             offsetSeconds = -offsetSeconds;
         }
-        LocalDateTime local = LocalDateTime.of(dateOf(t.substring(0, space), bc), time(timePart.substring(0, sign)));
+        LocalDateTime local = LocalDateTime.of(dateOf(t.substring(0, space), bc),
+                localTime(timePart.substring(0, sign)));
         return local.toInstant(java.time.ZoneOffset.UTC).minusSeconds(offsetSeconds);
     }
 }

@@ -19,6 +19,7 @@ public final class TypeRegistry {
 
     private final Map<Integer, PgType> byOid = new HashMap<>();
     private final Connection connection;
+    private int moneyFractionDigits = MoneyText.DEFAULT_FRACTION_DIGITS;
 
     public TypeRegistry(Connection connection) {
         this.connection = connection;
@@ -31,7 +32,13 @@ public final class TypeRegistry {
         return r;
     }
 
+    /** Reads {@code pg_type}, and the fraction digits of the server's {@code money} text. */
     public void load() throws SQLException {
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(MoneyText.PROBE)) {
+            if (rs.next()) {
+                moneyFractionDigits = MoneyText.fractionDigits(rs.getString(1));
+            }
+        }
         try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(QUERY)) {
             while (rs.next()) {
                 PgType t = new PgType((int) rs.getLong(1), rs.getString(2), rs.getString(3).charAt(0),
@@ -68,6 +75,6 @@ public final class TypeRegistry {
         if (type.isEnum()) {
             return ValueDecoder.text("enum");
         }
-        return ValueDecoder.forBaseType(type.name(), typmod);
+        return ValueDecoder.forBaseType(type.name(), typmod, moneyFractionDigits);
     }
 }

@@ -49,6 +49,15 @@ public final class ValueDecoder {
 
     /** The decoder of a base type by its {@code typname}, with its type modifier (-1 when none). */
     public static ValueDecoder forBaseType(String typname, int typmod) {
+        return forBaseType(typname, typmod, MoneyText.DEFAULT_FRACTION_DIGITS);
+    }
+
+    /**
+     * The decoder of a base type by its {@code typname}, with its type modifier (-1 when none);
+     * {@code money} values have {@code moneyFractionDigits} digits after the point (the server's
+     * {@code lc_monetary}).
+     */
+    public static ValueDecoder forBaseType(String typname, int typmod, int moneyFractionDigits) {
         switch (typname) {
             case "bool":
                 return new ValueDecoder(DataType.bool(), s -> s.equals("t") || s.equals("true"));
@@ -66,6 +75,9 @@ public final class ValueDecoder {
                 return new ValueDecoder(DataType.float64(), Double::valueOf);
             case "numeric":
                 return new ValueDecoder(numericType(typmod), ValueDecoder::numeric);
+            case "money":
+                return new ValueDecoder(DataType.decimal(MoneyText.PRECISION, moneyFractionDigits),
+                        s -> MoneyText.parse(s, moneyFractionDigits));
             case "text", "varchar", "bpchar", "name", "char", "citext":
                 return new ValueDecoder(DataType.string(), s -> s);
             case "bytea":
@@ -83,7 +95,7 @@ public final class ValueDecoder {
             case "json", "jsonb":
                 return new ValueDecoder(DataType.json(), s -> s);
             default:
-                // timetz, interval, money, inet, point, ranges, xml, bit, tsvector, ...: their text.
+                // timetz, interval, inet, point, ranges, xml, bit, tsvector, ...: their text.
                 return other(typname);
         }
     }
