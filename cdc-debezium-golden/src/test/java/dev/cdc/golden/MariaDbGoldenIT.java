@@ -62,7 +62,7 @@ class MariaDbGoldenIT extends GoldenTest {
             GoldenDiff.Rule.of("snapshot source", "r:value(\\.payload)?\\.source\\.(ts_ms|ts_us|ts_ns)"),
             GoldenDiff.Rule.of("snapshot marks", "r:value(\\.payload)?\\.source\\.snapshot"),
             GoldenDiff.Rule.of("year 0000", "[rc]:value(\\.payload)?\\.after\\.c_dt6", "978307200000001|null"),
-            GoldenDiff.Rule.of("schema change position", "-:value(\\.payload)?\\.source\\.pos"),
+            GoldenDiff.Rule.of("schema change position", "-:value(\\.payload)?\\.source\\.(pos|ts_ms|ts_us|ts_ns)"),
             GoldenDiff.Rule.of("schema history details",
                     "-:value(\\.payload)?\\.tableChanges\\[0\\]\\.table\\.(defaultCharsetName|columns\\[\\d+\\]\\.charsetName)"),
             GoldenDiff.Rule.of("schema history details",
