@@ -29,6 +29,30 @@ public interface SourceContext {
         emit(List.of(event));
     }
 
+    /**
+     * Like {@link #emit(List)}, but while the pipeline is full the engine runs {@code whileWaiting}
+     * on the calling (source) thread about once a second, so that a source blocked by a slow
+     * sink keeps answering its server (a replication keepalive, a binlog heartbeat) instead of
+     * being dropped by it. {@code whileWaiting} must not emit.
+     *
+     * @throws InterruptedException if the source thread is interrupted while waiting
+     */
+    default void emit(List<? extends StreamEvent> events, Runnable whileWaiting) throws InterruptedException {
+        emit(events);
+    }
+
+    /**
+     * Tells the engine that the position the pipeline holds back (the checkpoint) is about to be
+     * lost by the server: e.g. a PostgreSQL slot whose {@code wal_status} became
+     * {@code unreserved}, or a binlog file about to be purged. The engine may then detach the
+     * sinks that hold the checkpoint back (their {@code backlog.when-full} permitting), so the
+     * position can advance before the server drops it. Called from the source thread.
+     *
+     * @param reason what the source saw, for the operator (no secrets)
+     */
+    default void retentionAtRisk(String reason) {
+    }
+
     /** True once the pipeline is stopping: {@link Source#run} should return soon. */
     boolean isStopping();
 

@@ -12,6 +12,9 @@ import dev.cdc.core.metrics.PipelineMetrics;
 import dev.cdc.core.schema.SchemaTracker;
 import dev.cdc.schema.registry.SchemaVersion;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +34,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #sequence}).
  */
 final class IngestStage implements SourceContext {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IngestStage.class);
 
     /** What the ingest stage needs from its pipeline. */
     interface Pipeline {
@@ -90,6 +95,11 @@ final class IngestStage implements SourceContext {
 
     @Override
     public void emit(List<? extends StreamEvent> events) throws InterruptedException {
+        emit(events, () -> { });
+    }
+
+    @Override
+    public void emit(List<? extends StreamEvent> events, Runnable whileWaiting) throws InterruptedException {
         if (events.isEmpty() || pipeline.isAborting()) {
             return;
         }
@@ -104,7 +114,7 @@ final class IngestStage implements SourceContext {
         LaneBatch batch = new LaneBatch(entries, sequence.addAndGet(events.size()), last.position(),
                 events.get(0).commitTime(), clock.instant());
         for (SinkLane lane : lanes) {
-            if (!lane.enqueue(batch)) {
+            if (!lane.enqueue(batch, whileWaiting)) {
                 return;
             }
         }
@@ -137,6 +147,11 @@ final class IngestStage implements SourceContext {
         } else {
             metrics.filtered.increment();
         }
+    }
+
+    @Override
+    public void retentionAtRisk(String reason) {
+        LOG.warn("source: the position this pipeline holds is at risk of being lost by the server: {}", reason);
     }
 
     @Override

@@ -17,6 +17,7 @@ import java.util.function.BooleanSupplier;
 final class LaneQueue {
 
     private static final Object END = new Object();
+    private static final long WAIT_TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final int capacity;
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
@@ -31,13 +32,19 @@ final class LaneQueue {
      * Appends a batch, blocking while the queue is full.
      *
      * @param giveUp asked while waiting: true when the batch should not be queued after all
+     * @param whileWaiting run about once a second while the queue stays full
      * @return false when it gave up
      */
-    boolean offer(LaneBatch batch, BooleanSupplier giveUp) throws InterruptedException {
+    boolean offer(LaneBatch batch, BooleanSupplier giveUp, Runnable whileWaiting) throws InterruptedException {
         int weight = weight(batch);
+        long nextTick = System.nanoTime() + WAIT_TICK_NANOS;
         while (!permits.tryAcquire(weight, 50, TimeUnit.MILLISECONDS)) {
             if (giveUp.getAsBoolean()) {
                 return false;
+            }
+            if (System.nanoTime() - nextTick >= 0) {
+                whileWaiting.run();
+                nextTick = System.nanoTime() + WAIT_TICK_NANOS;
             }
         }
         queue.add(batch);

@@ -113,8 +113,8 @@ final class SinkLane implements Runnable {
      *
      * @return false if the pipeline is aborting (or the lane ended) and the batch was not queued
      */
-    boolean enqueue(LaneBatch batch) throws InterruptedException {
-        return queue.offer(batch, () -> owner.isAborting() || finished);
+    boolean enqueue(LaneBatch batch, Runnable whileWaiting) throws InterruptedException {
+        return queue.offer(batch, () -> owner.isAborting() || finished, whileWaiting);
     }
 
     /** Asks the lane to finish what is queued and end. */
