@@ -32,8 +32,10 @@ import java.util.stream.Collectors;
  * {@code cdc schema plan FILE [TABLE]} ({@link SchemaPlanCommand}): what each sink applied and would apply.
  */
 @Command(name = "schema", mixinStandardHelpOptions = true,
-        description = "The schema history a pipeline keeps beside its file checkpoint.",
-        subcommands = {SchemaCommand.History.class, SchemaPlanCommand.class}, synopsisSubcommandLabel = "COMMAND")
+        description = {"The schema history a pipeline keeps beside its file checkpoint, what each sink would apply,",
+            "and the decisions on the changes a sink under schema-policy manual holds."},
+        subcommands = {SchemaCommand.History.class, SchemaPlanCommand.class, SchemaDecisionCommand.Approve.class,
+            SchemaDecisionCommand.Reject.class}, synopsisSubcommandLabel = "COMMAND")
 final class SchemaCommand implements Callable<Integer> {
 
     @Spec
@@ -47,7 +49,7 @@ final class SchemaCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        err.println("cdc schema: missing a command (history, plan)");
+        err.println("cdc schema: missing a command (history, plan, approve, reject)");
         spec.commandLine().usage(err);
         return ExitCodes.INVALID;
     }

@@ -13,6 +13,7 @@ import dev.cdc.api.spi.Transformer;
 import dev.cdc.core.spec.PipelineSpec;
 import dev.cdc.core.spec.PluginSpec;
 import dev.cdc.core.spec.SinkSpec;
+import dev.cdc.core.schema.HeldChanges;
 import dev.cdc.core.schema.SchemaGate;
 import dev.cdc.schema.registry.SchemaVersion;
 import dev.cdc.schema.store.FileSchemaStore;
@@ -110,6 +111,7 @@ final class SchemaPlanCommand implements Callable<Integer> {
                     sink.supportedSchemaChanges(), accepted(opened.directory(), s.name()), Clock.systemUTC());
             Map<TableId, SchemaVersion> recorded = gate.accepted();
             Preview preview = new Preview(out, sink, s.sink().type());
+            HeldChanges held = HeldChanges.in(opened.directory(), s.name());
             for (TableId t : tables) {
                 List<SchemaVersion> history = opened.registry().history(t);
                 for (int i = 0; i < history.size(); i++) {
@@ -128,7 +130,7 @@ final class SchemaPlanCommand implements Callable<Integer> {
                                 ? ", its current version" : "") + "): " + describe(seen.get().changes()));
                         preview.print(seen.get());
                     } else {
-                        pending(out, head, gate, seen.get(), v, preview);
+                        pending(out, head, gate, seen.get(), v, preview, held);
                     }
                 }
             }
@@ -140,8 +142,12 @@ final class SchemaPlanCommand implements Callable<Integer> {
     }
 
     private static void pending(PrintWriter out, String head, SchemaGate gate, SchemaChangeEvent event,
-                                SchemaVersion v, Preview preview) {
+                                SchemaVersion v, Preview preview, HeldChanges held) {
         SchemaGate.Decision d = gate.decide(event, Optional.of(v));
+        if (d instanceof SchemaGate.Decision.Hold hold) {
+            held(out, head, gate, hold, v, preview, held);
+            return;
+        }
         if (d instanceof SchemaGate.Decision.Apply apply) {
             SchemaChangeEvent migration = apply.event();
             out.println(head + ": PENDING, will be applied: " + (apply.migration()
@@ -160,6 +166,31 @@ final class SchemaPlanCommand implements Callable<Integer> {
         } else {
             out.println(head + ": nothing to do (older than what the sink has)");
         }
+    }
+
+    /** A change schema-policy manual holds: held now (and decided or not), or to be held when the lane reaches it. */
+    private static void held(PrintWriter out, String head, SchemaGate gate, SchemaGate.Decision.Hold hold,
+                             SchemaVersion v, Preview preview, HeldChanges files) {
+        String changes = SchemaGate.describe(hold.changes(), hold.verdicts());
+        Optional<HeldChanges.Held> now = files.held().stream()
+                .filter(h -> h.table().equals(hold.event().table()) && h.version() == hold.version()).findFirst();
+        Optional<HeldChanges.Verdict> verdict = files.verdict(hold.event().table(), hold.version());
+        if (verdict.equals(Optional.of(HeldChanges.Verdict.REJECTED))) {
+            out.println(head + ": PENDING, REJECTED (the sink keeps its schema, as under ignore): " + changes);
+            return;
+        }
+        if (verdict.isPresent()) {
+            out.println(head + ": PENDING, HELD and APPROVED (applied when the lane goes on): " + changes);
+        } else if (now.isPresent()) {
+            out.println(head + ": PENDING, HELD since " + now.get().heldAt() + " (schema-policy manual; the sink's lane "
+                    + "waits there): " + changes);
+            out.println("    approve: " + now.get().approveCommand() + "    reject: " + now.get().rejectCommand());
+        } else {
+            out.println(head + ": PENDING, will be held for approval (schema-policy manual): " + changes);
+        }
+        preview.print(hold.event());
+        // judged as approved from here on, so that what the next versions would run is shown too
+        gate.accepted(new SchemaGate.Decision.Apply(hold.event(), true, hold.verdicts()), Optional.of(v));
     }
 
     /** Prints a sink's statements for a change, or why it cannot say. */

@@ -145,6 +145,16 @@ final class StatusCommand implements Callable<Integer> {
                 sb.append("  LAG ALERT");
             }
             sb.append(nl);
+            for (JsonNode h : schema.path("held")) {
+                sb.append("    SCHEMA CHANGE HELD (schema-policy manual): ").append(h.path("table").asText()).append(" v")
+                        .append(h.path("version").asInt()).append(": ").append(h.path("changes").asText())
+                        .append("; the sink waits there since ").append(h.path("held_at").asText()).append(nl);
+                for (JsonNode st : h.path("statements")) {
+                    sb.append("      ").append(st.asText()).append(nl);
+                }
+                sb.append("      approve: ").append(h.path("approve").asText()).append(nl)
+                        .append("      reject:  ").append(h.path("reject").asText()).append(nl);
+            }
         }
         if (!s.path("snapshot").isEmpty()) {
             sb.append("snapshot:").append(nl);

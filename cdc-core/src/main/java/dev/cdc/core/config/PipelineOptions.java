@@ -71,8 +71,11 @@ public final class PipelineOptions {
             .description("What this sink does when a table's schema changes: `evolve` applies every change, "
                     + "`evolve-compatible` applies the compatible ones and stops the pipeline on a breaking one, "
                     + "`ignore` keeps writing without migrating the sink (rows lose the columns the sink does not "
-                    + "know), `fail` stops the pipeline at any change with the checkpoint just before it. "
-                    + "`evolve` and `evolve-compatible` need a sink that declares schema changes.");
+                    + "know), `fail` stops the pipeline at any change with the checkpoint just before it, `manual` "
+                    + "holds each change (this sink's lane waits there, the checkpoint stays before it) until "
+                    + "`cdc schema approve` applies it or `cdc schema reject` keeps the sink's schema as `ignore` "
+                    + "does. `evolve`, `evolve-compatible` and `manual` need a sink that declares schema changes; "
+                    + "`manual` needs a file checkpoint.");
 
     /** The engine keys of a sink entry bound as options (the others are sections of their own). */
     public static final List<ConfigOption<?>> SINK = List.of(SINK_NAME, SINK_ON_FAILURE, SINK_BATCH_SIZE,

@@ -2,11 +2,13 @@ package dev.cdc.core.runtime;
 
 import dev.cdc.api.event.Position;
 import dev.cdc.core.metrics.PipelineMetrics;
+import dev.cdc.core.schema.HeldChanges;
 import dev.cdc.core.spec.PipelineStatus;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -115,9 +117,9 @@ final class LaneStats {
         return lastLagSeconds;
     }
 
-    PipelineStatus.SinkStatus status(int queueDepth, Optional<Position> acked) {
+    PipelineStatus.SinkStatus status(int queueDepth, Optional<Position> acked, List<HeldChanges.Held> held) {
         return new PipelineStatus.SinkStatus(sink, type, written.get(), retries.get(), failed.get(),
                 deadLettered.get(), skipped.get(), queueDepth, lagSeconds(), acked,
-                new PipelineStatus.SchemaChanges(schemaApplied.get(), schemaIgnored.get(), schemaStopped.get()));
+                new PipelineStatus.SchemaChanges(schemaApplied.get(), schemaIgnored.get(), schemaStopped.get(), held));
     }
 }

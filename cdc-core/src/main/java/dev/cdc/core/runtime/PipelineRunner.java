@@ -183,6 +183,11 @@ public final class PipelineRunner {
             }
 
             @Override
+            public boolean isStopping() {
+                return stopping;
+            }
+
+            @Override
             public void laneFailed(SinkLane lane, Throwable cause) {
                 fail(cause);
             }

@@ -39,10 +39,14 @@ final class SinkLane implements Runnable {
         /** True when the pipeline is failing: blocked producers give up and lanes stop taking work. */
         boolean isAborting();
 
+        /** True when the pipeline stops (gracefully or not): a lane waiting at a held schema change gives up. */
+        boolean isStopping();
+
         void laneFailed(SinkLane lane, Throwable cause);
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(SinkLane.class);
+    private static final Duration HOLD_POLL = Duration.ofMillis(200);
 
     private final SinkSpec spec;
     private final Sink sink;
@@ -77,6 +81,7 @@ final class SinkLane implements Runnable {
         stats.metrics().gauge("cdc.sink.queue.depth", "Events waiting in the sink's lane", queue, LaneQueue::depth);
         stats.metrics().gauge("cdc.sink.lag.seconds", "Commit time to sink acknowledgement", stats,
                 LaneStats::lagSeconds);
+        stats.metrics().gauge("cdc.sink.schema.pending", "Schema changes held for approval", gate, g -> g.held().size());
     }
 
     String name() {
@@ -132,6 +137,8 @@ final class SinkLane implements Runnable {
                     queue.release(unit);
                 }
             }
+        } catch (SchemaGate.HeldAtStop e) {
+            LOG.info(e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             LOG.info("sink '{}': interrupted, {} events left unacknowledged", spec.name(), queue.depth());
@@ -171,18 +178,11 @@ final class SinkLane implements Runnable {
             }
             deliver(run);
             run = new ArrayList<>();
+            int at = i;
             try {
-                schemaChange(entry);
+                schemaChange(entry, () -> ackBefore(out, at));
             } catch (Exception failure) {
-                // everything before the change is durable: the checkpoint may go up to just before it
-                // (a catch-up sits at the position of the row after it, which is not written yet)
-                for (int j = i - 1; j >= 0; j--) {
-                    if (out.get(j).fromSource()) {
-                        ackedPosition = out.get(j).event().position();
-                        ackedSequence = out.get(j).sequence();
-                        break;
-                    }
-                }
+                ackBefore(out, i);
                 throw failure;
             }
         }
@@ -190,6 +190,20 @@ final class SinkLane implements Runnable {
         ackedPosition = last.lastPosition();
         ackedSequence = last.lastSequence();
         stats.acknowledged(lastCommit);
+    }
+
+    /**
+     * Everything before the {@code i}-th entry is durable: the checkpoint may go up to just before it
+     * (a catch-up sits at the position of the row after it, which is not written yet).
+     */
+    private void ackBefore(List<LaneEntry> out, int i) {
+        for (int j = i - 1; j >= 0; j--) {
+            if (out.get(j).fromSource()) {
+                ackedPosition = out.get(j).event().position();
+                ackedSequence = out.get(j).sequence();
+                break;
+            }
+        }
     }
 
     /**
@@ -207,9 +221,13 @@ final class SinkLane implements Runnable {
     }
 
     /** A schema change reached the lane: applied, ignored or stopping the pipeline, as the sink's gate decides. */
-    private void schemaChange(LaneEntry entry) throws Exception {
+    private void schemaChange(LaneEntry entry, Runnable ackBefore) throws Exception {
         SchemaChangeEvent change = (SchemaChangeEvent) entry.event();
         SchemaGate.Decision decision = gate.decide(change, entry.schemaVersion(), entry.catchUp());
+        if (decision instanceof SchemaGate.Decision.Hold hold) {
+            ackBefore.run();
+            decision = gate.awaitDecision(hold, sink::previewSchemaChange, owner::isStopping, HOLD_POLL);
+        }
         String table = change.table().toString();
         if (decision instanceof SchemaGate.Decision.Apply apply) {
             if (applySchemaChange(apply.event())) {
@@ -225,8 +243,8 @@ final class SinkLane implements Runnable {
                 return; // the change itself was ignored (and counted) when it passed
             }
             stats.schemaChange(table, "ignored");
-            LOG.info("sink '{}': ignored the schema change of {} at {} (schema-policy ignore): {}; its rows keep the "
-                    + "columns {}", spec.name(), table, change.position(),
+            LOG.info("sink '{}': ignored the schema change of {} at {} (schema-policy {}): {}; its rows keep the "
+                    + "columns {}", spec.name(), table, change.position(), gate.policy().tag(),
                     SchemaGate.describe(skip.changes(), skip.verdicts()), skip.event().before()
                             .map(b -> b.columnNames().toString()).orElse("?"));
         } else if (decision instanceof SchemaGate.Decision.Stop stop) {
@@ -267,6 +285,6 @@ final class SinkLane implements Runnable {
     }
 
     PipelineStatus.SinkStatus status() {
-        return stats.status(queue.depth(), Optional.ofNullable(ackedPosition));
+        return stats.status(queue.depth(), Optional.ofNullable(ackedPosition), gate.held());
     }
 }

@@ -1,6 +1,9 @@
 package dev.cdc.core.schema;
 
+import dev.cdc.api.config.ConfigProblem;
 import dev.cdc.api.error.CdcException;
+import dev.cdc.api.error.ConfigurationException;
+import dev.cdc.api.error.NotSupportedException;
 import dev.cdc.api.error.SchemaEvolutionException;
 import dev.cdc.api.event.ChangeEvent;
 import dev.cdc.api.event.Row;
@@ -17,10 +20,13 @@ import dev.cdc.schema.registry.SchemaStore;
 import dev.cdc.schema.registry.SchemaVersion;
 import dev.cdc.schema.store.FileSchemaStore;
 import dev.cdc.schema.store.MemorySchemaStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -31,6 +37,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -47,7 +55,10 @@ import java.util.stream.Collectors;
  *   <li>The same schema again (a source announcing its tables after a restart): the sink is told
  *   again, with no changes.</li>
  *   <li>Otherwise the diff, its {@link Compatibility} verdicts and the sink's {@link SchemaPolicy}
- *   decide: {@link Decision.Apply}, {@link Decision.Skip} or {@link Decision.Stop}. A migration
+ *   decide: {@link Decision.Apply}, {@link Decision.Skip}, {@link Decision.Stop} or, under
+ *   {@code manual}, {@link Decision.Hold}: the lane waits at the change ({@link #awaitDecision})
+ *   until {@code cdc schema approve} (then it is applied) or {@code reject} (then skipped as under
+ *   {@code ignore}) records a decision in the {@link HeldChanges} of the sink. A migration
  *   with a change the sink does not declare in {@code supportedSchemaChanges()} stops too (only a
  *   table's creation is always applied).</li>
  * </ul>
@@ -73,7 +84,26 @@ public final class SchemaGate {
         /** Nothing to do (a replay of a change older than what the sink accepted). */
         record Nothing() implements Decision {
         }
+
+        /**
+         * Wait for an operator's decision ({@code schema-policy: manual}) with everything before the
+         * change acknowledged and nothing after it written: {@link #awaitDecision}.
+         *
+         * @param version the source's schema version after the change, which names it to the operator
+         */
+        record Hold(SchemaChangeEvent event, List<SchemaChange> changes, List<Compatibility> verdicts, int version)
+                implements Decision {
+        }
     }
+
+    /** The pipeline stops while the lane waits at a held change: the lane ends without acknowledging it. */
+    public static final class HeldAtStop extends CdcException {
+        HeldAtStop(String message) {
+            super(message);
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(SchemaGate.class);
 
     private final String sink;
     private final String sinkType;
@@ -84,9 +114,15 @@ public final class SchemaGate {
     private final Map<TableId, SchemaVersion> accepted = new TreeMap<>();
     /** Column names of each accepted table, for projecting rows under {@code ignore}. */
     private final Map<TableId, Set<String>> acceptedColumns = new TreeMap<>();
+    private final Optional<HeldChanges> holds;
+    /** The change the lane waits at, for status; empty when it does not wait. */
+    private volatile List<HeldChanges.Held> waiting = List.of();
+    /** The approved hold whose application the lane is about to record. */
+    private Decision.Hold approved;
 
     private SchemaGate(String sink, String sinkType, SchemaPolicy policy, Set<SchemaChangeKind> supported,
-                       SchemaStore store, Clock clock) {
+                       SchemaStore store, Clock clock, Optional<HeldChanges> holds) {
+        this.holds = holds;
         this.sink = sink;
         this.sinkType = sinkType;
         this.policy = policy;
@@ -97,20 +133,34 @@ public final class SchemaGate {
 
     /**
      * A gate whose accepted schemas live in {@code schema-sink-<sink>.json} in the state
-     * directory (memory when there is none).
+     * directory (memory when there is none), and under {@code manual} its held changes in
+     * {@code schema-pending/<sink>/} there.
+     *
+     * @throws ConfigurationException under {@code manual} without a state directory
      */
     public static SchemaGate open(String sink, String sinkType, SchemaPolicy policy, Set<SchemaChangeKind> supported,
                                   Optional<Path> stateDirectory, Clock clock) {
+        if (policy == SchemaPolicy.MANUAL && stateDirectory.isEmpty()) {
+            throw new ConfigurationException(List.of(ConfigProblem.of("sinks." + sink + ".schema-policy",
+                    "is 'manual' but the pipeline has no state directory to keep the held changes and the decisions "
+                            + "in; use checkpoint: {type: file, path: ...}")));
+        }
         SchemaStore store = stateDirectory.<SchemaStore>map(d -> new FileSchemaStore(d, fileName(sink)))
                 .orElseGet(MemorySchemaStore::new);
-        return open(sink, sinkType, policy, supported, store, clock);
+        return open(sink, sinkType, policy, supported, store, clock, stateDirectory.map(d -> HeldChanges.in(d, sink)));
     }
 
-    /** A gate over the given store of accepted schemas (one version per table). */
+    /** A gate over the given store of accepted schemas (one version per table), that cannot wait at a held change. */
     public static SchemaGate open(String sink, String sinkType, SchemaPolicy policy, Set<SchemaChangeKind> supported,
                                   SchemaStore store, Clock clock) {
+        return open(sink, sinkType, policy, supported, store, clock, Optional.empty());
+    }
+
+    /** A gate over the given store of accepted schemas and, when given, the sink's held changes. */
+    public static SchemaGate open(String sink, String sinkType, SchemaPolicy policy, Set<SchemaChangeKind> supported,
+                                  SchemaStore store, Clock clock, Optional<HeldChanges> holds) {
         SchemaGate gate = new SchemaGate(Objects.requireNonNull(sink, "sink"), sinkType,
-                Objects.requireNonNull(policy, "policy"), supported, store, clock);
+                Objects.requireNonNull(policy, "policy"), supported, store, clock, holds);
         try {
             for (SchemaVersion v : store.load()) {
                 gate.remember(v);
@@ -185,20 +235,98 @@ public final class SchemaGate {
         PolicyDecision decision = policy.decide(changes, verdicts);
         SchemaChangeEvent migration = event.withChanges(Optional.of(have.schema()), changes);
         return switch (decision) {
-            case APPLY -> {
-                Set<SchemaChangeKind> missing = changes.stream().map(SchemaChange::kind)
-                        .filter(k -> !supported.contains(k) && k != SchemaChangeKind.CREATE_TABLE)
-                        .collect(Collectors.toCollection(LinkedHashSet::new));
-                yield missing.isEmpty() ? new Decision.Apply(migration, true, verdicts)
-                        : new Decision.Stop(unsupported(migration, changes, verdicts, missing));
-            }
+            case APPLY -> apply(migration, changes, verdicts);
             case SKIP -> new Decision.Skip(migration, changes, verdicts);
             case STOP -> new Decision.Stop(stopped(migration, changes, verdicts));
+            case HOLD -> new Decision.Hold(migration, changes, verdicts,
+                    sourceVersion.map(SchemaVersion::version).orElse(have.version() + 1));
         };
+    }
+
+    private Decision apply(SchemaChangeEvent migration, List<SchemaChange> changes, List<Compatibility> verdicts) {
+        Set<SchemaChangeKind> missing = changes.stream().map(SchemaChange::kind)
+                .filter(k -> !supported.contains(k) && k != SchemaChangeKind.CREATE_TABLE)
+                .collect(Collectors.toCollection(LinkedHashSet::new));
+        return missing.isEmpty() ? new Decision.Apply(migration, true, verdicts)
+                : new Decision.Stop(unsupported(migration, changes, verdicts, missing));
+    }
+
+    /**
+     * Waits at a held change until the operator decides, the lane having acknowledged everything
+     * before it: records the change in the sink's {@link HeldChanges} (with the statements
+     * {@code preview} says the sink would run), reports it in {@link #held()}, and polls for the
+     * decision. Returns at once when the decision was recorded before (a replay after a restart, an
+     * approval given while the pipeline was stopped).
+     *
+     * @param preview the sink's {@code previewSchemaChange}
+     * @param stop    asked at each poll: true when the pipeline stops
+     * @return {@link Decision.Apply} (or {@link Decision.Stop} when the sink cannot apply it) once
+     * approved; {@link Decision.Skip} once rejected
+     * @throws HeldAtStop when the pipeline stops first (the change stays held)
+     */
+    public Decision awaitDecision(Decision.Hold hold, Function<SchemaChangeEvent, List<String>> preview,
+                                  BooleanSupplier stop, Duration poll) throws InterruptedException {
+        HeldChanges files = holds.orElseThrow(() -> new IllegalStateException(this + " keeps no held changes"));
+        TableId table = hold.event().table();
+        Optional<HeldChanges.Verdict> verdict = files.verdict(table, hold.version());
+        if (verdict.isEmpty()) {
+            HeldChanges.Held held = files.hold(new HeldChanges.Held(sink, table, hold.version(),
+                    hold.event().position(), describe(hold.changes(), hold.verdicts()),
+                    statements(hold.event(), preview), clock.instant(), Optional.empty()));
+            waiting = List.of(held);
+            LOG.warn("{} (schema-policy manual): its lane waits there, rows of {} before it are written, the "
+                    + "checkpoint stays before it (a PostgreSQL slot keeps its WAL from there on); approve with `{}` "
+                    + "or reject with `{}`", held.describe(), table, held.approveCommand(), held.rejectCommand());
+            try {
+                while ((verdict = files.verdict(table, hold.version())).isEmpty()) {
+                    if (stop.getAsBoolean()) {
+                        throw new HeldAtStop("sink '" + sink + "': the pipeline stops while " + table + " v"
+                                + hold.version() + " is held; it is held again at the next start, and a decision "
+                                + "recorded meanwhile (" + held.approveCommand() + ") is applied then");
+                    }
+                    Thread.sleep(poll.toMillis());
+                }
+            } finally {
+                waiting = List.of();
+            }
+        }
+        LOG.info("sink '{}': {} v{} was {}", sink, table, hold.version(),
+                verdict.get().name().toLowerCase(java.util.Locale.ROOT));
+        if (verdict.get() == HeldChanges.Verdict.REJECTED) {
+            files.resolved(table, hold.version(), HeldChanges.Verdict.REJECTED);
+            return new Decision.Skip(hold.event(), hold.changes(), hold.verdicts());
+        }
+        Decision d = apply(hold.event(), hold.changes(), hold.verdicts());
+        approved = d instanceof Decision.Apply ? hold : null;
+        return d;
+    }
+
+    private static List<String> statements(SchemaChangeEvent migration, Function<SchemaChangeEvent, List<String>> preview) {
+        try {
+            return preview.apply(migration);
+        } catch (NotSupportedException e) {
+            return List.of("(the sink does not preview its schema changes)");
+        } catch (CdcException e) {
+            return List.of("(CANNOT BE APPLIED: " + e.getMessage() + ")");
+        }
+    }
+
+    /** The held change the lane waits at (none or one), for status. Any thread. */
+    public List<HeldChanges.Held> held() {
+        return waiting;
     }
 
     /** Records that the sink applied the change (saved before this returns). */
     public void accepted(Decision.Apply applied, Optional<SchemaVersion> sourceVersion) {
+        record(applied, sourceVersion);
+        if (approved != null && approved.event() == applied.event()) {
+            // only now: a crash before this applies the approved change again at the next start (idempotent)
+            holds.orElseThrow().resolved(approved.event().table(), approved.version(), HeldChanges.Verdict.APPROVED);
+            approved = null;
+        }
+    }
+
+    private void record(Decision.Apply applied, Optional<SchemaVersion> sourceVersion) {
         SchemaChangeEvent e = applied.event();
         if (e.after().isEmpty()) {
             if (accepted.remove(e.table()) != null) {
@@ -240,12 +368,12 @@ public final class SchemaGate {
     }
 
     /**
-     * Under {@code ignore}: the event with only the columns the sink accepted for its table (the
-     * key is kept whole). Other policies, tables never accepted and rows with no unknown column:
-     * the event itself.
+     * Under {@code ignore}, and {@code manual} (after a rejected change): the event with only the
+     * columns the sink accepted for its table (the key is kept whole). Other policies, tables never
+     * accepted and rows with no unknown column: the event itself.
      */
     public ChangeEvent project(ChangeEvent event) {
-        if (policy != SchemaPolicy.IGNORE) {
+        if (policy != SchemaPolicy.IGNORE && policy != SchemaPolicy.MANUAL) {
             return event;
         }
         Set<String> columns = acceptedColumns.get(event.table());

@@ -1,6 +1,7 @@
 package dev.cdc.core.spec;
 
 import dev.cdc.api.event.Position;
+import dev.cdc.core.schema.HeldChanges;
 
 import java.time.Instant;
 import java.util.List;
@@ -52,9 +53,19 @@ public record PipelineStatus(String name, PipelineState state, Optional<String> 
      * @param applied applied to the sink
      * @param ignored not applied under {@code schema-policy: ignore}
      * @param stopped stopped the pipeline
+     * @param held    the change the sink's lane waits at for an operator's decision
+     *                ({@code schema-policy: manual}); empty when it does not wait
      */
-    public record SchemaChanges(long applied, long ignored, long stopped) {
+    public record SchemaChanges(long applied, long ignored, long stopped, List<HeldChanges.Held> held) {
         public static final SchemaChanges NONE = new SchemaChanges(0, 0, 0);
+
+        public SchemaChanges {
+            held = List.copyOf(held);
+        }
+
+        public SchemaChanges(long applied, long ignored, long stopped) {
+            this(applied, ignored, stopped, List.of());
+        }
 
         public long total() {
             return applied + ignored + stopped;

@@ -403,7 +403,7 @@ class PipelineLoaderTest {
         assertThat(problems).extracting(ConfigProblem::line, ConfigProblem::path, ConfigProblem::message)
                 .containsExactly(
                         tuple(6, "sinks[0].schema-policy",
-                                "was 'evolve-compat' but it must be one of evolve, evolve-compatible, ignore, fail"),
+                                "was 'evolve-compat' but it must be one of evolve, evolve-compatible, ignore, fail, manual"),
                         tuple(9, "sinks[1].schema-polcy", "unknown option; did you mean 'schema-policy'? (known: "
                                 + "batch-size, dead-letter, filters, name, on-failure, queue-capacity, retry, "
                                 + "schema-policy, transforms)"));

@@ -3,6 +3,7 @@ package dev.cdc.launcher.monitor;
 import dev.cdc.core.spec.PipelineState;
 
 import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -13,8 +14,9 @@ import java.util.TreeSet;
  *
  * <ul>
  *   <li>{@code UP} (HTTP 200): CREATED, STARTING or RUNNING, and no sink above the lag alert threshold</li>
- *   <li>{@code DEGRADED} (HTTP 200): as UP, but some sink's lag is above {@code metrics.lag-alert-threshold};
- *   still 200 because the pipeline works and restarting it would not help</li>
+ *   <li>{@code DEGRADED} (HTTP 200): as UP, but some sink's lag is above {@code metrics.lag-alert-threshold},
+ *   or some sink holds a schema change for approval ({@code schema-policy: manual}); still 200 because
+ *   the pipeline works and restarting it would not help</li>
  *   <li>{@code DOWN} (HTTP 503): STOPPING, STOPPED, COMPLETED or FAILED</li>
  * </ul>
  *
@@ -22,8 +24,10 @@ import java.util.TreeSet;
  * @param state     the pipeline's state
  * @param lagAlerts the sinks above the lag alert threshold
  * @param failure   why the pipeline failed, when it did
+ * @param schemaHeld each held schema change: the sink, table, version and the command that approves it
  */
-public record Health(Status status, PipelineState state, Set<String> lagAlerts, Optional<String> failure) {
+public record Health(Status status, PipelineState state, Set<String> lagAlerts, Optional<String> failure,
+                     List<String> schemaHeld) {
 
     /** The three answers of {@code /health}. */
     public enum Status {
@@ -35,14 +39,20 @@ public record Health(Status status, PipelineState state, Set<String> lagAlerts, 
         Objects.requireNonNull(state, "state");
         lagAlerts = Collections.unmodifiableSortedSet(new TreeSet<>(lagAlerts));
         Objects.requireNonNull(failure, "failure");
+        schemaHeld = List.copyOf(schemaHeld);
     }
 
     public static Health of(PipelineState state, Set<String> lagAlerts, Optional<String> failure) {
+        return of(state, lagAlerts, failure, List.of());
+    }
+
+    public static Health of(PipelineState state, Set<String> lagAlerts, Optional<String> failure,
+                            List<String> schemaHeld) {
         Status status = switch (state) {
-            case CREATED, STARTING, RUNNING -> lagAlerts.isEmpty() ? Status.UP : Status.DEGRADED;
+            case CREATED, STARTING, RUNNING -> lagAlerts.isEmpty() && schemaHeld.isEmpty() ? Status.UP : Status.DEGRADED;
             case STOPPING, STOPPED, COMPLETED, FAILED -> Status.DOWN;
         };
-        return new Health(status, state, lagAlerts, failure);
+        return new Health(status, state, lagAlerts, failure, schemaHeld);
     }
 
     /** 200 while UP or DEGRADED, 503 when DOWN. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cdc.api.event.Position;
 import dev.cdc.api.spi.SnapshotProgress;
+import dev.cdc.core.schema.HeldChanges;
 import dev.cdc.core.spec.PipelineStatus;
 
 import java.time.Duration;
@@ -23,7 +24,11 @@ import java.util.Set;
  *  "checkpoint": {"position": {"sequence": "2299"}, "sort_key": "...", "saved_at": "...", "age_seconds": 0.4},
  *  "sinks": [{"name": "out", "type": "file", "written": 2300, "retries": 0, "failed": 0, "dead_lettered": 0,
  *             "skipped": 0, "queue_depth": 100, "lag_seconds": 0.2, "lag_alert": false,
- *             "acked": {"sequence": "2299"}}],
+ *             "acked": {"sequence": "2299"},
+ *             "schema_changes": {"applied": 1, "ignored": 0, "stopped": 0, "held": [
+ *               {"table": "public.items", "version": 3, "position": {...}, "changes": "add column note string (FULL)",
+ *                "statements": ["ALTER TABLE ..."], "held_at": "...",
+ *                "approve": "cdc schema approve FILE out 3 --table public.items", "reject": "..."}]}}],
  *  "snapshot": [{"table": "public.orders", "rows_read": 1200, "rows_estimated": 5000, "finished": false}]}
  * }</pre>
  *
@@ -81,6 +86,18 @@ public final class StatusJson {
             schema.put("applied", sink.schemaChanges().applied());
             schema.put("ignored", sink.schemaChanges().ignored());
             schema.put("stopped", sink.schemaChanges().stopped());
+            ArrayNode held = schema.putArray("held");
+            for (HeldChanges.Held h : sink.schemaChanges().held()) {
+                ObjectNode c = held.addObject();
+                c.put("table", h.table().toString());
+                c.put("version", h.version());
+                c.set("position", offsets(h.position()));
+                c.put("changes", h.changes());
+                h.statements().forEach(c.putArray("statements")::add);
+                c.put("held_at", h.heldAt().toString());
+                c.put("approve", h.approveCommand());
+                c.put("reject", h.rejectCommand());
+            }
         }
         ArrayNode snapshot = root.putArray("snapshot");
         for (SnapshotProgress p : observer.snapshotProgress()) {
@@ -106,6 +123,8 @@ public final class StatusJson {
         ArrayNode alerts = root.putArray("lag_alerts");
         health.lagAlerts().forEach(alerts::add);
         health.failure().ifPresent(f -> root.put("failure", f));
+        ArrayNode held = root.putArray("schema_held");
+        health.schemaHeld().forEach(held::add);
         return root;
     }
 

@@ -7,5 +7,10 @@ public enum PolicyDecision {
     /** Do not deliver it; keep writing events (the sink drops columns it does not know). */
     SKIP,
     /** Stop the pipeline before the change; the checkpoint stays just before it. */
-    STOP
+    STOP,
+    /**
+     * Wait before the change until an operator decides: approved, it is applied as {@link #APPLY};
+     * rejected, it is skipped as {@link #SKIP}. The checkpoint stays just before it meanwhile.
+     */
+    HOLD
 }

@@ -9,7 +9,7 @@ import java.util.Objects;
 
 /**
  * What a sink does when a table's schema changes. Configured per sink by its tag
- * ({@code evolve}, {@code evolve-compatible}, {@code ignore}, {@code fail}); the default is
+ * ({@code evolve}, {@code evolve-compatible}, {@code ignore}, {@code fail}, {@code manual}); the default is
  * {@link #DEFAULT}.
  *
  * <p>The first version of a table (a migration made only of {@code CreateTable}) is not an
@@ -24,7 +24,13 @@ public enum SchemaPolicy {
     /** Never migrate the sink: keep writing, and the sink drops columns it does not know. */
     IGNORE,
     /** Stop the pipeline at any change, with the checkpoint just before it. */
-    FAIL;
+    FAIL,
+    /**
+     * Hold every migration until an operator approves it (then it is applied as under
+     * {@code evolve}) or rejects it (then the sink keeps its schema as under {@code ignore}); the
+     * sink's lane waits at the change meanwhile.
+     */
+    MANUAL;
 
     /** The policy of a sink that does not configure one: apply what is safe, stop on what is not. */
     public static final SchemaPolicy DEFAULT = EVOLVE_COMPATIBLE;
@@ -67,6 +73,7 @@ public enum SchemaPolicy {
                     ? PolicyDecision.APPLY : PolicyDecision.STOP;
             case IGNORE -> PolicyDecision.SKIP;
             case FAIL -> PolicyDecision.STOP;
+            case MANUAL -> PolicyDecision.HOLD;
         };
     }
 

@@ -113,7 +113,10 @@ class CompatibilityTest {
                 arguments(SchemaPolicy.FAIL, WITH_BREAKING, PolicyDecision.STOP),
                 arguments(SchemaPolicy.FAIL, CREATE, PolicyDecision.APPLY),
                 arguments(SchemaPolicy.IGNORE, CREATE, PolicyDecision.APPLY),
-                arguments(SchemaPolicy.FAIL, List.of(), PolicyDecision.APPLY));
+                arguments(SchemaPolicy.FAIL, List.of(), PolicyDecision.APPLY),
+                arguments(SchemaPolicy.MANUAL, COMPATIBLE, PolicyDecision.HOLD),
+                arguments(SchemaPolicy.MANUAL, WITH_BREAKING, PolicyDecision.HOLD),
+                arguments(SchemaPolicy.MANUAL, CREATE, PolicyDecision.APPLY));
     }
 
     @ParameterizedTest(name = "{0} on {1} -> {2}")
@@ -139,7 +142,7 @@ class CompatibilityTest {
         }
         assertThatThrownBy(() -> SchemaPolicy.fromTag("evolve_compatible"))
                 .hasMessageContaining("'evolve_compatible'")
-                .hasMessageContaining("[evolve, evolve-compatible, ignore, fail]");
+                .hasMessageContaining("[evolve, evolve-compatible, ignore, fail, manual]");
         assertThat(SchemaPolicy.DEFAULT).isEqualTo(SchemaPolicy.EVOLVE_COMPATIBLE);
     }
 }
