@@ -3,7 +3,6 @@ package dev.cdc.core.schema;
 import dev.cdc.api.config.ConfigProblem;
 import dev.cdc.api.error.CdcException;
 import dev.cdc.api.error.ConfigurationException;
-import dev.cdc.api.error.NotSupportedException;
 import dev.cdc.api.error.SchemaEvolutionException;
 import dev.cdc.api.event.ChangeEvent;
 import dev.cdc.api.event.Row;
@@ -20,8 +19,6 @@ import dev.cdc.schema.registry.SchemaStore;
 import dev.cdc.schema.registry.SchemaVersion;
 import dev.cdc.schema.store.FileSchemaStore;
 import dev.cdc.schema.store.MemorySchemaStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -103,7 +100,6 @@ public final class SchemaGate {
         }
     }
 
-    private static final Logger LOG = LoggerFactory.getLogger(SchemaGate.class);
 
     private final String sink;
     private final String sinkType;
@@ -114,15 +110,13 @@ public final class SchemaGate {
     private final Map<TableId, SchemaVersion> accepted = new TreeMap<>();
     /** Column names of each accepted table, for projecting rows under {@code ignore}. */
     private final Map<TableId, Set<String>> acceptedColumns = new TreeMap<>();
-    private final Optional<HeldChanges> holds;
-    /** The change the lane waits at, for status; empty when it does not wait. */
-    private volatile List<HeldChanges.Held> waiting = List.of();
+    private final Optional<ManualApproval> approval;
     /** The approved hold whose application the lane is about to record. */
     private Decision.Hold approved;
 
     private SchemaGate(String sink, String sinkType, SchemaPolicy policy, Set<SchemaChangeKind> supported,
                        SchemaStore store, Clock clock, Optional<HeldChanges> holds) {
-        this.holds = holds;
+        this.approval = holds.map(h -> new ManualApproval(sink, h, clock));
         this.sink = sink;
         this.sinkType = sinkType;
         this.policy = policy;
@@ -266,34 +260,9 @@ public final class SchemaGate {
      */
     public Decision awaitDecision(Decision.Hold hold, Function<SchemaChangeEvent, List<String>> preview,
                                   BooleanSupplier stop, Duration poll) throws InterruptedException {
-        HeldChanges files = holds.orElseThrow(() -> new IllegalStateException(this + " keeps no held changes"));
-        TableId table = hold.event().table();
-        Optional<HeldChanges.Verdict> verdict = files.verdict(table, hold.version());
-        if (verdict.isEmpty()) {
-            HeldChanges.Held held = files.hold(new HeldChanges.Held(sink, table, hold.version(),
-                    hold.event().position(), describe(hold.changes(), hold.verdicts()),
-                    statements(hold.event(), preview), clock.instant(), Optional.empty()));
-            waiting = List.of(held);
-            LOG.warn("{} (schema-policy manual): its lane waits there, rows of {} before it are written, the "
-                    + "checkpoint stays before it (a PostgreSQL slot keeps its WAL from there on); approve with `{}` "
-                    + "or reject with `{}`", held.describe(), table, held.approveCommand(), held.rejectCommand());
-            try {
-                while ((verdict = files.verdict(table, hold.version())).isEmpty()) {
-                    if (stop.getAsBoolean()) {
-                        throw new HeldAtStop("sink '" + sink + "': the pipeline stops while " + table + " v"
-                                + hold.version() + " is held; it is held again at the next start, and a decision "
-                                + "recorded meanwhile (" + held.approveCommand() + ") is applied then");
-                    }
-                    Thread.sleep(poll.toMillis());
-                }
-            } finally {
-                waiting = List.of();
-            }
-        }
-        LOG.info("sink '{}': {} v{} was {}", sink, table, hold.version(),
-                verdict.get().name().toLowerCase(java.util.Locale.ROOT));
-        if (verdict.get() == HeldChanges.Verdict.REJECTED) {
-            files.resolved(table, hold.version(), HeldChanges.Verdict.REJECTED);
+        ManualApproval desk = approval.orElseThrow(() -> new IllegalStateException(this + " keeps no held changes"));
+        HeldChanges.Verdict verdict = desk.await(hold, describe(hold.changes(), hold.verdicts()), preview, stop, poll);
+        if (verdict == HeldChanges.Verdict.REJECTED) {
             return new Decision.Skip(hold.event(), hold.changes(), hold.verdicts());
         }
         Decision d = apply(hold.event(), hold.changes(), hold.verdicts());
@@ -301,19 +270,9 @@ public final class SchemaGate {
         return d;
     }
 
-    private static List<String> statements(SchemaChangeEvent migration, Function<SchemaChangeEvent, List<String>> preview) {
-        try {
-            return preview.apply(migration);
-        } catch (NotSupportedException e) {
-            return List.of("(the sink does not preview its schema changes)");
-        } catch (CdcException e) {
-            return List.of("(CANNOT BE APPLIED: " + e.getMessage() + ")");
-        }
-    }
-
     /** The held change the lane waits at (none or one), for status. Any thread. */
     public List<HeldChanges.Held> held() {
-        return waiting;
+        return approval.map(ManualApproval::held).orElse(List.of());
     }
 
     /** Records that the sink applied the change (saved before this returns). */
@@ -321,7 +280,7 @@ public final class SchemaGate {
         record(applied, sourceVersion);
         if (approved != null && approved.event() == applied.event()) {
             // only now: a crash before this applies the approved change again at the next start (idempotent)
-            holds.orElseThrow().resolved(approved.event().table(), approved.version(), HeldChanges.Verdict.APPROVED);
+            approval.orElseThrow().applied(approved);
             approved = null;
         }
     }

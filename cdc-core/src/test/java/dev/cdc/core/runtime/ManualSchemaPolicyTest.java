@@ -171,6 +171,41 @@ class ManualSchemaPolicyTest {
         }
     }
 
+    @Test
+    void anApprovalRecordedWhileThePipelineIsStoppedIsAppliedAtTheNextStart() throws Exception {
+        ShapedSink manual = new ShapedSink();
+        ShapedSink evolving = new ShapedSink();
+        Pipeline p = start(manual, evolving);
+        await(() -> !held().held().isEmpty(), "the change held", p);
+        p.stop();
+        assertThat(p.awaitTermination(Duration.ofSeconds(10))).isTrue();
+        assertThat(held().held()).singleElement().satisfies(h -> assertThat(h.verdict()).isEmpty());
+        held().decide(T, 2, HeldChanges.Verdict.APPROVED);
+        assertThat(held().held()).singleElement().satisfies(h ->
+                assertThat(h.verdict()).contains(HeldChanges.Verdict.APPROVED));
+
+        Pipeline again = start(manual, evolving);
+        try {
+            awaitCheckpoint(again, 20);
+            assertThat(manual.schemas.get(T)).isEqualTo(V2);
+            assertThat(manual.state).hasSize(19);
+            assertThat(manual.schemaChanges()).extracting(SchemaRestartTest::seq).containsExactly(0L, 11L);
+            assertThat(held().held()).isEmpty();
+        } finally {
+            again.stop();
+            assertThat(again.awaitTermination(Duration.ofSeconds(10))).isTrue();
+        }
+    }
+
+    @Test
+    void manualNeedsAStateDirectory() {
+        assertThatThrownBy(() -> dev.cdc.core.schema.SchemaGate.open("held", "test", SchemaPolicy.MANUAL,
+                java.util.Set.of(), Optional.empty(), java.time.Clock.systemUTC()))
+                .hasMessageContaining("sinks.held.schema-policy")
+                .hasMessageContaining("is 'manual' but the pipeline has no state directory")
+                .hasMessageContaining("checkpoint: {type: file, path: ...}");
+    }
+
     long checkpoint() {
         return Long.parseLong(new FileCheckpointStore(state).load().orElseThrow().position().offset("sequence"));
     }

@@ -29,6 +29,18 @@ class HealthTest {
     }
 
     @Test
+    void aHeldSchemaChangeDegradesButStays200AndTheJsonSaysHowToApproveIt() {
+        String held = "sink 'replica' holds public.items v2 at {lsn=0/16B3748}: add column note string (FULL); "
+                + "approve: cdc schema approve FILE replica 2 --table public.items";
+        Health h = Health.of(PipelineState.RUNNING, Set.of(), Optional.empty(), java.util.List.of(held));
+        assertThat(h.status()).isEqualTo(Health.Status.DEGRADED);
+        assertThat(h.httpStatus()).isEqualTo(200);
+        assertThat(StatusJson.health("orders", h).path("schema_held").get(0).asText()).isEqualTo(held);
+        assertThat(Health.of(PipelineState.STOPPED, Set.of(), Optional.empty(), java.util.List.of(held)).status())
+                .isEqualTo(Health.Status.DOWN);
+    }
+
+    @Test
     void stoppingAndEveryEndAreDown503() {
         for (PipelineState s : new PipelineState[] {PipelineState.STOPPING, PipelineState.STOPPED,
             PipelineState.COMPLETED, PipelineState.FAILED}) {
