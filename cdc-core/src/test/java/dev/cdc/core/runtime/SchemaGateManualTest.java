@@ -1,15 +1,14 @@
-package dev.cdc.core.schema;
+package dev.cdc.core.runtime;
 
 import dev.cdc.api.event.ChangeEvent;
 import dev.cdc.api.event.Position;
 import dev.cdc.api.event.Row;
 import dev.cdc.api.event.SchemaChangeEvent;
-import dev.cdc.api.event.TableId;
-import dev.cdc.api.schema.Column;
-import dev.cdc.api.schema.DataType;
 import dev.cdc.api.schema.SchemaChange;
 import dev.cdc.api.schema.SchemaChangeKind;
 import dev.cdc.api.schema.TableSchema;
+import dev.cdc.core.schema.HeldChanges;
+import dev.cdc.core.schema.SchemaGate;
 import dev.cdc.schema.compatibility.SchemaPolicy;
 import dev.cdc.schema.registry.SchemaVersion;
 import dev.cdc.schema.store.MemorySchemaStore;
@@ -25,17 +24,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.cdc.core.runtime.SchemaEvolutionTest.T;
+import static dev.cdc.core.runtime.SchemaEvolutionTest.V1;
+import static dev.cdc.core.runtime.SchemaEvolutionTest.V2;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The pure decisions of {@code schema-policy: manual} in a {@link SchemaGate}. */
 class SchemaGateManualTest {
-
-    static final TableId T = TableId.of("shop", "orders");
-    static final TableSchema V1 = new TableSchema(T, List.of(Column.notNull("id", DataType.int64()),
-            Column.of("qty", DataType.int32())), List.of("id"));
-    static final TableSchema V2 = V1.withColumns(List.of(V1.columns().get(0), V1.columns().get(1),
-            Column.of("note", DataType.string())));
 
     @TempDir
     Path state;
