@@ -16,6 +16,7 @@ import dev.cdc.core.spec.PipelineSpec;
 import dev.cdc.core.spec.PluginSpec;
 import dev.cdc.core.spec.RetrySettings;
 import dev.cdc.core.spec.SinkSpec;
+import dev.cdc.schema.compatibility.SchemaPolicy;
 import dev.cdc.core.plugin.PluginKind;
 import dev.cdc.core.plugin.PluginRegistry;
 
@@ -386,6 +387,14 @@ public final class PipelineLoader {
                 return Optional.empty();
             }
             Configuration c = settings.get();
+            YamlValue.Entry policy = mapping.entries().get(PipelineOptions.SINK_SCHEMA_POLICY.key());
+            if (policy != null && c.get(PipelineOptions.SINK_SCHEMA_POLICY) == SchemaPolicy.MANUAL
+                    && stateDirectory.equals(Optional.of(Optional.empty()))) {
+                problems.add(LocatedOptions.join(mapping.path(), policy.key()), policy.keyLine(), "is 'manual' but the "
+                        + "pipeline has no state directory to keep the held changes and the decisions in; use "
+                        + "checkpoint: {type: file, path: ...}");
+                return Optional.empty();
+            }
             try {
                 return Optional.of(new SinkSpec(instance, sink.get(), retry.get(), c.get(PipelineOptions.SINK_ON_FAILURE),
                         deadLetter.get(), filters.get(), transforms.get(),

@@ -410,6 +410,20 @@ class PipelineLoaderTest {
     }
 
     @Test
+    void manualNeedsAStateDirectoryAndSaysSoAtItsLine() {
+        List<ConfigProblem> problems = problems(withSink("""
+                    type: stdout
+                    schema-policy: manual
+                checkpoint: {type: memory}
+                """));
+
+        assertThat(problems).extracting(ConfigProblem::line, ConfigProblem::path, ConfigProblem::message)
+                .containsExactly(tuple(6, "sinks[0].schema-policy", "is 'manual' but the pipeline has no state "
+                        + "directory to keep the held changes and the decisions in; use checkpoint: {type: file, "
+                        + "path: ...}"));
+    }
+
+    @Test
     void unknownKeysInSettingsAndWrongTypesListTheKnownKeys() {
         List<ConfigProblem> problems = problems("""
                 pipeline: p

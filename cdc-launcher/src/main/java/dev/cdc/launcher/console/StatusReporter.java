@@ -77,6 +77,8 @@ public final class StatusReporter implements PipelineListener {
             if (alerts.contains(sink.name())) {
                 sb.append(" LAG ALERT");
             }
+            sink.schemaChanges().held().forEach(h -> sb.append(" SCHEMA CHANGE HELD ").append(h.table()).append(" v")
+                    .append(h.version()).append(" (").append(h.approveCommand()).append(')'));
         }
         sb.append(" | checkpoint ");
         if (s.checkpoint().isPresent()) {
