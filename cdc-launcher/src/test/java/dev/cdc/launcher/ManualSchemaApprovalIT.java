@@ -153,12 +153,7 @@ class ManualSchemaApprovalIT {
         exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, qty int NOT NULL, label varchar(20), note varchar(30))",
                 "INSERT INTO " + name + " (id, qty, label, note) VALUES " + rows(1, 20));
         Pipeline p = start();
-        await(() -> ids(ExactRows::mariadb, name).size() >= 20 && ids(ExactRows::postgres, name + "_live").size() >= 20,
-                "the snapshot in both targets", p);
-        startWriter();
-        await(this::streamed, "a streamed checkpoint", p);
-        exec("ALTER TABLE " + name + " ADD COLUMN extra int DEFAULT 7",
-                "INSERT INTO " + name + " (id, qty, extra) VALUES (500, 1, 8)");
+        addColumnUnderAWriter(p);
         long mark = nextId.get(); // the writer's inserts above this id start after row 500 committed
         await(() -> ids(ExactRows::postgres, name + "_live").contains(500L) && !held(p).isEmpty(),
                 "row 500 in the live sink and the change held by the other", p);
@@ -200,7 +195,62 @@ class ManualSchemaApprovalIT {
     private SimpleMeterRegistry registry;
     private Pipeline running;
 
-    private Pipeline start() throws Exception {
+    @Test
+    void aCdcProcessKilledWhileHoldingHoldsAgainAfterTheRestartAndTakesTheApprovalWhileRunning() throws Exception {
+        exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, qty int NOT NULL, label varchar(20), note varchar(30))",
+                "INSERT INTO " + name + " (id, qty, label, note) VALUES " + rows(1, 20));
+        int port = CdcJar.freePort();
+        Path yaml = writeYaml("metrics: {port: " + port + ", host: 127.0.0.1}");
+        String url = "http://127.0.0.1:" + port;
+        CdcJar first = CdcJar.start(work, "first", "run", "--status-interval", "0", yaml.toString());
+        CdcJar second = null;
+        try {
+            addColumnUnderAWriter(null);
+            await(() -> Cli.run("status", "--url", url).out().contains("SCHEMA CHANGE HELD"), "cdc status shows it held",
+                    null);
+            Cli status = Cli.run("status", "--url", url);
+            assertThat(status.out()).contains("SCHEMA CHANGE HELD (schema-policy manual): public." + name
+                    + " v2: add column extra int32 (FULL)").contains("ALTER TABLE `" + name + "` ADD COLUMN")
+                    .contains("approve: cdc schema approve FILE held 2 --table public." + name);
+            assertThat(first.process().isAlive()).as("still running when killed:\n%s", first.stderr()).isTrue();
+            first.process().destroyForcibly().waitFor(); // SIGKILL while held
+            assertThat(ids(ExactRows::mariadb, name)).doesNotContain(500L);
+
+            second = CdcJar.start(work, "second", "run", "--status-interval", "0", yaml.toString());
+            await(() -> Cli.run("status", "--url", url).out().contains("SCHEMA CHANGE HELD"), "held again after the kill",
+                    null);
+            assertThat(targetColumns()).doesNotContainKey("extra");
+            assertThat(ids(ExactRows::mariadb, name)).doesNotContain(500L);
+            Cli approve = Cli.run("schema", "approve", yaml.toString(), "held", "2");
+            assertThat(approve.exitCode()).as(approve.all()).isZero();
+            await(() -> ids(ExactRows::mariadb, name).contains(500L), "the held rows after the approval", null);
+            stopWriter();
+            exec("UPDATE " + name + " SET qty = qty + 1");
+            awaitEqual(null, ExactRows::mariadb, name, false);
+            awaitEqual(null, ExactRows::postgres, name + "_live", false);
+            assertThat(Cli.run("status", "--url", url).out()).doesNotContain("HELD");
+            second.process().destroy(); // SIGTERM: drain and stop
+            assertThat(second.waitFor(60)).as(second.stderr()).isZero();
+        } finally {
+            for (CdcJar c : new CdcJar[] {first, second}) {
+                if (c != null && c.process().isAlive()) {
+                    c.process().destroyForcibly().waitFor();
+                }
+            }
+        }
+    }
+
+    /** Once the snapshot is in both targets: a writer, a streamed checkpoint, then ADD COLUMN and row 500 after it. */
+    private void addColumnUnderAWriter(Pipeline p) throws Exception {
+        await(() -> ids(ExactRows::mariadb, name).size() >= 20 && ids(ExactRows::postgres, name + "_live").size() >= 20,
+                "the snapshot in both targets", p);
+        startWriter();
+        await(this::streamed, "a streamed checkpoint", p);
+        exec("ALTER TABLE " + name + " ADD COLUMN extra int DEFAULT 7",
+                "INSERT INTO " + name + " (id, qty, extra) VALUES (500, 1, 8)");
+    }
+
+    private Path writeYaml(String extra) throws Exception {
         String yaml = """
                 pipeline: %s
                 source: %s
@@ -209,10 +259,15 @@ class ManualSchemaApprovalIT {
                   - {name: live, type: jdbc, %s, table-name: "${name}_live", tombstone-table: %s_live_tomb, schema-policy: evolve}
                 checkpoint: {type: file, path: "%s"}
                 engine: {checkpoint-interval: 50ms, flush-interval: 20ms}
+                %s
                 """.formatted(name.replace('_', '-'), JdbcRoute.POSTGRES_TO_MARIADB.sourceYaml(name),
                 JdbcRoute.POSTGRES_TO_MARIADB.targetOptions(), name, JdbcRoute.MARIADB_TO_POSTGRES.targetOptions(), name,
-                work.resolve("state"));
-        Files.writeString(work.resolve("pipeline.yaml"), yaml);
+                work.resolve("state"), extra);
+        return Files.writeString(work.resolve("pipeline.yaml"), yaml);
+    }
+
+    private Pipeline start() throws Exception {
+        String yaml = Files.readString(writeYaml(""));
         registry = new SimpleMeterRegistry();
         Pipeline p = Pipeline.create(new PipelineLoader(PipelineFiles.registry()).parse(yaml, name + ".yaml"), registry);
         p.start();
