@@ -96,6 +96,9 @@ final class ManualApproval {
             return List.of("(the sink does not preview its schema changes)");
         } catch (CdcException e) {
             return List.of("(CANNOT BE APPLIED: " + e.getMessage() + ")");
+        } catch (RuntimeException e) {
+            // a bug of the sink's preview must not fail the lane: the operator still decides
+            return List.of("(the sink could not preview it: " + e + ")");
         }
     }
 }
