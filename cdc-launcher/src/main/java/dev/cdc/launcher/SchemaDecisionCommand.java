@@ -118,9 +118,12 @@ abstract class SchemaDecisionCommand implements Callable<Integer> {
                     + "needs checkpoint: {type: file, path: ...}");
         }
         SchemaPolicy policy = s.get().effectiveSchemaPolicy();
-        if (policy != SchemaPolicy.MANUAL && HeldChanges.in(p.stateDirectory().get(), sink).held().isEmpty()) {
+        if (policy != SchemaPolicy.MANUAL) {
+            List<HeldChanges.Held> left = HeldChanges.in(p.stateDirectory().get(), sink).held();
             return Optional.of(command + ": sink '" + sink + "' has schema-policy '" + policy.tag() + "', which holds no"
-                    + " change for approval; only schema-policy: manual does");
+                    + " change for approval; only schema-policy: manual does" + (left.isEmpty() ? ""
+                    : " (what it held under manual, " + String.join(", ", left.stream().map(h -> h.table() + " v"
+                    + h.version()).toList()) + ", is decided by '" + policy.tag() + "' at the next start)"));
         }
         return Optional.empty();
     }

@@ -4,6 +4,7 @@ import dev.cdc.api.error.CdcException;
 import dev.cdc.api.error.NotSupportedException;
 import dev.cdc.api.event.SchemaChangeEvent;
 import dev.cdc.api.event.TableId;
+import dev.cdc.schema.compatibility.SchemaPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +83,17 @@ final class ManualApproval {
     /** The sink applied an approved change: its record and the approval go. */
     void applied(SchemaGate.Decision.Hold hold) {
         files.resolved(hold.event().table(), hold.version(), HeldChanges.Verdict.APPROVED);
+    }
+
+    /** A sink no longer under {@code manual} with changes still recorded as held: says what decides them now. */
+    static void warnIfLeftOver(HeldChanges files, SchemaPolicy policy) {
+        List<HeldChanges.Held> left = files.held().stream().filter(h -> h.verdict().isEmpty()).toList();
+        if (!left.isEmpty()) {
+            LOG.warn("sink '{}' has schema-policy '{}' now, which decides the changes it held under 'manual' ({}); "
+                    + "remove {} once they are behind the checkpoint", left.get(0).sink(), policy.tag(),
+                    String.join(", ", left.stream().map(h -> h.table() + " v" + h.version()).toList()),
+                    files.directory());
+        }
     }
 
     List<HeldChanges.Held> held() {

@@ -141,7 +141,11 @@ public final class SchemaGate {
         }
         SchemaStore store = stateDirectory.<SchemaStore>map(d -> new FileSchemaStore(d, fileName(sink)))
                 .orElseGet(MemorySchemaStore::new);
-        return open(sink, sinkType, policy, supported, store, clock, stateDirectory.map(d -> HeldChanges.in(d, sink)));
+        Optional<HeldChanges> holds = stateDirectory.map(d -> HeldChanges.in(d, sink));
+        if (policy != SchemaPolicy.MANUAL) {
+            holds.ifPresent(h -> ManualApproval.warnIfLeftOver(h, policy));
+        }
+        return open(sink, sinkType, policy, supported, store, clock, holds);
     }
 
     /** A gate over the given store of accepted schemas (one version per table), that cannot wait at a held change. */
