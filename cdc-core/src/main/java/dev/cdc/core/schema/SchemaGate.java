@@ -100,7 +100,6 @@ public final class SchemaGate {
         }
     }
 
-
     private final String sink;
     private final String sinkType;
     private final SchemaPolicy policy;
