@@ -11,6 +11,7 @@ import dev.cdc.api.event.TableId;
 import dev.cdc.api.spi.PluginMetrics;
 import dev.cdc.api.spi.Source;
 import dev.cdc.api.spi.SourceContext;
+import dev.cdc.jdbc.snapshot.ReconnectBudget;
 import dev.cdc.jdbc.snapshot.SnapshotMode;
 import dev.cdc.jdbc.snapshot.SnapshotState;
 import dev.cdc.jdbc.snapshot.TableProgress;
@@ -25,6 +26,7 @@ import dev.cdc.source.postgres.position.PgPosition;
 import dev.cdc.source.postgres.replication.Connections;
 import dev.cdc.source.postgres.replication.SetupCheck;
 import dev.cdc.source.postgres.replication.SlotInfo;
+import dev.cdc.source.postgres.replication.SlotMonitor;
 import dev.cdc.source.postgres.replication.WalStream;
 import dev.cdc.source.postgres.snapshot.SnapshotReader;
 import dev.cdc.source.postgres.snapshot.SnapshotTable;
@@ -61,7 +63,6 @@ import java.util.concurrent.locks.LockSupport;
 public final class PostgresSource implements Source {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresSource.class);
-    private static final Duration METRICS_EVERY = Duration.ofSeconds(10);
     private static final Duration ACTIVE_SLOT_WAIT = Duration.ofSeconds(15);
 
     private enum Plan { SNAPSHOT_NEW, SNAPSHOT_RESUME, STREAM }
@@ -76,7 +77,8 @@ public final class PostgresSource implements Source {
 
     private final AtomicLong committedLsn = new AtomicLong(-1);
     private volatile double lagMillis;
-    private volatile double retainedWalBytes;
+    private final ReconnectBudget reconnects;
+    private SlotMonitor slotMonitor;
 
     private Connection catalogConnection;
     private TypeRegistry types;
@@ -113,6 +115,7 @@ public final class PostgresSource implements Source {
         this.publication = options.getOptional(PostgresSourceOptions.PUBLICATION).orElse(slot);
         this.mode = options.get(PostgresSourceOptions.SNAPSHOT_MODE);
         this.batchSize = options.get(PostgresSourceOptions.BATCH_SIZE);
+        this.reconnects = ReconnectBudget.of(options.get(PostgresSourceOptions.RECONNECT_TIMEOUT));
     }
 
     // ---------------------------------------------------------------- open
@@ -123,8 +126,15 @@ public final class PostgresSource implements Source {
         eventCounter = m.counter("cdc.source.postgres.events", "Events emitted by the PostgreSQL source");
         m.gauge("cdc.source.postgres.lag.ms", "Milliseconds between a transaction's commit and its emission",
                 () -> lagMillis);
+        slotMonitor = new SlotMonitor(() -> connections.regular("slot-monitor"), slot,
+                options.get(PostgresSourceOptions.SLOT_RETENTION_WARNING),
+                options.get(PostgresSourceOptions.SLOT_CHECK_INTERVAL), context::retentionAtRisk);
         m.gauge("cdc.source.postgres.wal.retained.bytes", "WAL the slot retains: pg_current_wal_lsn() - "
-                + "confirmed_flush_lsn", () -> retainedWalBytes);
+                + "confirmed_flush_lsn", () -> slotMonitor.last().retained());
+        m.gauge("cdc.source.slot.safe_wal_size", "Bytes the server may still write before it drops WAL the slot "
+                + "needs (pg_replication_slots.safe_wal_size); -1 when unlimited", () -> slotMonitor.last().safeWalSize());
+        m.gauge("cdc.source.slot.wal_status", "The slot's wal_status: 0 reserved, 1 extended, 2 unreserved, 3 lost "
+                + "(-1 unknown)", () -> walStatusCode(slotMonitor.last().walStatus()));
         openCatalog();
         checkServer();
         selectTables();
@@ -412,14 +422,38 @@ public final class PostgresSource implements Source {
     }
 
     private void emit(SourceContext context, List<StreamEvent> events) throws InterruptedException {
-        context.emit(events);
+        context.emit(events, this::whileWaiting);
         eventCounter.increment(events.size());
     }
 
+    /**
+     * While the pipeline is full (source thread): answers the walsender, so that
+     * {@code wal_sender_timeout} does not drop the connection, with the flushed position still the
+     * checkpoint's (never ahead), and keeps watching the slot's retention.
+     */
+    private void whileWaiting() {
+        if (stream != null) {
+            try {
+                acknowledge();
+                stream.keepAlive();
+            } catch (SQLException e) {
+                LOG.debug("keepalive while waiting for the pipeline failed: {}", e.getMessage());
+            }
+        }
+        slotMonitor.poll();
+    }
+
+    private static double walStatusCode(String status) {
+        return switch (status) {
+            case "reserved" -> 0;
+            case "extended" -> 1;
+            case "unreserved" -> 2;
+            case "lost" -> 3;
+            default -> -1;
+        };
+    }
+
     private void streamWithReconnects(SourceContext context) throws Exception {
-        Duration reconnectTimeout = options.get(PostgresSourceOptions.RECONNECT_TIMEOUT);
-        long backoffMillis = 500;
-        long failingSince = -1;
         while (!context.isStopping()) {
             try {
                 stream(context);
@@ -428,20 +462,20 @@ public final class PostgresSource implements Source {
                 if (context.isStopping() || closed) {
                     return;
                 }
-                long now = System.nanoTime();
-                if (failingSince < 0) {
-                    failingSince = now;
-                } else if (now - failingSince > reconnectTimeout.toNanos()) {
+                Optional<Duration> backoff = reconnects.failed();
+                if (backoff.isEmpty()) {
                     throw new RetriableException("lost the connection to " + connections.url() + " and could not "
-                            + "reconnect within reconnect-timeout " + reconnectTimeout + ": " + e.getMessage(), e);
+                            + "reconnect within reconnect-timeout " + reconnects.timeout() + " (" + reconnects.attempts()
+                            + " attempts over " + reconnects.outage().toSeconds() + " s): " + e.getMessage(), e);
                 }
-                LOG.warn("replication from {} failed ({}); reconnecting in {} ms", connections.url(), e.getMessage(),
-                        backoffMillis);
+                LOG.warn("replication from {} failed ({}); reconnecting in {} ms (attempt {}, outage {} s of "
+                        + "reconnect-timeout {})", connections.url(), e.getMessage(), backoff.get().toMillis(),
+                        reconnects.attempts(), reconnects.outage().toSeconds(), reconnects.timeout());
                 closeReplication();
                 closeQuietly(catalogConnection);
                 catalogConnection = null;
-                Thread.sleep(backoffMillis);
-                backoffMillis = Math.min(30_000, backoffMillis * 2);
+                slotMonitor.close();
+                Thread.sleep(backoff.get().toMillis());
                 if (lastEmittedLsn >= 0) {
                     startLsn = lastEmittedLsn;
                     skipLsn = lastEmittedLsn;
@@ -485,6 +519,11 @@ public final class PostgresSource implements Source {
         // the slot may be behind what was acknowledged before (PostgreSQL < 17 does not persist a logical
         // slot's confirmed_flush_lsn at shutdown when only it changed): acknowledge the checkpoint again
         flushedSent = slotFlush;
+        if (reconnects.failing()) {
+            LOG.info("reconnected to {} after {} attempt(s) over {} s; the reconnect budget starts over",
+                    connections.url(), reconnects.attempts(), reconnects.outage().toSeconds());
+        }
+        reconnects.connected();
         LOG.info("streaming from slot {} at {} (publication {}, protocol {})", slot,
                 PgPosition.formatLsn(Math.max(startLsn, slotFlush)), publication, protocol);
 
@@ -511,7 +550,6 @@ public final class PostgresSource implements Source {
             PgOutputDecoder decoder = new PgOutputDecoder(assembler, spool);
             long heartbeat = heartbeatMillis();
             long nextHeartbeat = heartbeat > 0 ? System.currentTimeMillis() + heartbeat : Long.MAX_VALUE;
-            long nextMetrics = 0;
             int idle = 0;
             int sinceAck = 0;
             while (!context.isStopping()) {
@@ -523,6 +561,7 @@ public final class PostgresSource implements Source {
                     if (++sinceAck >= 4096) {
                         sinceAck = 0;
                         acknowledge();
+                        slotMonitor.poll();
                     }
                     continue;
                 }
@@ -533,10 +572,7 @@ public final class PostgresSource implements Source {
                     nextHeartbeat = now + heartbeat;
                     heartbeat();
                 }
-                if (now >= nextMetrics) {
-                    nextMetrics = now + METRICS_EVERY.toMillis();
-                    refreshRetainedWal();
-                }
+                slotMonitor.poll();
                 idle++;
                 LockSupport.parkNanos(idle < 2000 ? 100_000L : 10_000_000L);
                 if (Thread.interrupted()) {
@@ -592,20 +628,6 @@ public final class PostgresSource implements Source {
         }
     }
 
-    private void refreshRetainedWal() {
-        try (PreparedStatement st = catalogConnection.prepareStatement("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(),"
-                + " confirmed_flush_lsn)::bigint FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
-            st.setString(1, slot);
-            try (ResultSet rs = st.executeQuery()) {
-                if (rs.next()) {
-                    retainedWalBytes = rs.getLong(1);
-                }
-            }
-        } catch (SQLException e) {
-            LOG.debug("could not read the slot's retained WAL: {}", e.getMessage());
-        }
-    }
-
     // ---------------------------------------------------------------- commit, close
 
     @Override
@@ -626,6 +648,9 @@ public final class PostgresSource implements Source {
         closeReplication();
         closeQuietly(catalogConnection);
         catalogConnection = null;
+        if (slotMonitor != null) {
+            slotMonitor.close();
+        }
     }
 
     private void closeReplication() {
