@@ -33,6 +33,7 @@ public final class RecordingSourceContext implements SourceContext {
     private final List<String> retentionWarnings = new ArrayList<>();
     private volatile boolean stopping;
     private boolean held;
+    private boolean runWhileWaiting = true;
     private int waitingEmits;
     private int whileWaitingRuns;
     private Throwable failure;
@@ -87,6 +88,9 @@ public final class RecordingSourceContext implements SourceContext {
                 if (!held || stopping) {
                     continue;
                 }
+                if (!runWhileWaiting) {
+                    continue;
+                }
                 whileWaitingRuns++;
             }
             whileWaiting.run();
@@ -94,7 +98,17 @@ public final class RecordingSourceContext implements SourceContext {
     }
 
     /** From now on {@code emit} blocks (as behind a stuck sink) until {@link #releaseEmits()}. */
-    public synchronized void holdEmits() {
+    public void holdEmits() {
+        holdEmits(true);
+    }
+
+    /**
+     * Like {@link #holdEmits()}; with {@code runWhileWaiting} false the source's
+     * {@code whileWaiting} is not run (an engine that gives the source no chance to answer its
+     * server: for a test's control case).
+     */
+    public synchronized void holdEmits(boolean runWhileWaiting) {
+        this.runWhileWaiting = runWhileWaiting;
         held = true;
     }
 
