@@ -103,6 +103,8 @@ public final class PostgresSource implements Source {
     private long lastEmittedLsn = -1;
     private int lastEmittedIndex = -1;
     private long flushedSent = -1;
+    /** The replication connection was closed while waiting for the pipeline (the server is stopping). */
+    private boolean releasedWhileWaiting;
     private PluginMetrics.Counter eventCounter;
     private volatile boolean closed;
 
@@ -432,7 +434,17 @@ public final class PostgresSource implements Source {
      * checkpoint's (never ahead), and keeps watching the slot's retention.
      */
     private void whileWaiting() {
-        if (stream != null) {
+        if (stream != null && !releasedWhileWaiting) {
+            if (!serverAnswers()) {
+                // a fast shutdown terminates the plain connections first, then waits for the walsender,
+                // which waits for this client to catch up; a keepalive would hold the shutdown as long
+                // as the pipeline is full: let the replication connection go, reconnect after the wait
+                LOG.info("the server closed the plain connection while the source waits for the pipeline (shutting"
+                        + " down?): closing the replication connection; reconnecting once the pipeline takes events");
+                releasedWhileWaiting = true;
+                closeQuietly(replicationConnection);
+                return;
+            }
             try {
                 acknowledge();
                 stream.keepAlive();
@@ -441,6 +453,14 @@ public final class PostgresSource implements Source {
             }
         }
         slotMonitor.poll();
+    }
+
+    private boolean serverAnswers() {
+        try {
+            return catalogConnection != null && catalogConnection.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     private static double walStatusCode(String status) {
@@ -524,6 +544,7 @@ public final class PostgresSource implements Source {
                     connections.url(), reconnects.attempts(), reconnects.outage().toSeconds());
         }
         reconnects.connected();
+        releasedWhileWaiting = false;
         LOG.info("streaming from slot {} at {} (publication {}, protocol {})", slot,
                 PgPosition.formatLsn(Math.max(startLsn, slotFlush)), publication, protocol);
 

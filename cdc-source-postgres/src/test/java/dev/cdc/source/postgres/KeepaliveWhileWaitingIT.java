@@ -53,6 +53,34 @@ class KeepaliveWhileWaitingIT extends PrivatePgTestBase {
         assertThat(server.logTail()).doesNotContain("replication timeout");
     }
 
+    /**
+     * The keepalive must not hold a fast shutdown hostage: the walsender of a stopping server waits
+     * for its client to catch up, which a blocked source cannot do. The source sees its plain
+     * connection terminated, lets the replication connection go, and reconnects after the wait.
+     */
+    @Test
+    void aFastShutdownWhileTheSourceWaitsIsPromptAndNothingIsLost() throws Exception {
+        String t = privateTable("c", "id bigint PRIMARY KEY, v bigint NOT NULL");
+        SourceRunner r = start(privateOptions("snapshot-mode", "never", "batch-size", 100), Optional.empty());
+        exec("INSERT INTO " + t + " SELECT g, 0 FROM generate_series(1, 10) g");
+        await("10 events", () -> of(r, t).size() == 10, Duration.ofSeconds(30));
+        r.context().holdEmits();
+        exec("INSERT INTO " + t + " SELECT g, 0 FROM generate_series(11, 20000) g");
+        await("the source to wait for the pipeline", () -> r.context().isWaitingToEmit(), Duration.ofSeconds(30));
+        Thread.sleep(2000);
+        long t0 = System.nanoTime();
+        server.stop();
+        long stopMillis = (System.nanoTime() - t0) / 1_000_000;
+        server.start();
+        r.context().releaseEmits();
+        await("every row after the restart", () -> of(r, t).stream().map(e -> e.key().get("id")).distinct()
+                .count() == 20000, Duration.ofSeconds(60));
+        assertThat(r.failure()).isEmpty();
+        System.out.println("KeepaliveWhileWaitingIT: fast shutdown with the source waiting took " + stopMillis + " ms");
+        assertThat(stopMillis).as("fast shutdown while the source waits, ms (wal_sender_timeout is 5 s)")
+                .isLessThan(4000);
+    }
+
     /** The control: the same wait without running whileWaiting gets the connection dropped by the server. */
     @Test
     void withoutTheKeepaliveTheServerDropsTheConnection() throws Exception {
