@@ -24,6 +24,7 @@ import dev.cdc.source.postgres.decoding.PgOutputDecoder;
 import dev.cdc.source.postgres.decoding.TransactionSpool;
 import dev.cdc.source.postgres.position.PgPosition;
 import dev.cdc.source.postgres.replication.Connections;
+import dev.cdc.source.postgres.replication.PublicationSetup;
 import dev.cdc.source.postgres.replication.SetupCheck;
 import dev.cdc.source.postgres.replication.SlotInfo;
 import dev.cdc.source.postgres.replication.SlotMonitor;
@@ -42,7 +43,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -167,82 +167,14 @@ public final class PostgresSource implements Source {
     }
 
     private void selectTables() throws SQLException {
-        List<String> patterns = options.get(PostgresSourceOptions.TABLES);
-        List<TableId> tables;
-        if (patterns.isEmpty()) {
-            tables = publicationTables().stream().sorted().toList();
-            if (tables.isEmpty() && !publicationExists()) {
-                LOG.warn("no 'tables' given and publication {} does not exist: it will be created FOR ALL TABLES",
-                        publication);
-                tables = catalog.matching(List.of(".*\\..*"));
-            }
-        } else {
-            tables = catalog.matching(patterns);
-            if (tables.isEmpty()) {
-                throw new CdcException("no table matches 'tables' " + patterns + " in " + connections.url()
-                        + "; tables are matched as schema.name regular expressions (a name without a schema means "
-                        + "public), e.g. public.orders or public\\.order_.*");
-            }
-        }
-        selectedOrder = tables;
-        selected = Set.copyOf(tables);
-        List<TableId> noSelect = new ArrayList<>();
-        for (TableId t : tables) {
-            try (PreparedStatement st = catalogConnection.prepareStatement(
-                    "SELECT has_table_privilege(format('%I.%I', ?::text, ?::text), 'SELECT')")) {
-                st.setString(1, t.namespace());
-                st.setString(2, t.name());
-                try (ResultSet rs = st.executeQuery()) {
-                    rs.next();
-                    if (!rs.getBoolean(1)) {
-                        noSelect.add(t);
-                    }
-                }
-            }
-        }
-        SetupCheck.require(SetupCheck.selectPrivilege(connections.user(), noSelect));
-        LOG.info("capturing {} table(s): {}", tables.size(), tables);
-    }
-
-    private boolean publicationExists() throws SQLException {
-        try (PreparedStatement st = catalogConnection.prepareStatement(
-                "SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = ?")) {
-            st.setString(1, publication);
-            try (ResultSet rs = st.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
-
-    private Set<TableId> publicationTables() throws SQLException {
-        Set<TableId> out = new HashSet<>();
-        try (PreparedStatement st = catalogConnection.prepareStatement(
-                "SELECT schemaname, tablename FROM pg_catalog.pg_publication_tables WHERE pubname = ?")) {
-            st.setString(1, publication);
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    out.add(TableId.of(rs.getString(1), rs.getString(2)));
-                }
-            }
-        }
-        return out;
+        selectedOrder = new PublicationSetup(catalogConnection, catalog, connections, publication)
+                .selectTables(options.get(PostgresSourceOptions.TABLES));
+        selected = Set.copyOf(selectedOrder);
     }
 
     private void ensurePublication() throws SQLException {
-        if (publicationExists()) {
-            Set<TableId> in = publicationTables();
-            List<TableId> missing = selectedOrder.stream().filter(t -> !in.contains(t)).toList();
-            SetupCheck.require(SetupCheck.publicationTables(publication, missing));
-            return;
-        }
-        String sql = options.get(PostgresSourceOptions.TABLES).isEmpty()
-                ? "CREATE PUBLICATION " + publication + " FOR ALL TABLES"
-                : "CREATE PUBLICATION " + publication + " FOR TABLE " + String.join(", ",
-                selectedOrder.stream().map(t -> quote(t.namespace()) + "." + quote(t.name())).toList());
-        try (Statement st = catalogConnection.createStatement()) {
-            st.execute(sql);
-        }
-        LOG.info("created publication: {}", sql);
+        new PublicationSetup(catalogConnection, catalog, connections, publication)
+                .ensurePublication(selectedOrder, options.get(PostgresSourceOptions.TABLES).isEmpty());
     }
 
     private void decidePlan(Optional<Position> resume) throws Exception {
@@ -695,9 +627,5 @@ public final class PostgresSource implements Source {
                 LOG.debug("closing a connection: {}", e.getMessage());
             }
         }
-    }
-
-    private static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 }
