@@ -43,8 +43,10 @@ import java.util.function.Consumer;
  * while the tables' events interleave. Each event's position is the source's
  * ({@link Positions}) from a {@link SnapshotState} that records every table's progress, so a
  * checkpoint at any event is a place to resume from: pass only the tables not finished, those in
- * progress with the key of their last delivered row and {@code resumed} set (their schema event
- * was delivered already). A table's schema event comes before its first row.
+ * progress with the key of their last delivered row and {@code resumed} set. A table's schema
+ * event comes before its first row, a resumed table's too: its columns may have changed between
+ * the crash and the restart (the rest is read as the table is now), so its current schema is
+ * announced again (when unchanged, the engine's schema registry sees no change).
  */
 public final class ParallelSnapshot {
 
@@ -81,7 +83,7 @@ public final class ParallelSnapshot {
      * @param reading   how to read it
      * @param estimate  the expected rows, when the database can estimate them
      * @param afterKeys the key (text) of its last delivered row when resumed; null or empty: from its start
-     * @param resumed   true for a table in progress at the checkpoint: its schema event was delivered already
+     * @param resumed   true for a table in progress at the checkpoint (its schema is announced again, as it is now)
      * @param where     a condition rows must meet (e.g. not soft-deleted), when there is one
      */
     public record Table(int index, TableSchema schema, KeysetTable reading, OptionalLong estimate, String[] afterKeys,
@@ -202,11 +204,10 @@ public final class ParallelSnapshot {
                                 t.estimate().isPresent() ? t.estimate().getAsLong() : "?",
                                 !t.resumed() ? "" : t.afterKeys().length == 0 ? ", again from its start"
                                         : ", resuming after key " + List.of(t.afterKeys()));
-                        if (!t.resumed()) {
-                            output.emit(List.of(new SchemaChangeEvent(t.id(), Optional.empty(), Optional.of(t.schema()),
-                                    List.of(), Optional.empty(), positions.at(new SnapshotState(seq++, next, inProgress)),
-                                    settings.startedAt())));
-                        }
+                        // a resumed table too: it may have a new shape since the checkpoint (ALTER TABLE meanwhile)
+                        output.emit(List.of(new SchemaChangeEvent(t.id(), Optional.empty(), Optional.of(t.schema()),
+                                List.of(), Optional.empty(), positions.at(new SnapshotState(seq++, next, inProgress)),
+                                settings.startedAt())));
                     }
                     case ROWS -> {
                         String name = t.id().toString();

@@ -4,6 +4,10 @@ import dev.cdc.api.event.ChangeEvent;
 import dev.cdc.api.event.Position;
 import dev.cdc.api.event.SchemaChangeEvent;
 import dev.cdc.api.event.StreamEvent;
+import dev.cdc.api.event.TableId;
+import dev.cdc.api.schema.Column;
+import dev.cdc.api.schema.DataType;
+import dev.cdc.api.schema.TableSchema;
 import dev.cdc.api.spi.SnapshotProgress;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -135,6 +139,48 @@ class ParallelSnapshotTest {
         assertThat(again).as("exactly the rows after the checkpoint, none before it").isEqualTo(expected)
                 .isNotEmpty().hasSizeLessThan(75);
         assertThat(emitted.get(0).position().sortKey()).isGreaterThan(checkpoint.position().sortKey());
+    }
+
+    /**
+     * The table in progress at the checkpoint announces its schema, as the source reads it now
+     * (here with a column added since the checkpoint), before its first resumed row.
+     */
+    @Test
+    void aResumedTableAnnouncesItsSchemaBeforeItsRows() throws Exception {
+        snapshot(0, h2()).read(tables(), null);
+        StreamEvent checkpoint = emitted.stream().filter(e -> e instanceof ChangeEvent c && c.table().name().equals("Q")
+                && c.after().orElseThrow().get("A").equals(9L)).findFirst().orElseThrow();
+        SnapshotState state = SnapshotState.from(Long.parseLong(checkpoint.position().offset("seq")),
+                checkpoint.position().offsets());
+        TableSchema now = new TableSchema(TableId.of("PUBLIC", "Q"), List.of(Column.notNull("A", DataType.int64()),
+                Column.notNull("B", DataType.string()), Column.of("V", DataType.string()),
+                Column.of("W", DataType.int32())), List.of("A", "B"));
+        List<ParallelSnapshot.Table> rest = new ArrayList<>();
+        for (ParallelSnapshot.Table t : tables()) {
+            if (!state.finished(t.index())) {
+                TableProgress p = state.inProgress().get(t.index());
+                rest.add(new ParallelSnapshot.Table(t.index(), t.index() == 1 ? now : t.schema(), t.reading(),
+                        t.estimate(), p == null ? null : p.keys(), p != null));
+            }
+        }
+        assertThat(state.inProgress()).containsKey(1);
+        emitted.clear();
+        snapshot(state.seq() + 1, h2()).read(rest, state);
+
+        for (int i = 0; i < rest.size(); i++) {
+            String name = rest.get(i).id().name();
+            List<StreamEvent> of = emitted.stream().filter(e -> e.table().name().equals(name)).toList();
+            assertThat(of.get(0)).as(name + ": its schema before its rows").isInstanceOf(SchemaChangeEvent.class);
+            assertThat(of.subList(1, of.size())).as(name).isNotEmpty().allMatch(ChangeEvent.class::isInstance);
+        }
+        SchemaChangeEvent announced = (SchemaChangeEvent) emitted.stream().filter(e -> e.table().name().equals("Q"))
+                .findFirst().orElseThrow();
+        assertThat(announced.after().orElseThrow().columnNames()).containsExactly("A", "B", "V", "W");
+        assertThat(SnapshotState.from(Long.parseLong(announced.position().offset("seq")),
+                announced.position().offsets()).inProgress().get(1).keys()).as("resuming at the announcement")
+                .isEqualTo(state.inProgress().get(1).keys());
+        assertThat(emitted.stream().filter(e -> e instanceof ChangeEvent && e.table().name().equals("Q")))
+                .hasSize(25 - 9);
     }
 
     private static String value(StreamEvent e) {

@@ -7,6 +7,7 @@ import dev.cdc.api.event.Position;
 import dev.cdc.api.event.StreamEvent;
 import dev.cdc.api.spi.Source;
 import dev.cdc.api.spi.SourceContext;
+import dev.cdc.jdbc.snapshot.ReconnectBudget;
 import dev.cdc.jdbc.snapshot.SnapshotMode;
 import dev.cdc.jdbc.snapshot.SnapshotState;
 import dev.cdc.source.mysql.binlog.BinlogConnection;
@@ -24,6 +25,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -125,15 +127,17 @@ public final class MySqlSource implements Source {
         BinlogReader reader = new BinlogReader(config, history, t -> SchemaReader.read(metadataConnection(), t),
                 streamFrom, skipThrough);
         Optional<BinlogPosition> lastEmitted = skipThrough;
-        long lostSince = 0;
+        ReconnectBudget reconnects = ReconnectBudget.of(config.reconnectTimeout());
         while (!context.isStopping()) {
             try {
                 if (binlog == null) {
                     binlog = BinlogConnection.open(config, reader.resumePoint());
-                    if (lostSince != 0) {
-                        LOG.info("reconnected to the binlog at {}", reader.resumePoint());
+                    if (reconnects.failing()) {
+                        LOG.info("reconnected to the binlog at {} after {} attempt(s) over {} s; the reconnect budget"
+                                + " starts over", reader.resumePoint(), reconnects.attempts(),
+                                reconnects.outage().toSeconds());
                     }
-                    lostSince = 0;
+                    reconnects.connected();
                 }
                 Event e = binlog.poll(200);
                 if (e == null) {
@@ -149,18 +153,24 @@ public final class MySqlSource implements Source {
                 if (context.isStopping()) {
                     return;
                 }
-                if (lostSince == 0) {
-                    lostSince = System.nanoTime();
+                boolean first = !reconnects.failing();
+                Optional<Duration> backoff = reconnects.failed();
+                if (backoff.isEmpty()) {
+                    throw new RetriableException("could not reconnect to " + config + " within reconnect-timeout "
+                            + config.reconnectTimeout() + " (" + reconnects.attempts() + " attempts over "
+                            + reconnects.outage().toSeconds() + " s): " + ex.getMessage(), ex);
+                }
+                if (first) {
                     LOG.warn("lost the binlog connection ({}); reconnecting from {} for up to {}", ex.getMessage(),
                             reader.resumePoint(), config.reconnectTimeout());
-                } else if (System.nanoTime() - lostSince > config.reconnectTimeout().toNanos()) {
-                    throw new RetriableException("could not reconnect to " + config + " within "
-                            + config.reconnectTimeout() + ": " + ex.getMessage(), ex);
+                } else {
+                    LOG.debug("reconnecting failed ({}); next attempt in {} ms", ex.getMessage(),
+                            backoff.get().toMillis());
                 }
                 // the new reader starts at the first unfinished transaction and skips what was handed over
                 reader = new BinlogReader(config, history, t -> SchemaReader.read(metadataConnection(), t),
                         reader.resumePoint(), lastEmitted);
-                Thread.sleep(1000);
+                Thread.sleep(backoff.get().toMillis());
             }
         }
     }

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 public record MySqlSourceConfig(String host, int port, String user, String password, String database,
                                 Pattern tables, long serverId, SnapshotMode snapshotMode, int chunkSize,
                                 int snapshotParallelism, boolean useGtid, boolean tinyint1AsBoolean, int maxBatch, Duration connectTimeout,
-                                Duration reconnectTimeout, Optional<Path> stateDirectory) {
+                                Duration reconnectTimeout, Duration binlogSendTimeout, Optional<Path> stateDirectory) {
 
     /** The JDBC URL (no password in it). */
     public String jdbcUrl() {

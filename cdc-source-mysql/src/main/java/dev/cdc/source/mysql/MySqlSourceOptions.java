@@ -78,12 +78,23 @@ public final class MySqlSourceOptions {
 
     public static final ConfigOption<Duration> RECONNECT_TIMEOUT = ConfigOption.key("reconnect-timeout").durationType()
             .defaultValue(Duration.ofMinutes(5)).check(d -> !d.isNegative(), ">= 0")
-            .description("How long to keep trying to reconnect after the binlog connection was lost (the server"
-                    + " restarted, the network failed) before the source fails with a retriable error; it resumes"
-                    + " from the last emitted event, skipping nothing and repeating nothing.");
+            .description("How long one outage may last: after the binlog connection was lost (the server"
+                    + " restarted, the network failed) the source reconnects with backoff from 0.5 s doubling to 30 s,"
+                    + " and fails with a retriable error once it could not reconnect for this long. A successful"
+                    + " reconnect resets both the clock and the backoff. It resumes from the last emitted event,"
+                    + " skipping nothing and repeating nothing.");
+
+    public static final ConfigOption<Duration> BINLOG_SEND_TIMEOUT = ConfigOption.key("binlog-send-timeout")
+            .durationType().defaultValue(Duration.ofHours(1))
+            .check(d -> d.toSeconds() >= 1 && d.toSeconds() <= 31_536_000, "1s to 365d")
+            .description("The server's net_write_timeout on the binlog connection: how long the server waits to send"
+                    + " while the source does not read because the pipeline is full (a slow sink) before it drops the"
+                    + " connection (the server's default, 60 s, would drop it behind a sink slower than that; the"
+                    + " source then reconnects and reads again from the first unfinished transaction).");
 
     public static final List<ConfigOption<?>> ALL = List.of(HOST, PORT, USER, PASSWORD, DATABASE, TABLES, SERVER_ID,
-            SNAPSHOT_MODE, SNAPSHOT_CHUNK_SIZE, SNAPSHOT_PARALLELISM, USE_GTID, TINYINT1_AS_BOOLEAN, MAX_BATCH, CONNECT_TIMEOUT, RECONNECT_TIMEOUT);
+            SNAPSHOT_MODE, SNAPSHOT_CHUNK_SIZE, SNAPSHOT_PARALLELISM, USE_GTID, TINYINT1_AS_BOOLEAN, MAX_BATCH, CONNECT_TIMEOUT, RECONNECT_TIMEOUT,
+            BINLOG_SEND_TIMEOUT);
 
     private MySqlSourceOptions() {
     }

@@ -18,8 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A restart from a checkpoint inside the snapshot: the finished table is not read again, the
- * table in progress continues after its checkpointed key without a second schema event, the
- * table not started is read whole with its schema event; a change made meanwhile is streamed.
+ * table in progress continues after its checkpointed key, its schema announced again as it is now
+ * (a column added between the crash and the restart shapes the rows still to read), the table not
+ * started is read whole with its schema event; a change made meanwhile is streamed.
  */
 class SnapshotResumeIT extends MariaDbFixture {
 
@@ -31,11 +32,7 @@ class SnapshotResumeIT extends MariaDbFixture {
         for (TableId t : List.of(a, b, c)) {
             db.execute("INSERT INTO " + MariaDbDriver.q(t) + " SELECT seq, seq FROM seq_1_to_1000");
         }
-        Map<String, Object> o = new HashMap<>(options());
-        o.put("snapshot-chunk-size", 100);
-        o.put("max-batch", 50);
-        o.put("snapshot-parallelism", 1);
-        o.put("snapshot-mode", "initial-only");
+        Map<String, Object> o = smallChunksInitialOnly();
         SourceRunner first = start(o, Optional.empty());
         first.context().awaitChanges(e -> e.table().equals(c), 1000, Duration.ofSeconds(30));
         // the checkpoint: table b's row 450 (a finished, b in progress, c not started)
@@ -57,12 +54,47 @@ class SnapshotResumeIT extends MariaDbFixture {
         assertThat(changes(again, c)).hasSize(1000);
         List<TableId> announced = events.stream().filter(SchemaChangeEvent.class::isInstance).map(StreamEvent::table)
                 .toList();
-        assertThat(announced).as("schema events: only the table not started").containsExactly(c);
+        assertThat(announced).as("schema events: the table in progress (again, unchanged) and the table not started")
+                .containsExactly(b, c);
         assertThat(events.get(0).position().sortKey()).isGreaterThan(checkpoint.position().sortKey());
         for (int i = 1; i < events.size(); i++) {
             assertThat(events.get(i).position().sortKey()).isGreaterThan(events.get(i - 1).position().sortKey());
         }
         ChangeEvent update = changes(again, a).get(0);
         assertThat(update.after().orElseThrow().get("v")).isEqualTo(-1);
+    }
+
+    @Test
+    void aColumnAddedBeforeTheRestartIsAnnouncedBeforeTheResumedRows() throws Exception {
+        TableId b = table("ddl_b", "id INT PRIMARY KEY, v INT");
+        db.execute("INSERT INTO " + MariaDbDriver.q(b) + " SELECT seq, seq FROM seq_1_to_1000");
+        Map<String, Object> o = smallChunksInitialOnly();
+        SourceRunner first = start(o, Optional.empty());
+        first.context().awaitChanges(e -> e.table().equals(b), 1000, Duration.ofSeconds(30));
+        ChangeEvent checkpoint = changes(first, b).get(449);
+        first.close();
+        db.execute("ALTER TABLE " + MariaDbDriver.q(b) + " ADD COLUMN w INT NOT NULL DEFAULT 7");
+
+        o.put("snapshot-mode", "initial");
+        SourceRunner again = start(o, Optional.of(checkpoint.position()));
+        again.context().awaitChanges(e -> e.table().equals(b), 550, Duration.ofSeconds(30));
+        List<StreamEvent> events = again.context().events();
+        assertThat(events.get(0)).as("the first event after the checkpoint").isInstanceOf(SchemaChangeEvent.class);
+        SchemaChangeEvent announced = (SchemaChangeEvent) events.get(0);
+        assertThat(announced.table()).isEqualTo(b);
+        assertThat(announced.after().orElseThrow().columnNames()).containsExactly("id", "v", "w");
+        assertThat(changes(again, b)).hasSize(550)
+                .allMatch(e -> e.after().orElseThrow().columnNames().names().equals(List.of("id", "v", "w")));
+        assertThat(changes(again, b).get(0).after().orElseThrow().get("w")).isEqualTo(7);
+    }
+
+    /** Chunks of 100 rows, one table at a time, snapshot only (the first run, before the "crash"). */
+    private Map<String, Object> smallChunksInitialOnly() {
+        Map<String, Object> o = new HashMap<>(options());
+        o.put("snapshot-chunk-size", 100);
+        o.put("max-batch", 50);
+        o.put("snapshot-parallelism", 1);
+        o.put("snapshot-mode", "initial-only");
+        return o;
     }
 }

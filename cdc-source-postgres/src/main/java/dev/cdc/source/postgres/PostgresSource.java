@@ -11,6 +11,7 @@ import dev.cdc.api.event.TableId;
 import dev.cdc.api.spi.PluginMetrics;
 import dev.cdc.api.spi.Source;
 import dev.cdc.api.spi.SourceContext;
+import dev.cdc.jdbc.snapshot.ReconnectBudget;
 import dev.cdc.jdbc.snapshot.SnapshotMode;
 import dev.cdc.jdbc.snapshot.SnapshotState;
 import dev.cdc.jdbc.snapshot.TableProgress;
@@ -23,8 +24,10 @@ import dev.cdc.source.postgres.decoding.PgOutputDecoder;
 import dev.cdc.source.postgres.decoding.TransactionSpool;
 import dev.cdc.source.postgres.position.PgPosition;
 import dev.cdc.source.postgres.replication.Connections;
+import dev.cdc.source.postgres.replication.PublicationSetup;
 import dev.cdc.source.postgres.replication.SetupCheck;
 import dev.cdc.source.postgres.replication.SlotInfo;
+import dev.cdc.source.postgres.replication.SlotMonitor;
 import dev.cdc.source.postgres.replication.WalStream;
 import dev.cdc.source.postgres.snapshot.SnapshotReader;
 import dev.cdc.source.postgres.snapshot.SnapshotTable;
@@ -40,7 +43,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +63,6 @@ import java.util.concurrent.locks.LockSupport;
 public final class PostgresSource implements Source {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresSource.class);
-    private static final Duration METRICS_EVERY = Duration.ofSeconds(10);
     private static final Duration ACTIVE_SLOT_WAIT = Duration.ofSeconds(15);
 
     private enum Plan { SNAPSHOT_NEW, SNAPSHOT_RESUME, STREAM }
@@ -76,7 +77,8 @@ public final class PostgresSource implements Source {
 
     private final AtomicLong committedLsn = new AtomicLong(-1);
     private volatile double lagMillis;
-    private volatile double retainedWalBytes;
+    private final ReconnectBudget reconnects;
+    private SlotMonitor slotMonitor;
 
     private Connection catalogConnection;
     private TypeRegistry types;
@@ -101,6 +103,8 @@ public final class PostgresSource implements Source {
     private long lastEmittedLsn = -1;
     private int lastEmittedIndex = -1;
     private long flushedSent = -1;
+    /** The replication connection was closed while waiting for the pipeline (the server is stopping). */
+    private boolean releasedWhileWaiting;
     private PluginMetrics.Counter eventCounter;
     private volatile boolean closed;
 
@@ -113,6 +117,7 @@ public final class PostgresSource implements Source {
         this.publication = options.getOptional(PostgresSourceOptions.PUBLICATION).orElse(slot);
         this.mode = options.get(PostgresSourceOptions.SNAPSHOT_MODE);
         this.batchSize = options.get(PostgresSourceOptions.BATCH_SIZE);
+        this.reconnects = ReconnectBudget.of(options.get(PostgresSourceOptions.RECONNECT_TIMEOUT));
     }
 
     // ---------------------------------------------------------------- open
@@ -123,8 +128,15 @@ public final class PostgresSource implements Source {
         eventCounter = m.counter("cdc.source.postgres.events", "Events emitted by the PostgreSQL source");
         m.gauge("cdc.source.postgres.lag.ms", "Milliseconds between a transaction's commit and its emission",
                 () -> lagMillis);
+        slotMonitor = new SlotMonitor(() -> connections.regular("slot-monitor"), slot,
+                options.get(PostgresSourceOptions.SLOT_RETENTION_WARNING),
+                options.get(PostgresSourceOptions.SLOT_CHECK_INTERVAL), context::retentionAtRisk);
         m.gauge("cdc.source.postgres.wal.retained.bytes", "WAL the slot retains: pg_current_wal_lsn() - "
-                + "confirmed_flush_lsn", () -> retainedWalBytes);
+                + "confirmed_flush_lsn", () -> slotMonitor.last().retained());
+        m.gauge("cdc.source.slot.safe_wal_size", "Bytes the server may still write before it drops WAL the slot "
+                + "needs (pg_replication_slots.safe_wal_size); -1 when unlimited", () -> slotMonitor.last().safeWalSize());
+        m.gauge("cdc.source.slot.wal_status", "The slot's wal_status: 0 reserved, 1 extended, 2 unreserved, 3 lost "
+                + "(-1 unknown)", () -> walStatusCode(slotMonitor.last().walStatus()));
         openCatalog();
         checkServer();
         selectTables();
@@ -155,82 +167,14 @@ public final class PostgresSource implements Source {
     }
 
     private void selectTables() throws SQLException {
-        List<String> patterns = options.get(PostgresSourceOptions.TABLES);
-        List<TableId> tables;
-        if (patterns.isEmpty()) {
-            tables = publicationTables().stream().sorted().toList();
-            if (tables.isEmpty() && !publicationExists()) {
-                LOG.warn("no 'tables' given and publication {} does not exist: it will be created FOR ALL TABLES",
-                        publication);
-                tables = catalog.matching(List.of(".*\\..*"));
-            }
-        } else {
-            tables = catalog.matching(patterns);
-            if (tables.isEmpty()) {
-                throw new CdcException("no table matches 'tables' " + patterns + " in " + connections.url()
-                        + "; tables are matched as schema.name regular expressions (a name without a schema means "
-                        + "public), e.g. public.orders or public\\.order_.*");
-            }
-        }
-        selectedOrder = tables;
-        selected = Set.copyOf(tables);
-        List<TableId> noSelect = new ArrayList<>();
-        for (TableId t : tables) {
-            try (PreparedStatement st = catalogConnection.prepareStatement(
-                    "SELECT has_table_privilege(format('%I.%I', ?::text, ?::text), 'SELECT')")) {
-                st.setString(1, t.namespace());
-                st.setString(2, t.name());
-                try (ResultSet rs = st.executeQuery()) {
-                    rs.next();
-                    if (!rs.getBoolean(1)) {
-                        noSelect.add(t);
-                    }
-                }
-            }
-        }
-        SetupCheck.require(SetupCheck.selectPrivilege(connections.user(), noSelect));
-        LOG.info("capturing {} table(s): {}", tables.size(), tables);
-    }
-
-    private boolean publicationExists() throws SQLException {
-        try (PreparedStatement st = catalogConnection.prepareStatement(
-                "SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = ?")) {
-            st.setString(1, publication);
-            try (ResultSet rs = st.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
-
-    private Set<TableId> publicationTables() throws SQLException {
-        Set<TableId> out = new HashSet<>();
-        try (PreparedStatement st = catalogConnection.prepareStatement(
-                "SELECT schemaname, tablename FROM pg_catalog.pg_publication_tables WHERE pubname = ?")) {
-            st.setString(1, publication);
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    out.add(TableId.of(rs.getString(1), rs.getString(2)));
-                }
-            }
-        }
-        return out;
+        selectedOrder = new PublicationSetup(catalogConnection, catalog, connections, publication)
+                .selectTables(options.get(PostgresSourceOptions.TABLES));
+        selected = Set.copyOf(selectedOrder);
     }
 
     private void ensurePublication() throws SQLException {
-        if (publicationExists()) {
-            Set<TableId> in = publicationTables();
-            List<TableId> missing = selectedOrder.stream().filter(t -> !in.contains(t)).toList();
-            SetupCheck.require(SetupCheck.publicationTables(publication, missing));
-            return;
-        }
-        String sql = options.get(PostgresSourceOptions.TABLES).isEmpty()
-                ? "CREATE PUBLICATION " + publication + " FOR ALL TABLES"
-                : "CREATE PUBLICATION " + publication + " FOR TABLE " + String.join(", ",
-                selectedOrder.stream().map(t -> quote(t.namespace()) + "." + quote(t.name())).toList());
-        try (Statement st = catalogConnection.createStatement()) {
-            st.execute(sql);
-        }
-        LOG.info("created publication: {}", sql);
+        new PublicationSetup(catalogConnection, catalog, connections, publication)
+                .ensurePublication(selectedOrder, options.get(PostgresSourceOptions.TABLES).isEmpty());
     }
 
     private void decidePlan(Optional<Position> resume) throws Exception {
@@ -412,14 +356,56 @@ public final class PostgresSource implements Source {
     }
 
     private void emit(SourceContext context, List<StreamEvent> events) throws InterruptedException {
-        context.emit(events);
+        context.emit(events, this::whileWaiting);
         eventCounter.increment(events.size());
     }
 
+    /**
+     * While the pipeline is full (source thread): answers the walsender, so that
+     * {@code wal_sender_timeout} does not drop the connection, with the flushed position still the
+     * checkpoint's (never ahead), and keeps watching the slot's retention.
+     */
+    private void whileWaiting() {
+        if (stream != null && !releasedWhileWaiting) {
+            if (!serverAnswers()) {
+                // a fast shutdown terminates the plain connections first, then waits for the walsender,
+                // which waits for this client to catch up; a keepalive would hold the shutdown as long
+                // as the pipeline is full: let the replication connection go, reconnect after the wait
+                LOG.info("the server closed the plain connection while the source waits for the pipeline (shutting"
+                        + " down?): closing the replication connection; reconnecting once the pipeline takes events");
+                releasedWhileWaiting = true;
+                closeQuietly(replicationConnection);
+                return;
+            }
+            try {
+                acknowledge();
+                stream.keepAlive();
+            } catch (SQLException e) {
+                LOG.debug("keepalive while waiting for the pipeline failed: {}", e.getMessage());
+            }
+        }
+        slotMonitor.poll();
+    }
+
+    private boolean serverAnswers() {
+        try {
+            return catalogConnection != null && catalogConnection.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private static double walStatusCode(String status) {
+        return switch (status) {
+            case "reserved" -> 0;
+            case "extended" -> 1;
+            case "unreserved" -> 2;
+            case "lost" -> 3;
+            default -> -1;
+        };
+    }
+
     private void streamWithReconnects(SourceContext context) throws Exception {
-        Duration reconnectTimeout = options.get(PostgresSourceOptions.RECONNECT_TIMEOUT);
-        long backoffMillis = 500;
-        long failingSince = -1;
         while (!context.isStopping()) {
             try {
                 stream(context);
@@ -428,20 +414,20 @@ public final class PostgresSource implements Source {
                 if (context.isStopping() || closed) {
                     return;
                 }
-                long now = System.nanoTime();
-                if (failingSince < 0) {
-                    failingSince = now;
-                } else if (now - failingSince > reconnectTimeout.toNanos()) {
+                Optional<Duration> backoff = reconnects.failed();
+                if (backoff.isEmpty()) {
                     throw new RetriableException("lost the connection to " + connections.url() + " and could not "
-                            + "reconnect within reconnect-timeout " + reconnectTimeout + ": " + e.getMessage(), e);
+                            + "reconnect within reconnect-timeout " + reconnects.timeout() + " (" + reconnects.attempts()
+                            + " attempts over " + reconnects.outage().toSeconds() + " s): " + e.getMessage(), e);
                 }
-                LOG.warn("replication from {} failed ({}); reconnecting in {} ms", connections.url(), e.getMessage(),
-                        backoffMillis);
+                LOG.warn("replication from {} failed ({}); reconnecting in {} ms (attempt {}, outage {} s of "
+                        + "reconnect-timeout {})", connections.url(), e.getMessage(), backoff.get().toMillis(),
+                        reconnects.attempts(), reconnects.outage().toSeconds(), reconnects.timeout());
                 closeReplication();
                 closeQuietly(catalogConnection);
                 catalogConnection = null;
-                Thread.sleep(backoffMillis);
-                backoffMillis = Math.min(30_000, backoffMillis * 2);
+                slotMonitor.close();
+                Thread.sleep(backoff.get().toMillis());
                 if (lastEmittedLsn >= 0) {
                     startLsn = lastEmittedLsn;
                     skipLsn = lastEmittedLsn;
@@ -485,6 +471,12 @@ public final class PostgresSource implements Source {
         // the slot may be behind what was acknowledged before (PostgreSQL < 17 does not persist a logical
         // slot's confirmed_flush_lsn at shutdown when only it changed): acknowledge the checkpoint again
         flushedSent = slotFlush;
+        if (reconnects.failing()) {
+            LOG.info("reconnected to {} after {} attempt(s) over {} s; the reconnect budget starts over",
+                    connections.url(), reconnects.attempts(), reconnects.outage().toSeconds());
+        }
+        reconnects.connected();
+        releasedWhileWaiting = false;
         LOG.info("streaming from slot {} at {} (publication {}, protocol {})", slot,
                 PgPosition.formatLsn(Math.max(startLsn, slotFlush)), publication, protocol);
 
@@ -511,7 +503,6 @@ public final class PostgresSource implements Source {
             PgOutputDecoder decoder = new PgOutputDecoder(assembler, spool);
             long heartbeat = heartbeatMillis();
             long nextHeartbeat = heartbeat > 0 ? System.currentTimeMillis() + heartbeat : Long.MAX_VALUE;
-            long nextMetrics = 0;
             int idle = 0;
             int sinceAck = 0;
             while (!context.isStopping()) {
@@ -523,6 +514,7 @@ public final class PostgresSource implements Source {
                     if (++sinceAck >= 4096) {
                         sinceAck = 0;
                         acknowledge();
+                        slotMonitor.poll();
                     }
                     continue;
                 }
@@ -533,10 +525,7 @@ public final class PostgresSource implements Source {
                     nextHeartbeat = now + heartbeat;
                     heartbeat();
                 }
-                if (now >= nextMetrics) {
-                    nextMetrics = now + METRICS_EVERY.toMillis();
-                    refreshRetainedWal();
-                }
+                slotMonitor.poll();
                 idle++;
                 LockSupport.parkNanos(idle < 2000 ? 100_000L : 10_000_000L);
                 if (Thread.interrupted()) {
@@ -592,20 +581,6 @@ public final class PostgresSource implements Source {
         }
     }
 
-    private void refreshRetainedWal() {
-        try (PreparedStatement st = catalogConnection.prepareStatement("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(),"
-                + " confirmed_flush_lsn)::bigint FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
-            st.setString(1, slot);
-            try (ResultSet rs = st.executeQuery()) {
-                if (rs.next()) {
-                    retainedWalBytes = rs.getLong(1);
-                }
-            }
-        } catch (SQLException e) {
-            LOG.debug("could not read the slot's retained WAL: {}", e.getMessage());
-        }
-    }
-
     // ---------------------------------------------------------------- commit, close
 
     @Override
@@ -626,6 +601,9 @@ public final class PostgresSource implements Source {
         closeReplication();
         closeQuietly(catalogConnection);
         catalogConnection = null;
+        if (slotMonitor != null) {
+            slotMonitor.close();
+        }
     }
 
     private void closeReplication() {
@@ -649,9 +627,5 @@ public final class PostgresSource implements Source {
                 LOG.debug("closing a connection: {}", e.getMessage());
             }
         }
-    }
-
-    private static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 }

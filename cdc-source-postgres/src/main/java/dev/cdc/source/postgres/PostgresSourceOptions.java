@@ -85,12 +85,27 @@ public final class PostgresSourceOptions {
 
     public static final ConfigOption<Duration> RECONNECT_TIMEOUT = ConfigOption.key("reconnect-timeout")
             .durationType().defaultValue(Duration.ofMinutes(5))
-            .description("How long to keep reconnecting (with backoff from 0.5 s to 30 s) after the connection "
-                    + "was lost before failing.");
+            .check(d -> !d.isNegative(), ">= 0")
+            .description("How long one outage may last: after the connection is lost the source reconnects with "
+                    + "backoff from 0.5 s doubling to 30 s, and fails once it could not reconnect for this long. A "
+                    + "successful reconnect resets both the clock and the backoff, so each outage gets the whole "
+                    + "time.");
+
+    public static final ConfigOption<Long> SLOT_RETENTION_WARNING = ConfigOption.key("slot-retention-warning")
+            .sizeType().defaultValue(1L << 30).check(n -> n >= 0, ">= 0")
+            .description("Tell the pipeline that the checkpoint's WAL is at risk when the slot's safe_wal_size "
+                    + "(what the server may still write before it drops WAL the slot needs; only when "
+                    + "max_slot_wal_keep_size is set) falls below this, or its wal_status becomes unreserved or "
+                    + "lost. Read on a connection of its own every slot-check-interval.");
+
+    public static final ConfigOption<Duration> SLOT_CHECK_INTERVAL = ConfigOption.key("slot-check-interval")
+            .durationType().defaultValue(Duration.ofSeconds(10)).check(d -> !d.isNegative() && !d.isZero(), "> 0")
+            .description("How often the source reads its slot's wal_status, safe_wal_size and retained WAL (also "
+                    + "while it waits for a slow sink); exported as cdc.source.slot.* gauges.");
 
     static final List<ConfigOption<?>> ALL = List.of(URL, USER, PASSWORD, TABLES, SLOT, PUBLICATION, SNAPSHOT_MODE,
             SNAPSHOT_CHUNK_SIZE, SNAPSHOT_PARALLELISM, PROTOCOL_VERSION, STREAMING, MESSAGES, HEARTBEAT_INTERVAL, STATUS_INTERVAL,
-            BATCH_SIZE, RECONNECT_TIMEOUT);
+            BATCH_SIZE, RECONNECT_TIMEOUT, SLOT_RETENTION_WARNING, SLOT_CHECK_INTERVAL);
 
     private PostgresSourceOptions() {
     }

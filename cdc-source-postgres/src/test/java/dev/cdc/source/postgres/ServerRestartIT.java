@@ -1,159 +1,159 @@
 package dev.cdc.source.postgres;
 
 import dev.cdc.api.event.ChangeEvent;
-import dev.cdc.testkit.fixture.Service;
-import dev.cdc.testkit.fixture.Services;
+import dev.cdc.api.event.Row;
+import dev.cdc.source.postgres.position.PgPosition;
 import dev.cdc.testkit.source.SourceRunner;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * PostgreSQL restarted mid-stream while a writer keeps inserting: the source (connected the whole
- * time, with a checkpoint acknowledged) lets a fast shutdown finish promptly, reconnects with
- * backoff, and every committed row arrives exactly once. The immediate (crash) stop is the same
- * with crash recovery: the slot comes back at its persisted confirmed_flush_lsn.
+ * PostgreSQL (a server of the test's own: the shared one is never restarted) restarted
+ * mid-stream while a writer keeps writing: the source, connected the whole time with checkpoints
+ * acknowledged, lets a fast shutdown finish promptly, reconnects with backoff, and the sink ends
+ * equal to the table; the slot's confirmed_flush_lsn never passes the checkpoint. Three restarts
+ * further apart than {@code reconnect-timeout} are each survived: the reconnect budget starts
+ * over after every successful reconnect (issue 11: the second restart, more than the timeout
+ * after the first, used to fail at once without a single attempt).
+ *
+ * <p>The suite runs the three restarts {@code reconnect-timeout} (8 s) + 3 s apart; the issue's
+ * own case, restarts 6 minutes apart with default settings (reconnect-timeout 5 min), is
+ * {@code scripts/soak-pg-restarts.sh}, which runs the same test with {@code -Dcdc.soak.pg.apart=PT6M}.
  */
-class ServerRestartIT extends PgTestBase {
+class ServerRestartIT extends PrivatePgTestBase {
+
+    private static final Duration RECONNECT_TIMEOUT = Duration.ofSeconds(8);
+    /** Set by scripts/soak-pg-restarts.sh: restarts this far apart, with the source's default settings. */
+    private static final Optional<Duration> SOAK_APART = Optional.ofNullable(System.getProperty("cdc.soak.pg.apart"))
+            .map(Duration::parse);
+
+    @BeforeAll
+    static void server() {
+        startServer("restart", Map.of());
+    }
 
     @Test
     void fastShutdownIsPromptAndNothingIsLost() throws Exception {
-        restartMidStream("fast");
+        restarts(1, "fast");
     }
 
     @Test
     void immediateStopAndCrashRecoveryLoseNothing() throws Exception {
-        restartMidStream("immediate");
+        restarts(1, "immediate");
     }
 
-    private void restartMidStream(String mode) throws Exception {
-        String t = table("a", "id bigint PRIMARY KEY, v bigint NOT NULL");
-        SourceRunner r = start(options("snapshot-mode", "never", "status-interval", "1s"), Optional.empty());
-        Pg.exec("INSERT INTO " + t + " SELECT g, 0 FROM generate_series(1, 100) g");
-        await("100 events", () -> of(r, t).size() == 100, Duration.ofSeconds(30));
-        // a checkpoint acknowledged: the walsender then holds a valid flush position for a moment
-        r.source().commit(of(r, t).get(49).position());
-        long ack = PgPosition(of(r, t).get(49));
-        await("the checkpoint acknowledged", () -> confirmedFlush() == ack, Duration.ofSeconds(10));
+    @Test
+    void threeRestartsFurtherApartThanTheReconnectTimeoutAreEachSurvived() throws Exception {
+        restarts(3, "fast");
+    }
 
+    private void restarts(int times, String mode) throws Exception {
+        String t = privateTable("a", "id bigint PRIMARY KEY, v bigint NOT NULL");
+        Map<String, Object> options = privateOptions("snapshot-mode", "never");
+        if (SOAK_APART.isEmpty()) {
+            options.put("reconnect-timeout", RECONNECT_TIMEOUT.toSeconds() + "s");
+        }
+        Duration apart = SOAK_APART.orElse(RECONNECT_TIMEOUT.plusSeconds(3));
+        SourceRunner r = start(options, Optional.empty());
         AtomicBoolean writing = new AtomicBoolean(true);
-        AtomicLong nextId = new AtomicLong(101);
-        Thread writer = new Thread(() -> write(t, writing, nextId), "writer");
-        writer.start();
-        await("the writer's rows streaming", () -> of(r, t).size() > 150, Duration.ofSeconds(30));
-        long stopMillis;
+        AtomicLong committedRows = new AtomicLong();
+        Thread writer = startWriter(t, writing, committedRows);
+        Checkpointer checkpoints = new Checkpointer(r, t);
+        long longestStop = 0;
+        long rowsAtFirstStop = -1;
         try {
-            long t0 = System.nanoTime();
-            if (mode.equals("fast")) {
-                Services.stop(Service.POSTGRES); // pg_ctlcluster stop: fast mode
-            } else {
-                ctl("stop", "-m", "immediate");
+            await("the writer's rows streaming", () -> of(r, t).size() > 100, Duration.ofSeconds(30));
+            for (int i = 0; i < times; i++) {
+                if (i > 0) {
+                    // further apart than reconnect-timeout: the budget of the first outage must not still run
+                    long until = System.nanoTime() + apart.toNanos();
+                    while (System.nanoTime() < until) {
+                        checkpoints.checkpoint();
+                        assertThat(r.failure()).as("between restarts").isEmpty();
+                        Thread.sleep(SOAK_APART.isPresent() ? 2000 : 200);
+                    }
+                }
+                checkpoints.checkpoint();
+                long before = of(r, t).size();
+                if (rowsAtFirstStop < 0) {
+                    rowsAtFirstStop = committedRows.get();
+                }
+                long t0 = System.nanoTime();
+                if (mode.equals("fast")) {
+                    server.stop();
+                } else {
+                    server.kill();
+                }
+                longestStop = Math.max(longestStop, (System.nanoTime() - t0) / 1_000_000);
+                Thread.sleep(1000);
+                server.start();
+                await("restart " + (i + 1) + ": streaming again", () -> of(r, t).size() > before + 50,
+                        Duration.ofSeconds(40));
+                assertThat(r.failure()).as("after restart " + (i + 1)).isEmpty();
             }
-            stopMillis = (System.nanoTime() - t0) / 1_000_000;
+            Thread.sleep(500);
         } finally {
-            Services.start(Service.POSTGRES);
+            writing.set(false);
+            writer.join();
         }
-        long afterRestart = nextId.get();
-        await("the writer to resume", () -> nextId.get() > afterRestart + 100, Duration.ofSeconds(30));
-        Thread.sleep(1000);
-        writing.set(false);
-        writer.join();
-        long rows = ((Number) Pg.query("SELECT count(*) AS n FROM " + t).get(0).get("n")).longValue();
-        await(rows + " events after the restart", () -> of(r, t).size() >= rows, Duration.ofSeconds(60));
-        Thread.sleep(500);
-
-        List<ChangeEvent> events = of(r, t);
+        Map<Object, Row> expected = privateTableState(t);
+        await("the sink to equal the table", () -> fold(of(r, t)).equals(expected), Duration.ofSeconds(60));
+        checkpoints.checkpoint();
         assertThat(r.failure()).isEmpty();
-        assertThat(events.stream().map(e -> e.key().get("id")).collect(Collectors.toSet())).hasSize(events.size());
-        assertThat(fold(events)).isEqualTo(tableState(t));
-        // PostgreSQL 15 does not persist a confirmed_flush_lsn-only change at shutdown: the slot may come
-        // back behind the acknowledged checkpoint (never ahead); the source acknowledges it again
-        assertThat(confirmedFlush()).as("the slot never passes the acknowledged checkpoint").isLessThanOrEqualTo(ack);
-        await("the checkpoint acknowledged again", () -> confirmedFlush() == ack, Duration.ofSeconds(10));
-        System.out.println("ServerRestartIT " + mode + ": stop took " + stopMillis + " ms; " + events.size() + " rows");
+        assertThat(checkpoints.aheadSeen).as("the slot's confirmed_flush_lsn passed the checkpoint").isEmpty();
+        assertThat((long) expected.size()).as("rows, more than were written before the first stop")
+                .isGreaterThan(rowsAtFirstStop);
+        await("the last checkpoint acknowledged", () -> flushNow() == checkpoints.committed, Duration.ofSeconds(10));
+        System.out.println("ServerRestartIT " + times + "x " + mode + " " + apart.toSeconds() + " s apart ("
+                + (SOAK_APART.isPresent() ? "default settings" : "reconnect-timeout " + RECONNECT_TIMEOUT) + "): longest stop " + longestStop + " ms; "
+                + expected.size() + " rows, " + of(r, t).size() + " events");
         if (mode.equals("fast")) {
-            assertThat(stopMillis).as("fast shutdown with the source connected, ms").isLessThan(20_000);
+            assertThat(longestStop).as("fast shutdown with the source connected, ms").isLessThan(20_000);
         }
     }
 
-    private long confirmedFlush() {
+    private long flushNow() {
         try {
-            return Pg.confirmedFlush(slot);
+            return confirmedFlush();
         } catch (SQLException e) {
             return -2;
         }
     }
 
-    private static long PgPosition(ChangeEvent e) {
-        return dev.cdc.source.postgres.position.PgPosition.lsn(e.position());
-    }
+    /** Commits the last delivered event, as the engine's checkpoints do, and checks the slot never ran ahead. */
+    private final class Checkpointer {
+        private final SourceRunner runner;
+        private final String table;
+        long committed = -1;
+        Optional<String> aheadSeen = Optional.empty();
 
-    /** Inserts one row per transaction until told to stop; failed inserts (server down) are retried. */
-    private static void write(String table, AtomicBoolean writing, AtomicLong nextId) {
-        Connection c = null;
-        while (writing.get()) {
-            try {
-                if (c == null) {
-                    c = Pg.connect();
-                }
-                long id = nextId.get();
-                try (Statement st = c.createStatement()) {
-                    st.execute("INSERT INTO " + table + " VALUES (" + id + ", 1) ON CONFLICT (id) DO NOTHING");
-                }
-                nextId.incrementAndGet();
-                Thread.sleep(5);
-            } catch (SQLException e) {
-                try {
-                    if (c != null) {
-                        c.close();
-                    }
-                } catch (SQLException ignored) {
-                    // the server is away
-                }
-                c = null;
-                sleep(100);
-            } catch (InterruptedException e) {
-                return;
+        Checkpointer(SourceRunner runner, String table) {
+            this.runner = runner;
+            this.table = table;
+        }
+
+        void checkpoint() throws Exception {
+            long flush = flushNow();
+            if (flush > committed && committed >= 0 && aheadSeen.isEmpty()) {
+                aheadSeen = Optional.of("confirmed_flush_lsn " + PgPosition.formatLsn(flush) + " > checkpoint "
+                        + PgPosition.formatLsn(committed));
             }
-        }
-        try {
-            if (c != null) {
-                c.close();
+            List<ChangeEvent> events = of(runner, table);
+            if (!events.isEmpty()) {
+                ChangeEvent last = events.get(events.size() - 1);
+                runner.source().commit(last.position());
+                committed = Math.max(committed, PgPosition.lsn(last.position()));
             }
-        } catch (SQLException ignored) {
-            // closing
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** pg_ctlcluster VERSION main ARGS (the Debian cluster the services script manages). */
-    private static void ctl(String... args) throws IOException, InterruptedException, SQLException {
-        String version = Pg.serverMajorVersion();
-        List<String> cmd = new java.util.ArrayList<>(List.of("pg_ctlcluster", "--skip-systemctl-redirect", version,
-                "main"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
         }
     }
 }

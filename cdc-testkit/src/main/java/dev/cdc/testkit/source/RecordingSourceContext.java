@@ -15,8 +15,10 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * A {@link SourceContext} that records what a source emits, for tests: it never blocks, has a
- * stop flag, and lets the test wait for events.
+ * A {@link SourceContext} that records what a source emits, for tests: it never blocks unless the
+ * test {@link #holdEmits() holds} it (a pipeline whose sink is stuck: {@code emit} then waits,
+ * running the source's {@code whileWaiting} about once a second as the engine does), has a stop
+ * flag, records {@link #retentionAtRisk} warnings, and lets the test wait for events.
  *
  * <p>{@link #emit} and {@link #snapshotProgress} are called from the source thread; every other
  * method from any thread. A failure of the source reported through {@link #sourceFailed}
@@ -28,7 +30,12 @@ public final class RecordingSourceContext implements SourceContext {
     private final Optional<Position> resumePosition;
     private final List<StreamEvent> events = new ArrayList<>();
     private final List<SnapshotProgress> progress = new ArrayList<>();
+    private final List<String> retentionWarnings = new ArrayList<>();
     private volatile boolean stopping;
+    private boolean held;
+    private boolean runWhileWaiting = true;
+    private int waitingEmits;
+    private int whileWaitingRuns;
     private Throwable failure;
 
     public RecordingSourceContext(String pipelineName, Optional<Position> resumePosition) {
@@ -57,9 +64,79 @@ public final class RecordingSourceContext implements SourceContext {
     }
 
     @Override
-    public synchronized void emit(List<? extends StreamEvent> batch) {
-        events.addAll(List.copyOf(batch));
+    public void emit(List<? extends StreamEvent> batch) throws InterruptedException {
+        emit(batch, () -> { });
+    }
+
+    /** Records the batch; while {@link #holdEmits held}, first waits, running {@code whileWaiting} about once a second. */
+    @Override
+    public void emit(List<? extends StreamEvent> batch, Runnable whileWaiting) throws InterruptedException {
+        while (true) {
+            synchronized (this) {
+                if (!held || stopping) {
+                    events.addAll(List.copyOf(batch));
+                    notifyAll();
+                    return;
+                }
+                waitingEmits++;
+                notifyAll();
+                try {
+                    wait(1000);
+                } finally {
+                    waitingEmits--;
+                }
+                if (!held || stopping) {
+                    continue;
+                }
+                if (!runWhileWaiting) {
+                    continue;
+                }
+                whileWaitingRuns++;
+            }
+            whileWaiting.run();
+        }
+    }
+
+    /** From now on {@code emit} blocks (as behind a stuck sink) until {@link #releaseEmits()}. */
+    public void holdEmits() {
+        holdEmits(true);
+    }
+
+    /**
+     * Like {@link #holdEmits()}; with {@code runWhileWaiting} false the source's
+     * {@code whileWaiting} is not run (an engine that gives the source no chance to answer its
+     * server: for a test's control case).
+     */
+    public synchronized void holdEmits(boolean runWhileWaiting) {
+        this.runWhileWaiting = runWhileWaiting;
+        held = true;
+    }
+
+    /** Lets held and later emits through. */
+    public synchronized void releaseEmits() {
+        held = false;
         notifyAll();
+    }
+
+    /** True while the source thread waits in a held {@code emit}. */
+    public synchronized boolean isWaitingToEmit() {
+        return waitingEmits > 0;
+    }
+
+    /** How often a held {@code emit} ran the source's {@code whileWaiting}. */
+    public synchronized int whileWaitingRuns() {
+        return whileWaitingRuns;
+    }
+
+    @Override
+    public synchronized void retentionAtRisk(String reason) {
+        retentionWarnings.add(Objects.requireNonNull(reason, "reason"));
+        notifyAll();
+    }
+
+    /** The reasons the source gave {@link #retentionAtRisk}, in order. */
+    public synchronized List<String> retentionWarnings() {
+        return List.copyOf(retentionWarnings);
     }
 
     @Override
@@ -75,6 +152,9 @@ public final class RecordingSourceContext implements SourceContext {
     /** Asks the source to stop: {@link #isStopping()} turns true. */
     public void requestStop() {
         stopping = true;
+        synchronized (this) {
+            notifyAll();
+        }
     }
 
     /** Records that the source failed; wakes every waiting thread. */

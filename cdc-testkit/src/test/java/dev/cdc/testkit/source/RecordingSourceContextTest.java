@@ -24,6 +24,34 @@ class RecordingSourceContextTest {
     }
 
     @Test
+    void aHeldEmitWaitsRunningWhileWaitingUntilReleased() throws Exception {
+        RecordingSourceContext c = RecordingSourceContext.fresh();
+        AtomicInteger keepalives = new AtomicInteger();
+        c.holdEmits();
+        Thread source = new Thread(() -> {
+            try {
+                c.emit(List.of(insert(1)), keepalives::incrementAndGet);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        source.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (keepalives.get() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(c.isWaitingToEmit()).isTrue();
+        assertThat(c.events()).as("nothing recorded while held").isEmpty();
+        assertThat(keepalives.get()).as("whileWaiting about once a second").isGreaterThanOrEqualTo(2);
+        c.releaseEmits();
+        source.join(5_000);
+        assertThat(c.events()).hasSize(1);
+        assertThat(c.whileWaitingRuns()).isEqualTo(keepalives.get());
+        c.retentionAtRisk("slot s: wal_status 'lost'");
+        assertThat(c.retentionWarnings()).containsExactly("slot s: wal_status 'lost'");
+    }
+
+    @Test
     void awaitingTooManyEventsFailsWithWhatArrived() throws Exception {
         RecordingSourceContext c = RecordingSourceContext.fresh();
         c.emit(List.of(insert(1)));

@@ -44,7 +44,8 @@ public final class BinlogConnection implements AutoCloseable {
 
     /** Connects and starts reading at {@code start} (a transaction's first event). */
     public static BinlogConnection open(MySqlSourceConfig config, BinlogPosition start) {
-        BinaryLogClient client = new BinaryLogClient(config.host(), config.port(), config.user(), config.password());
+        BinaryLogClient client = new SendTimeoutClient(config.host(), config.port(), config.user(), config.password(),
+                config.binlogSendTimeout().toSeconds());
         client.setServerId(config.serverId());
         client.setBinlogFilename(start.file());
         client.setBinlogPosition(Math.max(4, start.offset()));

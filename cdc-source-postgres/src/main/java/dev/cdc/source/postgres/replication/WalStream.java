@@ -125,6 +125,15 @@ public final class WalStream implements AutoCloseable {
         sendStatus(lsn, false);
     }
 
+    /**
+     * Sends a status update now (flushed position invalid, as every update but an acknowledgement):
+     * the walsender counts any reply as a sign of life, so this keeps {@code wal_sender_timeout}
+     * from dropping a connection whose reader is blocked (the source waiting for a slow sink).
+     */
+    public void keepAlive() throws SQLException {
+        sendStatus(INVALID, false);
+    }
+
     /** The highest WAL position received so far (data or keepalive). */
     public long received() {
         return received;
