@@ -10,11 +10,16 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * The counters of one lane, kept both as numbers for {@link PipelineStatus} and as Micrometer
  * meters, and the lane's lag. Written by the lane thread (and its delivery), read by any thread.
  */
 final class LaneStats {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LaneStats.class);
 
     private final String sink;
     private final String type;
@@ -31,6 +36,7 @@ final class LaneStats {
 
     private volatile double lastLagSeconds;
     private volatile Instant inFlightSince;
+    private volatile PipelineStatus.Outage outage;
 
     LaneStats(String sink, String type, PipelineMetrics metrics, Clock clock) {
         this.sink = sink;
@@ -61,6 +67,33 @@ final class LaneStats {
 
     long retries() {
         return retries.get();
+    }
+
+    /** An attempt failed because the target is unreachable: the outage starts now, or goes on. */
+    void outage(Exception cause) {
+        PipelineStatus.Outage current = outage;
+        outage = new PipelineStatus.Outage(current == null ? clock.instant() : current.since(), String.valueOf(cause));
+    }
+
+    /** An attempt succeeded after failed ones: an outage, if there was one, is over. */
+    void recovered(String target, int attempts) {
+        PipelineStatus.Outage ended = outage;
+        outage = null;
+        if (ended != null) {
+            LOG.info("{}: reachable again after {} attempt(s); the outage lasted {} s", target, attempts,
+                    Duration.between(ended.since(), clock.instant()).toMillis() / 1000.0);
+        }
+    }
+
+    /** When the ongoing outage began; empty when there is none. */
+    Optional<Instant> failingSince() {
+        return Optional.ofNullable(outage).map(PipelineStatus.Outage::since);
+    }
+
+    /** Seconds the ongoing outage has lasted; 0 when there is none. */
+    double outageSeconds() {
+        PipelineStatus.Outage o = outage;
+        return o == null ? 0 : Duration.between(o.since(), clock.instant()).toMillis() / 1000.0;
     }
 
     /** An event or schema change whose delivery gave up. */
@@ -115,9 +148,11 @@ final class LaneStats {
         return lastLagSeconds;
     }
 
-    PipelineStatus.SinkStatus status(int queueDepth, Optional<Position> acked) {
+    PipelineStatus.SinkStatus status(int queueDepth, Optional<Position> acked, PipelineStatus.LaneState state,
+                                     PipelineStatus.Backlog backlog, Optional<PipelineStatus.Detached> detached) {
         return new PipelineStatus.SinkStatus(sink, type, written.get(), retries.get(), failed.get(),
                 deadLettered.get(), skipped.get(), queueDepth, lagSeconds(), acked,
-                new PipelineStatus.SchemaChanges(schemaApplied.get(), schemaIgnored.get(), schemaStopped.get()));
+                new PipelineStatus.SchemaChanges(schemaApplied.get(), schemaIgnored.get(), schemaStopped.get()),
+                state, Optional.ofNullable(outage), backlog, detached);
     }
 }

@@ -75,6 +75,8 @@ final class SinkLane implements Runnable {
         this.delivery = new Delivery("sink '" + spec.name() + "'", spec.retry(), stats, owner::isAborting);
         this.rejections = new Rejections(spec, sink, deadLetter, stats, owner::isAborting);
         stats.metrics().gauge("cdc.sink.queue.depth", "Events waiting in the sink's lane", queue, LaneQueue::depth);
+        stats.metrics().gauge("cdc.sink.outage.seconds", "How long the sink's target has been unreachable; 0 "
+                + "when it is not", stats, LaneStats::outageSeconds);
         stats.metrics().gauge("cdc.sink.lag.seconds", "Commit time to sink acknowledgement", stats,
                 LaneStats::lagSeconds);
     }
@@ -262,11 +264,12 @@ final class SinkLane implements Runnable {
         PendingWrite pending = new PendingWrite(sink, events, stats, rejections);
         Delivery.Outcome outcome = delivery.run(pending::attempt);
         if (!outcome.succeeded()) {
-            rejections.exhausted(pending.events(), outcome.attempts(), outcome.failure().get());
+            rejections.exhausted(pending.events(), outcome.attempts(), outcome.failure().get(), delivery);
         }
     }
 
     PipelineStatus.SinkStatus status() {
-        return stats.status(queue.depth(), Optional.ofNullable(ackedPosition));
+        return stats.status(queue.depth(), Optional.ofNullable(ackedPosition), PipelineStatus.LaneState.STREAMING,
+                PipelineStatus.Backlog.EMPTY, Optional.empty());
     }
 }

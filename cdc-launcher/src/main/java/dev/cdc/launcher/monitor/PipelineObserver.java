@@ -73,7 +73,7 @@ public final class PipelineObserver implements PipelineListener {
     /** The pipeline's health now. */
     public Health health() {
         PipelineStatus s = pipeline.status();
-        return Health.of(s.state(), lagAlerts(), s.failure());
+        return Health.of(s, lagAlerts());
     }
 
     @Override

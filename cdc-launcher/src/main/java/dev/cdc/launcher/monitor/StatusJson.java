@@ -23,11 +23,18 @@ import java.util.Set;
  *  "checkpoint": {"position": {"sequence": "2299"}, "sort_key": "...", "saved_at": "...", "age_seconds": 0.4},
  *  "sinks": [{"name": "out", "type": "file", "written": 2300, "retries": 0, "failed": 0, "dead_lettered": 0,
  *             "skipped": 0, "queue_depth": 100, "lag_seconds": 0.2, "lag_alert": false,
- *             "acked": {"sequence": "2299"}}],
+ *             "acked": {"sequence": "2299"}, "state": "streaming", "outage": null,
+ *             "backlog_events": 0, "backlog_bytes": 0, "backlog_age_seconds": 0.0, "detached": null}],
+ *  "source_waiting_on": null,
  *  "snapshot": [{"table": "public.orders", "rows_read": 1200, "rows_estimated": 5000, "finished": false}]}
  * }</pre>
  *
- * {@code checkpoint} is null before the first one; {@code rows_estimated} is null when unknown.
+ * {@code checkpoint} is null before the first one; {@code rows_estimated} is null when unknown. A sink's
+ * {@code state} is {@code streaming}, {@code catching-up} (delivering from its on-disk backlog),
+ * {@code paused} (its backlog budget is spent: the source waits) or {@code detached}; {@code outage}
+ * is {@code {"since": ..., "last_error": ...}} while its target is unreachable; {@code detached} is
+ * {@code {"position": {...}, "since": ..., "reason": ...}}. {@code source_waiting_on} names the sink
+ * whose full lane blocks the source.
  * No option values appear, so no secret can.
  */
 public final class StatusJson {
@@ -81,7 +88,28 @@ public final class StatusJson {
             schema.put("applied", sink.schemaChanges().applied());
             schema.put("ignored", sink.schemaChanges().ignored());
             schema.put("stopped", sink.schemaChanges().stopped());
+            n.put("state", sink.state().tag());
+            if (sink.outage().isPresent()) {
+                ObjectNode o = n.putObject("outage");
+                o.put("since", sink.outage().get().since().toString());
+                o.put("seconds", seconds(Duration.between(sink.outage().get().since(), now)));
+                o.put("last_error", sink.outage().get().lastError());
+            } else {
+                n.putNull("outage");
+            }
+            n.put("backlog_events", sink.backlog().events());
+            n.put("backlog_bytes", sink.backlog().bytes());
+            n.put("backlog_age_seconds", sink.backlog().ageSeconds());
+            if (sink.detached().isPresent()) {
+                ObjectNode d = n.putObject("detached");
+                d.set("position", offsets(sink.detached().get().position()));
+                d.put("since", sink.detached().get().since().toString());
+                d.put("reason", sink.detached().get().reason());
+            } else {
+                n.putNull("detached");
+            }
         }
+        root.put("source_waiting_on", s.sourceWaitingOn().orElse(null));
         ArrayNode snapshot = root.putArray("snapshot");
         for (SnapshotProgress p : observer.snapshotProgress()) {
             ObjectNode n = snapshot.addObject();
@@ -97,7 +125,11 @@ public final class StatusJson {
         return root;
     }
 
-    /** The {@code /health} document: {@code {"status": "UP", "pipeline": ..., "state": ..., "lag_alerts": [...]}}. */
+    /**
+     * The {@code /health} document: {@code {"status": "UP", "pipeline": ..., "state": ..., "lag_alerts": [...],
+     * "problems": [...]}}; {@code problems} says why it is DEGRADED besides lag (an unreachable target
+     * since when, a detached sink, the source waiting on a sink).
+     */
     public static ObjectNode health(String pipeline, Health health) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("status", health.status().name());
@@ -106,6 +138,8 @@ public final class StatusJson {
         ArrayNode alerts = root.putArray("lag_alerts");
         health.lagAlerts().forEach(alerts::add);
         health.failure().ifPresent(f -> root.put("failure", f));
+        ArrayNode problems = root.putArray("problems");
+        health.problems().forEach(problems::add);
         return root;
     }
 
