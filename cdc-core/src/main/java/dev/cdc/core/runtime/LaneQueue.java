@@ -51,6 +51,15 @@ final class LaneQueue {
         return true;
     }
 
+    /** Appends a batch if there is room now; never blocks. */
+    boolean tryOffer(LaneBatch batch) {
+        if (!permits.tryAcquire(weight(batch))) {
+            return false;
+        }
+        queue.add(batch);
+        return true;
+    }
+
     /** After the last batch: the worker takes what is queued, then {@link #take} returns null. */
     void end() {
         queue.add(END);

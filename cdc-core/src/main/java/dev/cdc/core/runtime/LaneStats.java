@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,7 @@ final class LaneStats {
     private volatile double lastLagSeconds;
     private volatile Instant inFlightSince;
     private volatile PipelineStatus.Outage outage;
+    private volatile Supplier<Optional<Instant>> oldestPending = Optional::empty;
 
     LaneStats(String sink, String type, PipelineMetrics metrics, Clock clock) {
         this.sink = sink;
@@ -139,9 +141,23 @@ final class LaneStats {
         inFlightSince = null;
     }
 
-    /** Lag of the events in flight if there are some, else of the last acknowledged ones. */
+    /** Where the commit time of the oldest event the lane holds unacknowledged (memory or disk) comes from. */
+    void pending(Supplier<Optional<Instant>> oldest) {
+        oldestPending = oldest;
+    }
+
+    /**
+     * The lane's lag behind the source: the age (since commit) of the oldest event it was handed and
+     * has not acknowledged (queued, spilled or in flight), or of the last acknowledged ones when it
+     * holds none. A lane that receives nothing because the source waits shows no lag of its own; the
+     * status names the sink the source waits on.
+     */
     double lagSeconds() {
         Instant since = inFlightSince;
+        Optional<Instant> pending = oldestPending.get();
+        if (pending.isPresent() && (since == null || pending.get().isBefore(since))) {
+            since = pending.get();
+        }
         if (since != null) {
             return Math.max(lastLagSeconds, Duration.between(since, clock.instant()).toMillis() / 1000.0);
         }

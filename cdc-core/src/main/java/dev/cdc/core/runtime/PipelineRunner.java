@@ -61,7 +61,7 @@ public final class PipelineRunner {
     private final AtomicReference<PipelineState> state = new AtomicReference<>(PipelineState.CREATED);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Plugins plugins;
     private final List<SinkLane> lanes = new ArrayList<>();
     private final List<Thread> laneThreads = new ArrayList<>();
     private final LagAlerts lagAlerts;
@@ -80,6 +80,7 @@ public final class PipelineRunner {
         this.clock = clock;
         this.metrics = new PipelineMetrics(registry, spec.name());
         this.contexts = new PluginContexts(spec.name(), registry, clock, spec.stateDirectory());
+        this.plugins = new Plugins(spec.name(), contexts);
         metrics.gauge("cdc.pipeline.state", "0 created, 1 starting, 2 running, 3 stopping, 4 stopped, 5 completed, 6 failed",
                 this, r -> r.state.get().ordinal());
         this.lagAlerts = new LagAlerts(spec.name(), spec.metrics().lagAlertThreshold(), lanes, listeners, metrics);
@@ -127,18 +128,24 @@ public final class PipelineRunner {
     }
 
     private void open() throws Exception {
-        CheckpointStore store = track(spec.checkpoint().create(contexts.of(spec.checkpoint())));
+        CheckpointStore store = plugins.create(spec.checkpoint());
         Optional<Checkpoint> restored = store.load();
         restored.ifPresentOrElse(
                 c -> LOG.info("pipeline '{}': resuming after checkpoint {} saved {} in {}", spec.name(), c.position(),
                         c.savedAt(), store.describe()),
                 () -> LOG.info("pipeline '{}': no checkpoint in {}; starting fresh", spec.name(), store.describe()));
         SchemaTracker schemas = new SchemaTracker(SchemaRegistry.open(SchemaTracker.store(spec.stateDirectory())), clock);
-        TransformChain chain = new TransformChain(createAll(spec.filters()), createAll(spec.transforms()));
+        TransformChain chain = new TransformChain(plugins.createAll(spec.filters()),
+                plugins.createAll(spec.transforms()));
+        LaneWiring wiring = new LaneWiring(spec, plugins, metrics, clock);
+        LaneOwner owner = new LaneOwner(restored.map(Checkpoint::position), wiring.detachedSinks());
         for (SinkSpec s : spec.sinks()) {
-            lanes.add(lane(s));
+            lanes.add(wiring.lane(s, owner));
         }
         for (SinkLane lane : lanes) {
+            if (lane.detached().isPresent()) {
+                continue;
+            }
             lane.sink().open();
             if (lane.deadLetterSink().isPresent()) {
                 lane.deadLetterSink().get().open();
@@ -147,7 +154,7 @@ public final class PipelineRunner {
         Optional<Position> resume = restored.map(Checkpoint::position);
         ingest = new IngestStage(new IngestOwner(resume), schemas, chain, lanes, metrics, contexts.metrics("source"),
                 clock);
-        source = track(spec.source().create(contexts.of(spec.source())));
+        source = plugins.create(spec.source());
         source.open(ingest);
         coordinator = new CheckpointCoordinator(spec.name(), store, source, lanes, metrics, clock, restored,
                 c -> listeners.forEach(l -> l.onCheckpoint(c)));
@@ -165,50 +172,6 @@ public final class PipelineRunner {
         timer.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
         sourceThread = new Thread(this::runSource, "cdc-" + spec.name() + "-source");
         sourceThread.start();
-    }
-
-    private SinkLane lane(SinkSpec s) {
-        Sink sink = track(s.sink().create(contexts.of(s.sink())));
-        Set<SchemaChangeKind> supported = sink.supportedSchemaChanges();
-        checkSchemaPolicy(s, supported);
-        Optional<Sink> dlq = s.deadLetter().map(d -> track(d.create(contexts.of(d))));
-        List<Filter> laneFilters = createAll(s.filters());
-        List<Transformer> laneTransforms = createAll(s.transforms());
-        SchemaGate gate = SchemaGate.open(s.name(), s.sink().type(), s.effectiveSchemaPolicy(), supported,
-                spec.stateDirectory(), clock);
-        SinkLane.Owner owner = new SinkLane.Owner() {
-            @Override
-            public boolean isAborting() {
-                return aborting;
-            }
-
-            @Override
-            public void laneFailed(SinkLane lane, Throwable cause) {
-                fail(cause);
-            }
-        };
-        return new SinkLane(s, sink, dlq, laneFilters, laneTransforms, metrics, owner, clock,
-                spec.engine().flushInterval(), gate);
-    }
-
-    /**
-     * A sink that declares no schema change cannot follow {@code evolve} or {@code evolve-compatible}:
-     * configured so, the pipeline does not start; by default, a warning says the first change will stop it.
-     */
-    private void checkSchemaPolicy(SinkSpec s, Set<SchemaChangeKind> supported) {
-        SchemaPolicy policy = s.effectiveSchemaPolicy();
-        if (!supported.isEmpty() || policy == SchemaPolicy.IGNORE || policy == SchemaPolicy.FAIL) {
-            return;
-        }
-        String problem = "sink '" + s.name() + "' (type " + s.sink().type() + ") declares no schema change it can "
-                + "apply, so schema-policy '" + policy.tag() + "'" + (s.schemaPolicy().isEmpty() ? " (the default)" : "")
-                + " would stop the pipeline at the first change of a table's schema";
-        if (s.schemaPolicy().isPresent()) {
-            throw new ConfigurationException(List.of(ConfigProblem.of("sinks." + s.name() + ".schema-policy",
-                    "is '" + policy.tag() + "' but " + problem + "; set schema-policy: ignore (keep writing, rows "
-                            + "lose the columns the sink does not know) or fail (stop at every change)")));
-        }
-        LOG.warn("pipeline '{}': {}; set schema-policy: ignore or fail on it to choose", spec.name(), problem);
     }
 
     private void tick() {
@@ -329,7 +292,9 @@ public final class PipelineRunner {
         return new PipelineStatus(spec.name(), state.get(),
                 Optional.ofNullable(failure.get()).map(f -> f.getMessage() == null ? f.toString() : f.getMessage()),
                 stage == null ? 0 : stage.sequence() + 1, cp.map(Checkpoint::position), cp.map(Checkpoint::savedAt),
-                lanes.stream().map(SinkLane::status).toList());
+                lanes.stream().map(SinkLane::status).toList(),
+                stage == null ? Optional.empty() : stage.waitingOn(),
+                stage == null ? List.of() : stage.retentionWarning().stream().toList());
     }
 
     /** The snapshot progress the source reported, per table. */
@@ -365,31 +330,8 @@ public final class PipelineRunner {
         }
     }
 
-    private <T> List<T> createAll(List<PluginSpec<T>> specs) {
-        List<T> out = new ArrayList<>();
-        for (PluginSpec<T> s : specs) {
-            out.add(track(s.create(contexts.of(s))));
-        }
-        return List.copyOf(out);
-    }
-
-    private <T> T track(T plugin) {
-        if (plugin instanceof AutoCloseable c) {
-            closeables.add(c);
-        }
-        return plugin;
-    }
-
     private void closeAll() {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            AutoCloseable c = closeables.get(i);
-            try {
-                c.close();
-            } catch (Exception e) {
-                LOG.warn("pipeline '{}': closing {} failed: {}", spec.name(), c.getClass().getSimpleName(), e.toString());
-            }
-        }
-        closeables.clear();
+        plugins.closeAll();
     }
 
     /** What the ingest stage asks of the pipeline. */
@@ -423,6 +365,43 @@ public final class PipelineRunner {
         @Override
         public void snapshotProgress(SnapshotProgress progress) {
             listeners.forEach(l -> l.onSnapshotProgress(progress));
+        }
+    }
+
+    /** What the lanes ask of the pipeline. */
+    private final class LaneOwner implements SinkLane.Owner {
+        private final Optional<Position> resumedFrom;
+        private final Optional<DetachedSinks> records;
+
+        LaneOwner(Optional<Position> resumedFrom, Optional<DetachedSinks> records) {
+            this.resumedFrom = resumedFrom;
+            this.records = records;
+        }
+
+        @Override
+        public boolean isAborting() {
+            return aborting;
+        }
+
+        @Override
+        public void laneFailed(SinkLane lane, Throwable cause) {
+            fail(cause);
+        }
+
+        @Override
+        public Optional<Position> resumedFrom() {
+            return resumedFrom;
+        }
+
+        @Override
+        public void laneDetached(SinkLane lane, PipelineStatus.Detached detached) {
+            LOG.error("pipeline '{}': sink '{}' DETACHED at position {}: {}; the checkpoint and the other sinks move "
+                            + "on without it. {}", spec.name(), lane.name(), detached.position(), detached.reason(),
+                    records.map(r -> "Recorded in " + r.file(lane.name()) + "; later runs skip the sink until `cdc "
+                            + "reattach <pipeline.yaml> " + lane.name() + "`").orElse("(no state directory: a "
+                            + "restart re-attaches it)"));
+            records.ifPresent(r -> r.write(lane.name(), detached));
+            listeners.forEach(l -> l.onSinkDetached(lane.name(), detached));
         }
     }
 }

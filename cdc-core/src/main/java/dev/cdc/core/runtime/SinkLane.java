@@ -10,11 +10,13 @@ import dev.cdc.api.spi.Sink;
 import dev.cdc.api.spi.Transformer;
 import dev.cdc.core.metrics.PipelineMetrics;
 import dev.cdc.core.schema.SchemaGate;
+import dev.cdc.core.spec.BacklogSettings;
 import dev.cdc.core.spec.PipelineStatus;
 import dev.cdc.core.spec.SinkSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,6 +42,12 @@ final class SinkLane implements Runnable {
         boolean isAborting();
 
         void laneFailed(SinkLane lane, Throwable cause);
+
+        /** The lane's backlog budget was spent under {@code when-full: detach}: record it, raise the alert. */
+        void laneDetached(SinkLane lane, PipelineStatus.Detached detached);
+
+        /** The checkpoint the run resumed from, if any: where a lane that acknowledged nothing stands. */
+        Optional<Position> resumedFrom();
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(SinkLane.class);
@@ -54,15 +62,22 @@ final class SinkLane implements Runnable {
     private final Delivery delivery;
     private final Rejections rejections;
     private final SchemaGate gate;
-    private final LaneQueue queue;
+    private final LaneBuffer buffer;
+    private final Clock clock;
     private final Set<TableId> replayNoticed = new HashSet<>();
 
     private volatile long ackedSequence = -1;
     private volatile Position ackedPosition;
     private volatile boolean finished;
+    private volatile PipelineStatus.Detached detached;
 
+    /**
+     * @param backlog  the lane's on-disk backlog, when it spills
+     * @param detached set when the sink was detached by an earlier run: the lane delivers nothing
+     */
     SinkLane(SinkSpec spec, Sink sink, Optional<Sink> deadLetter, List<Filter> filters, List<Transformer> transforms,
-             PipelineMetrics metrics, Owner owner, Clock clock, Duration pollInterval, SchemaGate gate) {
+             PipelineMetrics metrics, Owner owner, Clock clock, Duration pollInterval, SchemaGate gate,
+             Optional<Backlog> backlog, Optional<PipelineStatus.Detached> detached) {
         this.spec = spec;
         this.gate = gate;
         this.sink = sink;
@@ -71,14 +86,13 @@ final class SinkLane implements Runnable {
         this.stats = new LaneStats(spec.name(), spec.sink().type(), metrics, clock);
         this.owner = owner;
         this.pollInterval = pollInterval;
-        this.queue = new LaneQueue(spec.queueCapacity());
-        this.delivery = new Delivery("sink '" + spec.name() + "'", spec.retry(), stats, owner::isAborting);
-        this.rejections = new Rejections(spec, sink, deadLetter, stats, owner::isAborting);
-        stats.metrics().gauge("cdc.sink.queue.depth", "Events waiting in the sink's lane", queue, LaneQueue::depth);
-        stats.metrics().gauge("cdc.sink.outage.seconds", "How long the sink's target has been unreachable; 0 "
-                + "when it is not", stats, LaneStats::outageSeconds);
-        stats.metrics().gauge("cdc.sink.lag.seconds", "Commit time to sink acknowledgement", stats,
-                LaneStats::lagSeconds);
+        this.clock = clock;
+        this.detached = detached.orElse(null);
+        this.buffer = new LaneBuffer(spec.queueCapacity(), backlog, spec.backlog(), clock);
+        this.delivery = new Delivery("sink '" + spec.name() + "'", spec.retry(), stats, this::stopsWork);
+        this.rejections = new Rejections(spec, sink, deadLetter, stats, this::stopsWork);
+        stats.pending(buffer::oldestCommitTime);
+        LaneGauges.register(stats.metrics(), this, buffer);
     }
 
     String name() {
@@ -110,37 +124,115 @@ final class SinkLane implements Runnable {
         return stats.lagSeconds();
     }
 
+    LaneStats stats() {
+        return stats;
+    }
+
+    /** True when the lane delivers nothing more: the pipeline aborts, or the sink was detached. */
+    private boolean stopsWork() {
+        return owner.isAborting() || detached != null;
+    }
+
+    Optional<PipelineStatus.Detached> detached() {
+        return Optional.ofNullable(detached);
+    }
+
+    PipelineStatus.LaneState state() {
+        return detached != null ? PipelineStatus.LaneState.DETACHED : buffer.state();
+    }
+
     /**
-     * Appends a batch, blocking while the lane is full.
+     * Appends a batch: to memory, else to the backlog; blocks while the lane is full and cannot
+     * spill (or its budget is spent under {@code when-full: pause}). A detached lane acknowledges
+     * the batch at once: it no longer holds the checkpoint.
      *
      * @return false if the pipeline is aborting (or the lane ended) and the batch was not queued
+     * @throws SinkFailureException when the backlog budget is spent under {@code when-full: fail},
+     *                              or the backlog cannot be written
      */
     boolean enqueue(LaneBatch batch, Runnable whileWaiting) throws InterruptedException {
-        return queue.offer(batch, () -> owner.isAborting() || finished, whileWaiting);
+        if (detached == null) {
+            try {
+                return buffer.offer(batch, () -> owner.isAborting() || finished && detached == null, whileWaiting,
+                        reason -> budgetSpent(reason, batch));
+            } catch (IOException e) {
+                throw new SinkFailureException(spec.name(), "could not write its backlog: " + e, e);
+            }
+        }
+        ackedPosition = batch.lastPosition();
+        ackedSequence = batch.lastSequence();
+        return true;
+    }
+
+    /** The backlog's budget is spent and {@code when-full} is fail or detach. */
+    private void budgetSpent(String reason, LaneBatch batch) {
+        if (spec.backlog().whenFull() == BacklogSettings.WhenFull.FAIL) {
+            throw new SinkFailureException(spec.name(), "stopped the pipeline: " + reason + " and when-full is "
+                    + "fail; the checkpoint stays at what every sink acknowledged. Bring the sink's target back, "
+                    + "raise backlog max-bytes/max-age, or choose when-full: pause or detach", null);
+        }
+        detach(reason, batch.lastPosition(), batch.lastSequence());
+    }
+
+    /**
+     * Takes the lane out of the checkpoint: it acknowledges everything up to {@code position} (the
+     * newest batch handed to the lanes) at once and delivers nothing more. Ingest thread only.
+     */
+    void detach(String reason, Position position, long sequence) {
+        if (detached != null) {
+            return;
+        }
+        Position at = Optional.ofNullable(ackedPosition).or(owner::resumedFrom).orElse(position);
+        detached = new PipelineStatus.Detached(at, clock.instant(), reason);
+        owner.laneDetached(this, detached);
+        ackedPosition = position;
+        ackedSequence = sequence;
+    }
+
+    BacklogSettings.WhenFull whenFull() {
+        return spec.backlog().whenFull();
     }
 
     /** Asks the lane to finish what is queued and end. */
     void end() {
-        queue.end();
+        buffer.end();
     }
 
     @Override
     public void run() {
         try {
-            for (List<LaneBatch> unit = queue.take(spec.batchSize(), pollInterval); unit != null;
-                 unit = queue.take(spec.batchSize(), pollInterval)) {
-                if (!unit.isEmpty()) {
-                    process(unit);
-                    queue.release(unit);
+            for (LaneBuffer.Unit unit = next(); unit != null && detached == null; unit = next()) {
+                if (!unit.batches().isEmpty()) {
+                    process(unit.batches());
+                    buffer.release(unit);
                 }
             }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            LOG.info("sink '{}': interrupted, {} events left unacknowledged", spec.name(), queue.depth());
+            if (detached == null) {
+                Thread.currentThread().interrupt();
+                LOG.info("sink '{}': interrupted, {} events left unacknowledged", spec.name(), buffer.depth());
+            }
         } catch (Throwable t) {
-            owner.laneFailed(this, t);
+            if (detached == null) {
+                owner.laneFailed(this, t);
+            }
         } finally {
             finished = true;
+            discardIfDetached();
+        }
+    }
+
+    private LaneBuffer.Unit next() throws InterruptedException, IOException {
+        return detached != null ? null : buffer.take(spec.batchSize(), pollInterval);
+    }
+
+    private void discardIfDetached() {
+        if (detached != null) {
+            try {
+                buffer.discard();
+            } catch (IOException e) {
+                LOG.warn("sink '{}': could not delete its backlog: {}", spec.name(), e.toString());
+            }
         }
     }
 
@@ -189,8 +281,10 @@ final class SinkLane implements Runnable {
             }
         }
         deliver(run);
-        ackedPosition = last.lastPosition();
-        ackedSequence = last.lastSequence();
+        if (detached == null) {
+            ackedPosition = last.lastPosition();
+            ackedSequence = last.lastSequence();
+        }
         stats.acknowledged(lastCommit);
     }
 
@@ -269,7 +363,7 @@ final class SinkLane implements Runnable {
     }
 
     PipelineStatus.SinkStatus status() {
-        return stats.status(queue.depth(), Optional.ofNullable(ackedPosition), PipelineStatus.LaneState.STREAMING,
-                PipelineStatus.Backlog.EMPTY, Optional.empty());
+        return stats.status(buffer.depth(), Optional.ofNullable(ackedPosition), state(), buffer.backlogStatus(),
+                detached());
     }
 }

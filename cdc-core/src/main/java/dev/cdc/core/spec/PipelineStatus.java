@@ -20,19 +20,22 @@ import java.util.Optional;
  * @param sinks              each sink lane
  * @param sourceWaitingOn    the sink whose full lane (in-memory queue, or backlog under
  *                           {@code when-full: pause}) the source waits on now, if any
+ * @param warnings           conditions that need an operator but do not stop the pipeline (the
+ *                           source's position at risk while a sink holds it back)
  */
 public record PipelineStatus(String name, PipelineState state, Optional<String> failure, long eventsCaptured,
                              Optional<Position> checkpoint, Optional<Instant> checkpointSavedAt,
-                             List<SinkStatus> sinks, Optional<String> sourceWaitingOn) {
+                             List<SinkStatus> sinks, Optional<String> sourceWaitingOn, List<String> warnings) {
 
     public PipelineStatus {
         sinks = List.copyOf(sinks);
         Objects.requireNonNull(sourceWaitingOn, "sourceWaitingOn");
+        warnings = List.copyOf(warnings);
     }
 
     public PipelineStatus(String name, PipelineState state, Optional<String> failure, long eventsCaptured,
                           Optional<Position> checkpoint, Optional<Instant> checkpointSavedAt, List<SinkStatus> sinks) {
-        this(name, state, failure, eventsCaptured, checkpoint, checkpointSavedAt, sinks, Optional.empty());
+        this(name, state, failure, eventsCaptured, checkpoint, checkpointSavedAt, sinks, Optional.empty(), List.of());
     }
 
     /** Where a sink's lane is. */

@@ -73,6 +73,7 @@ public record Health(Status status, PipelineState state, Set<String> lagAlerts, 
                     + " at position " + d.position() + ": " + d.reason()));
         }
         status.sourceWaitingOn().ifPresent(s -> problems.add("the source is waiting on sink '" + s + "'"));
+        problems.addAll(status.warnings());
         return problems;
     }
 

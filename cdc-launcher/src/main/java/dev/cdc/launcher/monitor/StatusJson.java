@@ -110,6 +110,8 @@ public final class StatusJson {
             }
         }
         root.put("source_waiting_on", s.sourceWaitingOn().orElse(null));
+        ArrayNode warnings = root.putArray("warnings");
+        s.warnings().forEach(warnings::add);
         ArrayNode snapshot = root.putArray("snapshot");
         for (SnapshotProgress p : observer.snapshotProgress()) {
             ObjectNode n = snapshot.addObject();

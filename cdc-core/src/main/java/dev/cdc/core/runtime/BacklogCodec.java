@@ -1,0 +1,282 @@
+package dev.cdc.core.runtime;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cdc.api.event.ChangeEvent;
+import dev.cdc.api.event.Operation;
+import dev.cdc.api.event.Position;
+import dev.cdc.api.event.Row;
+import dev.cdc.api.event.TableId;
+import dev.cdc.api.event.Unchanged;
+import dev.cdc.format.JsonValues;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * How a {@link LaneBatch} of row changes is written to a lane's on-disk backlog and read back,
+ * exactly: values are written by the one value codec, {@link JsonValues}, and each carries a
+ * one-letter type code so it comes back as the same Java type ({@code 12.50} as a BigDecimal of
+ * scale 2, a {@code LocalDateTime} as one, an unchanged TOAST column as {@link Unchanged#VALUE}).
+ * A batch the codec cannot write exactly (a schema change entry, whose schema version rides along
+ * as an object, or a value of a type outside the value table) is {@link Unspillable}: the backlog
+ * keeps it in memory at its place in the log. Stateless and thread-safe.
+ */
+final class BacklogCodec {
+
+    /** The batch cannot be written exactly; it stays in memory at its place. */
+    static final class Unspillable extends Exception {
+        Unspillable(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonValues VALUES = JsonValues.EXACT;
+
+    private BacklogCodec() {
+    }
+
+    /** The batch as bytes. */
+    static byte[] encode(LaneBatch batch) throws Unspillable {
+        for (LaneEntry e : batch.entries()) {
+            if (!(e.event() instanceof ChangeEvent) || e.catchUp() || e.schemaVersion().isPresent()) {
+                throw new Unspillable("a schema change");
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + batch.entries().size() * 128);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeNumberField("seq", batch.lastSequence());
+            writePosition(g, "pos", batch.lastPosition());
+            g.writeStringField("fct", batch.firstCommitTime().toString());
+            g.writeStringField("enq", batch.enqueuedAt().toString());
+            g.writeArrayFieldStart("entries");
+            for (LaneEntry e : batch.entries()) {
+                writeRow(g, (ChangeEvent) e.event(), e.sequence());
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to memory failed: " + e, e);
+        }
+        return out.toByteArray();
+    }
+
+    /** The batch {@link #encode} wrote. */
+    static LaneBatch decode(byte[] bytes) throws IOException {
+        JsonNode root = MAPPER.readTree(bytes);
+        List<LaneEntry> entries = new ArrayList<>(root.path("entries").size());
+        for (JsonNode e : root.path("entries")) {
+            entries.add(LaneEntry.row(readRow(e), e.path("seq").asLong()));
+        }
+        return new LaneBatch(entries, root.path("seq").asLong(), readPosition(root.path("pos")),
+                Instant.parse(root.path("fct").asText()), Instant.parse(root.path("enq").asText()));
+    }
+
+    private static void writeRow(JsonGenerator g, ChangeEvent c, long sequence) throws IOException, Unspillable {
+        g.writeStartObject();
+        g.writeNumberField("seq", sequence);
+        g.writeStringField("op", c.operation().code());
+        g.writeStringField("ns", c.table().namespace());
+        g.writeStringField("t", c.table().name());
+        writeRowField(g, "key", Optional.of(c.key()));
+        writeRowField(g, "b", c.before());
+        writeRowField(g, "a", c.after());
+        g.writeStringField("ct", c.commitTime().toString());
+        if (c.transactionId().isPresent()) {
+            g.writeStringField("tx", c.transactionId().get());
+        }
+        writePosition(g, "pos", c.position());
+        g.writeNumberField("sv", c.schemaVersion());
+        if (!c.headers().isEmpty()) {
+            g.writeObjectFieldStart("h");
+            for (Map.Entry<String, String> h : c.headers().entrySet()) {
+                g.writeStringField(h.getKey(), h.getValue());
+            }
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+    }
+
+    private static ChangeEvent readRow(JsonNode n) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        n.path("h").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
+        return new ChangeEvent(Operation.parse(n.path("op").asText()),
+                TableId.of(n.path("ns").asText(), n.path("t").asText()), readRowField(n.get("key")).orElseThrow(),
+                readRowField(n.get("b")), readRowField(n.get("a")), Instant.parse(n.path("ct").asText()),
+                n.hasNonNull("tx") ? Optional.of(n.get("tx").asText()) : Optional.empty(),
+                readPosition(n.path("pos")), n.path("sv").asLong(), headers);
+    }
+
+    /** A row as {@code {"c": [names], "k": "type codes", "v": [values]}}; absent rows are left out. */
+    private static void writeRowField(JsonGenerator g, String field, Optional<Row> row) throws IOException,
+            Unspillable {
+        if (row.isEmpty()) {
+            return;
+        }
+        g.writeObjectFieldStart(field);
+        Map<String, Object> values = row.get().asMap();
+        StringBuilder codes = new StringBuilder(values.size());
+        g.writeArrayFieldStart("c");
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            g.writeString(e.getKey());
+            codes.append(code(e.getValue()));
+        }
+        g.writeEndArray();
+        g.writeStringField("k", codes.toString());
+        g.writeArrayFieldStart("v");
+        for (Object v : values.values()) {
+            writeValue(g, v);
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private static Optional<Row> readRowField(JsonNode n) {
+        if (n == null || n.isNull()) {
+            return Optional.empty();
+        }
+        List<String> names = new ArrayList<>(n.path("c").size());
+        n.path("c").forEach(c -> names.add(c.asText()));
+        String codes = n.path("k").asText();
+        Object[] values = new Object[names.size()];
+        Iterator<JsonNode> v = n.path("v").elements();
+        for (int i = 0; i < values.length; i++) {
+            values[i] = read(codes.charAt(i), v.next());
+        }
+        return Optional.of(Row.of(Row.Columns.of(names), values));
+    }
+
+    /** A value with no type code of its own (inside a list): {@code [code, value]}; else as JsonValues writes it. */
+    private static void writeValue(JsonGenerator g, Object v) throws IOException, Unspillable {
+        if (v instanceof BigDecimal d) {
+            g.writeString(d.toString()); // keeps a negative scale, which the plain form would lose
+        } else if (v == Unchanged.VALUE) {
+            g.writeNull();
+        } else if (v instanceof List<?> list) {
+            g.writeStartArray();
+            for (Object element : list) {
+                g.writeStartArray();
+                g.writeString(String.valueOf(code(element)));
+                writeValue(g, element);
+                g.writeEndArray();
+            }
+            g.writeEndArray();
+        } else {
+            VALUES.writeValue(g, v);
+        }
+    }
+
+    private static char code(Object v) throws Unspillable {
+        if (v == null) {
+            return '0';
+        } else if (v instanceof String) {
+            return 'S';
+        } else if (v instanceof Long) {
+            return 'J';
+        } else if (v instanceof Integer) {
+            return 'I';
+        } else if (v instanceof Short) {
+            return 'H';
+        } else if (v instanceof Byte) {
+            return 'Y';
+        } else if (v instanceof Boolean) {
+            return 'Z';
+        } else if (v instanceof Double) {
+            return 'D';
+        } else if (v instanceof Float) {
+            return 'F';
+        } else if (v instanceof BigDecimal) {
+            return 'N';
+        } else if (v instanceof byte[]) {
+            return 'b';
+        } else if (v instanceof Instant) {
+            return 'T';
+        } else if (v instanceof LocalDateTime) {
+            return 'l';
+        } else if (v instanceof LocalDate) {
+            return 'd';
+        } else if (v instanceof LocalTime) {
+            return 't';
+        } else if (v instanceof OffsetDateTime) {
+            return 'o';
+        } else if (v instanceof OffsetTime) {
+            return 'p';
+        } else if (v instanceof UUID) {
+            return 'U';
+        } else if (v instanceof List<?>) {
+            return 'L';
+        } else if (v == Unchanged.VALUE) {
+            return 'X';
+        }
+        throw new Unspillable("a value of type " + v.getClass().getName());
+    }
+
+    private static Object read(char code, JsonNode n) {
+        return switch (code) {
+            case '0' -> null;
+            case 'S' -> n.asText();
+            case 'J' -> n.asLong();
+            case 'I' -> n.asInt();
+            case 'H' -> (short) n.asInt();
+            case 'Y' -> (byte) n.asInt();
+            case 'Z' -> n.asBoolean();
+            case 'D' -> n.isTextual() ? Double.valueOf(n.asText()) : n.asDouble();
+            case 'F' -> Float.valueOf(n.asText());
+            case 'N' -> new BigDecimal(n.asText());
+            case 'b' -> Base64.getDecoder().decode(n.asText());
+            case 'T' -> Instant.parse(n.asText());
+            case 'l' -> LocalDateTime.parse(n.asText());
+            case 'd' -> LocalDate.parse(n.asText());
+            case 't' -> LocalTime.parse(n.asText());
+            case 'o' -> OffsetDateTime.parse(n.asText());
+            case 'p' -> OffsetTime.parse(n.asText());
+            case 'U' -> UUID.fromString(n.asText());
+            case 'X' -> Unchanged.VALUE;
+            case 'L' -> {
+                List<Object> list = new ArrayList<>(n.size());
+                for (JsonNode element : n) {
+                    list.add(read(element.get(0).asText().charAt(0), element.get(1)));
+                }
+                yield list;
+            }
+            default -> throw new IllegalArgumentException("unknown type code '" + code + "'");
+        };
+    }
+
+    private static void writePosition(JsonGenerator g, String field, Position p) throws IOException {
+        g.writeObjectFieldStart(field);
+        g.writeStringField("sk", p.sortKey());
+        g.writeObjectFieldStart("o");
+        for (Map.Entry<String, String> e : p.offsets().entrySet()) {
+            g.writeStringField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    private static Position readPosition(JsonNode n) {
+        Map<String, String> offsets = new LinkedHashMap<>();
+        n.path("o").fields().forEachRemaining(e -> offsets.put(e.getKey(), e.getValue().asText()));
+        return Position.of(offsets, n.path("sk").asText());
+    }
+}
