@@ -61,7 +61,7 @@ class HealthTest {
         PipelineStatus.SinkStatus fine = new PipelineStatus.SinkStatus("cache", "redis", 10, 0, 0, 0, 0, 0, 0.1,
                 Optional.empty(), PipelineStatus.SchemaChanges.NONE);
         PipelineStatus status = new PipelineStatus("orders", PipelineState.RUNNING, Optional.empty(), 10,
-                Optional.empty(), Optional.empty(), List.of(down, fine), Optional.of("search"));
+                Optional.empty(), Optional.empty(), List.of(down, fine), Optional.of("search"), List.of());
 
         Health h = Health.of(status, Set.of());
         assertThat(h.status()).isEqualTo(Health.Status.DEGRADED);
