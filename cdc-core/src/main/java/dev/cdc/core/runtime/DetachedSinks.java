@@ -4,13 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cdc.api.event.Position;
+import dev.cdc.api.spi.Checkpoint;
+import dev.cdc.api.spi.CheckpointStore;
+import dev.cdc.core.spec.PipelineSpec;
 import dev.cdc.core.spec.PipelineStatus;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -73,6 +78,45 @@ public final class DetachedSinks {
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the detached-sink record " + file(sink), e);
         }
+    }
+
+    /**
+     * What {@code cdc reattach} did.
+     *
+     * @param detached   the record it deleted
+     * @param checkpoint the pipeline's checkpoint now: where the sink starts again
+     */
+    public record Reattached(PipelineStatus.Detached detached, Optional<Checkpoint> checkpoint) {
+    }
+
+    /**
+     * Re-attaches a detached sink of a pipeline that is not running: deletes its record, so the
+     * next run delivers to it again from the pipeline's checkpoint on.
+     *
+     * @return what was deleted and the checkpoint; empty when the sink was not detached
+     * @throws IllegalArgumentException when the pipeline has no such sink or no state directory
+     */
+    public static Optional<Reattached> reattach(PipelineSpec spec, String sink) throws Exception {
+        if (spec.sinks().stream().noneMatch(s -> s.name().equals(sink))) {
+            throw new IllegalArgumentException("pipeline '" + spec.name() + "' has no sink '" + sink + "' (its sinks: "
+                    + String.join(", ", spec.sinks().stream().map(s -> s.name()).toList()) + ")");
+        }
+        Path state = spec.stateDirectory().orElseThrow(() -> new IllegalArgumentException("pipeline '" + spec.name()
+                + "' has no state directory (its checkpoint store is not 'file'), so no sink of it stays detached "
+                + "across runs"));
+        DetachedSinks records = new DetachedSinks(state);
+        Optional<PipelineStatus.Detached> detached = records.find(sink);
+        if (detached.isEmpty()) {
+            return Optional.empty();
+        }
+        PluginContexts contexts = new PluginContexts(spec.name(), new SimpleMeterRegistry(), Clock.systemUTC(),
+                spec.stateDirectory());
+        Optional<Checkpoint> checkpoint;
+        try (CheckpointStore store = spec.checkpoint().create(contexts.of(spec.checkpoint()))) {
+            checkpoint = store.load();
+        }
+        records.delete(sink);
+        return Optional.of(new Reattached(detached.get(), checkpoint));
     }
 
     /** Re-attaches the sink: deletes its record. True when there was one. */
