@@ -17,6 +17,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -204,7 +205,7 @@ final class Backlog implements AutoCloseable {
             }
         } else if (kind == 'B') {
             try {
-                batch = BacklogCodec.decode(java.util.Arrays.copyOfRange(payload.array(), 1, length));
+                batch = BacklogCodec.decode(Arrays.copyOfRange(payload.array(), 1, length));
             } catch (RuntimeException | IOException e) {
                 throw new CorruptBacklogException(file, offset, "the record does not decode: " + e);
             }

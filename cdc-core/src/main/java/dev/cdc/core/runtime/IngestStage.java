@@ -10,6 +10,7 @@ import dev.cdc.api.spi.SnapshotProgress;
 import dev.cdc.api.spi.SourceContext;
 import dev.cdc.core.metrics.PipelineMetrics;
 import dev.cdc.core.schema.SchemaTracker;
+import dev.cdc.core.spec.BacklogSettings;
 import dev.cdc.schema.registry.SchemaVersion;
 
 import org.slf4j.Logger;
@@ -182,7 +183,7 @@ final class IngestStage implements SourceContext {
             if (last == null || lane.detached().isPresent() || lane.ackedSequence() >= last.lastSequence()) {
                 continue;
             }
-            if (lane.whenFull() == dev.cdc.core.spec.BacklogSettings.WhenFull.DETACH) {
+            if (lane.whenFull() == BacklogSettings.WhenFull.DETACH) {
                 lane.detach("the source's position was at risk: " + reason, last.lastPosition(), last.lastSequence());
             } else {
                 holding.add(lane.name());

@@ -1,27 +1,17 @@
 package dev.cdc.core.runtime;
 
-import dev.cdc.api.config.ConfigProblem;
 import dev.cdc.api.error.CdcException;
-import dev.cdc.api.error.ConfigurationException;
-import dev.cdc.api.event.Position;
-import dev.cdc.api.schema.SchemaChangeKind;
 import dev.cdc.api.spi.Checkpoint;
 import dev.cdc.api.spi.CheckpointStore;
-import dev.cdc.api.spi.Filter;
-import dev.cdc.api.spi.Sink;
 import dev.cdc.api.spi.SnapshotProgress;
 import dev.cdc.api.spi.Source;
-import dev.cdc.api.spi.Transformer;
 import dev.cdc.core.metrics.PipelineMetrics;
-import dev.cdc.core.schema.SchemaGate;
 import dev.cdc.core.schema.SchemaTracker;
 import dev.cdc.core.spec.PipelineListener;
 import dev.cdc.core.spec.PipelineSpec;
 import dev.cdc.core.spec.PipelineState;
 import dev.cdc.core.spec.PipelineStatus;
-import dev.cdc.core.spec.PluginSpec;
 import dev.cdc.core.spec.SinkSpec;
-import dev.cdc.schema.compatibility.SchemaPolicy;
 import dev.cdc.schema.registry.SchemaRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -35,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -66,8 +55,7 @@ public final class PipelineRunner {
     private final List<Thread> laneThreads = new ArrayList<>();
     private final LagAlerts lagAlerts;
 
-    private volatile boolean stopping;
-    private volatile boolean aborting;
+    private final PipelineHooks hooks;
     private volatile boolean shutdownStarted;
     private volatile IngestStage ingest;
     private Source source;
@@ -83,6 +71,7 @@ public final class PipelineRunner {
         this.plugins = new Plugins(spec.name(), contexts);
         metrics.gauge("cdc.pipeline.state", "0 created, 1 starting, 2 running, 3 stopping, 4 stopped, 5 completed, 6 failed",
                 this, r -> r.state.get().ordinal());
+        this.hooks = new PipelineHooks(spec.name(), listeners, this::fail);
         this.lagAlerts = new LagAlerts(spec.name(), spec.metrics().lagAlertThreshold(), lanes, listeners, metrics);
     }
 
@@ -138,9 +127,9 @@ public final class PipelineRunner {
         TransformChain chain = new TransformChain(plugins.createAll(spec.filters()),
                 plugins.createAll(spec.transforms()));
         LaneWiring wiring = new LaneWiring(spec, plugins, metrics, clock);
-        LaneOwner owner = new LaneOwner(restored.map(Checkpoint::position), wiring.detachedSinks());
+        hooks.opened(restored.map(Checkpoint::position), wiring.detachedSinks());
         for (SinkSpec s : spec.sinks()) {
-            lanes.add(wiring.lane(s, owner));
+            lanes.add(wiring.lane(s, hooks));
         }
         for (SinkLane lane : lanes) {
             if (lane.detached().isPresent()) {
@@ -151,8 +140,7 @@ public final class PipelineRunner {
                 lane.deadLetterSink().get().open();
             }
         }
-        Optional<Position> resume = restored.map(Checkpoint::position);
-        ingest = new IngestStage(new IngestOwner(resume), schemas, chain, lanes, metrics, contexts.metrics("source"),
+        ingest = new IngestStage(hooks, schemas, chain, lanes, metrics, contexts.metrics("source"),
                 clock);
         source = plugins.create(spec.source());
         source.open(ingest);
@@ -186,16 +174,16 @@ public final class PipelineRunner {
     private void runSource() {
         try {
             source.run(ingest);
-            if (!stopping) {
+            if (!hooks.isStopping()) {
                 LOG.info("pipeline '{}': the source has no more events; draining", spec.name());
                 shutdown(PipelineState.COMPLETED);
             }
         } catch (InterruptedException e) {
-            if (!stopping) {
+            if (!hooks.isStopping()) {
                 fail(e);
             }
         } catch (Throwable t) {
-            if (stopping && aborting) {
+            if (hooks.isStopping() && hooks.isAborting()) {
                 LOG.debug("source ended while aborting: {}", t.toString());
             } else {
                 fail(t);
@@ -223,7 +211,7 @@ public final class PipelineRunner {
                     : cause.getMessage());
             LOG.debug("failure detail", cause);
         }
-        aborting = true;
+        hooks.abort();
         shutdown(PipelineState.FAILED);
     }
 
@@ -234,7 +222,7 @@ public final class PipelineRunner {
             }
             shutdownStarted = true;
         }
-        stopping = true;
+        hooks.stop();
         transition(PipelineState.STOPPING);
         new Thread(() -> drainAndClose(end), "cdc-" + spec.name() + "-shutdown").start();
     }
@@ -276,7 +264,7 @@ public final class PipelineRunner {
         if (t.isAlive()) {
             LOG.warn("pipeline '{}': {} did not finish within the shutdown timeout of {}; interrupting it",
                     spec.name(), t.getName(), spec.engine().shutdownTimeout());
-            aborting = true;
+            hooks.abort();
             t.interrupt();
             t.join(5_000);
         }
@@ -332,76 +320,5 @@ public final class PipelineRunner {
 
     private void closeAll() {
         plugins.closeAll();
-    }
-
-    /** What the ingest stage asks of the pipeline. */
-    private final class IngestOwner implements IngestStage.Pipeline {
-        private final Optional<Position> resume;
-
-        IngestOwner(Optional<Position> resume) {
-            this.resume = resume;
-        }
-
-        @Override
-        public String name() {
-            return spec.name();
-        }
-
-        @Override
-        public Optional<Position> resumePosition() {
-            return resume;
-        }
-
-        @Override
-        public boolean isStopping() {
-            return stopping;
-        }
-
-        @Override
-        public boolean isAborting() {
-            return aborting;
-        }
-
-        @Override
-        public void snapshotProgress(SnapshotProgress progress) {
-            listeners.forEach(l -> l.onSnapshotProgress(progress));
-        }
-    }
-
-    /** What the lanes ask of the pipeline. */
-    private final class LaneOwner implements SinkLane.Owner {
-        private final Optional<Position> resumedFrom;
-        private final Optional<DetachedSinks> records;
-
-        LaneOwner(Optional<Position> resumedFrom, Optional<DetachedSinks> records) {
-            this.resumedFrom = resumedFrom;
-            this.records = records;
-        }
-
-        @Override
-        public boolean isAborting() {
-            return aborting;
-        }
-
-        @Override
-        public void laneFailed(SinkLane lane, Throwable cause) {
-            fail(cause);
-        }
-
-        @Override
-        public Optional<Position> resumedFrom() {
-            return resumedFrom;
-        }
-
-        @Override
-        public void laneDetached(SinkLane lane, PipelineStatus.Detached detached) {
-            LOG.error("pipeline '{}': sink '{}' DETACHED at position {}: {}; the checkpoint and the other sinks move "
-                            + "on without it. {}", spec.name(), lane.name(), detached.position(), detached.reason(),
-                    records.map(r -> "Recorded in " + r.file(lane.name()) + "; later runs skip the sink until `cdc "
-                            + "reattach <pipeline.yaml> " + lane.name() + "`").orElse("(no state directory: a "
-                            + "restart re-attaches it)"));
-            records.ifPresent(r -> r.write(lane.name(), detached));
-            listeners.forEach(l -> l.onSinkDetached(lane.name(), detached));
-        }
     }
 }

@@ -2,9 +2,7 @@ package dev.cdc.core.runtime;
 
 import dev.cdc.api.event.ChangeEvent;
 import dev.cdc.api.event.Position;
-import dev.cdc.api.event.SchemaChangeEvent;
 import dev.cdc.api.event.StreamEvent;
-import dev.cdc.api.event.TableId;
 import dev.cdc.api.spi.Filter;
 import dev.cdc.api.spi.Sink;
 import dev.cdc.api.spi.Transformer;
@@ -21,10 +19,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * One sink's lane: a bounded {@link LaneQueue} fed by the ingest stage, and one worker thread
@@ -64,7 +60,7 @@ final class SinkLane implements Runnable {
     private final SchemaGate gate;
     private final LaneBuffer buffer;
     private final Clock clock;
-    private final Set<TableId> replayNoticed = new HashSet<>();
+    private final LaneSchemaChanges schemaChanges;
 
     private volatile long ackedSequence = -1;
     private volatile Position ackedPosition;
@@ -91,6 +87,7 @@ final class SinkLane implements Runnable {
         this.buffer = new LaneBuffer(spec.queueCapacity(), backlog, spec.backlog(), clock);
         this.delivery = new Delivery("sink '" + spec.name() + "'", spec.retry(), stats, this::stopsWork);
         this.rejections = new Rejections(spec, sink, deadLetter, stats, this::stopsWork);
+        this.schemaChanges = new LaneSchemaChanges(spec.name(), sink, gate, delivery, rejections, stats);
         stats.pending(buffer::oldestCommitTime);
         LaneGauges.register(stats.metrics(), this, buffer);
     }
@@ -257,7 +254,7 @@ final class SinkLane implements Runnable {
             LaneEntry entry = out.get(i);
             if (entry.event() instanceof ChangeEvent c) {
                 if (gate.handledBefore(c)) {
-                    replayedBeforeMigration(c);
+                    schemaChanges.replayedBeforeMigration(c);
                 } else {
                     run.add(gate.project(c));
                 }
@@ -266,7 +263,7 @@ final class SinkLane implements Runnable {
             deliver(run);
             run = new ArrayList<>();
             try {
-                schemaChange(entry);
+                schemaChanges.handle(entry);
             } catch (Exception failure) {
                 // everything before the change is durable: the checkpoint may go up to just before it
                 // (a catch-up sits at the position of the row after it, which is not written yet)
@@ -286,68 +283,6 @@ final class SinkLane implements Runnable {
             ackedSequence = last.lastSequence();
         }
         stats.acknowledged(lastCommit);
-    }
-
-    /**
-     * A row replayed after a restart that the sink handled before it applied a later schema change
-     * of the row's table: not written again (it has the older shape). Logged once per table and run.
-     */
-    private void replayedBeforeMigration(ChangeEvent row) {
-        stats.filtered();
-        if (replayNoticed.add(row.table())) {
-            LOG.info("sink '{}': skipping replayed rows of {} before {}: the sink handled them before it applied the "
-                    + "schema change there (to send a sink everything again, remove {} from the state directory too)",
-                    spec.name(), row.table(), gate.acceptedFor(row).map(v -> v.position().toString()).orElse("?"),
-                    SchemaGate.fileName(spec.name()));
-        }
-    }
-
-    /** A schema change reached the lane: applied, ignored or stopping the pipeline, as the sink's gate decides. */
-    private void schemaChange(LaneEntry entry) throws Exception {
-        SchemaChangeEvent change = (SchemaChangeEvent) entry.event();
-        SchemaGate.Decision decision = gate.decide(change, entry.schemaVersion(), entry.catchUp());
-        String table = change.table().toString();
-        if (decision instanceof SchemaGate.Decision.Apply apply) {
-            if (applySchemaChange(apply.event())) {
-                gate.accepted(apply, entry.schemaVersion());
-                if (apply.migration()) {
-                    stats.schemaChange(table, "applied");
-                    LOG.info("sink '{}': applied the schema change of {} at {}: {}", spec.name(), table,
-                            change.position(), SchemaGate.describe(apply.event().changes(), apply.verdicts()));
-                }
-            }
-        } else if (decision instanceof SchemaGate.Decision.Skip skip) {
-            if (entry.catchUp()) {
-                return; // the change itself was ignored (and counted) when it passed
-            }
-            stats.schemaChange(table, "ignored");
-            LOG.info("sink '{}': ignored the schema change of {} at {} (schema-policy ignore): {}; its rows keep the "
-                    + "columns {}", spec.name(), table, change.position(),
-                    SchemaGate.describe(skip.changes(), skip.verdicts()), skip.event().before()
-                            .map(b -> b.columnNames().toString()).orElse("?"));
-        } else if (decision instanceof SchemaGate.Decision.Stop stop) {
-            stats.schemaChange(table, "stopped");
-            throw stop.error();
-        }
-    }
-
-    /** Applies a schema change and flushes; false when the failure policy skipped it. */
-    private boolean applySchemaChange(SchemaChangeEvent change) throws Exception {
-        Delivery.Outcome outcome = delivery.run(() -> {
-            sink.applySchemaChange(change);
-            sink.flush();
-        });
-        if (outcome.succeeded()) {
-            return true;
-        }
-        stats.failed();
-        Exception e = outcome.failure().get();
-        if (rejections.skipsSchemaChanges()) {
-            stats.skipped();
-            LOG.warn("sink '{}': skipped {}: {}", spec.name(), SinkFailureException.describe(change), e.toString());
-            return false;
-        }
-        throw new SinkFailureException(spec.name(), change, outcome.attempts(), e);
     }
 
     /** Writes and flushes the events through the delivery; what it gives up on takes the failure policy. */
