@@ -17,7 +17,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,16 +103,14 @@ final class Backlog implements AutoCloseable {
         return directory;
     }
 
-    /** Appends a batch (its {@link BacklogCodec} bytes, or null to keep it in memory). Writer thread. */
+    /** Appends a batch (its {@link BacklogCodec} bytes, kind byte first, or null to keep it in memory). Writer thread. */
     synchronized void append(LaneBatch batch, byte[] encoded) throws IOException {
         byte[] payload;
         if (encoded == null) {
             pinned.put(written, batch);
             payload = new byte[] {'P'};
         } else {
-            payload = new byte[encoded.length + 1];
-            payload[0] = 'B';
-            System.arraycopy(encoded, 0, payload, 1, encoded.length);
+            payload = encoded; // starts with its kind byte, B
         }
         if (out == null || writeOffset > 0 && writeOffset + HEADER + payload.length > segmentBytes) {
             if (out != null) {
@@ -143,20 +140,16 @@ final class Backlog implements AutoCloseable {
 
     /**
      * The next records, in order, of at most {@code maxEvents} entries (at least one record when
-     * there is one). Reader thread.
+     * there is one) and at most {@code maxRecords} records. Reader thread.
      *
      * @return the batches; empty when every record written so far was read
      */
-    List<LaneBatch> read(int maxEvents) throws IOException {
+    List<LaneBatch> read(int maxEvents, int maxRecords) throws IOException {
         List<LaneBatch> unit = new ArrayList<>();
         int taken = 0;
-        while (available() && (unit.isEmpty() || taken < maxEvents)) {
+        while (unit.size() < maxRecords && available() && (unit.isEmpty() || taken < maxEvents)) {
             LaneBatch next = next();
-            if (!unit.isEmpty() && taken + next.entries().size() > maxEvents) {
-                unit.add(next); // read already: deliver it with this unit rather than read it twice
-                break;
-            }
-            unit.add(next);
+            unit.add(next); // read already: delivered with this unit even if it goes past maxEvents
             taken += next.entries().size();
         }
         return unit;
@@ -205,7 +198,7 @@ final class Backlog implements AutoCloseable {
             }
         } else if (kind == 'B') {
             try {
-                batch = BacklogCodec.decode(Arrays.copyOfRange(payload.array(), 1, length));
+                batch = BacklogCodec.decode(payload.array(), 1, length - 1);
             } catch (RuntimeException | IOException e) {
                 throw new CorruptBacklogException(file, offset, "the record does not decode: " + e);
             }
@@ -240,6 +233,9 @@ final class Backlog implements AutoCloseable {
         }
         if (last != null) {
             deleteBelow(last.segment());
+        }
+        if (unacknowledged.isEmpty() && read == written && diskBytes > 0) {
+            clear(); // all of it acknowledged: no file is kept
         }
     }
 

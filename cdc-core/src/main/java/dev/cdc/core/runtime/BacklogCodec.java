@@ -51,18 +51,21 @@ final class BacklogCodec {
     private static final JsonFactory FACTORY = new JsonFactory();
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonValues VALUES = JsonValues.EXACT;
+    /** The first byte of an encoded batch: the backlog's record kind. */
+    static final byte KIND = 'B';
 
     private BacklogCodec() {
     }
 
-    /** The batch as bytes. */
+    /** The batch as bytes: the kind byte {@code B}, then its JSON. */
     static byte[] encode(LaneBatch batch) throws Unspillable {
         for (LaneEntry e : batch.entries()) {
             if (!(e.event() instanceof ChangeEvent) || e.catchUp() || e.schemaVersion().isPresent()) {
                 throw new Unspillable("a schema change");
             }
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + batch.entries().size() * 128);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + batch.entries().size() * 512);
+        out.write(KIND);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();
             g.writeNumberField("seq", batch.lastSequence());
@@ -81,9 +84,13 @@ final class BacklogCodec {
         return out.toByteArray();
     }
 
-    /** The batch {@link #encode} wrote. */
+    /** The batch {@link #encode} wrote (after its kind byte, {@code offset} 1). */
     static LaneBatch decode(byte[] bytes) throws IOException {
-        JsonNode root = MAPPER.readTree(bytes);
+        return decode(bytes, 1, bytes.length - 1);
+    }
+
+    static LaneBatch decode(byte[] bytes, int offset, int length) throws IOException {
+        JsonNode root = MAPPER.readTree(bytes, offset, length);
         List<LaneEntry> entries = new ArrayList<>(root.path("entries").size());
         for (JsonNode e : root.path("entries")) {
             entries.add(LaneEntry.row(readRow(e), e.path("seq").asLong()));

@@ -8,27 +8,32 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * What a lane holds between the ingest stage and its worker: the bounded in-memory
- * {@link LaneQueue} and, once that is full, the lane's on-disk {@link Backlog}. Order is the
- * stream's: once a batch went to disk every later one does too, and the worker takes the memory
- * queue (the older batches) before the disk, so it switches back to memory only when it has read
- * everything on disk. When the backlog's budget (bytes, age of the oldest batch) is spent,
+ * What a lane holds between the ingest stage and its worker, in stream order: batches in memory
+ * (bounded in entries: the room is freed once the worker has handled them) and, while that memory
+ * is full, runs of batches in the lane's on-disk {@link Backlog}. A run is a marker in the queue
+ * that says "read the next n records from disk here", so the worker handles everything in exactly
+ * the order the source emitted it, and a lane that was behind for a moment goes back to memory as
+ * soon as there is room. When the backlog's budget (bytes, age of the oldest batch) is spent,
  * {@code when-full} decides: {@code pause} waits here (the source waits), {@code detach} and
- * {@code fail} go to the lane's {@code spent} callback.
+ * {@code fail} go to the lane's {@code spent} callback. Without a backlog a full lane makes the
+ * source wait.
  *
- * <p>One producer (the ingest stage's thread) and one consumer (the lane's worker); the switch
- * between memory and disk happens under one lock.
+ * <p>One producer (the ingest stage's thread) and one consumer (the lane's worker).
  */
 final class LaneBuffer {
 
-    private static final long PAUSE_TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final Object END = new Object();
+    private static final long TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /**
      * Batches for the worker.
@@ -40,7 +45,15 @@ final class LaneBuffer {
         static final Unit NONE = new Unit(List.of(), 0);
     }
 
-    private final LaneQueue queue;
+    /** Records appended to the backlog in a row; closed once a later batch went to memory. */
+    private static final class DiskRun {
+        int records;
+        boolean closed;
+    }
+
+    private final int capacity;
+    private final Semaphore permits;
+    private final LinkedBlockingQueue<Object> items = new LinkedBlockingQueue<>();
     private final Optional<Backlog> backlog;
     private final BacklogSettings settings;
     private final Clock clock;
@@ -48,20 +61,22 @@ final class LaneBuffer {
     /** First commit time and hand-over time of each batch in memory, oldest first (for lag and age). */
     private final ArrayDeque<Instant[]> inMemory = new ArrayDeque<>();
 
-    private volatile boolean spilling;
+    private DiskRun openRun;
+    private DiskRun readRun;
+    private int readInRun;
     private volatile boolean paused;
-    private boolean endSeen;
 
     LaneBuffer(int capacity, Optional<Backlog> backlog, BacklogSettings settings, Clock clock) {
-        this.queue = new LaneQueue(capacity);
+        this.capacity = capacity;
+        this.permits = new Semaphore(capacity);
         this.backlog = backlog;
         this.settings = settings;
         this.clock = clock;
     }
 
     /**
-     * Appends a batch: to memory while there is room and nothing is on disk, else to the backlog;
-     * with no backlog, or while its budget is spent under {@code pause}, waits.
+     * Appends a batch: to memory when there is room, else to the backlog; waits while there is
+     * neither (no backlog, or its budget spent under {@code pause}).
      *
      * @param giveUp       asked while waiting: true when the batch should not be queued after all
      * @param whileWaiting run about once a second while waiting
@@ -70,68 +85,85 @@ final class LaneBuffer {
      */
     boolean offer(LaneBatch batch, BooleanSupplier giveUp, Runnable whileWaiting, Consumer<String> spent)
             throws InterruptedException, IOException {
-        if (backlog.isEmpty()) {
-            remember(batch);
-            if (queue.offer(batch, giveUp, whileWaiting)) {
-                return true;
-            }
-            forgetNewest();
-            return false;
-        }
-        if (toMemory(batch)) {
-            return true;
-        }
-        byte[] encoded;
-        try {
-            encoded = BacklogCodec.encode(batch);
-        } catch (BacklogCodec.Unspillable e) {
-            encoded = null;
-        }
-        long nextTick = System.nanoTime() + PAUSE_TICK_NANOS;
+        byte[] encoded = null;
+        boolean encodedOnce = false;
+        long nextTick = System.nanoTime() + TICK_NANOS;
         while (true) {
-            Optional<String> overBudget;
-            synchronized (lock) {
-                if (toMemory(batch)) {
-                    return true;
-                }
-                overBudget = overBudget(encoded == null ? 9 : encoded.length + 9);
-                if (overBudget.isEmpty()) {
-                    spilling = true;
-                    paused = false;
-                    backlog.get().append(batch, encoded);
-                    return true;
-                }
-            }
-            if (settings.whenFull() != BacklogSettings.WhenFull.PAUSE) {
-                spent.accept(overBudget.get());
+            if (toMemory(batch)) {
                 return true;
             }
-            paused = true;
+            if (backlog.isPresent()) {
+                if (!encodedOnce) {
+                    encoded = encode(batch);
+                    encodedOnce = true;
+                }
+                Optional<String> overBudget;
+                synchronized (lock) {
+                    if (toMemory(batch)) {
+                        return true;
+                    }
+                    overBudget = overBudget(encoded == null ? 9 : encoded.length + 9);
+                    if (overBudget.isEmpty()) {
+                        toDisk(batch, encoded);
+                        return true;
+                    }
+                }
+                if (settings.whenFull() != BacklogSettings.WhenFull.PAUSE) {
+                    spent.accept(overBudget.get());
+                    return true;
+                }
+                paused = true;
+            }
             if (giveUp.getAsBoolean()) {
                 paused = false;
                 return false;
             }
             if (System.nanoTime() - nextTick >= 0) {
                 whileWaiting.run();
-                nextTick = System.nanoTime() + PAUSE_TICK_NANOS;
+                nextTick = System.nanoTime() + TICK_NANOS;
             }
-            Thread.sleep(20);
+            if (permits.tryAcquire(weight(batch), 20, TimeUnit.MILLISECONDS)) {
+                permits.release(weight(batch)); // room now: take it under the lock on the next round
+            }
         }
     }
 
-    /** Queues the batch in memory if nothing is on disk and there is room. */
+    private static byte[] encode(LaneBatch batch) {
+        try {
+            return BacklogCodec.encode(batch);
+        } catch (BacklogCodec.Unspillable e) {
+            return null; // kept in memory at its place in the backlog
+        }
+    }
+
+    /** Queues the batch in memory if there is room. */
     private boolean toMemory(LaneBatch batch) {
         synchronized (lock) {
-            if (spilling) {
+            if (!permits.tryAcquire(weight(batch))) {
                 return false;
             }
-            remember(batch); // before the worker can take it, so its release finds it
-            if (queue.tryOffer(batch)) {
-                return true;
+            synchronized (inMemory) {
+                inMemory.addLast(new Instant[] {batch.firstCommitTime(), batch.enqueuedAt()});
             }
-            forgetNewest();
-            return false;
+            if (openRun != null) {
+                openRun.closed = true;
+                openRun = null;
+            }
+            items.add(batch);
+            paused = false;
+            return true;
         }
+    }
+
+    /** Appends the batch to the backlog, in the open run or a new one. Under the lock. */
+    private void toDisk(LaneBatch batch, byte[] encoded) throws IOException {
+        backlog.get().append(batch, encoded);
+        if (openRun == null) {
+            openRun = new DiskRun();
+            items.add(openRun);
+        }
+        openRun.records++;
+        paused = false;
     }
 
     /** Why the backlog cannot take {@code bytes} more; empty when it can. */
@@ -141,45 +173,62 @@ final class LaneBuffer {
             return Optional.of("its backlog reached max-bytes (" + b.bytes() + " of " + settings.maxBytes()
                     + " bytes, " + b.events() + " events)");
         }
-        if (settings.maxAge().isPresent()) {
-            Optional<Instant> oldest = oldestEnqueuedAt();
-            if (oldest.isPresent() && Duration.between(oldest.get(), clock.instant()).compareTo(settings.maxAge().get())
-                    > 0) {
-                return Optional.of("its oldest unacknowledged batch is older than max-age " + settings.maxAge().get()
-                        + " (handed to the lane at " + oldest.get() + ")");
-            }
+        Optional<Instant> oldest = oldestEnqueuedAt();
+        if (settings.maxAge().isPresent() && oldest.isPresent()
+                && Duration.between(oldest.get(), clock.instant()).compareTo(settings.maxAge().get()) > 0) {
+            return Optional.of("its oldest unacknowledged batch is older than max-age " + settings.maxAge().get()
+                    + " (handed to the lane at " + oldest.get() + ")");
         }
         return Optional.empty();
     }
 
     /**
-     * The next unit of work: memory first (it is older), then the backlog.
+     * The next unit of work, in stream order: memory batches up to {@code maxEvents} entries (at
+     * least one batch), or records of the disk run that comes next.
      *
      * @return the unit; empty when nothing came within {@code wait}; null once the end is reached
      */
     Unit take(int maxEvents, Duration wait) throws InterruptedException, IOException {
-        if (!endSeen) {
-            List<LaneBatch> memory = queue.take(maxEvents, spilling ? Duration.ZERO : wait);
-            if (memory == null) {
-                endSeen = true;
-            } else if (!memory.isEmpty()) {
-                return new Unit(memory, 0);
+        if (readRun != null) {
+            int available;
+            boolean closed;
+            synchronized (lock) {
+                available = readRun.records - readInRun;
+                closed = readRun.closed;
             }
-        }
-        if (spilling) {
-            List<LaneBatch> disk = backlog.get().read(maxEvents);
-            if (!disk.isEmpty()) {
+            if (available > 0) {
+                List<LaneBatch> disk = backlog.get().read(maxEvents, available);
+                readInRun += disk.size();
                 return new Unit(disk, disk.size());
             }
-            synchronized (lock) {
-                if (backlog.get().drained() && queue.depth() == 0) {
-                    spilling = false;
-                    backlog.get().clear();
-                }
+            if (!closed) {
+                Thread.sleep(Math.min(5, Math.max(1, wait.toMillis())));
+                return Unit.NONE;
             }
-            return endSeen && !spilling ? null : Unit.NONE;
+            readRun = null;
         }
-        return endSeen ? null : Unit.NONE;
+        Object first = items.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+        if (first == null) {
+            return Unit.NONE;
+        }
+        if (first == END) {
+            return null;
+        }
+        if (first instanceof DiskRun run) {
+            readRun = run;
+            readInRun = 0;
+            return Unit.NONE;
+        }
+        List<LaneBatch> unit = new ArrayList<>();
+        unit.add((LaneBatch) first);
+        int events = ((LaneBatch) first).entries().size();
+        while (events < maxEvents && items.peek() instanceof LaneBatch next
+                && events + next.entries().size() <= maxEvents) {
+            items.poll();
+            unit.add(next);
+            events += next.entries().size();
+        }
+        return new Unit(unit, 0);
     }
 
     /** The worker is done with a unit. */
@@ -188,7 +237,9 @@ final class LaneBuffer {
             backlog.get().acknowledge(unit.records());
             return;
         }
-        queue.release(unit.batches());
+        for (LaneBatch b : unit.batches()) {
+            permits.release(weight(b));
+        }
         synchronized (inMemory) {
             for (int i = 0; i < unit.batches().size(); i++) {
                 inMemory.pollFirst();
@@ -196,9 +247,15 @@ final class LaneBuffer {
         }
     }
 
-    /** After the last batch. */
+    /** After the last batch: the worker takes what is queued (and on disk), then {@link #take} returns null. */
     void end() {
-        queue.end();
+        synchronized (lock) {
+            if (openRun != null) {
+                openRun.closed = true;
+                openRun = null;
+            }
+            items.add(END);
+        }
     }
 
     /** Drops the backlog's files (the lane is detached or gone). */
@@ -213,12 +270,13 @@ final class LaneBuffer {
 
     /** Entries queued in memory or in flight from it. */
     int depth() {
-        return queue.depth();
+        return capacity - permits.availablePermits();
     }
 
     PipelineStatus.LaneState state() {
         return paused ? PipelineStatus.LaneState.PAUSED
-                : spilling ? PipelineStatus.LaneState.CATCHING_UP : PipelineStatus.LaneState.STREAMING;
+                : backlog.isPresent() && backlog.get().events() > 0 ? PipelineStatus.LaneState.CATCHING_UP
+                : PipelineStatus.LaneState.STREAMING;
     }
 
     /** Events on disk, bytes of the segment files, and the age of the oldest unacknowledged batch. */
@@ -231,32 +289,25 @@ final class LaneBuffer {
 
     /** The commit time of the oldest event not acknowledged yet (in memory, in flight or on disk). */
     Optional<Instant> oldestCommitTime() {
-        synchronized (inMemory) {
-            if (!inMemory.isEmpty()) {
-                return Optional.of(inMemory.peekFirst()[0]);
-            }
-        }
-        return backlog.flatMap(Backlog::oldestCommitTime);
+        return oldest(0, backlog.flatMap(Backlog::oldestCommitTime));
     }
 
     private Optional<Instant> oldestEnqueuedAt() {
-        synchronized (inMemory) {
-            if (!inMemory.isEmpty()) {
-                return Optional.of(inMemory.peekFirst()[1]);
-            }
-        }
-        return backlog.flatMap(Backlog::oldestEnqueuedAt);
+        return oldest(1, backlog.flatMap(Backlog::oldestEnqueuedAt));
     }
 
-    private void remember(LaneBatch batch) {
+    private Optional<Instant> oldest(int field, Optional<Instant> onDisk) {
+        Instant memory;
         synchronized (inMemory) {
-            inMemory.addLast(new Instant[] {batch.firstCommitTime(), batch.enqueuedAt()});
+            memory = inMemory.isEmpty() ? null : inMemory.peekFirst()[field];
         }
+        if (memory == null) {
+            return onDisk;
+        }
+        return Optional.of(onDisk.filter(d -> d.isBefore(memory)).orElse(memory));
     }
 
-    private void forgetNewest() {
-        synchronized (inMemory) {
-            inMemory.pollLast();
-        }
+    private int weight(LaneBatch batch) {
+        return Math.min(batch.weight(), capacity);
     }
 }
