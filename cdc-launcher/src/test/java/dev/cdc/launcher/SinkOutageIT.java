@@ -72,18 +72,7 @@ class SinkOutageIT {
         Thread writer = new Thread(() -> write(name, writing, writes), "writer");
         Pipeline pipeline = null;
         try (TcpProxy proxy = TcpProxy.start(es.getHost(), es.getPort())) {
-            String yaml = """
-                    pipeline: %1$s
-                    source: {type: postgres, url: "%2$s", user: postgres, slot: %1$s, tables: [public.%1$s]}
-                    sinks:
-                      - {name: search, type: elasticsearch, hosts: ["http://127.0.0.1:%3$d"], index: "%1$s",
-                         index-settings: {number_of_replicas: 0, refresh_interval: 1s}, on-failure: dead-letter,
-                         retry: {max-attempts: 3, initial-backoff: 50ms, max-backoff: 500ms}, queue-capacity: 64}
-                      - {name: cache, type: redis, uri: "%4$s", mode: hash, key-template: "%1$s:${key}",
-                         metadata-prefix: "%1$s:meta:", on-failure: fail}
-                    checkpoint: {type: file, path: "%5$s"}
-                    engine: {checkpoint-interval: 100ms, flush-interval: 20ms}
-                    """.formatted(name, PostgresPipelineIT.URL, proxy.port(), Services.redisUri(), work.resolve("state"));
+            String yaml = yaml(name, proxy.port(), "{}");
             pipeline = Pipeline.fromYaml(yaml, "outage.yaml");
             pipeline.start();
             Pipeline p = pipeline;
@@ -133,13 +122,105 @@ class SinkOutageIT {
                 pipeline.stop();
                 pipeline.awaitTermination(Duration.ofSeconds(30));
             }
-            PostgresPipelineIT.dropSlotPublicationAndTable(name, name);
-            es("DELETE", "/" + name + "_v1");
-            try (Jedis redis = new Jedis(URI.create(Services.redisUri()))) {
-                for (String key : redis.keys(name + ":*")) {
-                    redis.del(key);
-                }
+            cleanUp(name);
+        }
+    }
+
+    /**
+     * {@code when-full: detach} with a small budget: the Elasticsearch lane is detached during the
+     * outage, the slot's confirmed_flush_lsn moves past what Elasticsearch held while Redis stays
+     * fresh, the sink is recorded and reported, and the next run skips it until it is re-attached.
+     */
+    @Test
+    void aDetachedSinkLetsTheSlotAdvanceAndStaysReportedAcrossARestart() throws Exception {
+        Services.requireReachable(Service.POSTGRES);
+        Services.requireReachable(Service.ELASTICSEARCH);
+        Services.requireReachable(Service.REDIS);
+        String name = "sink_detach_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 20);
+        PostgresPipelineIT.exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, v bigint NOT NULL)",
+                "INSERT INTO " + name + " SELECT g, 0 FROM generate_series(1, " + ROWS + ") g");
+        URI es = URI.create(Services.elasticsearchUrl());
+        AtomicBoolean writing = new AtomicBoolean(true);
+        ConcurrentLinkedDeque<Write> writes = new ConcurrentLinkedDeque<>();
+        Thread writer = new Thread(() -> write(name, writing, writes), "writer");
+        Pipeline pipeline = null;
+        try (TcpProxy proxy = TcpProxy.start(es.getHost(), es.getPort())) {
+            String yaml = yaml(name, proxy.port(), "{max-bytes: 8kb, when-full: detach}");
+            pipeline = Pipeline.fromYaml(yaml, "detach.yaml");
+            pipeline.start();
+            Pipeline p = pipeline;
+            await(p, "the snapshot in both sinks", () -> esValues(name).size() == ROWS && redisValues(name).size() == ROWS);
+            writer.start();
+            Thread.sleep(500);
+            proxy.refuse();
+            await(p, "the Elasticsearch lane detached", () -> sink(p, "search").detached().isPresent());
+            PipelineStatus.Detached detached = sink(p, "search").detached().get();
+            long held = PostgresPipelineIT.lsn(detached.position().offset("lsn"));
+            await(p, "the slot moves past what Elasticsearch held", () -> PostgresPipelineIT.confirmedFlush(name) > held);
+            assertRedisFresh(name, writes);
+            assertThat(sink(p, "search").state()).isEqualTo(PipelineStatus.LaneState.DETACHED);
+            assertThat(detached.reason()).contains("max-bytes");
+            assertThat(p.state()).isEqualTo(PipelineState.RUNNING);
+            writing.set(false);
+            writer.join();
+            p.stop();
+            assertThat(p.awaitTermination(Duration.ofSeconds(30))).isTrue();
+
+            proxy.accept();
+            Pipeline again = Pipeline.fromYaml(yaml, "detach.yaml");
+            pipeline = again;
+            again.start();
+            await(again, "the restarted pipeline running", () -> again.state() == PipelineState.RUNNING);
+            assertThat(sink(again, "search").detached()).as("still detached, and said so").contains(detached);
+            PostgresPipelineIT.exec("UPDATE " + name + " SET v = -1 WHERE id = 1");
+            await(again, "Redis gets the update", () -> "-1".equals(redisValue(name, 1)));
+            assertThat(esValues(name).get(1L)).as("the detached sink receives nothing").isNotEqualTo(-1L);
+            again.stop();
+            assertThat(again.awaitTermination(Duration.ofSeconds(30))).isTrue();
+            assertThat(dev.cdc.core.runtime.DetachedSinks.reattach(again.spec(), "search")).isPresent();
+            assertThat(work.resolve("state/detached/search.json")).doesNotExist();
+        } finally {
+            writing.set(false);
+            if (writer.isAlive()) {
+                writer.join();
             }
+            if (pipeline != null) {
+                pipeline.stop();
+                pipeline.awaitTermination(Duration.ofSeconds(30));
+            }
+            cleanUp(name);
+        }
+    }
+
+    private String yaml(String name, int esPort, String backlog) {
+        return """
+                pipeline: %1$s
+                source: {type: postgres, url: "%2$s", user: postgres, slot: %1$s, tables: [public.%1$s]}
+                sinks:
+                  - {name: search, type: elasticsearch, hosts: ["http://127.0.0.1:%3$d"], index: "%1$s",
+                     index-settings: {number_of_replicas: 0, refresh_interval: 1s}, on-failure: dead-letter,
+                     retry: {max-attempts: 3, initial-backoff: 50ms, max-backoff: 500ms}, queue-capacity: 64,
+                     backlog: %6$s}
+                  - {name: cache, type: redis, uri: "%4$s", mode: hash, key-template: "%1$s:${key}",
+                     metadata-prefix: "%1$s:meta:", on-failure: fail}
+                checkpoint: {type: file, path: "%5$s"}
+                engine: {checkpoint-interval: 100ms, flush-interval: 20ms}
+                """.formatted(name, PostgresPipelineIT.URL, esPort, Services.redisUri(), work.resolve("state"), backlog);
+    }
+
+    private static void cleanUp(String name) throws Exception {
+        PostgresPipelineIT.dropSlotPublicationAndTable(name, name);
+        es("DELETE", "/" + name + "_v1");
+        try (Jedis redis = new Jedis(URI.create(Services.redisUri()))) {
+            for (String key : redis.keys(name + ":*")) {
+                redis.del(key);
+            }
+        }
+    }
+
+    private static String redisValue(String name, long id) {
+        try (Jedis redis = new Jedis(URI.create(Services.redisUri()))) {
+            return redis.hget(name + ":" + id, "v");
         }
     }
 
