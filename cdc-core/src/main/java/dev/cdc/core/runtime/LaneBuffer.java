@@ -173,6 +173,11 @@ final class LaneBuffer {
             return Optional.of("its backlog reached max-bytes (" + b.bytes() + " of " + settings.maxBytes()
                     + " bytes, " + b.events() + " events)");
         }
+        return overAge();
+    }
+
+    /** Why the oldest unacknowledged batch is too old for {@code max-age}; empty when it is not. */
+    Optional<String> overAge() {
         Optional<Instant> oldest = oldestEnqueuedAt();
         if (settings.maxAge().isPresent() && oldest.isPresent()
                 && Duration.between(oldest.get(), clock.instant()).compareTo(settings.maxAge().get()) > 0) {

@@ -166,6 +166,7 @@ public final class PipelineRunner {
         try {
             coordinator.commit();
             lagAlerts.check();
+            lanes.forEach(SinkLane::checkAge);
         } catch (Throwable t) {
             LOG.warn("pipeline '{}': checkpoint tick failed: {}", spec.name(), t.toString());
         }

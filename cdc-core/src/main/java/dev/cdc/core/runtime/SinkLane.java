@@ -66,6 +66,7 @@ final class SinkLane implements Runnable {
     private volatile Position ackedPosition;
     private volatile boolean finished;
     private volatile PipelineStatus.Detached detached;
+    private volatile LaneBatch lastOffered;
 
     /**
      * @param backlog  the lane's on-disk backlog, when it spills
@@ -149,6 +150,7 @@ final class SinkLane implements Runnable {
      */
     boolean enqueue(LaneBatch batch, Runnable whileWaiting) throws InterruptedException {
         if (detached == null) {
+            lastOffered = batch;
             try {
                 return buffer.offer(batch, () -> owner.isAborting() || finished && detached == null, whileWaiting,
                         reason -> budgetSpent(reason, batch));
@@ -163,19 +165,44 @@ final class SinkLane implements Runnable {
 
     /** The backlog's budget is spent and {@code when-full} is fail or detach. */
     private void budgetSpent(String reason, LaneBatch batch) {
+        String why = reason + stats.failingSince().map(since -> " while its target is unreachable since " + since
+                + " (" + status().outage().map(PipelineStatus.Outage::lastError).orElse("") + ")").orElse("");
         if (spec.backlog().whenFull() == BacklogSettings.WhenFull.FAIL) {
-            throw new SinkFailureException(spec.name(), "stopped the pipeline: " + reason + " and when-full is "
+            throw new SinkFailureException(spec.name(), "stopped the pipeline: " + why + ", and when-full is "
                     + "fail; the checkpoint stays at what every sink acknowledged. Bring the sink's target back, "
                     + "raise backlog max-bytes/max-age, or choose when-full: pause or detach", null);
         }
-        detach(reason, batch.lastPosition(), batch.lastSequence());
+        detach(why, batch.lastPosition(), batch.lastSequence());
+    }
+
+    /**
+     * Checks {@code max-age} between batches (the checkpoint timer calls it): a lane whose oldest
+     * batch got too old while no new one arrived spends its budget too. Under {@code pause} the
+     * next batch waits; under {@code fail} the pipeline stops; under {@code detach} the lane is
+     * detached at the newest batch handed to it.
+     */
+    void checkAge() {
+        LaneBatch newest = lastOffered;
+        if (detached != null || newest == null || spec.backlog().whenFull() == BacklogSettings.WhenFull.PAUSE) {
+            return;
+        }
+        Optional<String> over = buffer.overAge();
+        if (over.isEmpty()) {
+            return;
+        }
+        try {
+            budgetSpent(over.get(), newest);
+        } catch (SinkFailureException e) {
+            owner.laneFailed(this, e);
+        }
     }
 
     /**
      * Takes the lane out of the checkpoint: it acknowledges everything up to {@code position} (the
-     * newest batch handed to the lanes) at once and delivers nothing more. Ingest thread only.
+     * newest batch handed to the lanes) at once and delivers nothing more. From the ingest thread, or
+     * the checkpoint timer ({@link #checkAge}).
      */
-    void detach(String reason, Position position, long sequence) {
+    synchronized void detach(String reason, Position position, long sequence) {
         if (detached != null) {
             return;
         }

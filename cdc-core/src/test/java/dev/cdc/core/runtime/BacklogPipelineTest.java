@@ -173,6 +173,19 @@ class BacklogPipelineTest {
     }
 
     @Test
+    void maxAgeIsCheckedWhileNoBatchArrivesAndNamesTheOutage() throws Exception {
+        down.down = true;
+        Pipeline p = Pipeline.create(spec(new TestSource(50, 10, 10),
+                new BacklogSettings(1L << 30, Optional.of(Duration.ofMillis(300)), BacklogSettings.WhenFull.FAIL)));
+        p.start();
+        assertThat(p.awaitTermination(Duration.ofSeconds(30))).isTrue();
+        assertThat(p.state()).isEqualTo(PipelineState.FAILED);
+        assertThat(p.status().failure().orElseThrow()).contains("older than max-age PT0.3S")
+                .contains("while its target is unreachable since").contains("connection refused");
+        assertThat(healthy.durable).hasSize(50);
+    }
+
+    @Test
     void detachLetsTheCheckpointMoveOnRecordsTheSinkAndLaterRunsSkipIt() throws Exception {
         down.down = true;
         BacklogSettings detach = new BacklogSettings(30_000, Optional.empty(), BacklogSettings.WhenFull.DETACH);
