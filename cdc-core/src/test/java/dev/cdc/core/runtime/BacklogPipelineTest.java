@@ -226,6 +226,52 @@ class BacklogPipelineTest {
                 .isEqualTo(Long.toString(EVENTS + 499));
     }
 
+    @Test
+    void aPositionAtRiskDetachesTheLanesThatMayBeDetachedAndNamesTheOthers() throws Exception {
+        down.down = true;
+        healthy.delayMillis = 300; // slow: holds the position back when the risk is reported, then catches up
+        Source source = new Source() {
+            @Override
+            public void run(dev.cdc.api.spi.SourceContext context) throws Exception {
+                for (long n = 0; n < 200; n += 10) {
+                    List<ChangeEvent> batch = new ArrayList<>();
+                    for (long i = n; i < n + 10; i++) {
+                        batch.add(TestSource.event(i, 7));
+                    }
+                    context.emit(batch);
+                    if (n == 100) {
+                        context.retentionAtRisk("slot 'x' has wal_status 'unreserved'");
+                    }
+                }
+            }
+
+            @Override
+            public void commit(dev.cdc.api.event.Position position) {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        SinkSpec d = PipelineRunnerTest.sink("down", down, PipelineRunnerTest.FAST_RETRY, FailurePolicy.FAIL, null, 100,
+                500).withBacklog(new BacklogSettings(1L << 30, Optional.empty(), BacklogSettings.WhenFull.DETACH));
+        SinkSpec h = PipelineRunnerTest.sink("healthy", healthy, PipelineRunnerTest.FAST_RETRY, FailurePolicy.FAIL,
+                null, 100, 500);
+        Pipeline p = Pipeline.create(new PipelineSpec("risk", PluginSpec.ofInstance("source", source), List.of(),
+                List.of(), List.of(d, h), PluginSpec.ofInstance("checkpoint", new FileCheckpointStore(state)),
+                Optional.of(state), new EngineSettings(100, 500, Duration.ofMillis(20), Duration.ofSeconds(10),
+                Duration.ofMillis(10)), new MetricsSettings(OptionalInt.empty(), "127.0.0.1", Duration.ofSeconds(60))));
+        p.start();
+        assertThat(p.awaitTermination(Duration.ofSeconds(30))).isTrue();
+
+        assertThat(p.state()).isEqualTo(PipelineState.COMPLETED);
+        assertThat(status(p, "down").detached().orElseThrow().reason()).contains("position was at risk")
+                .contains("wal_status 'unreserved'");
+        assertThat(p.status().warnings()).singleElement().asString().contains("held back by sink(s) healthy");
+        assertThat(new FileCheckpointStore(state).load().orElseThrow().position().offset("sequence"))
+                .as("the detached lane no longer holds the checkpoint").isEqualTo("199");
+    }
+
     static List<ChangeEvent> rows(List<StreamEvent> events) {
         return events.stream().filter(e -> e instanceof ChangeEvent).map(e -> (ChangeEvent) e).toList();
     }
