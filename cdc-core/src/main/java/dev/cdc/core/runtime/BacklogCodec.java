@@ -2,13 +2,9 @@ package dev.cdc.core.runtime;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cdc.api.event.ChangeEvent;
-import dev.cdc.api.event.Operation;
 import dev.cdc.api.event.Position;
 import dev.cdc.api.event.Row;
-import dev.cdc.api.event.TableId;
 import dev.cdc.api.event.Unchanged;
 import dev.cdc.format.JsonValues;
 
@@ -21,9 +17,6 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.OffsetTime;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +28,7 @@ import java.util.UUID;
  * exactly: values are written by the one value codec, {@link JsonValues}, and each carries a
  * one-letter type code so it comes back as the same Java type ({@code 12.50} as a BigDecimal of
  * scale 2, a {@code LocalDateTime} as one, an unchanged TOAST column as {@link Unchanged#VALUE}).
- * A batch the codec cannot write exactly (a schema change entry, whose schema version rides along
+ * {@link BacklogDecoder} reads it back. A batch the codec cannot write exactly (a schema change entry, whose schema version rides along
  * as an object, or a value of a type outside the value table) is {@link Unspillable}: the backlog
  * keeps it in memory at its place in the log. Stateless and thread-safe.
  */
@@ -49,7 +42,6 @@ final class BacklogCodec {
     }
 
     private static final JsonFactory FACTORY = new JsonFactory();
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonValues VALUES = JsonValues.EXACT;
     /** The first byte of an encoded batch: the backlog's record kind. */
     static final byte KIND = 'B';
@@ -72,9 +64,25 @@ final class BacklogCodec {
             writePosition(g, "pos", batch.lastPosition());
             g.writeStringField("fct", batch.firstCommitTime().toString());
             g.writeStringField("enq", batch.enqueuedAt().toString());
+            Map<Row.Columns, Integer> columns = new LinkedHashMap<>();
+            for (LaneEntry e : batch.entries()) {
+                ChangeEvent c = (ChangeEvent) e.event();
+                for (Optional<Row> row : List.of(Optional.of(c.key()), c.before(), c.after())) {
+                    row.ifPresent(r -> columns.computeIfAbsent(r.columnNames(), k -> columns.size()));
+                }
+            }
+            g.writeArrayFieldStart("cols"); // each column list once: rows name theirs by index
+            for (Row.Columns c : columns.keySet()) {
+                g.writeStartArray();
+                for (String name : c.names()) {
+                    g.writeString(name);
+                }
+                g.writeEndArray();
+            }
+            g.writeEndArray();
             g.writeArrayFieldStart("entries");
             for (LaneEntry e : batch.entries()) {
-                writeRow(g, (ChangeEvent) e.event(), e.sequence());
+                writeRow(g, (ChangeEvent) e.event(), e.sequence(), columns);
             }
             g.writeEndArray();
             g.writeEndObject();
@@ -90,24 +98,19 @@ final class BacklogCodec {
     }
 
     static LaneBatch decode(byte[] bytes, int offset, int length) throws IOException {
-        JsonNode root = MAPPER.readTree(bytes, offset, length);
-        List<LaneEntry> entries = new ArrayList<>(root.path("entries").size());
-        for (JsonNode e : root.path("entries")) {
-            entries.add(LaneEntry.row(readRow(e), e.path("seq").asLong()));
-        }
-        return new LaneBatch(entries, root.path("seq").asLong(), readPosition(root.path("pos")),
-                Instant.parse(root.path("fct").asText()), Instant.parse(root.path("enq").asText()));
+        return BacklogDecoder.decode(bytes, offset, length);
     }
 
-    private static void writeRow(JsonGenerator g, ChangeEvent c, long sequence) throws IOException, Unspillable {
+    private static void writeRow(JsonGenerator g, ChangeEvent c, long sequence, Map<Row.Columns, Integer> columns)
+            throws IOException, Unspillable {
         g.writeStartObject();
         g.writeNumberField("seq", sequence);
         g.writeStringField("op", c.operation().code());
         g.writeStringField("ns", c.table().namespace());
         g.writeStringField("t", c.table().name());
-        writeRowField(g, "key", Optional.of(c.key()));
-        writeRowField(g, "b", c.before());
-        writeRowField(g, "a", c.after());
+        writeRowField(g, "key", Optional.of(c.key()), columns);
+        writeRowField(g, "b", c.before(), columns);
+        writeRowField(g, "a", c.after(), columns);
         g.writeStringField("ct", c.commitTime().toString());
         if (c.transactionId().isPresent()) {
             g.writeStringField("tx", c.transactionId().get());
@@ -124,31 +127,22 @@ final class BacklogCodec {
         g.writeEndObject();
     }
 
-    private static ChangeEvent readRow(JsonNode n) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        n.path("h").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
-        return new ChangeEvent(Operation.parse(n.path("op").asText()),
-                TableId.of(n.path("ns").asText(), n.path("t").asText()), readRowField(n.get("key")).orElseThrow(),
-                readRowField(n.get("b")), readRowField(n.get("a")), Instant.parse(n.path("ct").asText()),
-                n.hasNonNull("tx") ? Optional.of(n.get("tx").asText()) : Optional.empty(),
-                readPosition(n.path("pos")), n.path("sv").asLong(), headers);
-    }
-
-    /** A row as {@code {"c": [names], "k": "type codes", "v": [values]}}; absent rows are left out. */
-    private static void writeRowField(JsonGenerator g, String field, Optional<Row> row) throws IOException,
-            Unspillable {
+    /**
+     * A row as {@code {"c": index of its column list, "k": "type codes", "v": [values]}}; absent
+     * rows are left out.
+     */
+    private static void writeRowField(JsonGenerator g, String field, Optional<Row> row,
+                                      Map<Row.Columns, Integer> columns) throws IOException, Unspillable {
         if (row.isEmpty()) {
             return;
         }
         g.writeObjectFieldStart(field);
         Map<String, Object> values = row.get().asMap();
         StringBuilder codes = new StringBuilder(values.size());
-        g.writeArrayFieldStart("c");
-        for (Map.Entry<String, Object> e : values.entrySet()) {
-            g.writeString(e.getKey());
-            codes.append(code(e.getValue()));
+        for (Object v : values.values()) {
+            codes.append(code(v));
         }
-        g.writeEndArray();
+        g.writeNumberField("c", columns.computeIfAbsent(row.get().columnNames(), k -> columns.size()));
         g.writeStringField("k", codes.toString());
         g.writeArrayFieldStart("v");
         for (Object v : values.values()) {
@@ -156,21 +150,6 @@ final class BacklogCodec {
         }
         g.writeEndArray();
         g.writeEndObject();
-    }
-
-    private static Optional<Row> readRowField(JsonNode n) {
-        if (n == null || n.isNull()) {
-            return Optional.empty();
-        }
-        List<String> names = new ArrayList<>(n.path("c").size());
-        n.path("c").forEach(c -> names.add(c.asText()));
-        String codes = n.path("k").asText();
-        Object[] values = new Object[names.size()];
-        Iterator<JsonNode> v = n.path("v").elements();
-        for (int i = 0; i < values.length; i++) {
-            values[i] = read(codes.charAt(i), v.next());
-        }
-        return Optional.of(Row.of(Row.Columns.of(names), values));
     }
 
     /** A value with no type code of its own (inside a list): {@code [code, value]}; else as JsonValues writes it. */
@@ -238,38 +217,6 @@ final class BacklogCodec {
         throw new Unspillable("a value of type " + v.getClass().getName());
     }
 
-    private static Object read(char code, JsonNode n) {
-        return switch (code) {
-            case '0' -> null;
-            case 'S' -> n.asText();
-            case 'J' -> n.asLong();
-            case 'I' -> n.asInt();
-            case 'H' -> (short) n.asInt();
-            case 'Y' -> (byte) n.asInt();
-            case 'Z' -> n.asBoolean();
-            case 'D' -> n.isTextual() ? Double.valueOf(n.asText()) : n.asDouble();
-            case 'F' -> Float.valueOf(n.asText());
-            case 'N' -> new BigDecimal(n.asText());
-            case 'b' -> Base64.getDecoder().decode(n.asText());
-            case 'T' -> Instant.parse(n.asText());
-            case 'l' -> LocalDateTime.parse(n.asText());
-            case 'd' -> LocalDate.parse(n.asText());
-            case 't' -> LocalTime.parse(n.asText());
-            case 'o' -> OffsetDateTime.parse(n.asText());
-            case 'p' -> OffsetTime.parse(n.asText());
-            case 'U' -> UUID.fromString(n.asText());
-            case 'X' -> Unchanged.VALUE;
-            case 'L' -> {
-                List<Object> list = new ArrayList<>(n.size());
-                for (JsonNode element : n) {
-                    list.add(read(element.get(0).asText().charAt(0), element.get(1)));
-                }
-                yield list;
-            }
-            default -> throw new IllegalArgumentException("unknown type code '" + code + "'");
-        };
-    }
-
     private static void writePosition(JsonGenerator g, String field, Position p) throws IOException {
         g.writeObjectFieldStart(field);
         g.writeStringField("sk", p.sortKey());
@@ -279,11 +226,5 @@ final class BacklogCodec {
         }
         g.writeEndObject();
         g.writeEndObject();
-    }
-
-    private static Position readPosition(JsonNode n) {
-        Map<String, String> offsets = new LinkedHashMap<>();
-        n.path("o").fields().forEachRemaining(e -> offsets.put(e.getKey(), e.getValue().asText()));
-        return Position.of(offsets, n.path("sk").asText());
     }
 }
