@@ -111,7 +111,7 @@ final class BacklogCodec {
         writeRowField(g, "key", Optional.of(c.key()), columns);
         writeRowField(g, "b", c.before(), columns);
         writeRowField(g, "a", c.after(), columns);
-        g.writeStringField("ct", c.commitTime().toString());
+        writeInstant(g, "ct", c.commitTime());
         if (c.transactionId().isPresent()) {
             g.writeStringField("tx", c.transactionId().get());
         }
@@ -215,6 +215,14 @@ final class BacklogCodec {
             return 'X';
         }
         throw new Unspillable("a value of type " + v.getClass().getName());
+    }
+
+    /** An event's own time (not a column value) as {@code [epoch second, nano]}: exact, and cheap to read back. */
+    private static void writeInstant(JsonGenerator g, String field, Instant t) throws IOException {
+        g.writeArrayFieldStart(field);
+        g.writeNumber(t.getEpochSecond());
+        g.writeNumber(t.getNano());
+        g.writeEndArray();
     }
 
     private static void writePosition(JsonGenerator g, String field, Position p) throws IOException {

@@ -106,7 +106,7 @@ final class BacklogDecoder {
                 case "key" -> key = readRow(p, columns);
                 case "b" -> before = Optional.of(readRow(p, columns));
                 case "a" -> after = Optional.of(readRow(p, columns));
-                case "ct" -> commit = Instant.parse(p.getText());
+                case "ct" -> commit = readInstant(p);
                 case "tx" -> tx = Optional.of(p.getText());
                 case "pos" -> pos = readPosition(p);
                 case "sv" -> schemaVersion = p.getLongValue();
@@ -116,6 +116,16 @@ final class BacklogDecoder {
         }
         return LaneEntry.row(new ChangeEvent(op, TableId.of(ns, table), key, before, after, commit, tx, pos,
                 schemaVersion, headers), seq);
+    }
+
+    /** {@code [epoch second, nano]}, at its START_ARRAY. */
+    private static Instant readInstant(JsonParser p) throws IOException {
+        p.nextToken();
+        long seconds = p.getLongValue();
+        p.nextToken();
+        Instant t = Instant.ofEpochSecond(seconds, p.getIntValue());
+        expect(p, p.nextToken(), JsonToken.END_ARRAY);
+        return t;
     }
 
     /** A row, at its START_OBJECT. */
