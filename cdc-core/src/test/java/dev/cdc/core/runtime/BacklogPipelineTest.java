@@ -16,6 +16,7 @@ import dev.cdc.core.spec.SinkSpec;
 import dev.cdc.api.spi.Source;
 import dev.cdc.plugins.checkpoint.FileCheckpointStore;
 import dev.cdc.schema.compatibility.SchemaPolicy;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,11 +80,17 @@ class BacklogPipelineTest {
     @Test
     void aSinkThatIsDownSpillsWhileTheOtherTakesEverythingAndTheCheckpointWaitsForIt() throws Exception {
         down.down = true;
-        Pipeline p = Pipeline.create(spec(new TestSource(EVENTS, 100, 300), BacklogSettings.DEFAULT));
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        Pipeline p = Pipeline.create(spec(new TestSource(EVENTS, 100, 300), BacklogSettings.DEFAULT), meters);
         p.addListener(PipelineRunnerTest.checkpointNeverAhead(down, healthy));
         p.start();
 
         await("the healthy sink takes every event while the other is down", () -> healthy.durable.size() == EVENTS);
+        assertThat(meters.get("cdc.sink.backlog.events").tag("sink", "down").gauge().value()).isPositive();
+        assertThat(meters.get("cdc.sink.backlog.bytes").tag("sink", "down").gauge().value()).isPositive();
+        assertThat(meters.get("cdc.sink.state").tag("sink", "down").gauge().value()).isEqualTo(1.0);
+        assertThat(meters.get("cdc.sink.outage.seconds").tag("sink", "down").gauge().value()).isPositive();
+        assertThat(meters.get("cdc.sink.state").tag("sink", "healthy").gauge().value()).isZero();
         PipelineStatus.SinkStatus spilled = status(p, "down");
         assertThat(spilled.state()).isEqualTo(PipelineStatus.LaneState.CATCHING_UP);
         assertThat(spilled.backlog().events()).isGreaterThan(EVENTS - 600);
