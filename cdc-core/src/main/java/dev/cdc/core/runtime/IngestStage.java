@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,9 @@ final class IngestStage implements SourceContext {
         boolean isAborting();
 
         void snapshotProgress(SnapshotProgress progress);
+
+        /** The source waits on a full lane since {@code since}; empty once it goes on. */
+        void sourceWaiting(Optional<Instant> since);
     }
 
     private final Pipeline pipeline;
@@ -119,11 +123,18 @@ final class IngestStage implements SourceContext {
                 events.get(0).commitTime(), clock.instant());
         lastBatch = batch;
         for (SinkLane lane : lanes) {
+            long start = System.nanoTime();
             boolean queued = lane.enqueue(batch, () -> {
-                waitingOn = lane.name();
+                if (waitingOn == null) {
+                    waitingOn = lane.name();
+                    pipeline.sourceWaiting(Optional.of(clock.instant().minusNanos(System.nanoTime() - start)));
+                }
                 whileWaiting.run();
             });
-            waitingOn = null;
+            if (waitingOn != null) {
+                waitingOn = null;
+                pipeline.sourceWaiting(Optional.empty());
+            }
             if (!queued) {
                 return;
             }

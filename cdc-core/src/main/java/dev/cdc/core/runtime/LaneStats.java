@@ -164,10 +164,11 @@ final class LaneStats {
         return lastLagSeconds;
     }
 
-    PipelineStatus.SinkStatus status(int queueDepth, Optional<Position> acked, PipelineStatus.LaneState state,
-                                     PipelineStatus.Backlog backlog, Optional<PipelineStatus.Detached> detached) {
+    PipelineStatus.SinkStatus status(int queueDepth, double lagSeconds, Optional<Position> acked,
+                                     PipelineStatus.LaneState state, PipelineStatus.Backlog backlog,
+                                     Optional<PipelineStatus.Detached> detached) {
         return new PipelineStatus.SinkStatus(sink, type, written.get(), retries.get(), failed.get(),
-                deadLettered.get(), skipped.get(), queueDepth, lagSeconds(), acked,
+                deadLettered.get(), skipped.get(), queueDepth, lagSeconds, acked,
                 new PipelineStatus.SchemaChanges(schemaApplied.get(), schemaIgnored.get(), schemaStopped.get()),
                 state, Optional.ofNullable(outage), backlog, detached);
     }

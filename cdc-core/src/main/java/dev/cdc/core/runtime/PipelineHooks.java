@@ -7,6 +7,7 @@ import dev.cdc.core.spec.PipelineStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -27,6 +28,7 @@ final class PipelineHooks implements IngestStage.Pipeline, SinkLane.Owner {
     private volatile boolean aborting;
     private volatile Optional<Position> resumedFrom = Optional.empty();
     private volatile Optional<DetachedSinks> records = Optional.empty();
+    private volatile Optional<Instant> sourceWaitingSince = Optional.empty();
 
     /**
      * @param listeners the pipeline's listeners (read at each call: later additions count)
@@ -80,6 +82,16 @@ final class PipelineHooks implements IngestStage.Pipeline, SinkLane.Owner {
     @Override
     public void snapshotProgress(SnapshotProgress progress) {
         listeners.forEach(l -> l.onSnapshotProgress(progress));
+    }
+
+    @Override
+    public void sourceWaiting(Optional<Instant> since) {
+        sourceWaitingSince = since;
+    }
+
+    @Override
+    public Optional<Instant> sourceWaitingSince() {
+        return sourceWaitingSince;
     }
 
     @Override

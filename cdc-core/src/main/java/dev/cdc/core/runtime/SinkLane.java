@@ -44,6 +44,9 @@ final class SinkLane implements Runnable {
 
         /** The checkpoint the run resumed from, if any: where a lane that acknowledged nothing stands. */
         Optional<Position> resumedFrom();
+
+        /** Since when the source waits on a full lane (of any sink); empty while it does not. */
+        Optional<Instant> sourceWaitingSince();
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(SinkLane.class);
@@ -118,8 +121,15 @@ final class SinkLane implements Runnable {
         return finished;
     }
 
+    /**
+     * The lane's lag: of the oldest event it holds unacknowledged ({@link LaneStats#lagSeconds}),
+     * and at least as long as the source has been waiting on a full lane, since every change the
+     * database made meanwhile has reached no sink yet.
+     */
     double lagSeconds() {
-        return stats.lagSeconds();
+        double waiting = owner.sourceWaitingSince().map(t -> Duration.between(t, clock.instant()).toMillis() / 1000.0)
+                .orElse(0.0);
+        return Math.max(stats.lagSeconds(), waiting);
     }
 
     LaneStats stats() {
@@ -325,7 +335,7 @@ final class SinkLane implements Runnable {
     }
 
     PipelineStatus.SinkStatus status() {
-        return stats.status(buffer.depth(), Optional.ofNullable(ackedPosition), state(), buffer.backlogStatus(),
-                detached());
+        return stats.status(buffer.depth(), lagSeconds(), Optional.ofNullable(ackedPosition), state(),
+                buffer.backlogStatus(), detached());
     }
 }

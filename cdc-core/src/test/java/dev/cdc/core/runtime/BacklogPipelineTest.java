@@ -156,6 +156,8 @@ class BacklogPipelineTest {
         int seen = healthy.durable.size();
         Thread.sleep(300);
         assertThat(healthy.durable.size()).as("every sink waits with the source").isEqualTo(seen).isLessThan(EVENTS);
+        assertThat(status(p, "healthy").lagSeconds()).as("a sink that receives nothing because the source waits "
+                + "lags by as long as the source has waited").isGreaterThanOrEqualTo(1.0);
 
         down.down = false;
         assertThat(p.awaitTermination(Duration.ofSeconds(60))).isTrue();
