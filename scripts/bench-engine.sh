@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Engine overhead benchmark: generator -> engine -> discard sink(s) vs the generator alone, same run.
 #   scripts/bench-engine.sh [events=2000000] [sinks=1]
+# CDC_BENCH_MAIN runs another benchmark class of cdc-core's tests with the same classpath
+# (scripts/bench-backlog.sh does).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -8,4 +10,4 @@ mvn -B -q -DskipTests install -pl cdc-core -am >/dev/null
 cp_file="$(mktemp)"
 mvn -B -q dependency:build-classpath -pl cdc-core -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null
 exec java -Xmx1g -cp "cdc-core/target/test-classes:cdc-core/target/classes:$(cat "$cp_file")" \
-  dev.cdc.core.bench.EngineBenchmark "$@"
+  "${CDC_BENCH_MAIN:-dev.cdc.core.bench.EngineBenchmark}" "$@"

@@ -141,8 +141,26 @@ final class StatusCommand implements Callable<Integer> {
                         .append(" / ignored ").append(schema.path("ignored").asLong())
                         .append(" / stopped ").append(schema.path("stopped").asLong());
             }
+            if (k.hasNonNull("state")) {
+                sb.append(", ").append(k.path("state").asText());
+            }
+            if (k.path("backlog_events").asLong() > 0) {
+                sb.append(", backlog ").append(k.path("backlog_events").asLong()).append(" events / ")
+                        .append(k.path("backlog_bytes").asLong()).append(" bytes, oldest ")
+                        .append(seconds(k.path("backlog_age_seconds")));
+            }
             if (k.path("lag_alert").asBoolean()) {
                 sb.append("  LAG ALERT");
+            }
+            JsonNode outage = k.path("outage");
+            if (outage.isObject()) {
+                sb.append(nl).append("    target unreachable since ").append(outage.path("since").asText())
+                        .append(": ").append(outage.path("last_error").asText());
+            }
+            JsonNode detached = k.path("detached");
+            if (detached.isObject()) {
+                sb.append(nl).append("    DETACHED since ").append(detached.path("since").asText()).append(" at ")
+                        .append(offsets(detached.path("position"))).append(": ").append(detached.path("reason").asText());
             }
             sb.append(nl);
             for (JsonNode h : schema.path("held")) {
@@ -155,6 +173,9 @@ final class StatusCommand implements Callable<Integer> {
                 sb.append("      approve: ").append(h.path("approve").asText()).append(nl)
                         .append("      reject:  ").append(h.path("reject").asText()).append(nl);
             }
+        }
+        if (s.hasNonNull("source_waiting_on")) {
+            sb.append("source waiting on sink ").append(s.path("source_waiting_on").asText()).append(nl);
         }
         if (!s.path("snapshot").isEmpty()) {
             sb.append("snapshot:").append(nl);

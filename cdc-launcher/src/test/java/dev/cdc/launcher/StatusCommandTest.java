@@ -60,4 +60,30 @@ class StatusCommandTest {
                 .contains("public.users: 7 rows, done")
                 .doesNotContain("failure");
     }
+
+    @Test
+    void rendersTheBacklogOutageDetachedSinksAndTheSinkTheSourceWaitsOn() throws Exception {
+        String json = """
+                {"pipeline":"orders","state":"RUNNING","failure":null,"uptime_seconds":63.2,"events_captured":2400,
+                 "lag_alerts":[],"checkpoint":null,"source_waiting_on":"cache",
+                 "sinks":[{"name":"search","type":"elasticsearch","written":2300,"retries":9,"failed":0,
+                           "dead_lettered":0,"skipped":0,"queue_depth":16384,"lag_seconds":12.0,"lag_alert":false,
+                           "state":"catching-up","backlog_events":5000,"backlog_bytes":2048000,
+                           "backlog_age_seconds":11.5,"detached":null,
+                           "outage":{"since":"2026-12-06T22:00:00Z","seconds":12.0,"last_error":"Connection refused"}},
+                          {"name":"cache","type":"redis","written":2300,"retries":0,"failed":0,"dead_lettered":0,
+                           "skipped":0,"queue_depth":0,"lag_seconds":0.1,"lag_alert":false,"state":"detached",
+                           "backlog_events":0,"backlog_bytes":0,"backlog_age_seconds":0.0,"outage":null,
+                           "detached":{"position":{"lsn":"16/B374D848"},"since":"2026-12-06T21:00:00Z",
+                                       "reason":"its backlog reached max-bytes"}}],
+                 "snapshot":[]}
+                """;
+        String text = StatusCommand.render(new ObjectMapper().readTree(json));
+        assertThat(text).contains("search (elasticsearch): written 2300, queue 16384, lag 12.0s")
+                .contains(", catching-up, backlog 5000 events / 2048000 bytes, oldest 11.5s")
+                .contains("    target unreachable since 2026-12-06T22:00:00Z: Connection refused")
+                .contains("cache (redis)").contains(", detached")
+                .contains("    DETACHED since 2026-12-06T21:00:00Z at {lsn=16/B374D848}: its backlog reached max-bytes")
+                .contains("source waiting on sink cache");
+    }
 }

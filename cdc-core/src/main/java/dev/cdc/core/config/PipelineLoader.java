@@ -9,6 +9,7 @@ import dev.cdc.api.spi.Filter;
 import dev.cdc.api.spi.Sink;
 import dev.cdc.api.spi.Source;
 import dev.cdc.api.spi.Transformer;
+import dev.cdc.core.spec.BacklogSettings;
 import dev.cdc.core.spec.EngineSettings;
 import dev.cdc.core.spec.FailurePolicy;
 import dev.cdc.core.spec.MetricsSettings;
@@ -75,7 +76,7 @@ public final class PipelineLoader {
     static final String DEFAULT_TYPE = "file";
     private static final String PATH_OPTION = "path";
     private static final Set<String> SINK_KEYS_BOUND_HERE = Set.of("name", "retry", "on-failure", "dead-letter",
-            "filters", "transforms", "batch-size", "queue-capacity", "schema-policy");
+            "filters", "transforms", "batch-size", "queue-capacity", "schema-policy", "backlog");
 
     private final PluginBinder binder;
     private final Interpolator interpolator;
@@ -378,11 +379,14 @@ public final class PipelineLoader {
             Optional<PluginSpec<Sink>> sink = binder.bindSection(PluginKind.SINK, mapping, instance,
                     SINK_KEYS_BOUND_HERE, problems);
             Optional<RetrySettings> retry = retry(mapping.entries().get("retry"));
+            Optional<BacklogSettings> backlog = settings(mapping.entries().get("backlog"), PipelineOptions.BACKLOG)
+                    .map(b -> new BacklogSettings(b.get(PipelineOptions.BACKLOG_MAX_BYTES),
+                            b.getOptional(PipelineOptions.BACKLOG_MAX_AGE), b.get(PipelineOptions.BACKLOG_WHEN_FULL)));
             Optional<List<PluginSpec<Filter>>> filters = sinkList(PluginKind.FILTER, mapping, instance);
             Optional<List<PluginSpec<Transformer>>> transforms = sinkList(PluginKind.TRANSFORM, mapping, instance);
             Optional<Optional<PluginSpec<Sink>>> deadLetter = deadLetter(mapping,
                     settings.map(c -> c.get(PipelineOptions.SINK_ON_FAILURE)), instance, stateDirectory);
-            if (settings.isEmpty() || sink.isEmpty() || retry.isEmpty() || filters.isEmpty()
+            if (settings.isEmpty() || sink.isEmpty() || retry.isEmpty() || backlog.isEmpty() || filters.isEmpty()
                     || transforms.isEmpty() || deadLetter.isEmpty()) {
                 return Optional.empty();
             }
@@ -401,7 +405,8 @@ public final class PipelineLoader {
                         c.getOptional(PipelineOptions.SINK_BATCH_SIZE).orElse(engine.batchSize()),
                         c.getOptional(PipelineOptions.SINK_QUEUE_CAPACITY).orElse(engine.queueCapacity()),
                         mapping.entries().containsKey(PipelineOptions.SINK_SCHEMA_POLICY.key())
-                                ? Optional.of(c.get(PipelineOptions.SINK_SCHEMA_POLICY)) : Optional.empty()));
+                                ? Optional.of(c.get(PipelineOptions.SINK_SCHEMA_POLICY)) : Optional.empty(),
+                        backlog.get()));
             } catch (IllegalArgumentException e) {
                 problems.add(mapping.path(), mapping.line(), e.getMessage());
                 return Optional.empty();

@@ -1,6 +1,7 @@
 package dev.cdc.core.config;
 
 import dev.cdc.api.config.ConfigOption;
+import dev.cdc.core.spec.BacklogSettings;
 import dev.cdc.core.spec.EngineSettings;
 import dev.cdc.core.spec.FailurePolicy;
 import dev.cdc.core.spec.MetricsSettings;
@@ -57,8 +58,11 @@ public final class PipelineOptions {
             .description("The sink's name, unique in the pipeline; used in metrics, logs and dead-letter files.");
     public static final ConfigOption<FailurePolicy> SINK_ON_FAILURE = ConfigOption.key("on-failure")
             .enumType(FailurePolicy.class).defaultValue(FailurePolicy.FAIL)
-            .description("What happens to an event whose retries are spent: `fail` stops the pipeline, "
-                    + "`dead-letter` writes it to the `dead-letter:` sink, `skip` counts and logs it.");
+            .description("What happens to an event the sink rejects (a mapping error, a value it cannot hold) once "
+                    + "its retries are spent: `fail` stops the pipeline, `dead-letter` writes it to the `dead-letter:` "
+                    + "sink, `skip` counts and logs it. An outage of the target (connection refused, timeout, "
+                    + "429/5xx) is never a rejection: it is retried until it ends, and `backlog:` decides what a "
+                    + "long one costs.");
     public static final ConfigOption<Integer> SINK_BATCH_SIZE = ConfigOption.key("batch-size").intType()
             .noDefaultValue().check(v -> v >= 1, ">= 1")
             .description("Most events per write to this sink; `engine.batch-size` when absent.");
@@ -85,7 +89,8 @@ public final class PipelineOptions {
 
     public static final ConfigOption<Integer> RETRY_MAX_ATTEMPTS = ConfigOption.key("max-attempts").intType()
             .defaultValue(RetrySettings.DEFAULT.maxAttempts()).check(v -> v >= 1, ">= 1")
-            .description("Attempts in all, the first included; 1 means no retry.");
+            .description("Attempts in all, the first included, for a record the sink rejects; 1 means no retry. "
+                    + "An outage of the target is retried until it ends, whatever this says.");
     public static final ConfigOption<Duration> RETRY_INITIAL_BACKOFF = ConfigOption.key("initial-backoff")
             .durationType().defaultValue(RetrySettings.DEFAULT.initialBackoff())
             .check(d -> !d.isNegative() && !d.isZero(), "> 0")
@@ -107,6 +112,28 @@ public final class PipelineOptions {
 
     public static final List<ConfigOption<?>> RETRY = List.of(RETRY_MAX_ATTEMPTS, RETRY_INITIAL_BACKOFF,
             RETRY_MULTIPLIER, RETRY_MAX_BACKOFF, RETRY_JITTER, RETRY_RETRY_ON);
+
+    // ---- backlog: ---------------------------------------------------------------------------
+
+    public static final ConfigOption<Long> BACKLOG_MAX_BYTES = ConfigOption.key("max-bytes").sizeType()
+            .defaultValue(BacklogSettings.DEFAULT.maxBytes()).check(v -> v >= 0, ">= 0")
+            .description("Most bytes of the sink's on-disk backlog (`512mb`, `2gb`): when its in-memory queue is "
+                    + "full, the lane appends what its sink has not taken yet to segment files under "
+                    + "`<state>/backlog/<sink>/`, so the source and the other sinks keep their pace. `0` turns "
+                    + "spilling off: a full queue makes the source wait. Spilling needs a state directory (the "
+                    + "`file` checkpoint store).");
+    public static final ConfigOption<Duration> BACKLOG_MAX_AGE = ConfigOption.key("max-age").durationType()
+            .noDefaultValue().check(d -> !d.isNegative() && !d.isZero(), "> 0")
+            .description("Oldest the sink's oldest unacknowledged batch may get (`30m`); no limit when absent.");
+    public static final ConfigOption<BacklogSettings.WhenFull> BACKLOG_WHEN_FULL = ConfigOption.key("when-full")
+            .enumType(BacklogSettings.WhenFull.class).defaultValue(BacklogSettings.DEFAULT.whenFull())
+            .description("What happens once `max-bytes` or `max-age` is reached: `pause` makes the source wait "
+                    + "(every sink waits; nothing is lost), `detach` takes the sink out of the checkpoint (the "
+                    + "others and the source's position move on; it is recorded in `<state>/detached/<sink>.json`, "
+                    + "later runs skip it until `cdc reattach`), `fail` stops the pipeline.");
+
+    public static final List<ConfigOption<?>> BACKLOG = List.of(BACKLOG_MAX_BYTES, BACKLOG_MAX_AGE,
+            BACKLOG_WHEN_FULL);
 
     // ---- engine: ----------------------------------------------------------------------------
 

@@ -21,6 +21,8 @@ public final class ReferenceDocs {
                 + PluginCatalog.markdownTable(PipelineOptions.SINK) + "\n"
                 + "### `retry:` (in an entry of `sinks:`)\n\n"
                 + PluginCatalog.markdownTable(PipelineOptions.RETRY) + "\n"
+                + "### `backlog:` (in an entry of `sinks:`)\n\n"
+                + PluginCatalog.markdownTable(PipelineOptions.BACKLOG) + "\n"
                 + "### `engine:`\n\n"
                 + PluginCatalog.markdownTable(PipelineOptions.ENGINE_SETTINGS) + "\n"
                 + "### `metrics:`\n\n"

@@ -3,6 +3,7 @@ package dev.cdc.core.pipeline;
 import dev.cdc.core.spec.PipelineSpec;
 import dev.cdc.core.spec.SinkSpec;
 import dev.cdc.core.spec.PluginSpec;
+import dev.cdc.core.spec.BacklogSettings;
 import dev.cdc.core.spec.EngineSettings;
 import dev.cdc.core.spec.MetricsSettings;
 import dev.cdc.core.spec.RetrySettings;
@@ -246,6 +247,7 @@ public final class PipelineBuilder {
         private final List<Supplier<PluginSpec<Transformer>>> sinkTransforms = new ArrayList<>();
         private Integer batchSize;
         private Integer queueCapacity;
+        private BacklogSettings backlog = BacklogSettings.DEFAULT;
         private SchemaPolicy schemaPolicy;
 
         private SinkBuilder(String sinkName, Supplier<PluginSpec<Sink>> sink) {
@@ -302,6 +304,12 @@ public final class PipelineBuilder {
             return this;
         }
 
+        /** The lane's on-disk backlog and its budget; {@link BacklogSettings#DEFAULT} when not set. */
+        public SinkBuilder backlog(BacklogSettings settings) {
+            backlog = Objects.requireNonNull(settings);
+            return this;
+        }
+
         private SinkSpec spec() {
             PluginSpec<Sink> s = collect(sink);
             Optional<PluginSpec<Sink>> dl = deadLetter == null ? Optional.empty() : Optional.ofNullable(collect(deadLetter));
@@ -323,7 +331,8 @@ public final class PipelineBuilder {
             try {
                 return new SinkSpec(sinkName, s, retry, onFailure, dl, f, t,
                         batchSize == null ? engine.batchSize() : batchSize,
-                        queueCapacity == null ? engine.queueCapacity() : queueCapacity, Optional.ofNullable(schemaPolicy));
+                        queueCapacity == null ? engine.queueCapacity() : queueCapacity, Optional.ofNullable(schemaPolicy),
+                        backlog);
             } catch (IllegalArgumentException e) {
                 problems.add(ConfigProblem.of(sinkName, e.getMessage()));
                 return null;

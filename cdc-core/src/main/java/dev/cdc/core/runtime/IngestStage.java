@@ -10,12 +10,14 @@ import dev.cdc.api.spi.SnapshotProgress;
 import dev.cdc.api.spi.SourceContext;
 import dev.cdc.core.metrics.PipelineMetrics;
 import dev.cdc.core.schema.SchemaTracker;
+import dev.cdc.core.spec.BacklogSettings;
 import dev.cdc.schema.registry.SchemaVersion;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +50,9 @@ final class IngestStage implements SourceContext {
         boolean isAborting();
 
         void snapshotProgress(SnapshotProgress progress);
+
+        /** The source waits on a full lane since {@code since}; empty once it goes on. */
+        void sourceWaiting(Optional<Instant> since);
     }
 
     private final Pipeline pipeline;
@@ -61,6 +66,9 @@ final class IngestStage implements SourceContext {
     /** The schema version of each table the stream has announced or been caught up to in this run. */
     private final Map<TableId, Integer> announced = new ConcurrentHashMap<>();
     private final Map<String, SnapshotProgress> snapshotProgress = new ConcurrentHashMap<>();
+    private volatile String waitingOn;
+    private volatile String retentionWarning;
+    private volatile LaneBatch lastBatch;
 
     IngestStage(Pipeline pipeline, SchemaTracker schemas, TransformChain chain, List<SinkLane> lanes,
                 PipelineMetrics metrics, PluginMetrics sourceMetrics, Clock clock) {
@@ -113,11 +121,34 @@ final class IngestStage implements SourceContext {
         StreamEvent last = events.get(events.size() - 1);
         LaneBatch batch = new LaneBatch(entries, sequence.addAndGet(events.size()), last.position(),
                 events.get(0).commitTime(), clock.instant());
+        lastBatch = batch;
         for (SinkLane lane : lanes) {
-            if (!lane.enqueue(batch, whileWaiting)) {
+            long start = System.nanoTime();
+            boolean queued = lane.enqueue(batch, () -> {
+                if (waitingOn == null) {
+                    waitingOn = lane.name();
+                    pipeline.sourceWaiting(Optional.of(clock.instant().minusNanos(System.nanoTime() - start)));
+                }
+                whileWaiting.run();
+            });
+            if (waitingOn != null) {
+                waitingOn = null;
+                pipeline.sourceWaiting(Optional.empty());
+            }
+            if (!queued) {
                 return;
             }
         }
+    }
+
+    /** The sink whose lane the source has been waiting on for a second or more, if it waits now. */
+    Optional<String> waitingOn() {
+        return Optional.ofNullable(waitingOn);
+    }
+
+    /** What the source said is at risk, while some sink that cannot be detached holds the position. */
+    Optional<String> retentionWarning() {
+        return Optional.ofNullable(retentionWarning);
     }
 
     /** One source event: registered or stamped, a catch-up before it when needed, through the chain. */
@@ -149,9 +180,31 @@ final class IngestStage implements SourceContext {
         }
     }
 
+    /**
+     * The server may soon drop the position the pipeline holds. The lanes that hold it back (they
+     * have not acknowledged everything handed to them) and whose {@code when-full} is
+     * {@code detach} are detached at once, so the checkpoint (and the server's retained log) can
+     * advance; any other lane holding it is named in the status, which makes health DEGRADED.
+     */
     @Override
     public void retentionAtRisk(String reason) {
-        LOG.warn("source: the position this pipeline holds is at risk of being lost by the server: {}", reason);
+        LaneBatch last = lastBatch;
+        List<String> holding = new ArrayList<>();
+        for (SinkLane lane : lanes) {
+            if (last == null || lane.detached().isPresent() || lane.ackedSequence() >= last.lastSequence()) {
+                continue;
+            }
+            if (lane.whenFull() == BacklogSettings.WhenFull.DETACH) {
+                lane.detach("the source's position was at risk: " + reason, last.lastPosition(), last.lastSequence());
+            } else {
+                holding.add(lane.name());
+            }
+        }
+        retentionWarning = holding.isEmpty() ? null : "the source's position is at risk (" + reason + "), held back "
+                + "by sink(s) " + String.join(", ", holding) + " whose backlog when-full is not detach";
+        LOG.warn("source: the position this pipeline holds is at risk of being lost by the server: {}{}", reason,
+                holding.isEmpty() ? "" : "; held back by sink(s) " + holding + " (when-full is not detach, so they "
+                        + "stay attached)");
     }
 
     @Override

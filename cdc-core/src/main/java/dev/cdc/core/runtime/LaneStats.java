@@ -11,12 +11,18 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The counters of one lane, kept both as numbers for {@link PipelineStatus} and as Micrometer
  * meters, and the lane's lag. Written by the lane thread (and its delivery), read by any thread.
  */
 final class LaneStats {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LaneStats.class);
 
     private final String sink;
     private final String type;
@@ -33,6 +39,8 @@ final class LaneStats {
 
     private volatile double lastLagSeconds;
     private volatile Instant inFlightSince;
+    private volatile PipelineStatus.Outage outage;
+    private volatile Supplier<Optional<Instant>> oldestPending = Optional::empty;
 
     LaneStats(String sink, String type, PipelineMetrics metrics, Clock clock) {
         this.sink = sink;
@@ -63,6 +71,33 @@ final class LaneStats {
 
     long retries() {
         return retries.get();
+    }
+
+    /** An attempt failed because the target is unreachable: the outage starts now, or goes on. */
+    void outage(Exception cause) {
+        PipelineStatus.Outage current = outage;
+        outage = new PipelineStatus.Outage(current == null ? clock.instant() : current.since(), String.valueOf(cause));
+    }
+
+    /** An attempt succeeded after failed ones: an outage, if there was one, is over. */
+    void recovered(String target, int attempts) {
+        PipelineStatus.Outage ended = outage;
+        outage = null;
+        if (ended != null) {
+            LOG.info("{}: reachable again after {} attempt(s); the outage lasted {} s", target, attempts,
+                    Duration.between(ended.since(), clock.instant()).toMillis() / 1000.0);
+        }
+    }
+
+    /** When the ongoing outage began; empty when there is none. */
+    Optional<Instant> failingSince() {
+        return Optional.ofNullable(outage).map(PipelineStatus.Outage::since);
+    }
+
+    /** Seconds the ongoing outage has lasted; 0 when there is none. */
+    double outageSeconds() {
+        PipelineStatus.Outage o = outage;
+        return o == null ? 0 : Duration.between(o.since(), clock.instant()).toMillis() / 1000.0;
     }
 
     /** An event or schema change whose delivery gave up. */
@@ -108,18 +143,35 @@ final class LaneStats {
         inFlightSince = null;
     }
 
-    /** Lag of the events in flight if there are some, else of the last acknowledged ones. */
+    /** Where the commit time of the oldest event the lane holds unacknowledged (memory or disk) comes from. */
+    void pending(Supplier<Optional<Instant>> oldest) {
+        oldestPending = oldest;
+    }
+
+    /**
+     * The lane's lag behind the source: the age (since commit) of the oldest event it was handed and
+     * has not acknowledged (queued, spilled or in flight), or of the last acknowledged ones when it
+     * holds none. A lane that receives nothing because the source waits shows no lag of its own; the
+     * status names the sink the source waits on.
+     */
     double lagSeconds() {
         Instant since = inFlightSince;
+        Optional<Instant> pending = oldestPending.get();
+        if (pending.isPresent() && (since == null || pending.get().isBefore(since))) {
+            since = pending.get();
+        }
         if (since != null) {
             return Math.max(lastLagSeconds, Duration.between(since, clock.instant()).toMillis() / 1000.0);
         }
         return lastLagSeconds;
     }
 
-    PipelineStatus.SinkStatus status(int queueDepth, Optional<Position> acked, List<HeldChanges.Held> held) {
+    PipelineStatus.SinkStatus status(int queueDepth, double lagSeconds, Optional<Position> acked,
+                                     PipelineStatus.LaneState state, PipelineStatus.Backlog backlog,
+                                     Optional<PipelineStatus.Detached> detached, List<HeldChanges.Held> held) {
         return new PipelineStatus.SinkStatus(sink, type, written.get(), retries.get(), failed.get(),
-                deadLettered.get(), skipped.get(), queueDepth, lagSeconds(), acked,
-                new PipelineStatus.SchemaChanges(schemaApplied.get(), schemaIgnored.get(), schemaStopped.get(), held));
+                deadLettered.get(), skipped.get(), queueDepth, lagSeconds, acked,
+                new PipelineStatus.SchemaChanges(schemaApplied.get(), schemaIgnored.get(), schemaStopped.get(), held),
+                state, Optional.ofNullable(outage), backlog, detached);
     }
 }

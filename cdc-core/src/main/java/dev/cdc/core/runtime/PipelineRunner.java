@@ -1,27 +1,17 @@
 package dev.cdc.core.runtime;
 
-import dev.cdc.api.config.ConfigProblem;
 import dev.cdc.api.error.CdcException;
-import dev.cdc.api.error.ConfigurationException;
-import dev.cdc.api.event.Position;
-import dev.cdc.api.schema.SchemaChangeKind;
 import dev.cdc.api.spi.Checkpoint;
 import dev.cdc.api.spi.CheckpointStore;
-import dev.cdc.api.spi.Filter;
-import dev.cdc.api.spi.Sink;
 import dev.cdc.api.spi.SnapshotProgress;
 import dev.cdc.api.spi.Source;
-import dev.cdc.api.spi.Transformer;
 import dev.cdc.core.metrics.PipelineMetrics;
-import dev.cdc.core.schema.SchemaGate;
 import dev.cdc.core.schema.SchemaTracker;
 import dev.cdc.core.spec.PipelineListener;
 import dev.cdc.core.spec.PipelineSpec;
 import dev.cdc.core.spec.PipelineState;
 import dev.cdc.core.spec.PipelineStatus;
-import dev.cdc.core.spec.PluginSpec;
 import dev.cdc.core.spec.SinkSpec;
-import dev.cdc.schema.compatibility.SchemaPolicy;
 import dev.cdc.schema.registry.SchemaRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -35,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -61,13 +50,12 @@ public final class PipelineRunner {
     private final AtomicReference<PipelineState> state = new AtomicReference<>(PipelineState.CREATED);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Plugins plugins;
     private final List<SinkLane> lanes = new ArrayList<>();
     private final List<Thread> laneThreads = new ArrayList<>();
     private final LagAlerts lagAlerts;
 
-    private volatile boolean stopping;
-    private volatile boolean aborting;
+    private final PipelineHooks hooks;
     private volatile boolean shutdownStarted;
     private volatile IngestStage ingest;
     private Source source;
@@ -80,8 +68,10 @@ public final class PipelineRunner {
         this.clock = clock;
         this.metrics = new PipelineMetrics(registry, spec.name());
         this.contexts = new PluginContexts(spec.name(), registry, clock, spec.stateDirectory());
+        this.plugins = new Plugins(spec.name(), contexts);
         metrics.gauge("cdc.pipeline.state", "0 created, 1 starting, 2 running, 3 stopping, 4 stopped, 5 completed, 6 failed",
                 this, r -> r.state.get().ordinal());
+        this.hooks = new PipelineHooks(spec.name(), listeners, this::fail);
         this.lagAlerts = new LagAlerts(spec.name(), spec.metrics().lagAlertThreshold(), lanes, listeners, metrics);
     }
 
@@ -127,27 +117,32 @@ public final class PipelineRunner {
     }
 
     private void open() throws Exception {
-        CheckpointStore store = track(spec.checkpoint().create(contexts.of(spec.checkpoint())));
+        CheckpointStore store = plugins.create(spec.checkpoint());
         Optional<Checkpoint> restored = store.load();
         restored.ifPresentOrElse(
                 c -> LOG.info("pipeline '{}': resuming after checkpoint {} saved {} in {}", spec.name(), c.position(),
                         c.savedAt(), store.describe()),
                 () -> LOG.info("pipeline '{}': no checkpoint in {}; starting fresh", spec.name(), store.describe()));
         SchemaTracker schemas = new SchemaTracker(SchemaRegistry.open(SchemaTracker.store(spec.stateDirectory())), clock);
-        TransformChain chain = new TransformChain(createAll(spec.filters()), createAll(spec.transforms()));
+        TransformChain chain = new TransformChain(plugins.createAll(spec.filters()),
+                plugins.createAll(spec.transforms()));
+        LaneWiring wiring = new LaneWiring(spec, plugins, metrics, clock);
+        hooks.opened(restored.map(Checkpoint::position), wiring.detachedSinks());
         for (SinkSpec s : spec.sinks()) {
-            lanes.add(lane(s));
+            lanes.add(wiring.lane(s, hooks));
         }
         for (SinkLane lane : lanes) {
+            if (lane.detached().isPresent()) {
+                continue;
+            }
             lane.sink().open();
             if (lane.deadLetterSink().isPresent()) {
                 lane.deadLetterSink().get().open();
             }
         }
-        Optional<Position> resume = restored.map(Checkpoint::position);
-        ingest = new IngestStage(new IngestOwner(resume), schemas, chain, lanes, metrics, contexts.metrics("source"),
+        ingest = new IngestStage(hooks, schemas, chain, lanes, metrics, contexts.metrics("source"),
                 clock);
-        source = track(spec.source().create(contexts.of(spec.source())));
+        source = plugins.create(spec.source());
         source.open(ingest);
         coordinator = new CheckpointCoordinator(spec.name(), store, source, lanes, metrics, clock, restored,
                 c -> listeners.forEach(l -> l.onCheckpoint(c)));
@@ -167,59 +162,11 @@ public final class PipelineRunner {
         sourceThread.start();
     }
 
-    private SinkLane lane(SinkSpec s) {
-        Sink sink = track(s.sink().create(contexts.of(s.sink())));
-        Set<SchemaChangeKind> supported = sink.supportedSchemaChanges();
-        checkSchemaPolicy(s, supported);
-        Optional<Sink> dlq = s.deadLetter().map(d -> track(d.create(contexts.of(d))));
-        List<Filter> laneFilters = createAll(s.filters());
-        List<Transformer> laneTransforms = createAll(s.transforms());
-        SchemaGate gate = SchemaGate.open(s.name(), s.sink().type(), s.effectiveSchemaPolicy(), supported,
-                spec.stateDirectory(), clock);
-        SinkLane.Owner owner = new SinkLane.Owner() {
-            @Override
-            public boolean isAborting() {
-                return aborting;
-            }
-
-            @Override
-            public boolean isStopping() {
-                return stopping;
-            }
-
-            @Override
-            public void laneFailed(SinkLane lane, Throwable cause) {
-                fail(cause);
-            }
-        };
-        return new SinkLane(s, sink, dlq, laneFilters, laneTransforms, metrics, owner, clock,
-                spec.engine().flushInterval(), gate);
-    }
-
-    /**
-     * A sink that declares no schema change cannot follow {@code evolve} or {@code evolve-compatible}:
-     * configured so, the pipeline does not start; by default, a warning says the first change will stop it.
-     */
-    private void checkSchemaPolicy(SinkSpec s, Set<SchemaChangeKind> supported) {
-        SchemaPolicy policy = s.effectiveSchemaPolicy();
-        if (!supported.isEmpty() || policy == SchemaPolicy.IGNORE || policy == SchemaPolicy.FAIL) {
-            return;
-        }
-        String problem = "sink '" + s.name() + "' (type " + s.sink().type() + ") declares no schema change it can "
-                + "apply, so schema-policy '" + policy.tag() + "'" + (s.schemaPolicy().isEmpty() ? " (the default)" : "")
-                + " would stop the pipeline at the first change of a table's schema";
-        if (s.schemaPolicy().isPresent()) {
-            throw new ConfigurationException(List.of(ConfigProblem.of("sinks." + s.name() + ".schema-policy",
-                    "is '" + policy.tag() + "' but " + problem + "; set schema-policy: ignore (keep writing, rows "
-                            + "lose the columns the sink does not know) or fail (stop at every change)")));
-        }
-        LOG.warn("pipeline '{}': {}; set schema-policy: ignore or fail on it to choose", spec.name(), problem);
-    }
-
     private void tick() {
         try {
             coordinator.commit();
             lagAlerts.check();
+            lanes.forEach(SinkLane::checkAge);
         } catch (Throwable t) {
             LOG.warn("pipeline '{}': checkpoint tick failed: {}", spec.name(), t.toString());
         }
@@ -228,16 +175,16 @@ public final class PipelineRunner {
     private void runSource() {
         try {
             source.run(ingest);
-            if (!stopping) {
+            if (!hooks.isStopping()) {
                 LOG.info("pipeline '{}': the source has no more events; draining", spec.name());
                 shutdown(PipelineState.COMPLETED);
             }
         } catch (InterruptedException e) {
-            if (!stopping) {
+            if (!hooks.isStopping()) {
                 fail(e);
             }
         } catch (Throwable t) {
-            if (stopping && aborting) {
+            if (hooks.isStopping() && hooks.isAborting()) {
                 LOG.debug("source ended while aborting: {}", t.toString());
             } else {
                 fail(t);
@@ -265,7 +212,7 @@ public final class PipelineRunner {
                     : cause.getMessage());
             LOG.debug("failure detail", cause);
         }
-        aborting = true;
+        hooks.abort();
         shutdown(PipelineState.FAILED);
     }
 
@@ -276,7 +223,7 @@ public final class PipelineRunner {
             }
             shutdownStarted = true;
         }
-        stopping = true;
+        hooks.stop();
         transition(PipelineState.STOPPING);
         new Thread(() -> drainAndClose(end), "cdc-" + spec.name() + "-shutdown").start();
     }
@@ -318,7 +265,7 @@ public final class PipelineRunner {
         if (t.isAlive()) {
             LOG.warn("pipeline '{}': {} did not finish within the shutdown timeout of {}; interrupting it",
                     spec.name(), t.getName(), spec.engine().shutdownTimeout());
-            aborting = true;
+            hooks.abort();
             t.interrupt();
             t.join(5_000);
         }
@@ -334,7 +281,9 @@ public final class PipelineRunner {
         return new PipelineStatus(spec.name(), state.get(),
                 Optional.ofNullable(failure.get()).map(f -> f.getMessage() == null ? f.toString() : f.getMessage()),
                 stage == null ? 0 : stage.sequence() + 1, cp.map(Checkpoint::position), cp.map(Checkpoint::savedAt),
-                lanes.stream().map(SinkLane::status).toList());
+                lanes.stream().map(SinkLane::status).toList(),
+                stage == null ? Optional.empty() : stage.waitingOn(),
+                stage == null ? List.of() : stage.retentionWarning().stream().toList());
     }
 
     /** The snapshot progress the source reported, per table. */
@@ -370,64 +319,7 @@ public final class PipelineRunner {
         }
     }
 
-    private <T> List<T> createAll(List<PluginSpec<T>> specs) {
-        List<T> out = new ArrayList<>();
-        for (PluginSpec<T> s : specs) {
-            out.add(track(s.create(contexts.of(s))));
-        }
-        return List.copyOf(out);
-    }
-
-    private <T> T track(T plugin) {
-        if (plugin instanceof AutoCloseable c) {
-            closeables.add(c);
-        }
-        return plugin;
-    }
-
     private void closeAll() {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            AutoCloseable c = closeables.get(i);
-            try {
-                c.close();
-            } catch (Exception e) {
-                LOG.warn("pipeline '{}': closing {} failed: {}", spec.name(), c.getClass().getSimpleName(), e.toString());
-            }
-        }
-        closeables.clear();
-    }
-
-    /** What the ingest stage asks of the pipeline. */
-    private final class IngestOwner implements IngestStage.Pipeline {
-        private final Optional<Position> resume;
-
-        IngestOwner(Optional<Position> resume) {
-            this.resume = resume;
-        }
-
-        @Override
-        public String name() {
-            return spec.name();
-        }
-
-        @Override
-        public Optional<Position> resumePosition() {
-            return resume;
-        }
-
-        @Override
-        public boolean isStopping() {
-            return stopping;
-        }
-
-        @Override
-        public boolean isAborting() {
-            return aborting;
-        }
-
-        @Override
-        public void snapshotProgress(SnapshotProgress progress) {
-            listeners.forEach(l -> l.onSnapshotProgress(progress));
-        }
+        plugins.closeAll();
     }
 }

@@ -18,7 +18,8 @@ import java.util.function.BooleanSupplier;
  * stops the lane with a {@link SinkFailureException} naming the event, {@code dead-letter} writes
  * the event with its error headers to the dead-letter target (through a retry loop of its own;
  * if that target gives up too, the lane stops: nothing is dropped silently), {@code skip} counts
- * and logs it. Used from the lane thread only.
+ * and logs it. Only rejections get here: an outage of the target is retried by the {@link Delivery}
+ * until it ends and never takes the policy. Used from the lane thread only.
  */
 final class Rejections {
 
@@ -45,7 +46,7 @@ final class Rejections {
      * order, and the ones that still fail take the policy (under {@code fail}, the first of them
      * stops the lane and is named in the error).
      */
-    void exhausted(List<ChangeEvent> events, int attempts, Exception cause) throws Exception {
+    void exhausted(List<ChangeEvent> events, int attempts, Exception cause, Delivery delivery) throws Exception {
         if (events.size() == 1 || cause instanceof PartialWriteException) {
             for (ChangeEvent e : events) {
                 route(e, attempts, cause);
@@ -53,12 +54,15 @@ final class Rejections {
             return;
         }
         for (ChangeEvent e : events) {
-            try {
+            // through the delivery: should the target go down meanwhile, that outage waits, it is no rejection
+            Delivery.Outcome single = delivery.runOnce(() -> {
                 sink.write(List.of(e));
                 sink.flush();
+            });
+            if (single.succeeded()) {
                 stats.written(1);
-            } catch (Exception single) {
-                route(e, attempts + 1, single);
+            } else {
+                route(e, attempts + single.attempts(), single.failure().get());
             }
         }
     }

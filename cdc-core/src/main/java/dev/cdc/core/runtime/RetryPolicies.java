@@ -38,8 +38,7 @@ final class RetryPolicies {
                 }
                 for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
                     if (rule.equals("retriable")) {
-                        if (c instanceof RetriableException || c instanceof IOException
-                                || c instanceof UncheckedIOException || c instanceof TimeoutException) {
+                        if (isOutage(c)) {
                             return true;
                         }
                     } else if (isA(c.getClass(), rule)) {
@@ -49,6 +48,27 @@ final class RetryPolicies {
             }
             return false;
         };
+    }
+
+    /**
+     * True for a failure of the target as a whole, not of a record: a {@link RetriableException}
+     * (connection refused or lost, a timeout, a 429/5xx answer to the whole request), an I/O error or
+     * a timeout anywhere in the cause chain. A {@link PartialWriteException} is not one: the target
+     * answered and refused (or deferred) some records. Outages are retried for as long as they last
+     * and never take the failure policy.
+     */
+    static boolean isOutage(Throwable t) {
+        if (t instanceof PartialWriteException || t instanceof ConfigurationException
+                || t instanceof NotSupportedException) {
+            return false;
+        }
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof RetriableException || c instanceof IOException || c instanceof UncheckedIOException
+                    || c instanceof TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isA(Class<?> type, String className) {

@@ -2,35 +2,32 @@ package dev.cdc.core.runtime;
 
 import dev.cdc.api.event.ChangeEvent;
 import dev.cdc.api.event.Position;
-import dev.cdc.api.event.SchemaChangeEvent;
 import dev.cdc.api.event.StreamEvent;
-import dev.cdc.api.event.TableId;
 import dev.cdc.api.spi.Filter;
 import dev.cdc.api.spi.Sink;
 import dev.cdc.api.spi.Transformer;
 import dev.cdc.core.metrics.PipelineMetrics;
 import dev.cdc.core.schema.SchemaGate;
+import dev.cdc.core.spec.BacklogSettings;
 import dev.cdc.core.spec.PipelineStatus;
 import dev.cdc.core.spec.SinkSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * One sink's lane: a bounded {@link LaneQueue} fed by the ingest stage, and one worker thread
- * that applies the sink's own filters and transforms, writes and flushes through the lane's
- * {@link Delivery}, hands what the delivery gave up on to the failure policy ({@link Rejections}),
- * and acknowledges what is durable. One worker keeps per-key order. Each schema change goes
- * through the sink's {@link SchemaGate}: applied between the last event of the old shape and the
- * first of the new, ignored, or stopping the pipeline with the acknowledgement just before it.
+ * One sink's lane: a {@link LaneBuffer} (memory, then its on-disk backlog) fed by the ingest stage,
+ * and one worker thread that applies the sink's own filters and transforms, writes and flushes
+ * through the lane's {@link Delivery}, hands rejected records to the failure policy
+ * ({@link Rejections}) and acknowledges what is durable. One worker keeps per-key order. Schema
+ * changes go through {@link LaneSchemaChanges} (the sink's {@link SchemaGate}).
  */
 final class SinkLane implements Runnable {
 
@@ -43,10 +40,18 @@ final class SinkLane implements Runnable {
         boolean isStopping();
 
         void laneFailed(SinkLane lane, Throwable cause);
+
+        /** The lane's backlog budget was spent under {@code when-full: detach}: record it, raise the alert. */
+        void laneDetached(SinkLane lane, PipelineStatus.Detached detached);
+
+        /** The checkpoint the run resumed from, if any: where a lane that acknowledged nothing stands. */
+        Optional<Position> resumedFrom();
+
+        /** Since when the source waits on a full lane (of any sink); empty while it does not. */
+        Optional<Instant> sourceWaitingSince();
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(SinkLane.class);
-    private static final Duration HOLD_POLL = Duration.ofMillis(200);
 
     private final SinkSpec spec;
     private final Sink sink;
@@ -58,15 +63,23 @@ final class SinkLane implements Runnable {
     private final Delivery delivery;
     private final Rejections rejections;
     private final SchemaGate gate;
-    private final LaneQueue queue;
-    private final Set<TableId> replayNoticed = new HashSet<>();
+    private final LaneBuffer buffer;
+    private final Clock clock;
+    private final LaneSchemaChanges schemaChanges;
 
     private volatile long ackedSequence = -1;
     private volatile Position ackedPosition;
     private volatile boolean finished;
+    private volatile PipelineStatus.Detached detached;
+    private volatile LaneBatch lastOffered;
 
+    /**
+     * @param backlog  the lane's on-disk backlog, when it spills
+     * @param detached set when the sink was detached by an earlier run: the lane delivers nothing
+     */
     SinkLane(SinkSpec spec, Sink sink, Optional<Sink> deadLetter, List<Filter> filters, List<Transformer> transforms,
-             PipelineMetrics metrics, Owner owner, Clock clock, Duration pollInterval, SchemaGate gate) {
+             PipelineMetrics metrics, Owner owner, Clock clock, Duration pollInterval, SchemaGate gate,
+             Optional<Backlog> backlog, Optional<PipelineStatus.Detached> detached) {
         this.spec = spec;
         this.gate = gate;
         this.sink = sink;
@@ -75,13 +88,14 @@ final class SinkLane implements Runnable {
         this.stats = new LaneStats(spec.name(), spec.sink().type(), metrics, clock);
         this.owner = owner;
         this.pollInterval = pollInterval;
-        this.queue = new LaneQueue(spec.queueCapacity());
-        this.delivery = new Delivery("sink '" + spec.name() + "'", spec.retry(), stats, owner::isAborting);
-        this.rejections = new Rejections(spec, sink, deadLetter, stats, owner::isAborting);
-        stats.metrics().gauge("cdc.sink.queue.depth", "Events waiting in the sink's lane", queue, LaneQueue::depth);
-        stats.metrics().gauge("cdc.sink.lag.seconds", "Commit time to sink acknowledgement", stats,
-                LaneStats::lagSeconds);
-        stats.metrics().gauge("cdc.sink.schema.pending", "Schema changes held for approval", gate, g -> g.held().size());
+        this.clock = clock;
+        this.detached = detached.orElse(null);
+        this.buffer = new LaneBuffer(spec.queueCapacity(), backlog, spec.backlog(), clock);
+        this.delivery = new Delivery("sink '" + spec.name() + "'", spec.retry(), stats, this::stopsWork);
+        this.rejections = new Rejections(spec, sink, deadLetter, stats, this::stopsWork);
+        this.schemaChanges = new LaneSchemaChanges(spec.name(), sink, gate, delivery, rejections, stats);
+        stats.pending(buffer::oldestCommitTime);
+        LaneGauges.register(stats.metrics(), this, buffer, gate);
     }
 
     String name() {
@@ -109,43 +123,154 @@ final class SinkLane implements Runnable {
         return finished;
     }
 
+    /**
+     * The lane's lag: of the oldest event it holds unacknowledged ({@link LaneStats#lagSeconds}),
+     * and at least as long as the source has been waiting on a full lane, since every change the
+     * database made meanwhile has reached no sink yet.
+     */
     double lagSeconds() {
-        return stats.lagSeconds();
+        double waiting = owner.sourceWaitingSince().map(t -> Duration.between(t, clock.instant()).toMillis() / 1000.0)
+                .orElse(0.0);
+        return Math.max(stats.lagSeconds(), waiting);
+    }
+
+    LaneStats stats() {
+        return stats;
+    }
+
+    /** True when the lane delivers nothing more: the pipeline aborts, or the sink was detached. */
+    private boolean stopsWork() {
+        return owner.isAborting() || detached != null;
+    }
+
+    Optional<PipelineStatus.Detached> detached() {
+        return Optional.ofNullable(detached);
+    }
+
+    PipelineStatus.LaneState state() {
+        return detached != null ? PipelineStatus.LaneState.DETACHED : buffer.state();
     }
 
     /**
-     * Appends a batch, blocking while the lane is full.
+     * Appends a batch: to memory, else to the backlog; blocks while the lane is full and cannot
+     * spill (or its budget is spent under {@code when-full: pause}). A detached lane acknowledges
+     * the batch at once: it no longer holds the checkpoint.
      *
      * @return false if the pipeline is aborting (or the lane ended) and the batch was not queued
+     * @throws SinkFailureException when the backlog budget is spent under {@code when-full: fail},
+     *                              or the backlog cannot be written
      */
     boolean enqueue(LaneBatch batch, Runnable whileWaiting) throws InterruptedException {
-        return queue.offer(batch, () -> owner.isAborting() || finished, whileWaiting);
+        if (detached == null) {
+            lastOffered = batch;
+            try {
+                return buffer.offer(batch, () -> owner.isAborting() || finished && detached == null, whileWaiting,
+                        reason -> budgetSpent(reason, batch));
+            } catch (IOException e) {
+                throw new SinkFailureException(spec.name(), "could not write its backlog: " + e, e);
+            }
+        }
+        ackedPosition = batch.lastPosition();
+        ackedSequence = batch.lastSequence();
+        return true;
+    }
+
+    /** The backlog's budget is spent and {@code when-full} is fail or detach. */
+    private void budgetSpent(String reason, LaneBatch batch) {
+        String why = reason + stats.failingSince().map(since -> " while its target is unreachable since " + since
+                + " (" + status().outage().map(PipelineStatus.Outage::lastError).orElse("") + ")").orElse("");
+        if (spec.backlog().whenFull() == BacklogSettings.WhenFull.FAIL) {
+            throw new SinkFailureException(spec.name(), "stopped the pipeline: " + why + ", and when-full is "
+                    + "fail; the checkpoint stays at what every sink acknowledged. Bring the sink's target back, "
+                    + "raise backlog max-bytes/max-age, or choose when-full: pause or detach", null);
+        }
+        detach(why, batch.lastPosition(), batch.lastSequence());
+    }
+
+    /**
+     * Checks {@code max-age} between batches (the checkpoint timer calls it): a lane whose oldest
+     * batch got too old while no new one arrived spends its budget too. Under {@code pause} the
+     * next batch waits; under {@code fail} the pipeline stops; under {@code detach} the lane is
+     * detached at the newest batch handed to it.
+     */
+    void checkAge() {
+        LaneBatch newest = lastOffered;
+        if (detached != null || newest == null || spec.backlog().whenFull() == BacklogSettings.WhenFull.PAUSE) {
+            return;
+        }
+        Optional<String> over = buffer.overAge();
+        if (over.isEmpty()) {
+            return;
+        }
+        try {
+            budgetSpent(over.get(), newest);
+        } catch (SinkFailureException e) {
+            owner.laneFailed(this, e);
+        }
+    }
+
+    /**
+     * Takes the lane out of the checkpoint: it acknowledges everything up to {@code position} (the
+     * newest batch handed to the lanes) at once and delivers nothing more. From the ingest thread, or
+     * the checkpoint timer ({@link #checkAge}).
+     */
+    synchronized void detach(String reason, Position position, long sequence) {
+        if (detached != null) {
+            return;
+        }
+        Position at = Optional.ofNullable(ackedPosition).or(owner::resumedFrom).orElse(position);
+        detached = new PipelineStatus.Detached(at, clock.instant(), reason);
+        owner.laneDetached(this, detached);
+        ackedPosition = position;
+        ackedSequence = sequence;
+    }
+
+    BacklogSettings.WhenFull whenFull() {
+        return spec.backlog().whenFull();
     }
 
     /** Asks the lane to finish what is queued and end. */
     void end() {
-        queue.end();
+        buffer.end();
     }
 
     @Override
     public void run() {
         try {
-            for (List<LaneBatch> unit = queue.take(spec.batchSize(), pollInterval); unit != null;
-                 unit = queue.take(spec.batchSize(), pollInterval)) {
-                if (!unit.isEmpty()) {
-                    process(unit);
-                    queue.release(unit);
+            for (LaneBuffer.Unit unit = next(); unit != null && detached == null; unit = next()) {
+                if (!unit.batches().isEmpty()) {
+                    process(unit.batches());
+                    buffer.release(unit);
                 }
             }
         } catch (SchemaGate.HeldAtStop e) {
             LOG.info(e.getMessage());
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            LOG.info("sink '{}': interrupted, {} events left unacknowledged", spec.name(), queue.depth());
+            if (detached == null) {
+                Thread.currentThread().interrupt();
+                LOG.info("sink '{}': interrupted, {} events left unacknowledged", spec.name(), buffer.depth());
+            }
         } catch (Throwable t) {
-            owner.laneFailed(this, t);
+            if (detached == null) {
+                owner.laneFailed(this, t);
+            }
         } finally {
             finished = true;
+            discardIfDetached();
+        }
+    }
+
+    private LaneBuffer.Unit next() throws InterruptedException, IOException {
+        return detached != null ? null : buffer.take(spec.batchSize(), pollInterval);
+    }
+
+    private void discardIfDetached() {
+        if (detached != null) {
+            try {
+                buffer.discard();
+            } catch (IOException e) {
+                LOG.warn("sink '{}': could not delete its backlog: {}", spec.name(), e.toString());
+            }
         }
     }
 
@@ -170,7 +295,7 @@ final class SinkLane implements Runnable {
             LaneEntry entry = out.get(i);
             if (entry.event() instanceof ChangeEvent c) {
                 if (gate.handledBefore(c)) {
-                    replayedBeforeMigration(c);
+                    schemaChanges.replayedBeforeMigration(c);
                 } else {
                     run.add(gate.project(c));
                 }
@@ -180,22 +305,21 @@ final class SinkLane implements Runnable {
             run = new ArrayList<>();
             int at = i;
             try {
-                schemaChange(entry, () -> ackBefore(out, at));
+                schemaChanges.handle(entry, () -> ackBefore(out, at), owner::isStopping);
             } catch (Exception failure) {
                 ackBefore(out, i);
                 throw failure;
             }
         }
         deliver(run);
-        ackedPosition = last.lastPosition();
-        ackedSequence = last.lastSequence();
+        if (detached == null) {
+            ackedPosition = last.lastPosition();
+            ackedSequence = last.lastSequence();
+        }
         stats.acknowledged(lastCommit);
     }
 
-    /**
-     * Everything before the {@code i}-th entry is durable: the checkpoint may go up to just before it
-     * (a catch-up sits at the position of the row after it, which is not written yet).
-     */
+    /** Everything before entry i is durable: the checkpoint may go up to just before it (not to a catch-up's row). */
     private void ackBefore(List<LaneEntry> out, int i) {
         for (int j = i - 1; j >= 0; j--) {
             if (out.get(j).fromSource()) {
@@ -206,72 +330,6 @@ final class SinkLane implements Runnable {
         }
     }
 
-    /**
-     * A row replayed after a restart that the sink handled before it applied a later schema change
-     * of the row's table: not written again (it has the older shape). Logged once per table and run.
-     */
-    private void replayedBeforeMigration(ChangeEvent row) {
-        stats.filtered();
-        if (replayNoticed.add(row.table())) {
-            LOG.info("sink '{}': skipping replayed rows of {} before {}: the sink handled them before it applied the "
-                    + "schema change there (to send a sink everything again, remove {} from the state directory too)",
-                    spec.name(), row.table(), gate.acceptedFor(row).map(v -> v.position().toString()).orElse("?"),
-                    SchemaGate.fileName(spec.name()));
-        }
-    }
-
-    /** A schema change reached the lane: applied, ignored or stopping the pipeline, as the sink's gate decides. */
-    private void schemaChange(LaneEntry entry, Runnable ackBefore) throws Exception {
-        SchemaChangeEvent change = (SchemaChangeEvent) entry.event();
-        SchemaGate.Decision decision = gate.decide(change, entry.schemaVersion(), entry.catchUp());
-        if (decision instanceof SchemaGate.Decision.Hold hold) {
-            ackBefore.run();
-            decision = gate.awaitDecision(hold, sink::previewSchemaChange, owner::isStopping, HOLD_POLL);
-        }
-        String table = change.table().toString();
-        if (decision instanceof SchemaGate.Decision.Apply apply) {
-            if (applySchemaChange(apply.event())) {
-                gate.accepted(apply, entry.schemaVersion());
-                if (apply.migration()) {
-                    stats.schemaChange(table, "applied");
-                    LOG.info("sink '{}': applied the schema change of {} at {}: {}", spec.name(), table,
-                            change.position(), SchemaGate.describe(apply.event().changes(), apply.verdicts()));
-                }
-            }
-        } else if (decision instanceof SchemaGate.Decision.Skip skip) {
-            if (entry.catchUp()) {
-                return; // the change itself was ignored (and counted) when it passed
-            }
-            stats.schemaChange(table, "ignored");
-            LOG.info("sink '{}': ignored the schema change of {} at {} (schema-policy {}): {}; its rows keep the "
-                    + "columns {}", spec.name(), table, change.position(), gate.policy().tag(),
-                    SchemaGate.describe(skip.changes(), skip.verdicts()), skip.event().before()
-                            .map(b -> b.columnNames().toString()).orElse("?"));
-        } else if (decision instanceof SchemaGate.Decision.Stop stop) {
-            stats.schemaChange(table, "stopped");
-            throw stop.error();
-        }
-    }
-
-    /** Applies a schema change and flushes; false when the failure policy skipped it. */
-    private boolean applySchemaChange(SchemaChangeEvent change) throws Exception {
-        Delivery.Outcome outcome = delivery.run(() -> {
-            sink.applySchemaChange(change);
-            sink.flush();
-        });
-        if (outcome.succeeded()) {
-            return true;
-        }
-        stats.failed();
-        Exception e = outcome.failure().get();
-        if (rejections.skipsSchemaChanges()) {
-            stats.skipped();
-            LOG.warn("sink '{}': skipped {}: {}", spec.name(), SinkFailureException.describe(change), e.toString());
-            return false;
-        }
-        throw new SinkFailureException(spec.name(), change, outcome.attempts(), e);
-    }
-
     /** Writes and flushes the events through the delivery; what it gives up on takes the failure policy. */
     private void deliver(List<ChangeEvent> events) throws Exception {
         if (events.isEmpty()) {
@@ -280,11 +338,12 @@ final class SinkLane implements Runnable {
         PendingWrite pending = new PendingWrite(sink, events, stats, rejections);
         Delivery.Outcome outcome = delivery.run(pending::attempt);
         if (!outcome.succeeded()) {
-            rejections.exhausted(pending.events(), outcome.attempts(), outcome.failure().get());
+            rejections.exhausted(pending.events(), outcome.attempts(), outcome.failure().get(), delivery);
         }
     }
 
     PipelineStatus.SinkStatus status() {
-        return stats.status(queue.depth(), Optional.ofNullable(ackedPosition), gate.held());
+        return stats.status(buffer.depth(), lagSeconds(), Optional.ofNullable(ackedPosition), state(),
+                buffer.backlogStatus(), detached(), gate.held());
     }
 }

@@ -28,4 +28,12 @@ public interface PipelineListener {
 
     default void onSnapshotProgress(SnapshotProgress progress) {
     }
+
+    /**
+     * A sink was detached (its backlog budget was spent under {@code when-full: detach}, or the
+     * source's position was at risk): it is out of the checkpoint and misses every change after
+     * {@code detached.position()} until it is re-attached.
+     */
+    default void onSinkDetached(String sink, PipelineStatus.Detached detached) {
+    }
 }

@@ -23,11 +23,21 @@ import java.util.Optional;
  * @param queueCapacity the most events waiting in this sink's lane
  * @param schemaPolicy what the lane does when a table's schema changes; empty when not configured,
  *                     which means {@link SchemaPolicy#DEFAULT}
+ * @param backlog    the lane's on-disk backlog and its budget
  */
 public record SinkSpec(String name, PluginSpec<Sink> sink, RetrySettings retry, FailurePolicy onFailure,
                        Optional<PluginSpec<Sink>> deadLetter, List<PluginSpec<Filter>> filters,
                        List<PluginSpec<Transformer>> transforms, int batchSize, int queueCapacity,
-                       Optional<SchemaPolicy> schemaPolicy) {
+                       Optional<SchemaPolicy> schemaPolicy, BacklogSettings backlog) {
+
+    /** A sink with the default backlog. */
+    public SinkSpec(String name, PluginSpec<Sink> sink, RetrySettings retry, FailurePolicy onFailure,
+                    Optional<PluginSpec<Sink>> deadLetter, List<PluginSpec<Filter>> filters,
+                    List<PluginSpec<Transformer>> transforms, int batchSize, int queueCapacity,
+                    Optional<SchemaPolicy> schemaPolicy) {
+        this(name, sink, retry, onFailure, deadLetter, filters, transforms, batchSize, queueCapacity, schemaPolicy,
+                BacklogSettings.DEFAULT);
+    }
 
     /** A sink with the default schema policy. */
     public SinkSpec(String name, PluginSpec<Sink> sink, RetrySettings retry, FailurePolicy onFailure,
@@ -45,6 +55,7 @@ public record SinkSpec(String name, PluginSpec<Sink> sink, RetrySettings retry, 
         filters = List.copyOf(filters);
         transforms = List.copyOf(transforms);
         Objects.requireNonNull(schemaPolicy, "schemaPolicy");
+        Objects.requireNonNull(backlog, "backlog");
         if (onFailure == FailurePolicy.DEAD_LETTER && deadLetter.isEmpty()) {
             throw new IllegalArgumentException("sink '" + name + "' has on-failure: dead-letter but no dead-letter target");
         }
@@ -55,6 +66,12 @@ public record SinkSpec(String name, PluginSpec<Sink> sink, RetrySettings retry, 
             throw new IllegalArgumentException("sink '" + name + "' queue-capacity was " + queueCapacity
                     + " but it must be >= 1");
         }
+    }
+
+    /** The same sink with another backlog. */
+    public SinkSpec withBacklog(BacklogSettings settings) {
+        return new SinkSpec(name, sink, retry, onFailure, deadLetter, filters, transforms, batchSize, queueCapacity,
+                schemaPolicy, settings);
     }
 
     /** The schema policy in effect: the configured one, else {@link SchemaPolicy#DEFAULT}. */

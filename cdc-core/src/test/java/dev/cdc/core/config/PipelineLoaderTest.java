@@ -4,6 +4,7 @@ import dev.cdc.api.config.ConfigProblem;
 import dev.cdc.api.error.ConfigurationException;
 import dev.cdc.api.spi.PluginContext;
 import dev.cdc.api.spi.Sink;
+import dev.cdc.core.spec.BacklogSettings;
 import dev.cdc.core.spec.EngineSettings;
 import dev.cdc.core.spec.FailurePolicy;
 import dev.cdc.core.spec.MetricsSettings;
@@ -405,7 +406,7 @@ class PipelineLoaderTest {
                         tuple(6, "sinks[0].schema-policy",
                                 "was 'evolve-compat' but it must be one of evolve, evolve-compatible, ignore, fail, manual"),
                         tuple(9, "sinks[1].schema-polcy", "unknown option; did you mean 'schema-policy'? (known: "
-                                + "batch-size, dead-letter, filters, name, on-failure, queue-capacity, retry, "
+                                + "backlog, batch-size, dead-letter, filters, name, on-failure, queue-capacity, retry, "
                                 + "schema-policy, transforms)"));
     }
 
@@ -421,6 +422,31 @@ class PipelineLoaderTest {
                 .containsExactly(tuple(6, "sinks[0].schema-policy", "is 'manual' but the pipeline has no state "
                         + "directory to keep the held changes and the decisions in; use checkpoint: {type: file, "
                         + "path: ...}"));
+    }
+
+    @Test
+    void aSinksBacklogIsBoundWithItsDefaultsAndEveryProblemNamesItsLine() {
+        PipelineSpec spec = parse(withSink("""
+                    type: stdout
+                    backlog: {max-bytes: 2gb, max-age: 30m, when-full: detach}
+                """));
+        assertThat(spec.sinks().get(0).backlog()).isEqualTo(new BacklogSettings(2L * 1024 * 1024 * 1024,
+                Optional.of(Duration.ofMinutes(30)), BacklogSettings.WhenFull.DETACH));
+        assertThat(parse(withSink("    type: stdout\n")).sinks().get(0).backlog()).isEqualTo(BacklogSettings.DEFAULT);
+        assertThat(parse(withSink("    type: stdout\n    backlog: {max-bytes: 0}\n")).sinks().get(0).backlog()
+                .spills()).isFalse();
+
+        List<ConfigProblem> problems = problems(withSink("""
+                    type: stdout
+                    backlog: {max-bytes: lots, when-full: drop, max-size: 1gb}
+                """));
+        assertThat(problems).extracting(ConfigProblem::line, ConfigProblem::path, ConfigProblem::message)
+                .containsExactly(
+                        tuple(6, "sinks[0].backlog.max-bytes",
+                                "was 'lots' but it must be a size such as 512kb or 5mb"),
+                        tuple(6, "sinks[0].backlog.when-full", "was 'drop' but it must be one of pause, detach, fail"),
+                        tuple(6, "sinks[0].backlog.max-size", "unknown option (known: "
+                                + "max-age, max-bytes, when-full)"));
     }
 
     @Test

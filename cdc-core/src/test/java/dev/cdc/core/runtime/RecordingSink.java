@@ -25,6 +25,8 @@ final class RecordingSink implements Sink {
     /** With {@code partial}: the first this-many partial failures are marked retriable (then accepted). */
     volatile int retriablePartialFailures;
     volatile long delayMillis;
+    /** While true, every write fails as an outage would (connection refused). */
+    volatile boolean down;
     volatile boolean closed;
     volatile int closeCount;
 
@@ -33,6 +35,9 @@ final class RecordingSink implements Sink {
         int call = writeCalls.incrementAndGet();
         if (delayMillis > 0) {
             Thread.sleep(delayMillis);
+        }
+        if (down) {
+            throw new RetriableException("simulated outage: connection refused");
         }
         if (call <= failFirstWrites) {
             throw new RetriableException("simulated outage, call " + call);

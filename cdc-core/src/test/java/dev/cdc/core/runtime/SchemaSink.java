@@ -17,6 +17,8 @@ final class SchemaSink implements Sink {
     final List<StreamEvent> durable = new CopyOnWriteArrayList<>();
     private final List<StreamEvent> buffer = new ArrayList<>();
     private final Set<SchemaChangeKind> supported;
+    /** While true, every write and schema change fails as an outage would. */
+    volatile boolean down;
 
     SchemaSink(Set<SchemaChangeKind> supported) {
         this.supported = supported;
@@ -28,11 +30,17 @@ final class SchemaSink implements Sink {
 
     @Override
     public void write(List<ChangeEvent> events) {
+        if (down) {
+            throw new dev.cdc.api.error.RetriableException("simulated outage");
+        }
         buffer.addAll(events);
     }
 
     @Override
     public void applySchemaChange(SchemaChangeEvent change) {
+        if (down) {
+            throw new dev.cdc.api.error.RetriableException("simulated outage");
+        }
         buffer.add(change);
     }
 

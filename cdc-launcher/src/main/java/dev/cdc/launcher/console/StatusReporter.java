@@ -70,6 +70,16 @@ public final class StatusReporter implements PipelineListener {
             sb.append(" | ").append(sink.name()).append(": written ").append(sink.written())
                     .append(", queue ").append(sink.queueDepth())
                     .append(", lag ").append(String.format(Locale.ROOT, "%.1fs", sink.lagSeconds()));
+            if (sink.state() != PipelineStatus.LaneState.STREAMING) {
+                sb.append(", ").append(sink.state().tag());
+            }
+            if (sink.backlog().events() > 0) {
+                sb.append(", backlog ").append(sink.backlog().events()).append(" events / ")
+                        .append(sink.backlog().bytes()).append(" bytes, oldest ")
+                        .append(String.format(Locale.ROOT, "%.1fs", sink.backlog().ageSeconds()));
+            }
+            sink.outage().ifPresent(o -> sb.append(", DOWN for ").append(String.format(Locale.ROOT, "%.1fs",
+                    Duration.between(o.since(), now).toMillis() / 1000.0)));
             if (sink.failed() + sink.deadLettered() + sink.skipped() > 0) {
                 sb.append(", failed ").append(sink.failed()).append(", dead-lettered ").append(sink.deadLettered())
                         .append(", skipped ").append(sink.skipped());
@@ -80,6 +90,7 @@ public final class StatusReporter implements PipelineListener {
             sink.schemaChanges().held().forEach(h -> sb.append(" SCHEMA CHANGE HELD ").append(h.table()).append(" v")
                     .append(h.version()).append(" (").append(h.approveCommand()).append(')'));
         }
+        s.sourceWaitingOn().ifPresent(w -> sb.append(" | source waiting on sink ").append(w));
         sb.append(" | checkpoint ");
         if (s.checkpoint().isPresent()) {
             sb.append(s.checkpoint().get());

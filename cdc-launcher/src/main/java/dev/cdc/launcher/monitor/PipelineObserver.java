@@ -73,10 +73,7 @@ public final class PipelineObserver implements PipelineListener {
     /** The pipeline's health now. */
     public Health health() {
         PipelineStatus s = pipeline.status();
-        return Health.of(s.state(), lagAlerts(), s.failure(), s.sinks().stream()
-                .flatMap(k -> k.schemaChanges().held().stream())
-                .map(h -> h.describe() + "; approve: " + h.approveCommand() + "; reject: " + h.rejectCommand())
-                .toList());
+        return Health.of(s, lagAlerts());
     }
 
     @Override

@@ -28,11 +28,19 @@ import java.util.Set;
  *             "schema_changes": {"applied": 1, "ignored": 0, "stopped": 0, "held": [
  *               {"table": "public.items", "version": 3, "position": {...}, "changes": "add column note string (FULL)",
  *                "statements": ["ALTER TABLE ..."], "held_at": "...",
- *                "approve": "cdc schema approve FILE out 3 --table public.items", "reject": "..."}]}}],
+ *                "approve": "cdc schema approve FILE out 3 --table public.items", "reject": "..."}]},
+ *             "state": "streaming", "outage": null,
+ *             "backlog_events": 0, "backlog_bytes": 0, "backlog_age_seconds": 0.0, "detached": null}],
+ *  "source_waiting_on": null,
  *  "snapshot": [{"table": "public.orders", "rows_read": 1200, "rows_estimated": 5000, "finished": false}]}
  * }</pre>
  *
- * {@code checkpoint} is null before the first one; {@code rows_estimated} is null when unknown.
+ * {@code checkpoint} is null before the first one; {@code rows_estimated} is null when unknown. A sink's
+ * {@code state} is {@code streaming}, {@code catching-up} (delivering from its on-disk backlog),
+ * {@code paused} (its backlog budget is spent: the source waits) or {@code detached}; {@code outage}
+ * is {@code {"since": ..., "last_error": ...}} while its target is unreachable; {@code detached} is
+ * {@code {"position": {...}, "since": ..., "reason": ...}}. {@code source_waiting_on} names the sink
+ * whose full lane blocks the source.
  * No option values appear, so no secret can.
  */
 public final class StatusJson {
@@ -98,7 +106,30 @@ public final class StatusJson {
                 c.put("approve", h.approveCommand());
                 c.put("reject", h.rejectCommand());
             }
+            n.put("state", sink.state().tag());
+            if (sink.outage().isPresent()) {
+                ObjectNode o = n.putObject("outage");
+                o.put("since", sink.outage().get().since().toString());
+                o.put("seconds", seconds(Duration.between(sink.outage().get().since(), now)));
+                o.put("last_error", sink.outage().get().lastError());
+            } else {
+                n.putNull("outage");
+            }
+            n.put("backlog_events", sink.backlog().events());
+            n.put("backlog_bytes", sink.backlog().bytes());
+            n.put("backlog_age_seconds", sink.backlog().ageSeconds());
+            if (sink.detached().isPresent()) {
+                ObjectNode d = n.putObject("detached");
+                d.set("position", offsets(sink.detached().get().position()));
+                d.put("since", sink.detached().get().since().toString());
+                d.put("reason", sink.detached().get().reason());
+            } else {
+                n.putNull("detached");
+            }
         }
+        root.put("source_waiting_on", s.sourceWaitingOn().orElse(null));
+        ArrayNode warnings = root.putArray("warnings");
+        s.warnings().forEach(warnings::add);
         ArrayNode snapshot = root.putArray("snapshot");
         for (SnapshotProgress p : observer.snapshotProgress()) {
             ObjectNode n = snapshot.addObject();
@@ -114,7 +145,12 @@ public final class StatusJson {
         return root;
     }
 
-    /** The {@code /health} document: {@code {"status": "UP", "pipeline": ..., "state": ..., "lag_alerts": [...]}}. */
+    /**
+     * The {@code /health} document: {@code {"status": "UP", "pipeline": ..., "state": ..., "lag_alerts": [...],
+     * "problems": [...], "schema_held": [...]}}; {@code problems} says why it is DEGRADED besides lag (an
+     * unreachable target since when, a detached sink, the source waiting on a sink), {@code schema_held}
+     * each schema change held for approval with the commands that decide it.
+     */
     public static ObjectNode health(String pipeline, Health health) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("status", health.status().name());
@@ -123,6 +159,8 @@ public final class StatusJson {
         ArrayNode alerts = root.putArray("lag_alerts");
         health.lagAlerts().forEach(alerts::add);
         health.failure().ifPresent(f -> root.put("failure", f));
+        ArrayNode problems = root.putArray("problems");
+        health.problems().forEach(problems::add);
         ArrayNode held = root.putArray("schema_held");
         health.schemaHeld().forEach(held::add);
         return root;

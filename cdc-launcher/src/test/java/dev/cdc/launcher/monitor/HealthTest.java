@@ -1,8 +1,11 @@
 package dev.cdc.launcher.monitor;
 
 import dev.cdc.core.spec.PipelineState;
+import dev.cdc.core.spec.PipelineStatus;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -32,11 +35,11 @@ class HealthTest {
     void aHeldSchemaChangeDegradesButStays200AndTheJsonSaysHowToApproveIt() {
         String held = "sink 'replica' holds public.items v2 at {lsn=0/16B3748}: add column note string (FULL); "
                 + "approve: cdc schema approve FILE replica 2 --table public.items";
-        Health h = Health.of(PipelineState.RUNNING, Set.of(), Optional.empty(), java.util.List.of(held));
+        Health h = Health.of(PipelineState.RUNNING, Set.of(), Optional.empty(), java.util.List.of(), java.util.List.of(held));
         assertThat(h.status()).isEqualTo(Health.Status.DEGRADED);
         assertThat(h.httpStatus()).isEqualTo(200);
         assertThat(StatusJson.health("orders", h).path("schema_held").get(0).asText()).isEqualTo(held);
-        assertThat(Health.of(PipelineState.STOPPED, Set.of(), Optional.empty(), java.util.List.of(held)).status())
+        assertThat(Health.of(PipelineState.STOPPED, Set.of(), Optional.empty(), java.util.List.of(), java.util.List.of(held)).status())
                 .isEqualTo(Health.Status.DOWN);
     }
 
@@ -58,5 +61,29 @@ class HealthTest {
         assertThat(json.path("state").asText()).isEqualTo("FAILED");
         assertThat(json.path("failure").asText()).isEqualTo("disk full");
         assertThat(json.path("lag_alerts").isArray()).isTrue();
+    }
+
+    @Test
+    void anUnreachableTargetDegradesFromItsFirstFailedAttemptNamingTheSinkAndSinceWhen() {
+        Instant since = Instant.parse("2026-12-06T22:00:00Z");
+        PipelineStatus.SinkStatus down = new PipelineStatus.SinkStatus("search", "elasticsearch", 10, 1, 0, 0, 0, 5,
+                0.1, Optional.empty(), PipelineStatus.SchemaChanges.NONE, PipelineStatus.LaneState.STREAMING,
+                Optional.of(new PipelineStatus.Outage(since, "Connection refused")), PipelineStatus.Backlog.EMPTY,
+                Optional.empty());
+        PipelineStatus.SinkStatus fine = new PipelineStatus.SinkStatus("cache", "redis", 10, 0, 0, 0, 0, 0, 0.1,
+                Optional.empty(), PipelineStatus.SchemaChanges.NONE);
+        PipelineStatus status = new PipelineStatus("orders", PipelineState.RUNNING, Optional.empty(), 10,
+                Optional.empty(), Optional.empty(), List.of(down, fine), Optional.of("search"), List.of());
+
+        Health h = Health.of(status, Set.of());
+        assertThat(h.status()).isEqualTo(Health.Status.DEGRADED);
+        assertThat(h.httpStatus()).isEqualTo(200);
+        assertThat(h.problems()).containsExactly(
+                "sink 'search' cannot reach its target since 2026-12-06T22:00:00Z (retrying until it can): "
+                        + "Connection refused",
+                "the source is waiting on sink 'search'");
+        assertThat(StatusJson.health("orders", h).path("problems").get(0).asText()).startsWith("sink 'search'");
+        assertThat(Health.of(new PipelineStatus("orders", PipelineState.RUNNING, Optional.empty(), 10,
+                Optional.empty(), Optional.empty(), List.of(fine)), Set.of()).status()).isEqualTo(Health.Status.UP);
     }
 }

@@ -38,7 +38,7 @@ class DiscardSinkTest {
         PluginContext context = new PluginContext() {
             @Override
             public Configuration options() {
-                return Configuration.of(List.of(), java.util.Map.of());
+                return Configuration.of(List.of(DiscardSinkFactory.DELAY_PER_BATCH), java.util.Map.of());
             }
 
             @Override

@@ -45,7 +45,8 @@ class SinkFactoriesTest {
         assertThat(new FileSinkFactory().options()).extracting(ConfigOption::key)
                 .startsWith("path", "format", "fsync").contains("decimal.handling.mode", "skipped.operations");
         assertThat(new FileSinkFactory().requiredOptions()).extracting(ConfigOption::key).containsExactly("path");
-        assertThat(new DiscardSinkFactory().options()).isEmpty();
+        assertThat(new DiscardSinkFactory().options()).extracting(ConfigOption::key).containsExactly("delay-per-batch");
+        assertThat(DiscardSinkFactory.DELAY_PER_BATCH.defaultValue()).contains(java.time.Duration.ZERO);
         assertThat(StdoutSinkOptions.FORMAT.defaultValue()).contains(EnvelopeFormat.CDC);
         assertThat(StdoutSinkOptions.PRETTY.defaultValue()).contains(false);
         assertThat(FileSinkOptions.FSYNC.defaultValue()).contains(true);

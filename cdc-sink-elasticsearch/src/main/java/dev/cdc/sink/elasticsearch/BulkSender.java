@@ -2,6 +2,7 @@ package dev.cdc.sink.elasticsearch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cdc.api.error.PartialWriteException.EventFailure;
+import dev.cdc.api.error.RetriableException;
 import dev.cdc.api.event.ChangeEvent;
 import org.elasticsearch.client.Response;
 import org.elasticsearch.client.ResponseException;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -25,9 +27,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Each response is read item by item. Success, a 409 version conflict (the index already holds
  * a newer version: the event is stale) and a 404 of a delete are successes; 429 and 5xx items,
- * and every event of a request that failed as a whole (connection lost, timeout, 429, 5xx), are
- * retriable failures; other rejections (mapping, parsing: 400) are permanent failures carrying
- * Elasticsearch's reason. Failures collect until {@link #takeFailures()}.
+ * are retriable failures; other rejections (mapping, parsing: 400) are permanent failures carrying
+ * Elasticsearch's reason. Failures collect until {@link #takeFailures()}. A request that failed as
+ * a whole with a retriable cause (connection refused or lost, timeout, 408, 429, 5xx) is an outage
+ * of the cluster, not a failure of its documents: it is kept apart ({@link #takeOutage()}), so the
+ * engine retries it until it ends and never dead-letters a document because the cluster was down.
  *
  * <p>Threads: {@link #add}, {@link #drain}, {@link #takeFailures} and {@link #discard} come from the
  * lane thread; a timer thread sends aged bodies; responses arrive on the client's I/O threads.
@@ -55,6 +59,8 @@ final class BulkSender implements AutoCloseable {
     private final Map<ChangeEvent, Boolean> documentRejections = new IdentityHashMap<>();
     /** Guards {@link #failures} and {@link #documentRejections}; never held while waiting for the request window. */
     private final Object failuresLock = new Object();
+    /** The first request since the last {@link #takeOutage()} that failed as a whole, retriably. */
+    private Exception outage;
 
     BulkSender(EsClient client, int maxActions, long maxBytes, int maxInFlight, Duration flushInterval) {
         this.client = client;
@@ -111,6 +117,15 @@ final class BulkSender implements AutoCloseable {
         }
     }
 
+    /** The first retriable failure of a whole request since the last call, if any (the cluster was unreachable). */
+    Optional<Exception> takeOutage() {
+        synchronized (failuresLock) {
+            Optional<Exception> out = Optional.ofNullable(outage);
+            outage = null;
+            return out;
+        }
+    }
+
     /** The events of the failures since the last call that were document rejections (see the field). */
     java.util.Set<ChangeEvent> takeDocumentRejections() {
         synchronized (failuresLock) {
@@ -128,6 +143,7 @@ final class BulkSender implements AutoCloseable {
         synchronized (failuresLock) {
             failures.clear();
             documentRejections.clear();
+            outage = null;
         }
     }
 
@@ -207,6 +223,12 @@ final class BulkSender implements AutoCloseable {
             reason = "bulk request failed with " + status + ": " + EsClient.reason(EsClient.parse(re.getResponse()));
         }
         synchronized (failuresLock) {
+            if (retriable) {
+                if (outage == null) {
+                    outage = new RetriableException(reason, e);
+                }
+                return;
+            }
             Map<ChangeEvent, Boolean> seen = new IdentityHashMap<>();
             for (ChangeEvent event : events) {
                 if (seen.put(event, true) == null) {

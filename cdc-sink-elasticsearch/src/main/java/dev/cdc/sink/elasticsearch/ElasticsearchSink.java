@@ -198,6 +198,13 @@ final class ElasticsearchSink implements Sink {
     public void flush() throws Exception {
         requireOpen();
         sender.drain();
+        Optional<Exception> outage = sender.takeOutage();
+        if (outage.isPresent()) {
+            // the cluster did not take the request: an outage, retried as a whole until it ends
+            sender.takeFailures();
+            sender.takeDocumentRejections();
+            throw (RetriableException) outage.get();
+        }
         List<EventFailure> failures = withoutStale(sender.takeFailures(), sender.takeDocumentRejections());
         if (!failures.isEmpty()) {
             PartialWriteException partial = new PartialWriteException(failures);

@@ -12,6 +12,7 @@ import dev.cdc.core.spec.RetrySettings;
 import dev.cdc.testkit.assertion.CanonicalRows;
 import dev.cdc.testkit.fixture.Service;
 import dev.cdc.testkit.fixture.Services;
+import dev.cdc.testkit.fixture.TcpProxy;
 import dev.cdc.testkit.fixture.TestPluginContext;
 import dev.cdc.testkit.fixture.TestTarget;
 import org.junit.jupiter.api.AfterEach;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,7 +66,11 @@ class PipelineScenariosIT {
     }
 
     private Map<String, Object> sinkOptions() {
-        return Map.of("hosts", Services.elasticsearchUrl(), "index", target.name() + "_${name}",
+        return sinkOptions(Services.elasticsearchUrl());
+    }
+
+    private Map<String, Object> sinkOptions(String hosts) {
+        return Map.of("hosts", hosts, "index", target.name() + "_${name}",
                 "index-settings", Map.of("number_of_replicas", "0"), "request-timeout", "5s");
     }
 
@@ -129,24 +135,34 @@ class PipelineScenariosIT {
         Path state = target.directory().resolve("state");
         RetrySettings patient = new RetrySettings(1000, Duration.ofMillis(200), 2.0, Duration.ofSeconds(2), 0.2,
                 List.of("retriable"));
-        Pipeline p = Pipeline.builder("outage")
-                .source("generator", generator)
-                .sink("es", "elasticsearch", sinkOptions(), s -> s.retry(patient).onFailure(FailurePolicy.FAIL))
-                .checkpoint("file", Map.of("path", state.toString()))
-                .build();
-        p.start();
+        URI es = URI.create(Services.elasticsearchUrl());
         long atStop;
         long beforeStart;
-        try {
-            Thread.sleep(6000);
-            Services.stop(Service.ELASTICSEARCH);
-            Thread.sleep(2000); // requests in flight at the stop are answered or failed by now
-            atStop = checkpoint(state);
-            Thread.sleep(28000);
-            beforeStart = checkpoint(state);
-        } finally {
-            Services.start(Service.ELASTICSEARCH);
+        // the shared server stays up: a proxy in front of it refuses connections, as a stopped one would
+        try (TcpProxy proxy = TcpProxy.start(es.getHost(), es.getPort())) {
+            Pipeline p = Pipeline.builder("outage")
+                    .source("generator", generator)
+                    .sink("es", "elasticsearch", sinkOptions("http://127.0.0.1:" + proxy.port()),
+                            s -> s.retry(patient).onFailure(FailurePolicy.FAIL))
+                    .checkpoint("file", Map.of("path", state.toString()))
+                    .build();
+            p.start();
+            try {
+                Thread.sleep(6000);
+                proxy.refuse();
+                Thread.sleep(2000); // requests in flight at the stop are answered or failed by now
+                atStop = checkpoint(state);
+                Thread.sleep(28000);
+                beforeStart = checkpoint(state);
+            } finally {
+                proxy.accept();
+            }
+            finish(p, generator, atStop, beforeStart);
         }
+    }
+
+    private void finish(Pipeline p, Map<String, Object> generator, long atStop, long beforeStart) throws Exception {
+        Path state = target.directory().resolve("state");
         assertThat(p.awaitTermination(Duration.ofSeconds(120))).isTrue();
         assertThat(p.state()).as("failure: %s", p.failure()).isEqualTo(PipelineState.COMPLETED);
         assertThat(beforeStart).as("checkpoint while Elasticsearch was down").isEqualTo(atStop);

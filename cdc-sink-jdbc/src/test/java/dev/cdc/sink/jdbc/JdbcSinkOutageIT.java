@@ -9,6 +9,7 @@ import dev.cdc.core.spec.RetrySettings;
 import dev.cdc.testkit.assertion.CanonicalRows;
 import dev.cdc.testkit.fixture.Service;
 import dev.cdc.testkit.fixture.Services;
+import dev.cdc.testkit.fixture.TcpProxy;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,7 +55,7 @@ class JdbcSinkOutageIT {
         String prefix = "outage_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 24);
         List<String> violations = Collections.synchronizedList(new ArrayList<>());
         List<String> checked = Collections.synchronizedList(new ArrayList<>());
-        try (TcpProxy proxy = new TcpProxy(address.getHostString(), address.getPort())) {
+        try (TcpProxy proxy = TcpProxy.start(address.getHostString(), address.getPort())) {
             Map<String, Object> proxied = new HashMap<>(db.options(prefix + "_b"));
             proxied.put("url", db.url().replace(":" + address.getPort() + "/", ":" + proxy.port() + "/"));
             Pipeline pipeline = Pipeline.builder("jdbc-outage")
@@ -81,11 +82,11 @@ class JdbcSinkOutageIT {
             });
             pipeline.start();
             Thread.sleep(2_000);
-            proxy.cut();
+            proxy.refuse();
             Thread.sleep(4_000);
             assertThat(pipeline.state()).as("the pipeline waits for the target: %s", pipeline.failure())
                     .isEqualTo(PipelineState.RUNNING);
-            proxy.restore();
+            proxy.accept();
             assertThat(pipeline.awaitTermination(Duration.ofSeconds(90))).as("completes").isTrue();
             assertThat(pipeline.state()).as("%s", pipeline.failure()).isEqualTo(PipelineState.COMPLETED);
             assertThat(violations).isEmpty();

@@ -1,0 +1,238 @@
+package dev.cdc.core.runtime;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.cdc.api.event.ChangeEvent;
+import dev.cdc.api.event.Position;
+import dev.cdc.api.event.Row;
+import dev.cdc.api.event.Unchanged;
+import dev.cdc.format.JsonValues;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * How a {@link LaneBatch} of row changes is written to a lane's on-disk backlog and read back,
+ * exactly: values are written by the one value codec, {@link JsonValues}, and each carries a
+ * one-letter type code so it comes back as the same Java type ({@code 12.50} as a BigDecimal of
+ * scale 2, a {@code LocalDateTime} as one, an unchanged TOAST column as {@link Unchanged#VALUE}).
+ * {@link BacklogDecoder} reads it back. A batch the codec cannot write exactly (a schema change entry, whose schema version rides along
+ * as an object, or a value of a type outside the value table) is {@link Unspillable}: the backlog
+ * keeps it in memory at its place in the log. Stateless and thread-safe.
+ */
+final class BacklogCodec {
+
+    /** The batch cannot be written exactly; it stays in memory at its place. */
+    static final class Unspillable extends Exception {
+        Unspillable(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final JsonValues VALUES = JsonValues.EXACT;
+    /** The first byte of an encoded batch: the backlog's record kind. */
+    static final byte KIND = 'B';
+
+    private BacklogCodec() {
+    }
+
+    /** The batch as bytes: the kind byte {@code B}, then its JSON. */
+    static byte[] encode(LaneBatch batch) throws Unspillable {
+        for (LaneEntry e : batch.entries()) {
+            if (!(e.event() instanceof ChangeEvent) || e.catchUp() || e.schemaVersion().isPresent()) {
+                throw new Unspillable("a schema change");
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + batch.entries().size() * 512);
+        out.write(KIND);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeNumberField("seq", batch.lastSequence());
+            writePosition(g, "pos", batch.lastPosition());
+            g.writeStringField("fct", batch.firstCommitTime().toString());
+            g.writeStringField("enq", batch.enqueuedAt().toString());
+            Map<Row.Columns, Integer> columns = new LinkedHashMap<>();
+            for (LaneEntry e : batch.entries()) {
+                ChangeEvent c = (ChangeEvent) e.event();
+                for (Optional<Row> row : List.of(Optional.of(c.key()), c.before(), c.after())) {
+                    row.ifPresent(r -> columns.computeIfAbsent(r.columnNames(), k -> columns.size()));
+                }
+            }
+            g.writeArrayFieldStart("cols"); // each column list once: rows name theirs by index
+            for (Row.Columns c : columns.keySet()) {
+                g.writeStartArray();
+                for (String name : c.names()) {
+                    g.writeString(name);
+                }
+                g.writeEndArray();
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("entries");
+            for (LaneEntry e : batch.entries()) {
+                writeRow(g, (ChangeEvent) e.event(), e.sequence(), columns);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to memory failed: " + e, e);
+        }
+        return out.toByteArray();
+    }
+
+    /** The batch {@link #encode} wrote (after its kind byte, {@code offset} 1). */
+    static LaneBatch decode(byte[] bytes) throws IOException {
+        return decode(bytes, 1, bytes.length - 1);
+    }
+
+    static LaneBatch decode(byte[] bytes, int offset, int length) throws IOException {
+        return BacklogDecoder.decode(bytes, offset, length);
+    }
+
+    private static void writeRow(JsonGenerator g, ChangeEvent c, long sequence, Map<Row.Columns, Integer> columns)
+            throws IOException, Unspillable {
+        g.writeStartObject();
+        g.writeNumberField("seq", sequence);
+        g.writeStringField("op", c.operation().code());
+        g.writeStringField("ns", c.table().namespace());
+        g.writeStringField("t", c.table().name());
+        writeRowField(g, "key", Optional.of(c.key()), columns);
+        writeRowField(g, "b", c.before(), columns);
+        writeRowField(g, "a", c.after(), columns);
+        writeInstant(g, "ct", c.commitTime());
+        if (c.transactionId().isPresent()) {
+            g.writeStringField("tx", c.transactionId().get());
+        }
+        writePosition(g, "pos", c.position());
+        g.writeNumberField("sv", c.schemaVersion());
+        if (!c.headers().isEmpty()) {
+            g.writeObjectFieldStart("h");
+            for (Map.Entry<String, String> h : c.headers().entrySet()) {
+                g.writeStringField(h.getKey(), h.getValue());
+            }
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+    }
+
+    /**
+     * A row as {@code {"c": index of its column list, "k": "type codes", "v": [values]}}; absent
+     * rows are left out.
+     */
+    private static void writeRowField(JsonGenerator g, String field, Optional<Row> row,
+                                      Map<Row.Columns, Integer> columns) throws IOException, Unspillable {
+        if (row.isEmpty()) {
+            return;
+        }
+        g.writeObjectFieldStart(field);
+        Map<String, Object> values = row.get().asMap();
+        StringBuilder codes = new StringBuilder(values.size());
+        for (Object v : values.values()) {
+            codes.append(code(v));
+        }
+        g.writeNumberField("c", columns.computeIfAbsent(row.get().columnNames(), k -> columns.size()));
+        g.writeStringField("k", codes.toString());
+        g.writeArrayFieldStart("v");
+        for (Object v : values.values()) {
+            writeValue(g, v);
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    /** A value with no type code of its own (inside a list): {@code [code, value]}; else as JsonValues writes it. */
+    private static void writeValue(JsonGenerator g, Object v) throws IOException, Unspillable {
+        if (v instanceof BigDecimal d) {
+            g.writeString(d.toString()); // keeps a negative scale, which the plain form would lose
+        } else if (v == Unchanged.VALUE) {
+            g.writeNull();
+        } else if (v instanceof List<?> list) {
+            g.writeStartArray();
+            for (Object element : list) {
+                g.writeStartArray();
+                g.writeString(String.valueOf(code(element)));
+                writeValue(g, element);
+                g.writeEndArray();
+            }
+            g.writeEndArray();
+        } else {
+            VALUES.writeValue(g, v);
+        }
+    }
+
+    private static char code(Object v) throws Unspillable {
+        if (v == null) {
+            return '0';
+        } else if (v instanceof String) {
+            return 'S';
+        } else if (v instanceof Long) {
+            return 'J';
+        } else if (v instanceof Integer) {
+            return 'I';
+        } else if (v instanceof Short) {
+            return 'H';
+        } else if (v instanceof Byte) {
+            return 'Y';
+        } else if (v instanceof Boolean) {
+            return 'Z';
+        } else if (v instanceof Double) {
+            return 'D';
+        } else if (v instanceof Float) {
+            return 'F';
+        } else if (v instanceof BigDecimal) {
+            return 'N';
+        } else if (v instanceof byte[]) {
+            return 'b';
+        } else if (v instanceof Instant) {
+            return 'T';
+        } else if (v instanceof LocalDateTime) {
+            return 'l';
+        } else if (v instanceof LocalDate) {
+            return 'd';
+        } else if (v instanceof LocalTime) {
+            return 't';
+        } else if (v instanceof OffsetDateTime) {
+            return 'o';
+        } else if (v instanceof OffsetTime) {
+            return 'p';
+        } else if (v instanceof UUID) {
+            return 'U';
+        } else if (v instanceof List<?>) {
+            return 'L';
+        } else if (v == Unchanged.VALUE) {
+            return 'X';
+        }
+        throw new Unspillable("a value of type " + v.getClass().getName());
+    }
+
+    /** An event's own time (not a column value) as {@code [epoch second, nano]}: exact, and cheap to read back. */
+    private static void writeInstant(JsonGenerator g, String field, Instant t) throws IOException {
+        g.writeArrayFieldStart(field);
+        g.writeNumber(t.getEpochSecond());
+        g.writeNumber(t.getNano());
+        g.writeEndArray();
+    }
+
+    private static void writePosition(JsonGenerator g, String field, Position p) throws IOException {
+        g.writeObjectFieldStart(field);
+        g.writeStringField("sk", p.sortKey());
+        g.writeObjectFieldStart("o");
+        for (Map.Entry<String, String> e : p.offsets().entrySet()) {
+            g.writeStringField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+}

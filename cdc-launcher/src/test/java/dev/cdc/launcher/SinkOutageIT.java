@@ -1,0 +1,319 @@
+package dev.cdc.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cdc.core.pipeline.Pipeline;
+import dev.cdc.core.spec.PipelineState;
+import dev.cdc.core.spec.PipelineStatus;
+import dev.cdc.testkit.fixture.Service;
+import dev.cdc.testkit.fixture.Services;
+import dev.cdc.testkit.fixture.TcpProxy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * Issue 11's "done when", in seconds: Elasticsearch (behind a {@link TcpProxy} that refuses
+ * connections, as a stopped server would) goes down mid-stream while a writer updates a
+ * PostgreSQL table that streams into Elasticsearch ({@code on-failure: dead-letter}) and Redis.
+ * Throughout the outage the pipeline runs, Redis stays within 2 s of the writer, the
+ * Elasticsearch lane spills to its backlog, and the slot's {@code confirmed_flush_lsn} never
+ * passes what Elasticsearch acknowledged; afterwards Elasticsearch drains, both equal the table,
+ * and nothing was dead-lettered. The outage lasts {@code -Dcdc.it.outage.seconds} (10 by default;
+ * {@code scripts/soak-sink-outage.sh} runs it for 10 minutes).
+ */
+class SinkOutageIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final int ROWS = 300;
+    private static final long OUTAGE_SECONDS = Long.getLong("cdc.it.outage.seconds", 10);
+    private static final Duration REDIS_BOUND = Duration.ofSeconds(2);
+
+    @TempDir
+    Path work;
+
+    /** One committed update: when, which row, which value. */
+    private record Write(long nanos, long id, long v) {
+    }
+
+    @Test
+    void elasticsearchDownMidStreamNeitherStallsRedisNorKillsThePipelineNorLosesAnything() throws Exception {
+        Services.requireReachable(Service.POSTGRES);
+        Services.requireReachable(Service.ELASTICSEARCH);
+        Services.requireReachable(Service.REDIS);
+        String name = "sink_outage_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 20);
+        PostgresPipelineIT.exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, v bigint NOT NULL)",
+                "INSERT INTO " + name + " SELECT g, 0 FROM generate_series(1, " + ROWS + ") g");
+        URI es = URI.create(Services.elasticsearchUrl());
+        AtomicBoolean writing = new AtomicBoolean(true);
+        ConcurrentLinkedDeque<Write> writes = new ConcurrentLinkedDeque<>();
+        Thread writer = new Thread(() -> write(name, writing, writes), "writer");
+        Pipeline pipeline = null;
+        try (TcpProxy proxy = TcpProxy.start(es.getHost(), es.getPort())) {
+            String yaml = yaml(name, proxy.port(), "{}");
+            pipeline = Pipeline.fromYaml(yaml, "outage.yaml");
+            pipeline.start();
+            Pipeline p = pipeline;
+            await(p, "the snapshot in both sinks", () -> esValues(name).size() == ROWS && redisValues(name).size() == ROWS);
+            writer.start();
+            Thread.sleep(1_000);
+
+            proxy.refuse();
+            long outageEnd = System.nanoTime() + Duration.ofSeconds(OUTAGE_SECONDS).toNanos();
+            boolean sawOutage = false;
+            long maxBacklog = 0;
+            while (System.nanoTime() < outageEnd) {
+                Thread.sleep(250);
+                assertThat(p.state()).as("the pipeline runs through the outage").isEqualTo(PipelineState.RUNNING);
+                long confirmed = PostgresPipelineIT.confirmedFlush(name);
+                PipelineStatus.SinkStatus search = sink(p, "search");
+                sawOutage |= search.outage().isPresent();
+                maxBacklog = Math.max(maxBacklog, search.backlog().events());
+                Optional<String> held = search.acked().map(a -> a.offset("lsn"));
+                assertThat(confirmed).as("the slot's confirmed_flush_lsn never passes what Elasticsearch acknowledged "
+                        + "(%s)", held).isLessThanOrEqualTo(held.map(PostgresPipelineIT::lsn).orElse(Long.MAX_VALUE));
+                assertRedisFresh(name, writes);
+            }
+            assertThat(sawOutage).as("the outage was reported").isTrue();
+            assertThat(maxBacklog).as("the Elasticsearch lane spilled to its backlog").isPositive();
+            assertThat(sink(p, "search").state()).isEqualTo(PipelineStatus.LaneState.CATCHING_UP);
+
+            proxy.accept();
+            Thread.sleep(1_000);
+            writing.set(false);
+            writer.join();
+            Map<Long, Long> table = tableValues(name);
+            await(p, "Elasticsearch equal to the table", () -> esValues(name).equals(table));
+            await(p, "Redis equal to the table", () -> redisValues(name).equals(table));
+            PipelineStatus.SinkStatus search = sink(p, "search");
+            assertThat(search.deadLettered()).as("nothing dead-lettered").isZero();
+            assertThat(search.failed()).isZero();
+            assertThat(search.outage()).isEmpty();
+            assertThat(work.resolve("state/dead-letter/search.jsonl")).satisfiesAnyOf(
+                    f -> assertThat(f).doesNotExist(), f -> assertThat(f).isEmptyFile());
+            System.out.printf("outage of %d s: %d updates, the Elasticsearch backlog held up to %d events%n",
+                    OUTAGE_SECONDS, writes.size(), maxBacklog);
+        } finally {
+            writing.set(false);
+            writer.join();
+            if (pipeline != null) {
+                pipeline.stop();
+                pipeline.awaitTermination(Duration.ofSeconds(30));
+            }
+            cleanUp(name);
+        }
+    }
+
+    /**
+     * {@code when-full: detach} with a small budget: the Elasticsearch lane is detached during the
+     * outage, the slot's confirmed_flush_lsn moves past what Elasticsearch held while Redis stays
+     * fresh, the sink is recorded and reported, and the next run skips it until it is re-attached.
+     */
+    @Test
+    void aDetachedSinkLetsTheSlotAdvanceAndStaysReportedAcrossARestart() throws Exception {
+        Services.requireReachable(Service.POSTGRES);
+        Services.requireReachable(Service.ELASTICSEARCH);
+        Services.requireReachable(Service.REDIS);
+        String name = "sink_detach_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 20);
+        PostgresPipelineIT.exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, v bigint NOT NULL)",
+                "INSERT INTO " + name + " SELECT g, 0 FROM generate_series(1, " + ROWS + ") g");
+        URI es = URI.create(Services.elasticsearchUrl());
+        AtomicBoolean writing = new AtomicBoolean(true);
+        ConcurrentLinkedDeque<Write> writes = new ConcurrentLinkedDeque<>();
+        Thread writer = new Thread(() -> write(name, writing, writes), "writer");
+        Pipeline pipeline = null;
+        try (TcpProxy proxy = TcpProxy.start(es.getHost(), es.getPort())) {
+            String yaml = yaml(name, proxy.port(), "{max-bytes: 8kb, when-full: detach}");
+            pipeline = Pipeline.fromYaml(yaml, "detach.yaml");
+            pipeline.start();
+            Pipeline p = pipeline;
+            await(p, "the snapshot in both sinks", () -> esValues(name).size() == ROWS && redisValues(name).size() == ROWS);
+            writer.start();
+            Thread.sleep(500);
+            proxy.refuse();
+            await(p, "the Elasticsearch lane detached", () -> sink(p, "search").detached().isPresent());
+            PipelineStatus.Detached detached = sink(p, "search").detached().get();
+            long held = PostgresPipelineIT.lsn(detached.position().offset("lsn"));
+            await(p, "the slot moves past what Elasticsearch held", () -> PostgresPipelineIT.confirmedFlush(name) > held);
+            assertRedisFresh(name, writes);
+            assertThat(sink(p, "search").state()).isEqualTo(PipelineStatus.LaneState.DETACHED);
+            assertThat(detached.reason()).contains("max-bytes");
+            assertThat(p.state()).isEqualTo(PipelineState.RUNNING);
+            writing.set(false);
+            writer.join();
+            p.stop();
+            assertThat(p.awaitTermination(Duration.ofSeconds(30))).isTrue();
+
+            proxy.accept();
+            Pipeline again = Pipeline.fromYaml(yaml, "detach.yaml");
+            pipeline = again;
+            again.start();
+            await(again, "the restarted pipeline running", () -> again.state() == PipelineState.RUNNING);
+            assertThat(sink(again, "search").detached()).as("still detached, and said so").contains(detached);
+            PostgresPipelineIT.exec("UPDATE " + name + " SET v = -1 WHERE id = 1");
+            await(again, "Redis gets the update", () -> "-1".equals(redisValue(name, 1)));
+            assertThat(esValues(name).get(1L)).as("the detached sink receives nothing").isNotEqualTo(-1L);
+            again.stop();
+            assertThat(again.awaitTermination(Duration.ofSeconds(30))).isTrue();
+            assertThat(dev.cdc.core.runtime.DetachedSinks.reattach(again.spec(), "search")).isPresent();
+            assertThat(work.resolve("state/detached/search.json")).doesNotExist();
+        } finally {
+            writing.set(false);
+            if (writer.isAlive()) {
+                writer.join();
+            }
+            if (pipeline != null) {
+                pipeline.stop();
+                pipeline.awaitTermination(Duration.ofSeconds(30));
+            }
+            cleanUp(name);
+        }
+    }
+
+    private String yaml(String name, int esPort, String backlog) {
+        return """
+                pipeline: %1$s
+                source: {type: postgres, url: "%2$s", user: postgres, slot: %1$s, tables: [public.%1$s]}
+                sinks:
+                  - {name: search, type: elasticsearch, hosts: ["http://127.0.0.1:%3$d"], index: "%1$s",
+                     index-settings: {number_of_replicas: 0, refresh_interval: 1s}, on-failure: dead-letter,
+                     retry: {max-attempts: 3, initial-backoff: 50ms, max-backoff: 500ms}, queue-capacity: 64,
+                     backlog: %6$s}
+                  - {name: cache, type: redis, uri: "%4$s", mode: hash, key-template: "%1$s:${key}",
+                     metadata-prefix: "%1$s:meta:", on-failure: fail}
+                checkpoint: {type: file, path: "%5$s"}
+                engine: {checkpoint-interval: 100ms, flush-interval: 20ms}
+                """.formatted(name, PostgresPipelineIT.URL, esPort, Services.redisUri(), work.resolve("state"), backlog);
+    }
+
+    private static void cleanUp(String name) throws Exception {
+        PostgresPipelineIT.dropSlotPublicationAndTable(name, name);
+        es("DELETE", "/" + name + "_v1");
+        try (Jedis redis = new Jedis(URI.create(Services.redisUri()))) {
+            for (String key : redis.keys(name + ":*")) {
+                redis.del(key);
+            }
+        }
+    }
+
+    private static String redisValue(String name, long id) {
+        try (Jedis redis = new Jedis(URI.create(Services.redisUri()))) {
+            return redis.hget(name + ":" + id, "v");
+        }
+    }
+
+    /** Every update the writer committed 2 s ago or earlier is in Redis (a later one of its row may be too). */
+    private static void assertRedisFresh(String name, ConcurrentLinkedDeque<Write> writes) {
+        long bound = System.nanoTime() - REDIS_BOUND.toNanos();
+        Write due = null;
+        for (Write w : writes) {
+            if (w.nanos() <= bound) {
+                due = w;
+            }
+        }
+        if (due == null) {
+            return;
+        }
+        try (Jedis redis = new Jedis(URI.create(Services.redisUri()))) {
+            String v = redis.hget(name + ":" + due.id(), "v");
+            assertThat(v == null ? -1 : Long.parseLong(v)).as("Redis holds the update of row %d committed %d ms ago",
+                    due.id(), (System.nanoTime() - due.nanos()) / 1_000_000).isGreaterThanOrEqualTo(due.v());
+        }
+    }
+
+    private static void write(String table, AtomicBoolean writing, ConcurrentLinkedDeque<Write> writes) {
+        long v = 0;
+        try (Connection c = PostgresPipelineIT.connect(); Statement st = c.createStatement()) {
+            while (writing.get()) {
+                long id = 1 + ThreadLocalRandom.current().nextLong(ROWS);
+                v++;
+                st.executeUpdate("UPDATE " + table + " SET v = " + v + " WHERE id = " + id);
+                writes.add(new Write(System.nanoTime(), id, v));
+                Thread.sleep(25);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("the writer failed", e);
+        }
+    }
+
+    private static PipelineStatus.SinkStatus sink(Pipeline p, String name) {
+        return p.status().sinks().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static Map<Long, Long> tableValues(String table) throws Exception {
+        Map<Long, Long> out = new HashMap<>();
+        try (Connection c = PostgresPipelineIT.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT id, v FROM " + table)) {
+            while (rs.next()) {
+                out.put(rs.getLong(1), rs.getLong(2));
+            }
+        }
+        return out;
+    }
+
+    private static Map<Long, Long> esValues(String index) throws Exception {
+        es("POST", "/" + index + "/_refresh");
+        JsonNode hits = es("POST", "/" + index + "/_search?size=10000").path("hits").path("hits");
+        Map<Long, Long> out = new HashMap<>();
+        hits.forEach(h -> out.put(h.path("_source").path("id").asLong(), h.path("_source").path("v").asLong()));
+        return out;
+    }
+
+    private static Map<Long, Long> redisValues(String name) {
+        Map<Long, Long> out = new HashMap<>();
+        try (Jedis redis = new Jedis(URI.create(Services.redisUri()))) {
+            for (long id = 1; id <= ROWS; id++) {
+                String v = redis.hget(name + ":" + id, "v");
+                if (v != null) {
+                    out.put(id, Long.parseLong(v));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static JsonNode es(String method, String path) throws Exception {
+        HttpRequest r = HttpRequest.newBuilder(URI.create(Services.elasticsearchUrl() + path))
+                .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.noBody()).build();
+        String body = HTTP.send(r, HttpResponse.BodyHandlers.ofString()).body();
+        return body.isEmpty() ? JSON.createObjectNode() : JSON.readTree(body);
+    }
+
+    /** What {@link #await} waits for. */
+    @FunctionalInterface
+    interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private static void await(Pipeline p, String what, Condition condition) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!condition.holds()) {
+            if (p.state().isTerminal() || System.nanoTime() > deadline) {
+                fail("waiting for " + what + ": pipeline " + p.state() + " " + p.status());
+            }
+            Thread.sleep(250);
+        }
+    }
+}
