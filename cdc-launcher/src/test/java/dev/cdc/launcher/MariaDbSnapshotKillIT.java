@@ -102,7 +102,10 @@ class MariaDbSnapshotKillIT {
                     continue;
                 }
                 String table = e.path("table").asText();
-                readAfterRestart.merge(table, 1L, Long::sum);
+                if (e.path("after").path("id").asLong() <= ROWS) {
+                    // of the preloaded rows (the writer's inserts, above ROWS, grow with the machine's speed)
+                    readAfterRestart.merge(table, 1L, Long::sum);
+                }
                 if (e.path("after").path("id").asLong() <= deliveredUpTo.getOrDefault(table, 0L)) {
                     reReadUpToCheckpoint.merge(table, 1L, Long::sum);
                 }
