@@ -12,6 +12,7 @@ import dev.cdc.source.jdbc.JdbcSourceConfig;
 import dev.cdc.source.jdbc.catalog.Catalog;
 import dev.cdc.source.jdbc.catalog.JdbcColumn;
 import dev.cdc.source.jdbc.catalog.JdbcTable;
+import dev.cdc.source.jdbc.dialect.ChangeLogSql;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -41,10 +42,14 @@ final class ChangeEvents {
     private final JdbcSourceConfig config;
     private final Connection connection;
     private final Map<String, State> tables = new HashMap<>();
+    /** Where triggers list the columns (MariaDB): fills what images written by stale triggers lack. */
+    private final StaleImages stale;
 
     ChangeEvents(JdbcSourceConfig config, Connection connection, List<JdbcTable> captured) {
         this.config = config;
         this.connection = connection;
+        ChangeLogSql sql = config.dialect().changeLog().orElseThrow();
+        this.stale = sql.triggersListColumns() ? new StaleImages(config.dialect(), sql) : null;
         for (JdbcTable t : captured) {
             State s = new State();
             s.catalog = t;
@@ -73,6 +78,13 @@ final class ChangeEvents {
         Map<String, String> image = after != null ? after : before;
         if (image == null) {
             throw new CdcException("change-log row " + row.id() + " of " + row.table() + " has no row image");
+        }
+        List<JdbcColumn> missing = stale == null ? List.of() : StaleImages.missing(image, s.catalog);
+        if (!missing.isEmpty()) {
+            Optional<Map<String, String>> now = stale.current(connection, s.catalog, image);
+            after = after == null ? null : StaleImages.fill(after, missing, now);
+            before = before == null ? null : StaleImages.fill(before, missing, now);
+            image = after != null ? after : before;
         }
         if (s.announced == null || !Images.sameColumns(image, s.announced)) {
             JdbcTable shape = shapeOf(image, s);
@@ -111,6 +123,35 @@ final class ChangeEvents {
                             true)));
         }
         return new JdbcTable(now.id(), columns, now.primaryKey(), now.estimate());
+    }
+
+    /**
+     * Where triggers list the columns: looks at the columns of the tables these rows (just read)
+     * belong to, so a column added before they were written is filled in; the tables whose columns
+     * changed since the last look.
+     */
+    List<JdbcTable> recheck(List<LogReader.Item> items) throws SQLException {
+        if (stale == null || items.isEmpty()) {
+            return List.of();
+        }
+        Map<String, State> seen = new HashMap<>();
+        for (LogReader.Item item : items) {
+            State s = tables.get(item.row().table());
+            if (s != null) {
+                seen.putIfAbsent(item.row().table(), s);
+            }
+        }
+        List<JdbcTable> changed = new ArrayList<>();
+        for (State s : seen.values()) {
+            if (!stale.columnsNow(connection, s.catalog.id()).equals(s.catalog.columnNames())) {
+                Optional<JdbcTable> now = new Catalog(connection, config.dialect()).read(s.catalog.id());
+                if (now.isPresent() && !now.get().sameShape(s.catalog)) {
+                    s.catalog = now.get();
+                    changed.add(now.get());
+                }
+            }
+        }
+        return changed;
     }
 
     /** The captured tables whose columns changed in the catalog since the last look. */

@@ -96,6 +96,13 @@ final class ChangeLogSetup {
                 todo.addAll(sql.createTriggers(log, t));
             }
         }
+        List<JdbcTable> stale = sql.logExists(c, log) ? sql.staleTriggers(c, log, tables) : List.of();
+        if (!stale.isEmpty() && config.setup() == Setup.AUTO) {
+            stale.forEach(t -> todo.addAll(sql.createTriggers(log, t)));
+        } else if (!stale.isEmpty()) {
+            LOG.warn("the triggers of {} write other columns than the tables have now (an ALTER TABLE); setup is"
+                    + " manual: have a DBA run `cdc setup <pipeline.yaml>` again", stale.stream().map(JdbcTable::id).toList());
+        }
         if (todo.isEmpty()) {
             return;
         }
@@ -106,7 +113,7 @@ final class ChangeLogSetup {
         }
         run(c, todo);
         LOG.info("created the change log {} and the triggers of {}", log, tables.stream().map(JdbcTable::id)
-                .filter(t -> !have.contains(t)).toList());
+                .filter(t -> !have.contains(t) || stale.contains(t)).toList());
     }
 
     /** Replaces one table's trigger (its columns changed). */
@@ -115,27 +122,48 @@ final class ChangeLogSetup {
         LOG.info("replaced the triggers of {} for its columns {}", table.id(), table.columnNames());
     }
 
+    /** Runs the statements in one transaction where the database's DDL is transactional (PostgreSQL). */
     void run(Connection c, List<String> statements) throws SQLException {
         boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        boolean done = false;
         try (Statement st = c.createStatement()) {
             for (String s : statements) {
                 try {
                     st.execute(s);
                 } catch (SQLException e) {
+                    if (statements.contains("UNLOCK TABLES")) {
+                        unlock(st);
+                    }
                     if (sql.isPrivilegeError(e)) {
                         throw new CdcException("user '" + config.user() + "' may not run `" + s + "` (" + e.getMessage()
                                 + "): grant it the right to create triggers and tables (PostgreSQL: own the tables or"
-                                + " GRANT TRIGGER ON <table>, and GRANT CREATE ON SCHEMA; MariaDB: GRANT TRIGGER, CREATE"
-                                + " ON <database>.*), or have a DBA run `cdc setup <pipeline.yaml> --print` and set"
-                                + " setup: manual", e);
+                                + " GRANT TRIGGER ON <table>, and GRANT CREATE ON SCHEMA; MariaDB: GRANT TRIGGER, CREATE,"
+                                + " LOCK TABLES ON <database>.*), or have a DBA run `cdc setup <pipeline.yaml> --print`"
+                                + " and set setup: manual", e);
                     }
                     throw new CdcException("setting up the change log failed at `" + s + "`: " + e.getMessage(), e);
                 }
             }
+            c.commit();
+            done = true;
         } finally {
-            if (!auto) {
-                c.commit();
+            if (!done) {
+                try {
+                    c.rollback();
+                } catch (SQLException e) {
+                    LOG.debug("rolling back the failed setup: {}", e.getMessage());
+                }
             }
+            c.setAutoCommit(auto);
+        }
+    }
+
+    private static void unlock(Statement st) {
+        try {
+            st.execute("UNLOCK TABLES");
+        } catch (SQLException e) {
+            LOG.debug("UNLOCK TABLES after a failed statement: {}", e.getMessage());
         }
     }
 

@@ -168,7 +168,7 @@ final class Images {
             return false;
         }
         for (JdbcColumn c : table.columns()) {
-            if (!image.containsKey(c.name()) && image.keySet().stream().noneMatch(k -> k.equalsIgnoreCase(c.name()))) {
+            if (!has(image, c.name())) {
                 return false;
             }
         }
@@ -180,7 +180,7 @@ final class Images {
         Object[] values = new Object[table.columns().size()];
         for (int i = 0; i < values.length; i++) {
             JdbcColumn c = table.columns().get(i);
-            String text = image.containsKey(c.name()) ? image.get(c.name()) : find(image, c.name());
+            String text = value(image, c.name());
             try {
                 values[i] = JdbcTypes.parse(text, c.type());
             } catch (RuntimeException e) {
@@ -189,6 +189,16 @@ final class Images {
             }
         }
         return Row.of(columns, values);
+    }
+
+    /** Whether the image has the column (case-insensitively). */
+    static boolean has(Map<String, String> image, String name) {
+        return image.containsKey(name) || image.keySet().stream().anyMatch(k -> k.equalsIgnoreCase(name));
+    }
+
+    /** The column's value text in the image (case-insensitively); null when NULL or absent. */
+    static String value(Map<String, String> image, String name) {
+        return image.containsKey(name) ? image.get(name) : find(image, name);
     }
 
     private static String find(Map<String, String> image, String name) {

@@ -10,6 +10,7 @@ import dev.cdc.jdbc.snapshot.ExportedSnapshot;
 import dev.cdc.jdbc.snapshot.SnapshotMode;
 import dev.cdc.jdbc.snapshot.SnapshotState;
 import dev.cdc.source.jdbc.JdbcSourceConfig;
+import dev.cdc.source.jdbc.JdbcSourceOptions.Setup;
 import dev.cdc.source.jdbc.catalog.JdbcTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -166,6 +167,9 @@ public final class TriggerSource implements Source, SourceSetup {
                 return;
             }
             if (!items.isEmpty()) {
+                for (JdbcTable changed : events.recheck(items)) {
+                    columnsChanged(changed);
+                }
                 List<StreamEvent> out = new ArrayList<>(items.size() + 1);
                 for (LogReader.Item item : items) {
                     events.add(item, reader, out);
@@ -253,13 +257,21 @@ public final class TriggerSource implements Source, SourceSetup {
         if (now - lastSchemaCheck >= (busy ? SCHEMA_CHECK_BUSY : SCHEMA_CHECK_EVERY).toNanos()) {
             lastSchemaCheck = now;
             for (JdbcTable changed : events.changedInCatalog()) {
-                if (config.dialect().name().equals("mariadb") && config.setup() == dev.cdc.source.jdbc.JdbcSourceOptions.Setup.AUTO) {
-                    setup.replaceTriggers(connection, log, changed);
-                } else if (config.dialect().name().equals("mariadb")) {
-                    LOG.warn("table {} changed its columns, but setup is manual: its triggers still write the old"
-                            + " columns; have a DBA run `cdc setup <pipeline.yaml> --print` again", changed.id());
-                }
+                columnsChanged(changed);
             }
+        }
+    }
+
+    /** Where triggers list the columns (MariaDB), replaces them ({@code setup: auto}) or warns. */
+    private void columnsChanged(JdbcTable changed) throws SQLException {
+        if (!config.dialect().changeLog().orElseThrow().triggersListColumns()) {
+            return;
+        }
+        if (config.setup() == Setup.AUTO) {
+            setup.replaceTriggers(connection, log, changed);
+        } else {
+            LOG.warn("table {} changed its columns, but setup is manual: its triggers still write the old"
+                    + " columns; have a DBA run `cdc setup <pipeline.yaml>` again", changed.id());
         }
     }
 
