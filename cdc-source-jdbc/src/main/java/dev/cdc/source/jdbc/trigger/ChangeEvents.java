@@ -36,7 +36,21 @@ final class ChangeEvents {
     private static final class State {
         JdbcTable announced;
         Row.Columns columns;
+        List<String> names;
         JdbcTable catalog;
+        /** Images in the announced shape need nothing filled: read them in column order. */
+        boolean fast;
+    }
+
+    private void announce(State s, JdbcTable shape) {
+        s.announced = shape;
+        s.columns = Row.Columns.of(shape.columnNames());
+        s.names = shape.columnNames();
+        refresh(s);
+    }
+
+    private void refresh(State s) {
+        s.fast = s.announced != null && (stale == null || s.names.equals(s.catalog.columnNames()));
     }
 
     private final JdbcSourceConfig config;
@@ -60,9 +74,7 @@ final class ChangeEvents {
     /** The snapshot announced these shapes. */
     void announced(List<JdbcTable> shapes) {
         for (JdbcTable t : shapes) {
-            State s = tables.get(t.id().toString());
-            s.announced = t;
-            s.columns = Row.Columns.of(t.columnNames());
+            announce(tables.get(t.id().toString()), t);
         }
     }
 
@@ -72,6 +84,15 @@ final class ChangeEvents {
         State s = tables.get(row.table());
         if (s == null) {
             return; // a table no longer captured whose trigger is still there
+        }
+        if (s.fast) {
+            String[] a = row.after() == null ? null : Images.inOrder(row.after(), s.names);
+            String[] b = row.before() == null ? null : Images.inOrder(row.before(), s.names);
+            if ((a != null || row.after() == null) && (b != null || row.before() == null) && (a != null || b != null)) {
+                emit(item, s, a == null ? null : Images.row(a, s.announced, s.columns),
+                        b == null ? null : Images.row(b, s.announced, s.columns), out);
+                return;
+            }
         }
         Map<String, String> after = row.after() == null ? null : Images.parse(row.after());
         Map<String, String> before = row.before() == null ? null : Images.parse(row.before());
@@ -89,13 +110,16 @@ final class ChangeEvents {
         if (s.announced == null || !Images.sameColumns(image, s.announced)) {
             JdbcTable shape = shapeOf(image, s);
             out.add(SchemaChangeEvent.of(shape.schema(), reader.schemaPosition(item.position()), row.ts()));
-            s.announced = shape;
-            s.columns = Row.Columns.of(shape.columnNames());
+            announce(s, shape);
         }
+        emit(item, s, after == null ? null : Images.row(after, s.announced, s.columns),
+                before == null ? null : Images.row(before, s.announced, s.columns), out);
+    }
+
+    private static void emit(LogReader.Item item, State s, Row a, Row b, List<StreamEvent> out) {
+        ChangeRow row = item.row();
         TableId id = s.announced.id();
         Position p = item.position();
-        Row a = after == null ? null : Images.row(after, s.announced, s.columns);
-        Row b = before == null ? null : Images.row(before, s.announced, s.columns);
         Row key = (a != null ? a : b).project(s.announced.primaryKey());
         Operation op = switch (row.op()) {
             case "c" -> Operation.CREATE;
@@ -113,6 +137,7 @@ final class ChangeEvents {
         }
         JdbcTable now = new Catalog(connection, config.dialect()).read(s.catalog.id()).orElse(s.catalog);
         s.catalog = now;
+        refresh(s);
         if (Images.sameColumns(image, now)) {
             return now;
         }
@@ -147,6 +172,7 @@ final class ChangeEvents {
                 Optional<JdbcTable> now = new Catalog(connection, config.dialect()).read(s.catalog.id());
                 if (now.isPresent() && !now.get().sameShape(s.catalog)) {
                     s.catalog = now.get();
+                    refresh(s);
                     changed.add(now.get());
                 }
             }
@@ -162,6 +188,7 @@ final class ChangeEvents {
             Optional<JdbcTable> now = catalog.read(s.catalog.id());
             if (now.isPresent() && !now.get().sameShape(s.catalog)) {
                 s.catalog = now.get();
+                refresh(s);
                 changed.add(now.get());
             }
         }

@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The database objects of {@code jdbc-trigger}: its change-log table and a row trigger per
@@ -122,6 +124,64 @@ final class ChangeLogSetup {
         LOG.info("replaced the triggers of {} for its columns {}", table.id(), table.columnNames());
     }
 
+    private static final Pattern ALTER = Pattern.compile("(?is)\\s*ALTER\\s+(?:ONLINE\\s+)?(?:IGNORE\\s+)?TABLE\\s+"
+            + "(?:IF\\s+EXISTS\\s+)?((?:[`\"][^`\"]+[`\"]|[\\w$]+)(?:\\s*\\.\\s*(?:[`\"][^`\"]+[`\"]|[\\w$]+))?)\\s.*");
+
+    /**
+     * Runs {@code ALTER TABLE} on a captured table; where the triggers list the columns (MariaDB)
+     * under {@code LOCK TABLES ... WRITE} together with the triggers for the new columns, so writes
+     * to the table wait for both instead of failing on a dropped column or slipping past the
+     * triggers; elsewhere (the triggers follow the columns) on its own.
+     */
+    void alter(Connection c, String ddl) throws SQLException {
+        List<JdbcTable> tables = tables(c);
+        JdbcTable target = alteredTable(ddl, tables);
+        if (!sql.triggersListColumns()) {
+            run(c, List.of(ddl));
+            return;
+        }
+        TableId log = log(tables);
+        try (Statement st = c.createStatement()) {
+            st.execute("LOCK TABLES " + config.dialect().qualified(target.id()) + " WRITE");
+            String at = ddl;
+            try {
+                st.execute(ddl);
+                JdbcTable now = new Catalog(c, config.dialect()).require(target.id(), "jdbc-trigger");
+                for (String s : sql.createTriggers(log, now)) {
+                    if (!s.startsWith("LOCK TABLES ") && !s.equals("UNLOCK TABLES")) {
+                        at = s;
+                        st.execute(s);
+                    }
+                }
+                LOG.info("ran `{}` and replaced the triggers of {} for its columns {}", ddl, now.id(), now.columnNames());
+            } catch (SQLException e) {
+                throw new CdcException("`" + at + "` failed: " + e.getMessage() + (at.equals(ddl) ? "; nothing changed"
+                        : "; the table changed but its triggers did not: run `cdc setup <pipeline.yaml>` now"), e);
+            } finally {
+                st.execute("UNLOCK TABLES");
+            }
+        }
+    }
+
+    /** The captured table an {@code ALTER TABLE} statement names; fails naming the captured ones otherwise. */
+    private JdbcTable alteredTable(String ddl, List<JdbcTable> tables) {
+        Matcher m = ALTER.matcher(ddl);
+        if (!m.matches()) {
+            throw new CdcException("not an ALTER TABLE statement: `" + ddl + "`; give one ALTER TABLE of a captured table");
+        }
+        String[] parts = m.group(1).split("\\s*\\.\\s*");
+        String name = unquote(parts[parts.length - 1]);
+        String namespace = parts.length > 1 ? unquote(parts[0]) : null;
+        return tables.stream().filter(t -> t.id().name().equalsIgnoreCase(name)
+                        && (namespace == null || t.id().namespace().equalsIgnoreCase(namespace))).findFirst()
+                .orElseThrow(() -> new CdcException("`" + ddl + "` alters no captured table (captured: "
+                        + tables.stream().map(JdbcTable::id).toList() + ")"));
+    }
+
+    private static String unquote(String identifier) {
+        return identifier.replaceAll("^[`\"]|[`\"]$", "");
+    }
+
     /** Runs the statements in one transaction where the database's DDL is transactional (PostgreSQL). */
     void run(Connection c, List<String> statements) throws SQLException {
         boolean auto = c.getAutoCommit();
@@ -195,6 +255,13 @@ final class ChangeLogSetup {
             public void drop() throws Exception {
                 try (Connection c = config.connect()) {
                     run(c, ChangeLogSetup.this.dropStatements(c));
+                }
+            }
+
+            @Override
+            public void alter(String ddl) throws Exception {
+                try (Connection c = config.connect()) {
+                    ChangeLogSetup.this.alter(c, ddl);
                 }
             }
         };

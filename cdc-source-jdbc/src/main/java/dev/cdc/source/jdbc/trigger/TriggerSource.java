@@ -80,6 +80,7 @@ public final class TriggerSource implements Source, SourceSetup {
         logSql = config.dialect().qualified(log);
         setup.ensure(connection, tables);
         events = new ChangeEvents(config, connection, tables);
+        lastSchemaCheck = System.nanoTime(); // the catalog was just read
         Optional<Position> resume = context.resumePosition();
         if (resume.isPresent()) {
             Map<String, String> o = resume.get().offsets();
@@ -177,7 +178,7 @@ public final class TriggerSource implements Source, SourceSetup {
                 context.emit(out);
             }
             housekeeping(items.size() >= config.batchSize());
-            if (items.size() < config.batchSize()) {
+            if (items.size() < config.batchSize() && !context.isStopping()) {
                 Thread.sleep(config.pollInterval().toMillis());
             }
         }
@@ -316,5 +317,10 @@ public final class TriggerSource implements Source, SourceSetup {
     @Override
     public void drop() throws Exception {
         setup.asSourceSetup().drop();
+    }
+
+    @Override
+    public void alter(String ddl) throws Exception {
+        setup.asSourceSetup().alter(ddl);
     }
 }
