@@ -39,7 +39,10 @@ public final class JdbcKeyset {
             Row row = Row.of(names, values);
             String[] keys = new String[keyIndexes.length];
             for (int k = 0; k < keys.length; k++) {
-                keys[k] = keyText(rs, keyIndexes[k], key.get(k));
+                Object v = values[keyIndexes[k] - 1];
+                // an integer's text is its digits: no second read of the column
+                keys[k] = v instanceof Long || v instanceof Integer || v instanceof Short ? v.toString()
+                        : keyText(rs, keyIndexes[k], key.get(k));
             }
             return new ReadRow(row.project(table.primaryKey()), row, keys);
         };

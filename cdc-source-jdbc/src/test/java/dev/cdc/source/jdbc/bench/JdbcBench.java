@@ -53,7 +53,7 @@ public final class JdbcBench {
     private static final String URL = "jdbc:postgresql://127.0.0.1:5432/test";
     private static final int PAGE = 2048;
     /** Measured passes per side after the warm-up pass; the best is printed (other builds share the machine). */
-    private static final int PASSES = 3;
+    private static final int PASSES = 5;
     private static final JsonFactory JACKSON = new JsonFactory();
 
     public static void main(String[] args) throws Exception {
