@@ -12,6 +12,7 @@ import dev.cdc.source.jdbc.JdbcSourceConfig;
 import dev.cdc.source.jdbc.catalog.Catalog;
 import dev.cdc.source.jdbc.catalog.JdbcColumn;
 import dev.cdc.source.jdbc.catalog.JdbcTable;
+import dev.cdc.source.jdbc.catalog.KeyProjection;
 import dev.cdc.source.jdbc.dialect.ChangeLogSql;
 
 import java.sql.Connection;
@@ -37,6 +38,7 @@ final class ChangeEvents {
         JdbcTable announced;
         Row.Columns columns;
         List<String> names;
+        KeyProjection key;
         JdbcTable catalog;
         /** Images in the announced shape need nothing filled: read them in column order. */
         boolean fast;
@@ -46,6 +48,7 @@ final class ChangeEvents {
         s.announced = shape;
         s.columns = Row.Columns.of(shape.columnNames());
         s.names = shape.columnNames();
+        s.key = new KeyProjection(shape);
         refresh(s);
     }
 
@@ -120,7 +123,7 @@ final class ChangeEvents {
         ChangeRow row = item.row();
         TableId id = s.announced.id();
         Position p = item.position();
-        Row key = (a != null ? a : b).project(s.announced.primaryKey());
+        Row key = s.key.of(a != null ? a : b);
         Operation op = switch (row.op()) {
             case "c" -> Operation.CREATE;
             case "u" -> Operation.UPDATE;
