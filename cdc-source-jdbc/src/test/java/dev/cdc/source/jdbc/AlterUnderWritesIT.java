@@ -6,6 +6,7 @@ import dev.cdc.api.event.SchemaChangeEvent;
 import dev.cdc.api.event.StreamEvent;
 import dev.cdc.api.event.TableId;
 import dev.cdc.api.spi.SourceSetup;
+import dev.cdc.testkit.source.RecordingSourceContext;
 import dev.cdc.testkit.source.SourceRunner;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -138,6 +139,43 @@ class AlterUnderWritesIT {
                     .filteredOn(SchemaChangeEvent.class::isInstance).last()
                     .satisfies(e -> assertThat(((SchemaChangeEvent) e).after().orElseThrow().columnNames())
                             .doesNotContain("note"));
+        }
+    }
+
+    /**
+     * A column added while the pipeline is down, and a row written before the source is back (by
+     * MariaDB's old triggers, so its image lacks the column): the restarted source replaces the
+     * triggers at open and fills the row's value; rows after have it from the new triggers.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDb.class)
+    void aColumnAddedWhileThePipelineIsDownLosesNoValue(TestDb db) throws Exception {
+        try (SourceFixture f = new SourceFixture(db)) {
+            TableId t = f.table("down", false);
+            Map<String, Object> options = f.triggerOptions(t);
+            options.put("snapshot-mode", "never");
+            SourceRunner first = f.start(new JdbcTriggerSourceFactory(), options);
+            new JdbcDriver(db, false).insert(t, 1, "before", java.math.BigDecimal.ONE);
+            List<ChangeEvent> seen = first.context().awaitChanges(e -> e.table().equals(t), 1, Duration.ofSeconds(30));
+            first.close();
+            db.execute("ALTER TABLE " + db.q(t) + " ADD COLUMN " + db.q("note") + " VARCHAR(40)",
+                    "INSERT INTO " + db.q(t) + " VALUES (2, 'while down', 2.00, 'written by the old triggers')");
+            SourceRunner second = SourceRunner.start(f.create(new JdbcTriggerSourceFactory(), options),
+                    RecordingSourceContext.resumingAfter(seen.get(0).position()), Duration.ofSeconds(30));
+            try {
+                second.context().awaitChanges(e -> e.table().equals(t), 1, Duration.ofSeconds(30));
+                db.execute("INSERT INTO " + db.q(t) + " VALUES (3, 'after', 3.00, 'written by the new triggers')");
+                List<ChangeEvent> got = second.context().awaitChanges(e -> e.table().equals(t), 2, Duration.ofSeconds(30));
+                assertThat(got).extracting(e -> e.after().orElseThrow().get("note"))
+                        .containsExactly("written by the old triggers", "written by the new triggers");
+                if (db == TestDb.MARIADB) {
+                    assertThat(db.count("SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_TABLE = '"
+                            + t.name() + "' AND ACTION_STATEMENT LIKE '%NEW.`note`%'")).as("triggers replaced at open")
+                            .isEqualTo(2);
+                }
+            } finally {
+                second.close();
+            }
         }
     }
 
