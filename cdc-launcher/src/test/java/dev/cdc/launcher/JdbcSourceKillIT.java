@@ -17,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -103,7 +104,7 @@ class JdbcSourceKillIT {
         }
 
         List<String> drop(String t, String changeLog) {
-            List<String> out = new java.util.ArrayList<>(List.of("DROP TABLE IF EXISTS " + q(t)));
+            List<String> out = new ArrayList<>(List.of("DROP TABLE IF EXISTS " + q(t)));
             if (changeLog != null) {
                 out.add("DROP TABLE IF EXISTS " + q(changeLog));
                 if (this == POSTGRES) {

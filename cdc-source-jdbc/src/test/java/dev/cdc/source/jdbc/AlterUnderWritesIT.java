@@ -11,6 +11,7 @@ import dev.cdc.testkit.source.SourceRunner;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,6 +27,7 @@ import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -155,7 +157,7 @@ class AlterUnderWritesIT {
             Map<String, Object> options = f.triggerOptions(t);
             options.put("snapshot-mode", "never");
             SourceRunner first = f.start(new JdbcTriggerSourceFactory(), options);
-            new JdbcDriver(db, false).insert(t, 1, "before", java.math.BigDecimal.ONE);
+            new JdbcDriver(db, false).insert(t, 1, "before", BigDecimal.ONE);
             List<ChangeEvent> seen = first.context().awaitChanges(e -> e.table().equals(t), 1, Duration.ofSeconds(30));
             first.close();
             db.execute("ALTER TABLE " + db.q(t) + " ADD COLUMN " + db.q("note") + " VARCHAR(40)",
@@ -269,7 +271,7 @@ class AlterUnderWritesIT {
         return state;
     }
 
-    private static int indexOf(List<StreamEvent> events, java.util.function.Predicate<StreamEvent> which) {
+    private static int indexOf(List<StreamEvent> events, Predicate<StreamEvent> which) {
         for (int i = 0; i < events.size(); i++) {
             if (which.test(events.get(i))) {
                 return i;

@@ -15,6 +15,7 @@ import dev.cdc.source.jdbc.catalog.JdbcTypes;
 import dev.cdc.source.jdbc.dialect.Dialect;
 import dev.cdc.source.jdbc.snapshot.JdbcKeyset;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -139,7 +140,7 @@ final class QueryTable {
             ReadRow r = plain.rows().read(rs); // its keys are the primary key's texts already
             String[] keys = new String[r.keys().length + 1];
             Object c = integer ? r.row().get(cursorColumn.name()) : null;
-            keys[0] = c instanceof Number n && !(c instanceof java.math.BigDecimal) ? n.toString()
+            keys[0] = c instanceof Number n && !(c instanceof BigDecimal) ? n.toString()
                     : JdbcKeyset.keyText(rs, cursorIndex, cursorColumn);
             System.arraycopy(r.keys(), 0, keys, 1, r.keys().length);
             return new ReadRow(r.key(), r.row(), keys);

@@ -23,6 +23,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -144,7 +145,7 @@ public final class JdbcBench {
     }
 
     private static String pgbench(String schema, String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of("pgbench", "-h", "127.0.0.1", "-U", "postgres"));
+        List<String> command = new ArrayList<>(List.of("pgbench", "-h", "127.0.0.1", "-U", "postgres"));
         command.addAll(List.of(args));
         command.add("test");
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
@@ -176,7 +177,7 @@ public final class JdbcBench {
 
     /** {@code PASSES + 1} sources of the factory, opened now (so all start here). */
     private static List<Opened> open(SourceFactory f, Map<String, Object> options) throws Exception {
-        List<Opened> out = new java.util.ArrayList<>();
+        List<Opened> out = new ArrayList<>();
         for (int i = 0; i <= PASSES; i++) {
             Source s = create(f, options);
             Counting c = new Counting();

@@ -15,6 +15,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,8 +36,8 @@ public final class CatchUpProfile {
             s.execute("CREATE TABLE " + schema + ".acc (id bigint PRIMARY KEY, bid int, abalance int, filler char(84))");
             s.execute("INSERT INTO " + schema + ".acc SELECT g, 1, 0, '' FROM generate_series(1, " + rows + ") g");
             JdbcTriggerSourceFactory f = new JdbcTriggerSourceFactory();
-            List<Source> sources = new java.util.ArrayList<>();
-            List<Counting> countings = new java.util.ArrayList<>();
+            List<Source> sources = new ArrayList<>();
+            List<Counting> countings = new ArrayList<>();
             for (int i = 0; i < rounds; i++) {
                 Source source = f.create(PluginContext.of(Configuration.of(f.options(), Map.of("url", url, "user",
                         "postgres", "tables", List.of(schema + "\\.acc"), "change-log", "log", "snapshot-mode", "never")),
