@@ -18,9 +18,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
- * {@code cdc setup FILE [--print] [--drop]}: the database objects a pipeline's source needs
- * besides the captured tables (jdbc-trigger: its change-log table and triggers): creates them,
- * prints them for a DBA, or removes them.
+ * {@code cdc setup FILE [--print] [--drop] [--alter SQL]}: the database objects a pipeline's source
+ * needs besides the captured tables (jdbc-trigger: its change-log table and triggers): creates them,
+ * prints them for a DBA, removes them, or runs an {@code ALTER TABLE} together with what they need
+ * for the new columns.
  */
 @Command(name = "setup", mixinStandardHelpOptions = true,
         description = {"Creates what the pipeline's source needs in the database besides the captured tables (for"
@@ -45,6 +46,11 @@ final class SetupCommand implements Callable<Integer> {
     @Option(names = "--drop", description = "Remove the triggers and the change log (with --print: print how).")
     private boolean drop;
 
+    @Option(names = "--alter", paramLabel = "SQL", description = "Run this ALTER TABLE of a captured table together"
+            + " with what the source's objects need for the new columns (jdbc-trigger on MariaDB: its triggers, under one"
+            + " table lock, so no write fails on a dropped column or goes uncaptured).")
+    private String alter;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -60,6 +66,12 @@ final class SetupCommand implements Callable<Integer> {
                         + " setup in the database (jdbc-trigger does)");
                 err.flush();
                 return ExitCodes.INVALID;
+            }
+            if (alter != null) {
+                setup.alter(alter);
+                err.println("cdc setup: ran `" + alter + "` with the setup of pipeline '" + p.name() + "'");
+                err.flush();
+                return ExitCodes.OK;
             }
             List<String> statements = drop ? setup.dropStatements() : setup.setupStatements();
             if (print) {

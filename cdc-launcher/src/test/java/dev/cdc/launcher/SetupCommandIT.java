@@ -15,7 +15,7 @@ import java.sql.Statement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code cdc setup FILE [--print] [--drop]} for a jdbc-trigger pipeline on the real PostgreSQL. */
+/** {@code cdc setup FILE [--print] [--drop] [--alter SQL]} for a jdbc-trigger pipeline on the real PostgreSQL. */
 class SetupCommandIT {
 
     private final TestTarget target = TestTarget.create();
@@ -63,6 +63,21 @@ class SetupCommandIT {
         assertThat(dropped.exitCode()).as(dropped.all()).isZero();
         assertThat(triggers()).isZero();
         assertThat(count("SELECT count(*) FROM pg_class WHERE relname LIKE 'cl_" + target.name() + "%'")).isZero();
+    }
+
+    @Test
+    void alterRunsTheDdlOfACapturedTableAndRefusesAnyOther() throws Exception {
+        assertThat(Cli.run("setup", pipeline.toString()).exitCode()).isZero();
+        Cli altered = Cli.run("setup", pipeline.toString(), "--alter", "ALTER TABLE public." + target.name()
+                + "_orders ADD COLUMN note text");
+        assertThat(altered.exitCode()).as(altered.all()).isZero();
+        assertThat(count("SELECT count(*) FROM information_schema.columns WHERE table_name = '" + target.name()
+                + "_orders' AND column_name = 'note'")).isEqualTo(1);
+        assertThat(triggers()).isEqualTo(1);
+
+        Cli other = Cli.run("setup", pipeline.toString(), "--alter", "ALTER TABLE public.somewhere_else ADD COLUMN x int");
+        assertThat(other.exitCode()).isEqualTo(ExitCodes.CANNOT_START);
+        assertThat(other.err()).contains("alters no captured table").contains(target.name() + "_orders");
     }
 
     @Test

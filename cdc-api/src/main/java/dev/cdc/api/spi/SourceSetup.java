@@ -24,4 +24,16 @@ public interface SourceSetup {
 
     /** Runs {@link #dropStatements}: afterwards no trigger, function or table of the source is left. */
     void drop() throws Exception;
+
+    /**
+     * Runs a DDL statement on a captured table together with whatever the source's objects need
+     * for the table's new shape (jdbc-trigger on MariaDB: triggers that list the new columns, under
+     * one table lock, so no write to the table fails or goes uncaptured in between). A source whose
+     * objects follow a table's columns by themselves just runs it.
+     *
+     * @throws UnsupportedOperationException when the source cannot do so (the default)
+     */
+    default void alter(String ddl) throws Exception {
+        throw new UnsupportedOperationException("this source cannot run DDL with its setup; run it directly");
+    }
 }

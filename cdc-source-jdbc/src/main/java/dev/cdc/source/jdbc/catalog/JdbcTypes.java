@@ -7,11 +7,13 @@ import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.temporal.ChronoField;
@@ -120,12 +122,87 @@ public final class JdbcTypes {
             case BYTES -> HexFormat.of().parseHex(text.startsWith("\\x") ? text.substring(2) : text);
             case DATE -> LocalDate.parse(text.length() > 10 ? text.substring(0, 10) : text);
             case TIME -> LocalTime.parse(text);
-            case TIMESTAMP -> text.length() > 10 && text.charAt(10) == 'T' ? LocalDateTime.parse(text)
-                    : LocalDateTime.parse(text, LOCAL);
-            case TIMESTAMP_TZ -> OffsetDateTime.parse(text, OFFSET).toInstant();
+            case TIMESTAMP -> timestamp(text);
+            case TIMESTAMP_TZ -> timestampTz(text);
             case UUID -> UUID.fromString(text);
             default -> text;
         };
+    }
+
+    private static LocalDateTime timestamp(String text) {
+        int end = localEnd(text);
+        return end == text.length() ? local(text, end) : LocalDateTime.parse(text, LOCAL);
+    }
+
+    private static Instant timestampTz(String text) {
+        int end = localEnd(text);
+        if (end > 0 && end < text.length()) {
+            ZoneOffset offset = offset(text, end);
+            if (offset != null) {
+                return local(text, end).toInstant(offset);
+            }
+        }
+        return OffsetDateTime.parse(text, OFFSET).toInstant();
+    }
+
+    /**
+     * Where {@code yyyy-MM-dd[T ]HH:mm:ss[.f...]} (the triggers' and ISO's form, at most nine
+     * fraction digits) ends in the text; -1 when it does not start so (the general parser takes it).
+     */
+    private static int localEnd(String s) {
+        int n = s.length();
+        if (n < 19 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' && s.charAt(10) != ' '
+                || s.charAt(13) != ':' || s.charAt(16) != ':') {
+            return -1;
+        }
+        int i = 19;
+        if (i < n && s.charAt(i) == '.') {
+            i++;
+            while (i < n && i < 29 && Character.isDigit(s.charAt(i))) {
+                i++;
+            }
+            if (i == 20 || i < n && Character.isDigit(s.charAt(i))) {
+                return -1;
+            }
+        }
+        return i;
+    }
+
+    private static LocalDateTime local(String s, int end) {
+        int nano = 0;
+        for (int i = 20; i < 29; i++) {
+            nano = nano * 10 + (i < end ? digits(s, i, 1) : 0);
+        }
+        return LocalDateTime.of(digits(s, 0, 4), digits(s, 5, 2), digits(s, 8, 2), digits(s, 11, 2), digits(s, 14, 2),
+                digits(s, 17, 2), nano);
+    }
+
+    /** {@code Z}, {@code +HH}, {@code +HH:MM} or {@code +HH:MM:SS} from {@code at} to the end; null otherwise. */
+    private static ZoneOffset offset(String s, int at) {
+        int n = s.length() - at;
+        if (n == 1 && s.charAt(at) == 'Z') {
+            return ZoneOffset.UTC;
+        }
+        char sign = s.charAt(at);
+        if (sign != '+' && sign != '-' || n != 3 && n != 6 && n != 9 || n > 3 && s.charAt(at + 3) != ':'
+                || n > 6 && s.charAt(at + 6) != ':') {
+            return null;
+        }
+        int m = sign == '-' ? -1 : 1;
+        return ZoneOffset.ofHoursMinutesSeconds(m * digits(s, at + 1, 2), n > 3 ? m * digits(s, at + 4, 2) : 0,
+                n > 6 ? m * digits(s, at + 7, 2) : 0);
+    }
+
+    private static int digits(String s, int from, int count) {
+        int v = 0;
+        for (int i = from; i < from + count; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                throw new DateTimeException("'" + s + "' has '" + c + "' where a digit belongs");
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     /** An integer from its text ("42", or "42.0" as some JSON writers put it), checked against the range. */

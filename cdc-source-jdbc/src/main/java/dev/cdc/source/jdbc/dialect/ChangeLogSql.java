@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The DDL of the change log of {@code jdbc-trigger}: a table with the columns {@code id} (an
@@ -25,8 +26,34 @@ public interface ChangeLogSql {
     /** Creates the change-log table (and what the triggers share) when missing. */
     List<String> createLog(TableId log);
 
-    /** Creates or replaces the triggers of one captured table, for its current columns. */
+    /**
+     * Creates or replaces the triggers of one captured table, for its current columns, with no moment
+     * in which a write to the table goes uncaptured.
+     */
     List<String> createTriggers(TableId log, JdbcTable table);
+
+    /**
+     * Whether the triggers list the table's columns (MariaDB), so that after {@code ALTER TABLE}
+     * they write the old columns until replaced; false when they write whatever columns the row has.
+     */
+    default boolean triggersListColumns() {
+        return false;
+    }
+
+    /**
+     * With {@link #triggersListColumns}: a query of one row's image as the triggers would write it
+     * now, of every current column, with one parameter per primary-key column (bound as the text the
+     * images hold).
+     */
+    default Optional<String> currentImage(JdbcTable table) {
+        return Optional.empty();
+    }
+
+    /** The tables among {@code tables} whose triggers write other columns than the tables have now. */
+    default List<JdbcTable> staleTriggers(Connection connection, TableId log, List<JdbcTable> tables)
+            throws SQLException {
+        return List.of();
+    }
 
     /** Removes the triggers of one captured table. */
     List<String> dropTriggers(TableId log, TableId table);

@@ -11,12 +11,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
  * MariaDB / MySQL: three row triggers per table write {@code JSON_OBJECT} of the listed columns
  * (binary ones as hex), so a column added later needs the triggers replaced (the source does so
- * with {@code setup: auto}). MariaDB gives a trigger no transaction id: {@code txid} stays empty.
+ * with {@code setup: auto}, and fills the rows written in between from the table: {@link #currentImage}).
+ * MariaDB gives a trigger no transaction id: {@code txid} stays empty.
  */
 final class MariaDbDialect implements Dialect, ChangeLogSql {
 
@@ -58,18 +60,67 @@ final class MariaDbDialect implements Dialect, ChangeLogSql {
         return JdbcTypes.isBinary(c.type()) ? "HEX(" + ref + ")" : ref;
     }
 
+    /**
+     * Drops and creates the three triggers while the table is locked for writing ({@code LOCK TABLES
+     * ... WRITE}, which MySQL and MariaDB allow trigger DDL under): a write waits for the new
+     * triggers instead of slipping through while there are none.
+     */
     @Override
     public List<String> createTriggers(TableId log, JdbcTable table) {
         String t = qualified(table.id());
+        List<String> out = new ArrayList<>();
+        out.add("LOCK TABLES " + t + " WRITE");
+        out.addAll(dropTriggers(log, table.id()));
+        for (String[] kind : KINDS) {
+            out.add("CREATE TRIGGER " + name(log, table.id(), kind[0]) + " AFTER " + kind[1] + " ON " + t
+                    + " FOR EACH ROW " + body(log, table, kind[0]));
+        }
+        out.add("UNLOCK TABLES");
+        return out;
+    }
+
+    private static final String[][] KINDS = {{"_i", "INSERT"}, {"_u", "UPDATE"}, {"_d", "DELETE"}};
+
+    /** The statement a trigger runs: one change-log row of the table's columns as they are now. */
+    private String body(TableId log, JdbcTable table, String kind) {
         String into = "INSERT INTO " + qualified(log) + " (tbl, op, ts, before_row, after_row) VALUES ('"
                 + table.id().toString().replace("'", "''") + "', ";
-        List<String> out = new ArrayList<>(dropTriggers(log, table.id()));
-        out.add("CREATE TRIGGER " + name(log, table.id(), "_i") + " AFTER INSERT ON " + t + " FOR EACH ROW "
-                + into + "'c', UTC_TIMESTAMP(6), NULL, " + image(table, "NEW") + ")");
-        out.add("CREATE TRIGGER " + name(log, table.id(), "_u") + " AFTER UPDATE ON " + t + " FOR EACH ROW "
-                + into + "'u', UTC_TIMESTAMP(6), " + image(table, "OLD") + ", " + image(table, "NEW") + ")");
-        out.add("CREATE TRIGGER " + name(log, table.id(), "_d") + " AFTER DELETE ON " + t + " FOR EACH ROW "
-                + into + "'d', UTC_TIMESTAMP(6), " + image(table, "OLD") + ", NULL)");
+        return into + switch (kind) {
+            case "_i" -> "'c', UTC_TIMESTAMP(6), NULL, " + image(table, "NEW") + ")";
+            case "_u" -> "'u', UTC_TIMESTAMP(6), " + image(table, "OLD") + ", " + image(table, "NEW") + ")";
+            default -> "'d', UTC_TIMESTAMP(6), " + image(table, "OLD") + ", NULL)";
+        };
+    }
+
+    @Override
+    public boolean triggersListColumns() {
+        return true;
+    }
+
+    @Override
+    public Optional<String> currentImage(JdbcTable table) {
+        return Optional.of("SELECT " + image(table, "r") + " FROM " + qualified(table.id()) + " r WHERE "
+                + table.primaryKey().stream().map(k -> "r." + quote(k) + " = " + (table.column(k)
+                .filter(c -> JdbcTypes.isBinary(c.type())).isPresent() ? "UNHEX(?)" : "?"))
+                .collect(Collectors.joining(" AND ")));
+    }
+
+    @Override
+    public List<JdbcTable> staleTriggers(Connection connection, TableId log, List<JdbcTable> tables)
+            throws SQLException {
+        List<JdbcTable> out = new ArrayList<>();
+        try (PreparedStatement st = connection.prepareStatement("SELECT ACTION_STATEMENT FROM information_schema.TRIGGERS"
+                + " WHERE TRIGGER_SCHEMA = ? AND TRIGGER_NAME = ?")) {
+            for (JdbcTable t : tables) {
+                st.setString(1, t.id().namespace());
+                st.setString(2, ChangeLogSql.triggerName(log, t.id(), "_u", 64));
+                try (ResultSet rs = st.executeQuery()) {
+                    if (rs.next() && !body(log, t, "_u").equals(rs.getString(1))) {
+                        out.add(t);
+                    }
+                }
+            }
+        }
         return out;
     }
 

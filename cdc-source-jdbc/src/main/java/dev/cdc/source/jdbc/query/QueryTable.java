@@ -15,6 +15,7 @@ import dev.cdc.source.jdbc.catalog.JdbcTypes;
 import dev.cdc.source.jdbc.dialect.Dialect;
 import dev.cdc.source.jdbc.snapshot.JdbcKeyset;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,13 +134,15 @@ final class QueryTable {
         List<JdbcColumn> order = new ArrayList<>();
         order.add(cursorColumn);
         table.primaryKey().forEach(k -> order.add(table.column(k).orElseThrow()));
-        int[] indexes = order.stream().mapToInt(c -> table.columns().indexOf(c) + 1).toArray();
+        int cursorIndex = table.columns().indexOf(cursorColumn) + 1;
+        boolean integer = !timestamps;
         KeysetTable.RowReader rows = rs -> {
-            ReadRow r = plain.rows().read(rs);
-            String[] keys = new String[indexes.length];
-            for (int k = 0; k < keys.length; k++) {
-                keys[k] = JdbcKeyset.keyText(rs, indexes[k], order.get(k));
-            }
+            ReadRow r = plain.rows().read(rs); // its keys are the primary key's texts already
+            String[] keys = new String[r.keys().length + 1];
+            Object c = integer ? r.row().get(cursorColumn.name()) : null;
+            keys[0] = c instanceof Number n && !(c instanceof BigDecimal) ? n.toString()
+                    : JdbcKeyset.keyText(rs, cursorIndex, cursorColumn);
+            System.arraycopy(r.keys(), 0, keys, 1, r.keys().length);
             return new ReadRow(r.key(), r.row(), keys);
         };
         return new KeysetTable(table.id(), plain.from(), plain.selectList(),

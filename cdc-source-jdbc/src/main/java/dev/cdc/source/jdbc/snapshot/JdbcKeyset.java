@@ -6,6 +6,7 @@ import dev.cdc.jdbc.snapshot.ReadRow;
 import dev.cdc.source.jdbc.catalog.JdbcColumn;
 import dev.cdc.source.jdbc.catalog.JdbcTable;
 import dev.cdc.source.jdbc.catalog.JdbcTypes;
+import dev.cdc.source.jdbc.catalog.KeyProjection;
 import dev.cdc.source.jdbc.dialect.Dialect;
 
 import java.sql.ResultSet;
@@ -31,6 +32,7 @@ public final class JdbcKeyset {
         Row.Columns names = Row.Columns.of(table.columnNames());
         List<JdbcColumn> key = table.primaryKey().stream().map(k -> table.column(k).orElseThrow()).toList();
         int[] keyIndexes = key.stream().mapToInt(k -> columns.indexOf(k) + 1).toArray();
+        KeyProjection projection = new KeyProjection(table);
         KeysetTable.RowReader rows = rs -> {
             Object[] values = new Object[columns.size()];
             for (int i = 0; i < values.length; i++) {
@@ -39,9 +41,12 @@ public final class JdbcKeyset {
             Row row = Row.of(names, values);
             String[] keys = new String[keyIndexes.length];
             for (int k = 0; k < keys.length; k++) {
-                keys[k] = keyText(rs, keyIndexes[k], key.get(k));
+                Object v = values[keyIndexes[k] - 1];
+                // an integer's text is its digits: no second read of the column
+                keys[k] = v instanceof Long || v instanceof Integer || v instanceof Short ? v.toString()
+                        : keyText(rs, keyIndexes[k], key.get(k));
             }
-            return new ReadRow(row.project(table.primaryKey()), row, keys);
+            return new ReadRow(projection.of(values), row, keys);
         };
         return new KeysetTable(table.id(), dialect.qualified(table.id()),
                 columns.stream().map(c -> dialect.quote(c.name())).collect(Collectors.joining(", ")),

@@ -12,6 +12,8 @@ import dev.cdc.source.jdbc.JdbcSourceConfig;
 import dev.cdc.source.jdbc.catalog.Catalog;
 import dev.cdc.source.jdbc.catalog.JdbcColumn;
 import dev.cdc.source.jdbc.catalog.JdbcTable;
+import dev.cdc.source.jdbc.catalog.KeyProjection;
+import dev.cdc.source.jdbc.dialect.ChangeLogSql;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -35,16 +37,36 @@ final class ChangeEvents {
     private static final class State {
         JdbcTable announced;
         Row.Columns columns;
+        List<String> names;
+        KeyProjection key;
         JdbcTable catalog;
+        /** Images in the announced shape need nothing filled: read them in column order. */
+        boolean fast;
+    }
+
+    private void announce(State s, JdbcTable shape) {
+        s.announced = shape;
+        s.columns = Row.Columns.of(shape.columnNames());
+        s.names = shape.columnNames();
+        s.key = new KeyProjection(shape);
+        refresh(s);
+    }
+
+    private void refresh(State s) {
+        s.fast = s.announced != null && (stale == null || s.names.equals(s.catalog.columnNames()));
     }
 
     private final JdbcSourceConfig config;
     private final Connection connection;
     private final Map<String, State> tables = new HashMap<>();
+    /** Where triggers list the columns (MariaDB): fills what images written by stale triggers lack. */
+    private final StaleImages stale;
 
     ChangeEvents(JdbcSourceConfig config, Connection connection, List<JdbcTable> captured) {
         this.config = config;
         this.connection = connection;
+        ChangeLogSql sql = config.dialect().changeLog().orElseThrow();
+        this.stale = sql.triggersListColumns() ? new StaleImages(config.dialect(), sql) : null;
         for (JdbcTable t : captured) {
             State s = new State();
             s.catalog = t;
@@ -55,9 +77,7 @@ final class ChangeEvents {
     /** The snapshot announced these shapes. */
     void announced(List<JdbcTable> shapes) {
         for (JdbcTable t : shapes) {
-            State s = tables.get(t.id().toString());
-            s.announced = t;
-            s.columns = Row.Columns.of(t.columnNames());
+            announce(tables.get(t.id().toString()), t);
         }
     }
 
@@ -68,23 +88,42 @@ final class ChangeEvents {
         if (s == null) {
             return; // a table no longer captured whose trigger is still there
         }
+        if (s.fast) {
+            String[] a = row.after() == null ? null : Images.inOrder(row.after(), s.names);
+            String[] b = row.before() == null ? null : Images.inOrder(row.before(), s.names);
+            if ((a != null || row.after() == null) && (b != null || row.before() == null) && (a != null || b != null)) {
+                emit(item, s, a == null ? null : Images.row(a, s.announced, s.columns),
+                        b == null ? null : Images.row(b, s.announced, s.columns), out);
+                return;
+            }
+        }
         Map<String, String> after = row.after() == null ? null : Images.parse(row.after());
         Map<String, String> before = row.before() == null ? null : Images.parse(row.before());
         Map<String, String> image = after != null ? after : before;
         if (image == null) {
             throw new CdcException("change-log row " + row.id() + " of " + row.table() + " has no row image");
         }
+        List<JdbcColumn> missing = stale == null ? List.of() : StaleImages.missing(image, s.catalog);
+        if (!missing.isEmpty()) {
+            Optional<Map<String, String>> now = stale.current(connection, s.catalog, image);
+            after = after == null ? null : StaleImages.fill(after, missing, now);
+            before = before == null ? null : StaleImages.fill(before, missing, now);
+            image = after != null ? after : before;
+        }
         if (s.announced == null || !Images.sameColumns(image, s.announced)) {
             JdbcTable shape = shapeOf(image, s);
             out.add(SchemaChangeEvent.of(shape.schema(), reader.schemaPosition(item.position()), row.ts()));
-            s.announced = shape;
-            s.columns = Row.Columns.of(shape.columnNames());
+            announce(s, shape);
         }
+        emit(item, s, after == null ? null : Images.row(after, s.announced, s.columns),
+                before == null ? null : Images.row(before, s.announced, s.columns), out);
+    }
+
+    private static void emit(LogReader.Item item, State s, Row a, Row b, List<StreamEvent> out) {
+        ChangeRow row = item.row();
         TableId id = s.announced.id();
         Position p = item.position();
-        Row a = after == null ? null : Images.row(after, s.announced, s.columns);
-        Row b = before == null ? null : Images.row(before, s.announced, s.columns);
-        Row key = (a != null ? a : b).project(s.announced.primaryKey());
+        Row key = s.key.of(a != null ? a : b);
         Operation op = switch (row.op()) {
             case "c" -> Operation.CREATE;
             case "u" -> Operation.UPDATE;
@@ -101,6 +140,7 @@ final class ChangeEvents {
         }
         JdbcTable now = new Catalog(connection, config.dialect()).read(s.catalog.id()).orElse(s.catalog);
         s.catalog = now;
+        refresh(s);
         if (Images.sameColumns(image, now)) {
             return now;
         }
@@ -113,6 +153,45 @@ final class ChangeEvents {
         return new JdbcTable(now.id(), columns, now.primaryKey(), now.estimate());
     }
 
+    /**
+     * Where triggers list the columns: looks at the columns of the tables these rows (just read)
+     * belong to, so a column added before they were written is filled in; the tables whose columns
+     * changed since the last look.
+     */
+    List<JdbcTable> recheck(List<LogReader.Item> items) throws SQLException {
+        if (stale == null || items.isEmpty()) {
+            return List.of();
+        }
+        Map<String, State> seen = new HashMap<>();
+        for (LogReader.Item item : items) {
+            State s = tables.get(item.row().table());
+            if (s != null) {
+                seen.putIfAbsent(item.row().table(), s);
+            }
+        }
+        List<JdbcTable> changed = new ArrayList<>();
+        for (State s : seen.values()) {
+            List<String> names;
+            try {
+                names = stale.columnsNow(connection, s.catalog.id());
+            } catch (SQLException e) {
+                if (new Catalog(connection, config.dialect()).read(s.catalog.id()).isEmpty()) {
+                    continue; // dropped since: its last rows go out as they were written
+                }
+                throw e;
+            }
+            if (!names.equals(s.catalog.columnNames())) {
+                Optional<JdbcTable> now = new Catalog(connection, config.dialect()).read(s.catalog.id());
+                if (now.isPresent() && !now.get().sameShape(s.catalog)) {
+                    s.catalog = now.get();
+                    refresh(s);
+                    changed.add(now.get());
+                }
+            }
+        }
+        return changed;
+    }
+
     /** The captured tables whose columns changed in the catalog since the last look. */
     List<JdbcTable> changedInCatalog() throws SQLException {
         List<JdbcTable> changed = new ArrayList<>();
@@ -121,6 +200,7 @@ final class ChangeEvents {
             Optional<JdbcTable> now = catalog.read(s.catalog.id());
             if (now.isPresent() && !now.get().sameShape(s.catalog)) {
                 s.catalog = now.get();
+                refresh(s);
                 changed.add(now.get());
             }
         }

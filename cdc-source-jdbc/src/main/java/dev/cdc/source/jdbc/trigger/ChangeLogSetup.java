@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The database objects of {@code jdbc-trigger}: its change-log table and a row trigger per
@@ -96,6 +98,13 @@ final class ChangeLogSetup {
                 todo.addAll(sql.createTriggers(log, t));
             }
         }
+        List<JdbcTable> stale = sql.logExists(c, log) ? sql.staleTriggers(c, log, tables) : List.of();
+        if (!stale.isEmpty() && config.setup() == Setup.AUTO) {
+            stale.forEach(t -> todo.addAll(sql.createTriggers(log, t)));
+        } else if (!stale.isEmpty()) {
+            LOG.warn("the triggers of {} write other columns than the tables have now (an ALTER TABLE); setup is"
+                    + " manual: have a DBA run `cdc setup <pipeline.yaml>` again", stale.stream().map(JdbcTable::id).toList());
+        }
         if (todo.isEmpty()) {
             return;
         }
@@ -106,7 +115,7 @@ final class ChangeLogSetup {
         }
         run(c, todo);
         LOG.info("created the change log {} and the triggers of {}", log, tables.stream().map(JdbcTable::id)
-                .filter(t -> !have.contains(t)).toList());
+                .filter(t -> !have.contains(t) || stale.contains(t)).toList());
     }
 
     /** Replaces one table's trigger (its columns changed). */
@@ -115,27 +124,106 @@ final class ChangeLogSetup {
         LOG.info("replaced the triggers of {} for its columns {}", table.id(), table.columnNames());
     }
 
+    private static final Pattern ALTER = Pattern.compile("(?is)\\s*ALTER\\s+(?:ONLINE\\s+)?(?:IGNORE\\s+)?TABLE\\s+"
+            + "(?:IF\\s+EXISTS\\s+)?((?:[`\"][^`\"]+[`\"]|[\\w$]+)(?:\\s*\\.\\s*(?:[`\"][^`\"]+[`\"]|[\\w$]+))?)\\s.*");
+
+    /**
+     * Runs {@code ALTER TABLE} on a captured table; where the triggers list the columns (MariaDB)
+     * under {@code LOCK TABLES ... WRITE} together with the triggers for the new columns, so writes
+     * to the table wait for both instead of failing on a dropped column or slipping past the
+     * triggers; elsewhere (the triggers follow the columns) on its own.
+     */
+    void alter(Connection c, String ddl) throws SQLException {
+        List<JdbcTable> tables = tables(c);
+        JdbcTable target = alteredTable(ddl, tables);
+        if (!sql.triggersListColumns()) {
+            run(c, List.of(ddl));
+            return;
+        }
+        TableId log = log(tables);
+        try (Statement st = c.createStatement()) {
+            st.execute("LOCK TABLES " + config.dialect().qualified(target.id()) + " WRITE");
+            String at = ddl;
+            try {
+                st.execute(ddl);
+                JdbcTable now = new Catalog(c, config.dialect()).require(target.id(), "jdbc-trigger");
+                for (String s : sql.createTriggers(log, now)) {
+                    if (!s.startsWith("LOCK TABLES ") && !s.equals("UNLOCK TABLES")) {
+                        at = s;
+                        st.execute(s);
+                    }
+                }
+                LOG.info("ran `{}` and replaced the triggers of {} for its columns {}", ddl, now.id(), now.columnNames());
+            } catch (SQLException e) {
+                throw new CdcException("`" + at + "` failed: " + e.getMessage() + (at.equals(ddl) ? "; nothing changed"
+                        : "; the table changed but its triggers did not: run `cdc setup <pipeline.yaml>` now"), e);
+            } finally {
+                st.execute("UNLOCK TABLES");
+            }
+        }
+    }
+
+    /** The captured table an {@code ALTER TABLE} statement names; fails naming the captured ones otherwise. */
+    private JdbcTable alteredTable(String ddl, List<JdbcTable> tables) {
+        Matcher m = ALTER.matcher(ddl);
+        if (!m.matches()) {
+            throw new CdcException("not an ALTER TABLE statement: `" + ddl + "`; give one ALTER TABLE of a captured table");
+        }
+        String[] parts = m.group(1).split("\\s*\\.\\s*");
+        String name = unquote(parts[parts.length - 1]);
+        String namespace = parts.length > 1 ? unquote(parts[0]) : null;
+        return tables.stream().filter(t -> t.id().name().equalsIgnoreCase(name)
+                        && (namespace == null || t.id().namespace().equalsIgnoreCase(namespace))).findFirst()
+                .orElseThrow(() -> new CdcException("`" + ddl + "` alters no captured table (captured: "
+                        + tables.stream().map(JdbcTable::id).toList() + ")"));
+    }
+
+    private static String unquote(String identifier) {
+        return identifier.replaceAll("^[`\"]|[`\"]$", "");
+    }
+
+    /** Runs the statements in one transaction where the database's DDL is transactional (PostgreSQL). */
     void run(Connection c, List<String> statements) throws SQLException {
         boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        boolean done = false;
         try (Statement st = c.createStatement()) {
             for (String s : statements) {
                 try {
                     st.execute(s);
                 } catch (SQLException e) {
+                    if (statements.contains("UNLOCK TABLES")) {
+                        unlock(st);
+                    }
                     if (sql.isPrivilegeError(e)) {
                         throw new CdcException("user '" + config.user() + "' may not run `" + s + "` (" + e.getMessage()
                                 + "): grant it the right to create triggers and tables (PostgreSQL: own the tables or"
-                                + " GRANT TRIGGER ON <table>, and GRANT CREATE ON SCHEMA; MariaDB: GRANT TRIGGER, CREATE"
-                                + " ON <database>.*), or have a DBA run `cdc setup <pipeline.yaml> --print` and set"
-                                + " setup: manual", e);
+                                + " GRANT TRIGGER ON <table>, and GRANT CREATE ON SCHEMA; MariaDB: GRANT TRIGGER, CREATE,"
+                                + " LOCK TABLES ON <database>.*), or have a DBA run `cdc setup <pipeline.yaml> --print`"
+                                + " and set setup: manual", e);
                     }
                     throw new CdcException("setting up the change log failed at `" + s + "`: " + e.getMessage(), e);
                 }
             }
+            c.commit();
+            done = true;
         } finally {
-            if (!auto) {
-                c.commit();
+            if (!done) {
+                try {
+                    c.rollback();
+                } catch (SQLException e) {
+                    LOG.debug("rolling back the failed setup: {}", e.getMessage());
+                }
             }
+            c.setAutoCommit(auto);
+        }
+    }
+
+    private static void unlock(Statement st) {
+        try {
+            st.execute("UNLOCK TABLES");
+        } catch (SQLException e) {
+            LOG.debug("UNLOCK TABLES after a failed statement: {}", e.getMessage());
         }
     }
 
@@ -167,6 +255,13 @@ final class ChangeLogSetup {
             public void drop() throws Exception {
                 try (Connection c = config.connect()) {
                     run(c, ChangeLogSetup.this.dropStatements(c));
+                }
+            }
+
+            @Override
+            public void alter(String ddl) throws Exception {
+                try (Connection c = config.connect()) {
+                    ChangeLogSetup.this.alter(c, ddl);
                 }
             }
         };

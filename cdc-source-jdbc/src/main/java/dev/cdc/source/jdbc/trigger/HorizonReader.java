@@ -101,17 +101,24 @@ final class HorizonReader implements LogReader {
     public List<Item> read(Connection c, int limit) throws SQLException {
         if (exhausted) {
             long h = recordedBatchAfter(c, hi);
+            long[] ids = null;
             if (h < 0) {
                 long x = xmin(c);
                 if (x <= hi) {
                     return List.of();
                 }
-                h = batchEnd(c, hi, x);
+                long[] span = idRange(c, hi, x);
+                // fewer ids between its first and last row than a batch may hold: no need to count
+                boolean small = span[0] == Long.MAX_VALUE || span[1] - span[0] < MAX_BATCH_ROWS;
+                h = small ? x : batchEnd(c, hi, x);
                 record(c, hi, h);
+                ids = small ? span : null;
             }
             lo = hi;
             hi = h;
-            long[] ids = idRange(c);
+            if (ids == null) {
+                ids = idRange(c, lo, hi);
+            }
             lastId = ids[0] - 1;
             maxId = ids[1];
             if (ids[0] == Long.MAX_VALUE) {
@@ -137,7 +144,7 @@ final class HorizonReader implements LogReader {
         Snapshot visible = snap == null ? null : Snapshot.parse(snap);
         List<Item> out = new ArrayList<>();
         if (maxId == Long.MAX_VALUE) {
-            maxId = idRange(c)[1]; // resumed inside a batch
+            maxId = idRange(c, lo, hi)[1]; // resumed inside a batch
             if (maxId == Long.MAX_VALUE) {
                 exhausted = true;
                 return List.of();
@@ -194,14 +201,14 @@ final class HorizonReader implements LogReader {
     }
 
     /**
-     * The smallest and greatest change-log id of the batch's transactions (through the txid
+     * The smallest and greatest change-log id of the transactions {@code [from, to)} (through the txid
      * index), so its reads are a primary-key range however stale the table's statistics are.
      */
-    private long[] idRange(Connection c) throws SQLException {
+    private long[] idRange(Connection c, long from, long to) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("SELECT min(id), max(id) FROM " + log
                 + " WHERE txid >= ? AND txid < ?")) {
-            st.setLong(1, lo);
-            st.setLong(2, hi);
+            st.setLong(1, from);
+            st.setLong(2, to);
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();
                 long min = rs.getLong(1);

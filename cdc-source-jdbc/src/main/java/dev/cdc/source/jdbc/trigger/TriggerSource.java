@@ -10,6 +10,7 @@ import dev.cdc.jdbc.snapshot.ExportedSnapshot;
 import dev.cdc.jdbc.snapshot.SnapshotMode;
 import dev.cdc.jdbc.snapshot.SnapshotState;
 import dev.cdc.source.jdbc.JdbcSourceConfig;
+import dev.cdc.source.jdbc.JdbcSourceOptions.Setup;
 import dev.cdc.source.jdbc.catalog.JdbcTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,6 +80,7 @@ public final class TriggerSource implements Source, SourceSetup {
         logSql = config.dialect().qualified(log);
         setup.ensure(connection, tables);
         events = new ChangeEvents(config, connection, tables);
+        lastSchemaCheck = System.nanoTime(); // the catalog was just read
         Optional<Position> resume = context.resumePosition();
         if (resume.isPresent()) {
             Map<String, String> o = resume.get().offsets();
@@ -166,6 +168,9 @@ public final class TriggerSource implements Source, SourceSetup {
                 return;
             }
             if (!items.isEmpty()) {
+                for (JdbcTable changed : events.recheck(items)) {
+                    columnsChanged(changed);
+                }
                 List<StreamEvent> out = new ArrayList<>(items.size() + 1);
                 for (LogReader.Item item : items) {
                     events.add(item, reader, out);
@@ -173,7 +178,7 @@ public final class TriggerSource implements Source, SourceSetup {
                 context.emit(out);
             }
             housekeeping(items.size() >= config.batchSize());
-            if (items.size() < config.batchSize()) {
+            if (items.size() < config.batchSize() && !context.isStopping()) {
                 Thread.sleep(config.pollInterval().toMillis());
             }
         }
@@ -253,13 +258,21 @@ public final class TriggerSource implements Source, SourceSetup {
         if (now - lastSchemaCheck >= (busy ? SCHEMA_CHECK_BUSY : SCHEMA_CHECK_EVERY).toNanos()) {
             lastSchemaCheck = now;
             for (JdbcTable changed : events.changedInCatalog()) {
-                if (config.dialect().name().equals("mariadb") && config.setup() == dev.cdc.source.jdbc.JdbcSourceOptions.Setup.AUTO) {
-                    setup.replaceTriggers(connection, log, changed);
-                } else if (config.dialect().name().equals("mariadb")) {
-                    LOG.warn("table {} changed its columns, but setup is manual: its triggers still write the old"
-                            + " columns; have a DBA run `cdc setup <pipeline.yaml> --print` again", changed.id());
-                }
+                columnsChanged(changed);
             }
+        }
+    }
+
+    /** Where triggers list the columns (MariaDB), replaces them ({@code setup: auto}) or warns. */
+    private void columnsChanged(JdbcTable changed) throws SQLException {
+        if (!config.dialect().changeLog().orElseThrow().triggersListColumns()) {
+            return;
+        }
+        if (config.setup() == Setup.AUTO) {
+            setup.replaceTriggers(connection, log, changed);
+        } else {
+            LOG.warn("table {} changed its columns, but setup is manual: its triggers still write the old"
+                    + " columns; have a DBA run `cdc setup <pipeline.yaml>` again", changed.id());
         }
     }
 
@@ -304,5 +317,10 @@ public final class TriggerSource implements Source, SourceSetup {
     @Override
     public void drop() throws Exception {
         setup.asSourceSetup().drop();
+    }
+
+    @Override
+    public void alter(String ddl) throws Exception {
+        setup.asSourceSetup().alter(ddl);
     }
 }

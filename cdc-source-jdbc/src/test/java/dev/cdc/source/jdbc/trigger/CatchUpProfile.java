@@ -15,31 +15,46 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Where jdbc-trigger's catch-up time goes: raw reads, + JSON images, + the whole source. A manual program. */
+/**
+ * Where jdbc-trigger's catch-up time goes: raw reads, + JSON images, + the whole source, in rounds
+ * over the same change-log rows (the first ones warm the JIT). A manual program: [rows] [rounds].
+ */
 public final class CatchUpProfile {
 
     public static void main(String[] args) throws Exception {
         String url = "jdbc:postgresql://127.0.0.1:5432/test";
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         String schema = "profile_" + ProcessHandle.current().pid();
         try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + schema);
             s.execute("CREATE TABLE " + schema + ".acc (id bigint PRIMARY KEY, bid int, abalance int, filler char(84))");
             s.execute("INSERT INTO " + schema + ".acc SELECT g, 1, 0, '' FROM generate_series(1, " + rows + ") g");
             JdbcTriggerSourceFactory f = new JdbcTriggerSourceFactory();
-            Source source = f.create(PluginContext.of(Configuration.of(f.options(), Map.of("url", url, "user", "postgres",
-                    "tables", List.of(schema + "\\.acc"), "change-log", "log", "snapshot-mode", "never")), "p", "source"));
-            ((SourceSetup) source).setUp();
-            Counting counting = new Counting();
-            source.open(counting);
+            List<Source> sources = new ArrayList<>();
+            List<Counting> countings = new ArrayList<>();
+            for (int i = 0; i < rounds; i++) {
+                Source source = f.create(PluginContext.of(Configuration.of(f.options(), Map.of("url", url, "user",
+                        "postgres", "tables", List.of(schema + "\\.acc"), "change-log", "log", "snapshot-mode", "never")),
+                        "p", "source"));
+                if (i == 0) {
+                    ((SourceSetup) source).setUp();
+                }
+                Counting counting = new Counting();
+                source.open(counting); // every source from the position before the updates
+                sources.add(source);
+                countings.add(counting);
+            }
             for (int base = 0; base < rows; base += 1000) {
                 s.execute("UPDATE " + schema + ".acc SET abalance = abalance + 1 WHERE id > " + base + " AND id <= "
                         + (base + 1000));
             }
+            for (int round = 0; round < rounds; round++) {
             for (int mode = 0; mode < 2; mode++) {
                 long t0 = System.nanoTime();
                 long n = 0;
@@ -69,11 +84,14 @@ public final class CatchUpProfile {
                 System.out.printf("%s: %,.0f rows/s%n", mode == 0 ? "raw reads" : "raw reads + JSON images",
                         n / ((System.nanoTime() - t0) / 1e9));
             }
+            Counting counting = countings.get(round);
             counting.target = rows;
             long t0 = System.nanoTime();
-            source.run(counting);
-            System.out.printf("source: %,.0f events/s%n", counting.changes / ((System.nanoTime() - t0) / 1e9));
-            source.close();
+            sources.get(round).run(counting);
+            System.out.printf("source: %,.0f events/s (round %d)%n", counting.changes / ((System.nanoTime() - t0) / 1e9),
+                    round + 1);
+            sources.get(round).close();
+            }
         } finally {
             try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement s = c.createStatement()) {
                 s.execute("DROP SCHEMA " + schema + " CASCADE");
