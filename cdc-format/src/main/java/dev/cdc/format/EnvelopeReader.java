@@ -12,6 +12,7 @@ import dev.cdc.api.event.Unchanged;
 import dev.cdc.api.schema.Column;
 import dev.cdc.api.schema.DataType;
 import dev.cdc.api.schema.TableSchema;
+import dev.cdc.format.debezium.DebeziumReader;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -54,7 +55,11 @@ public final class EnvelopeReader {
      * @throws CdcException naming the field when the bytes are not a {@code cdc} envelope
      */
     public static StreamEvent read(byte[] value, Schemas schemas) {
-        Map<?, ?> json = object(parse(value), "the envelope");
+        return read(parse(value), schemas);
+    }
+
+    private static StreamEvent read(Object tree, Schemas schemas) {
+        Map<?, ?> json = object(tree, "the envelope");
         String op = text(json, "op");
         TableId table = TableId.parse(text(json, "table"));
         Map<?, ?> source = object(json.get("source"), "source");
@@ -83,6 +88,26 @@ public final class EnvelopeReader {
         return new ChangeEvent(operation, table, key, Optional.ofNullable(before).map(Row::copyOf),
                 Optional.ofNullable(after).map(Row::copyOf), commitTime,
                 Optional.ofNullable((String) source.get("txid")), position, version, headers);
+    }
+
+    /**
+     * One message of a topic (its key and value bytes; a null value is a tombstone) in the given
+     * format, or in the format its shape shows when {@code format} is null: a {@code cdc} envelope
+     * has top-level {@code op} and {@code table}, anything else is read as Debezium's JSON.
+     *
+     * @return the events the record holds: none for a tombstone or a Debezium logical message, one
+     *         for a row change, one per table for a Debezium schema-change record
+     * @throws CdcException naming the field when the record is not of the format
+     */
+    public static List<ReadEvent> readRecord(byte[] key, byte[] value, EnvelopeFormat format, Schemas schemas) {
+        if (value == null) {
+            return List.of();
+        }
+        Object json = parse(value);
+        if (format == EnvelopeFormat.CDC || format == null && json instanceof Map<?, ?> m && isCdcEnvelope(m)) {
+            return List.of(new ReadEvent(read(json, schemas), Optional.empty()));
+        }
+        return DebeziumReader.read(key == null ? null : parse(key), json);
     }
 
     /** True when the JSON document looks like a {@code cdc} envelope (top-level {@code op} and {@code table}). */
