@@ -11,9 +11,11 @@ import dev.cdc.format.EnvelopeFormat;
 import dev.cdc.format.EnvelopeReader;
 import dev.cdc.format.ReadEvent;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +29,8 @@ import java.util.Optional;
  * order, so it follows each partition's order (the sink writes in that order), it orders one
  * table's rows and schema changes across topics and partitions, and a record written twice by an
  * at-least-once sink has the same key both times, so the sinks' order guards drop the replay. A
- * Debezium record has no such key: it gets its offset, 16 hexadecimal digits, which orders the
+ * Debezium record has no such key: it gets the {@code cdc.sort_key} header when cdc's kafka sink
+ * wrote it in the {@code debezium} format, else its offset, 16 hexadecimal digits, which orders the
  * records of one partition, hence of one key (a key is always on one partition), but says nothing
  * across partitions.
  *
@@ -36,6 +39,9 @@ import java.util.Optional;
 final class RecordDecoder {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordDecoder.class);
+
+    /** The header in which the kafka sink writes each record's upstream sort key. */
+    static final String SORT_KEY_HEADER = "cdc.sort_key";
 
     private final EnvelopeFormat format;
     private final boolean skipBad;
@@ -78,7 +84,7 @@ final class RecordDecoder {
         Position after = position;
         for (ReadEvent re : read) {
             StreamEvent e = re.event();
-            String sortKey = e.position().sortKey().isEmpty() ? Position.sortKeyOf(r.offset()) : e.position().sortKey();
+            String sortKey = e.position().sortKey().isEmpty() ? sortKeyOf(r) : e.position().sortKey();
             after = after.withOffset(name, next, sortKey);
             if (e instanceof ChangeEvent change) {
                 batch.addAll(history.dueBefore(change.table(), sortKey, position));
@@ -99,6 +105,12 @@ final class RecordDecoder {
             }
         }
         return read.isEmpty() ? position.withOffset(name, next, position.sortKey()) : after;
+    }
+
+    /** A Debezium record's sort key: the kafka sink's {@code cdc.sort_key} header when it wrote it, else the offset. */
+    private static String sortKeyOf(ConsumerRecord<byte[], byte[]> r) {
+        Header h = r.headers().lastHeader(SORT_KEY_HEADER);
+        return h != null && h.value() != null ? new String(h.value(), StandardCharsets.UTF_8) : Position.sortKeyOf(r.offset());
     }
 
     /** The schema changes still due once every partition was read to its end. */
