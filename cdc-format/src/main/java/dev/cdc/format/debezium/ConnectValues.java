@@ -81,8 +81,8 @@ final class ConnectValues {
             case "int8", "int16" -> DataType.int16();
             case "int32" -> DataType.int32();
             case "int64" -> DataType.int64();
-            case "float32" -> DataType.float32();
-            case "float64" -> DataType.float64();
+            case "float", "float32" -> DataType.float32();
+            case "double", "float64" -> DataType.float64();
             case "boolean" -> DataType.bool();
             case "string" -> DataType.string();
             case "bytes" -> DataType.bytes();
@@ -155,8 +155,8 @@ final class ConnectValues {
             case "int8", "int16" -> json instanceof Number n ? (Object) n.shortValue() : json;
             case "int32" -> json instanceof Number n ? (Object) n.intValue() : json;
             case "int64" -> json instanceof Number n ? (Object) n.longValue() : json;
-            case "float32" -> json instanceof Number n ? (Object) Float.parseFloat(n.toString()) : json;
-            case "float64" -> json instanceof Number n ? (Object) Double.parseDouble(n.toString()) : json;
+            case "float", "float32" -> json instanceof Number n ? (Object) Float.parseFloat(n.toString()) : json;
+            case "double", "float64" -> json instanceof Number n ? (Object) Double.parseDouble(n.toString()) : json;
             case "bytes" -> json instanceof String s ? Base64.getDecoder().decode(s) : json;
             case "array" -> array(json, (Map<?, ?>) schema.get("items"));
             case "struct" -> struct(json, schema);
