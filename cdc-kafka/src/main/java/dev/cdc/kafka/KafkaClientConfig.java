@@ -43,7 +43,17 @@ public record KafkaClientConfig(List<String> bootstrapServers, String securityPr
      * @throws ConfigurationException listing every problem, each naming its option
      */
     public static KafkaClientConfig from(Configuration c, Set<String> owned) {
-        KafkaClientConfig config = new KafkaClientConfig(c.get(KafkaClientOptions.BOOTSTRAP_SERVERS),
+        KafkaClientConfig config = bind(c);
+        List<ConfigProblem> problems = config.problems(owned);
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException(problems);
+        }
+        return config;
+    }
+
+    /** Binds the connection options without checking how they fit together (see {@link #problems}). */
+    public static KafkaClientConfig bind(Configuration c) {
+        return new KafkaClientConfig(c.get(KafkaClientOptions.BOOTSTRAP_SERVERS),
                 c.get(KafkaClientOptions.SECURITY_PROTOCOL), c.get(KafkaClientOptions.SASL_MECHANISM),
                 c.getOptional(KafkaClientOptions.SASL_USER), c.getOptional(KafkaClientOptions.SASL_PASSWORD),
                 c.getOptional(KafkaClientOptions.TLS_TRUSTSTORE_PATH),
@@ -51,11 +61,6 @@ public record KafkaClientConfig(List<String> bootstrapServers, String securityPr
                 c.getOptional(KafkaClientOptions.TLS_KEYSTORE_PATH),
                 c.getOptional(KafkaClientOptions.TLS_KEYSTORE_PASSWORD),
                 c.get(KafkaClientOptions.CLIENT_PROPERTIES));
-        List<ConfigProblem> problems = config.problems(owned);
-        if (!problems.isEmpty()) {
-            throw new ConfigurationException(problems);
-        }
-        return config;
     }
 
     /** What is wrong with this combination of options (empty when nothing is). */
