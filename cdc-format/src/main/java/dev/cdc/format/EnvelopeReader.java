@@ -42,6 +42,14 @@ public final class EnvelopeReader {
          */
         Optional<TableSchema> at(TableId table, String sortKey, long schemaVersion);
 
+        /**
+         * The schema in effect, prepared for reading rows; implementations that serve many rows
+         * keep one {@link RowShape} per schema instead of this default's new one per call.
+         */
+        default RowShape shape(TableId table, String sortKey, long schemaVersion) {
+            return at(table, sortKey, schemaVersion).map(RowShape::of).orElse(RowShape.NONE);
+        }
+
         /** No schema is ever known: values keep JSON's kinds. */
         Schemas NONE = (t, s, v) -> Optional.empty();
     }
@@ -64,29 +72,31 @@ public final class EnvelopeReader {
         TableId table = TableId.parse(text(json, "table"));
         Map<?, ?> source = object(json.get("source"), "source");
         Position position = position(source);
-        Instant commitTime = Instant.parse(text(source, "commit_ts"));
+        Instant commitTime = IsoTimes.instant(text(source, "commit_ts"));
         if (CdcEnvelope.SCHEMA_OP.equals(op)) {
             return new SchemaChangeEvent(table, schema(table, json.get("before")), schema(table, json.get("after")),
                     List.of(), Optional.ofNullable((String) json.get("ddl")), position, commitTime);
         }
         Operation operation = operation(op);
         long version = source.get("schema_version") instanceof Number n ? n.longValue() : 0;
-        Map<String, DataType> types = schemas.at(table, position.sortKey(), version).map(EnvelopeReader::types)
-                .orElse(Map.of());
-        Row key = Row.copyOf(ValueDecoder.row(object(json.get("key"), "key"), types));
-        Map<String, Object> before = rowOrNull(json.get("before"), types, "before");
-        Map<String, Object> after = rowOrNull(json.get("after"), types, "after");
+        RowShape shape = schemas.shape(table, position.sortKey(), version);
+        Row key = shape.row(object(json.get("key"), "key"));
+        Row before = rowOrNull(json.get("before"), shape, "before");
+        Row after = rowOrNull(json.get("after"), shape, "after");
         if (json.get("unchanged") instanceof List<?> unchanged && after != null) {
+            Row.Builder b = after.toBuilder();
             for (Object name : unchanged) {
-                after.putIfAbsent((String) name, Unchanged.VALUE);
+                if (!after.has((String) name)) {
+                    b.put((String) name, Unchanged.VALUE);
+                }
             }
+            after = b.build();
         }
         Map<String, String> headers = new HashMap<>();
         if (json.get("headers") instanceof Map<?, ?> h) {
             h.forEach((k, v) -> headers.put((String) k, (String) v));
         }
-        return new ChangeEvent(operation, table, key, Optional.ofNullable(before).map(Row::copyOf),
-                Optional.ofNullable(after).map(Row::copyOf), commitTime,
+        return new ChangeEvent(operation, table, key, Optional.ofNullable(before), Optional.ofNullable(after), commitTime,
                 Optional.ofNullable((String) source.get("txid")), position, version, headers);
     }
 
@@ -138,16 +148,8 @@ public final class EnvelopeReader {
         return Position.of(offsets, text(source, "sort_key"));
     }
 
-    private static Map<String, Object> rowOrNull(Object json, Map<String, DataType> types, String field) {
-        return json == null ? null : ValueDecoder.row(object(json, field), types);
-    }
-
-    private static Map<String, DataType> types(TableSchema schema) {
-        Map<String, DataType> types = new HashMap<>();
-        for (Column c : schema.columns()) {
-            types.put(c.name(), c.type());
-        }
-        return types;
+    private static Row rowOrNull(Object json, RowShape shape, String field) {
+        return json == null ? null : shape.row(object(json, field));
     }
 
     /** A schema of the envelope ({@code {"columns": [...], "primary_key": [...]}}) or empty for {@code null}. */

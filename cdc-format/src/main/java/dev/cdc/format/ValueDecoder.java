@@ -4,18 +4,12 @@ import dev.cdc.api.schema.DataType;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.LocalTime;
+import java.time.DateTimeException;
 import java.time.OffsetDateTime;
 import java.time.OffsetTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -46,9 +40,9 @@ final class ValueDecoder {
                     ? (Object) Double.parseDouble(n.toString()) : json;
             case DECIMAL -> decimal(json);
             case BYTES -> json instanceof String s ? Base64.getDecoder().decode(s) : json;
-            case DATE -> parsed(json, LocalDate::parse);
+            case DATE -> parsed(json, IsoTimes::date);
             case TIME -> parsed(json, ValueDecoder::time);
-            case TIMESTAMP -> parsed(json, LocalDateTime::parse);
+            case TIMESTAMP -> parsed(json, IsoTimes::dateTime);
             case TIMESTAMP_TZ -> parsed(json, ValueDecoder::zoned);
             case UUID -> parsed(json, UUID::fromString);
             case ARRAY -> json instanceof List<?> list ? array(list, ((DataType.Array) type).element()) : json;
@@ -88,11 +82,11 @@ final class ValueDecoder {
 
     private static Object time(String s) {
         int sign = Math.max(s.lastIndexOf('+'), s.lastIndexOf('-'));
-        return s.endsWith("Z") || sign > 0 ? OffsetTime.parse(s) : LocalTime.parse(s);
+        return s.endsWith("Z") || sign > 0 ? OffsetTime.parse(s) : IsoTimes.time(s);
     }
 
     private static Object zoned(String s) {
-        return s.endsWith("Z") ? Instant.parse(s) : OffsetDateTime.parse(s);
+        return s.endsWith("Z") ? IsoTimes.instant(s) : OffsetDateTime.parse(s);
     }
 
     private static Object parsed(Object json, java.util.function.Function<String, Object> parser) {
@@ -101,7 +95,7 @@ final class ValueDecoder {
         }
         try {
             return parser.apply(s);
-        } catch (DateTimeParseException | IllegalArgumentException e) {
+        } catch (DateTimeException | IllegalArgumentException e) {
             return s;
         }
     }
@@ -110,16 +104,6 @@ final class ValueDecoder {
         List<Object> out = new ArrayList<>(items.size());
         for (Object item : items) {
             out.add(decode(item, element));
-        }
-        return out;
-    }
-
-    /** A JSON object of columns, decoded by the column types ({@code types} may lack a column: kept as JSON). */
-    static Map<String, Object> row(Map<?, ?> json, Map<String, DataType> types) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (Map.Entry<?, ?> c : json.entrySet()) {
-            String name = (String) c.getKey();
-            out.put(name, decode(c.getValue(), types.get(name)));
         }
         return out;
     }

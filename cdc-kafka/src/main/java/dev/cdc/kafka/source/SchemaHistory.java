@@ -5,9 +5,11 @@ import dev.cdc.api.event.SchemaChangeEvent;
 import dev.cdc.api.event.TableId;
 import dev.cdc.api.schema.TableSchema;
 import dev.cdc.format.EnvelopeReader;
+import dev.cdc.format.RowShape;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +28,13 @@ final class SchemaHistory implements EnvelopeReader.Schemas {
     /** Per table, the sort key of the last schema change handed to the pipeline in this run. */
     private final Map<TableId, String> emitted = new HashMap<>();
     /** The schema of (table, upstream schema version), once looked up with the schema topic read to its end. */
-    private final Map<String, Optional<TableSchema>> byVersion = new HashMap<>();
+    private final Map<Version, Optional<TableSchema>> byVersion = new HashMap<>();
+    /** The row shape of each schema, and of each (table, version). */
+    private final Map<TableSchema, RowShape> shapes = new IdentityHashMap<>();
+    private final Map<Version, RowShape> shapeByVersion = new HashMap<>();
+
+    private record Version(TableId table, long version) {
+    }
     private final SchemaTopic topic;
 
     /** @param topic the schema topic, or null when there is none */
@@ -47,7 +55,7 @@ final class SchemaHistory implements EnvelopeReader.Schemas {
 
     @Override
     public Optional<TableSchema> at(TableId table, String sortKey, long schemaVersion) {
-        String versionKey = schemaVersion > 0 ? table + "@" + schemaVersion : null;
+        Version versionKey = schemaVersion > 0 ? new Version(table, schemaVersion) : null;
         if (versionKey != null && byVersion.containsKey(versionKey)) {
             return byVersion.get(versionKey);
         }
@@ -60,6 +68,20 @@ final class SchemaHistory implements EnvelopeReader.Schemas {
             byVersion.put(versionKey, schema);
         }
         return schema;
+    }
+
+    @Override
+    public RowShape shape(TableId table, String sortKey, long schemaVersion) {
+        Version version = schemaVersion > 0 ? new Version(table, schemaVersion) : null;
+        RowShape shape = version == null ? null : shapeByVersion.get(version);
+        if (shape == null) {
+            shape = at(table, sortKey, schemaVersion).map(s -> shapes.computeIfAbsent(s, RowShape::of))
+                    .orElse(RowShape.NONE);
+            if (version != null) {
+                shapeByVersion.put(version, shape);
+            }
+        }
+        return shape;
     }
 
     private Optional<TableSchema> floor(TableId table, String sortKey) {
