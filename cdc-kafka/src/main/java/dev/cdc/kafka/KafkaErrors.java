@@ -97,6 +97,26 @@ public final class KafkaErrors {
         return e;
     }
 
+    /**
+     * Whether a send already failed because the producer waited {@code max.block.ms} for metadata
+     * (brokers unreachable, topic missing): every further send would wait as long again, so a
+     * batch stops sending there.
+     */
+    public static boolean timedOutWaiting(java.util.concurrent.Future<?> sent) {
+        if (!sent.isDone()) {
+            return false;
+        }
+        try {
+            sent.get();
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            return unwrap(e) instanceof TimeoutException;
+        }
+    }
+
     /** Whether trying the same work again may help. */
     public static boolean isRetriable(CdcException e) {
         return e instanceof RetriableException;
