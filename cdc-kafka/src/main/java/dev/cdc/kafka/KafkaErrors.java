@@ -64,9 +64,11 @@ public final class KafkaErrors {
                     + " This one stops so that only one writes", e);
         }
         if (e instanceof TimeoutException && String.valueOf(e.getMessage()).contains("not present in metadata")) {
-            return new RetriableException(what + " failed: the topic does not exist and the brokers did not create "
-                    + "it (" + detail + "); create the topic (the brokers have auto.create.topics.enable=false?) or "
-                    + "fix topic-template", e);
+            // the client cannot tell these two apart: it got no metadata for the topic
+            return new RetriableException(what + " failed: the topic is not in the brokers' metadata (" + detail
+                    + "): either the brokers at " + servers + " cannot be reached, or the topic does not exist and "
+                    + "the brokers do not create it (auto.create.topics.enable=false); check bootstrap-servers and "
+                    + "the network, or create the topic, or fix the topic option", e);
         }
         if (e instanceof UnknownTopicOrPartitionException) {
             return new RetriableException(what + " failed: the topic does not exist (" + detail
@@ -93,6 +95,26 @@ public final class KafkaErrors {
             e = e.getCause();
         }
         return e;
+    }
+
+    /**
+     * Whether a send already failed because the producer waited {@code max.block.ms} for metadata
+     * (brokers unreachable, topic missing): every further send would wait as long again, so a
+     * batch stops sending there.
+     */
+    public static boolean timedOutWaiting(java.util.concurrent.Future<?> sent) {
+        if (!sent.isDone()) {
+            return false;
+        }
+        try {
+            sent.get();
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            return unwrap(e) instanceof TimeoutException;
+        }
     }
 
     /** Whether trying the same work again may help. */

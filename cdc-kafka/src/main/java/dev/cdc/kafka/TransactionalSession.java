@@ -117,6 +117,9 @@ public final class TransactionalSession implements AutoCloseable {
             Future<?>[] sent = new Future<?>[records.size()];
             for (int i = 0; i < sent.length; i++) {
                 sent[i] = producer.send(records.get(i));
+                if (KafkaErrors.timedOutWaiting(sent[i])) {
+                    sent[i].get(); // throws: the transaction is aborted, no further send waits as long
+                }
             }
             producer.commitTransaction(); // flushes; throws if any send failed
             for (Future<?> f : sent) {

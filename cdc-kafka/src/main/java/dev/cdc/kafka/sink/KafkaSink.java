@@ -133,10 +133,18 @@ final class KafkaSink implements Sink {
         }
         List<Future<?>> sent = new ArrayList<>(out.size());
         for (ProducerRecord<byte[], byte[]> r : out) {
+            Future<?> f;
             try {
-                sent.add(producer.send(r));
+                f = producer.send(r);
             } catch (RuntimeException e) {
-                sent.add(CompletableFuture.failedFuture(e));
+                f = CompletableFuture.failedFuture(e);
+            }
+            sent.add(f);
+            if (KafkaErrors.timedOutWaiting(f)) {
+                while (sent.size() < out.size()) { // not sent: each would wait as long; the batch is retried
+                    sent.add(f);
+                }
+                break;
             }
         }
         producer.flush();

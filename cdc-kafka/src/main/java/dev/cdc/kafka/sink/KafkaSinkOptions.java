@@ -55,7 +55,7 @@ public final class KafkaSinkOptions {
             .defaultValue(Duration.ofMillis(5)).check(d -> !d.isNegative(), ">= 0")
             .description("The producer's linger.ms: how long it waits to fill a batch.");
 
-    public static final ConfigOption<Long> BATCH_SIZE = ConfigOption.key("batch-size").sizeType()
+    public static final ConfigOption<Long> BATCH_SIZE = ConfigOption.key("producer-batch-size").sizeType()
             .defaultValue(256L * 1024).check(n -> n > 0 && n <= Integer.MAX_VALUE, "> 0")
             .description("The producer's batch.size per partition, e.g. 256kb.");
 
