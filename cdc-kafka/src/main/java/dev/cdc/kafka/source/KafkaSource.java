@@ -1,5 +1,6 @@
 package dev.cdc.kafka.source;
 
+import dev.cdc.api.error.CdcException;
 import dev.cdc.api.event.Position;
 import dev.cdc.api.event.StreamEvent;
 import dev.cdc.api.spi.Source;
@@ -52,6 +53,7 @@ import java.util.concurrent.atomic.AtomicReference;
 final class KafkaSource implements Source {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaSource.class);
+    private static final Duration UNASSIGNED_WARNING = Duration.ofSeconds(30);
 
     private final KafkaSourceConfig config;
     private final String clientId;
@@ -93,10 +95,20 @@ final class KafkaSource implements Source {
 
     @Override
     public void run(SourceContext context) throws InterruptedException {
+        long started = System.nanoTime();
+        boolean warned = false;
         while (!context.isStopping()) {
             commitCheckpoint();
             ConsumerRecords<byte[], byte[]> records = consumer.poll(config.pollTimeout());
             lastPoll = System.nanoTime();
+            if (owned.isEmpty() && !warned && lastPoll - started > UNASSIGNED_WARNING.toNanos()) {
+                warned = true;
+                LOG.warn("kafka source: group '{}' has been given no partition of {} in {} s: the brokers at {} cannot be"
+                        + " reached, the topics do not exist, or other members of the group hold every partition",
+                        config.groupId(), config.topicPattern().map(p -> "topics matching " + p)
+                                .orElse("topics " + config.topics()), UNASSIGNED_WARNING.toSeconds(),
+                        String.join(",", config.client().bootstrapServers()));
+            }
             List<StreamEvent> batch = new ArrayList<>(records.count() + 4);
             if (records.isEmpty()) {
                 batch.addAll(decoder.caughtUp(position));
@@ -106,7 +118,12 @@ final class KafkaSource implements Source {
                 if (!owned.contains(tp)) {
                     continue; // revoked while this poll's records were waiting
                 }
-                position = decoder.decode(r, name(tp), position, batch);
+                try {
+                    position = decoder.decode(r, name(tp), position, batch);
+                } catch (CdcException e) {
+                    context.emit(batch, this::whileWaiting); // what came before the bad record is delivered
+                    throw e;
+                }
             }
             if (!batch.isEmpty()) {
                 context.emit(batch, this::whileWaiting);

@@ -8,6 +8,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,15 @@ final class SchemaTopic implements AutoCloseable {
     }
 
     void catchUp(Consumer<SchemaChangeEvent> into) {
+        try {
+            read(into);
+        } catch (TimeoutException e) {
+            throw new RetriableException("kafka source: no answer from the brokers in time while reading the schema topic '"
+                    + topic + "' (" + e.getMessage() + "); check bootstrap-servers and that the brokers are up", e);
+        }
+    }
+
+    private void read(Consumer<SchemaChangeEvent> into) {
         if (!assigned) {
             List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30));
             if (partitions == null || partitions.isEmpty()) {
