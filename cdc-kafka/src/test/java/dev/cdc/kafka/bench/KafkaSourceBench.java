@@ -45,7 +45,7 @@ import java.util.Properties;
  * scripts/services.sh installed) reads them all, then the kafka source reads them all into a
  * counting context (source → discard: parse, exact values, positions). Prints events/s of both from
  * the first record on (ConsumerPerformance's fetch.nMsg.sec) and the ratio; repeated {@code runs}
- * times, each with a group of its own.
+ * times, each with a group of its own, after one unmeasured pass of the source to warm its JIT up.
  * <pre>scripts/bench-kafka-source.sh [events=1000000] [partitions=3] [runs=3]</pre>
  */
 public final class KafkaSourceBench {
@@ -64,6 +64,10 @@ public final class KafkaSourceBench {
                     (short) 1))).all().get();
             long bytes = fill(topic, events);
             System.out.printf("topic %s: %,d cdc envelopes (%,d bytes, %d partitions)%n", topic, events, bytes, partitions);
+            // the source's JIT warms up first (a consumer pipeline runs for long); ConsumerPerformance
+            // does nearly nothing per record, so a fresh JVM is its steady state
+            System.out.printf("warm-up: kafka source -> discard %,.0f events/s (not counted)%n",
+                    kafkaSource(topic, events, "warm-" + topic));
             double[] ratios = new double[runs];
             for (int run = 1; run <= runs; run++) {
                 double raw = consumerPerfTest(libs, topic, events, "raw-" + run + "-" + topic);
