@@ -69,7 +69,7 @@ class ExactlyOnceKillIT {
             st.execute("DROP TABLE IF EXISTS public." + table);
         }
         KafkaFixture.deleteTopics(bootstrap, t -> t.startsWith(prefix + "."));
-        if (!Boolean.getBoolean("keep")) { target.deleteDirectory(); }
+        target.deleteDirectory();
     }
 
     @Test
@@ -94,6 +94,7 @@ class ExactlyOnceKillIT {
                     awaitFirstCheckpoint(child);
                     writer.start();
                 }
+                // -Deos.anytime=true also kills before the run has written anything (a harsher mix of kill points)
                 if (!Boolean.getBoolean("eos.anytime")) {
                     awaitLogLine(child, run, "streaming: ");
                 }
@@ -125,9 +126,11 @@ class ExactlyOnceKillIT {
 
         List<String> twice = seen.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
         List<String> missing = expected.stream().filter(k -> !finalSeen.containsKey(k)).sorted().toList();
-        System.out.printf("exactly-once kill test: %d changes written, %d seen read_committed, %d records in the topic"
-                + " read_uncommitted (aborted transactions included), replays dropped in %d batches%n", expected.size(),
-                seen.size(), KafkaFixture.readAll(bootstrap, Set.of(dataTopic), false).size(), replayNotices);
+        System.out.printf("exactly-once kill test: %d changes written, %d distinct and %d records seen read_committed, "
+                + "%d records in the topic read_uncommitted (aborted transactions included), replays dropped in %d "
+                + "batches; child logs in %s%n", expected.size(), seen.size(),
+                seen.values().stream().mapToInt(Integer::intValue).sum(),
+                KafkaFixture.readAll(bootstrap, Set.of(dataTopic), false).size(), replayNotices, log(1).getParent());
         assertThat(twice).as("changes a read_committed consumer sees more than once (the first: %s)",
                 copies(twice.stream().limit(3).toList())).isEmpty();
         assertThat(missing).as("changes missing (of %d); last log %s", expected.size(), log(KILLS + 1)).isEmpty();
@@ -234,6 +237,7 @@ class ExactlyOnceKillIT {
     }
 
     private Process start(int run) throws Exception {
+        Files.createDirectories(log(run).getParent());
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "-Xmx256m", "-cp", classpath, CapturePipelineMain.class.getName(),
@@ -256,8 +260,9 @@ class ExactlyOnceKillIT {
         }
     }
 
+    /** Under target/, so that the children's logs outlive the test (they show what each run committed). */
     private Path log(int run) {
-        return target.directory().resolve("run-" + run + ".log");
+        return Path.of("target", "eos-kill-logs", target.name(), "run-" + run + ".log").toAbsolutePath();
     }
 
     private static int count(Path log, String text) throws Exception {
