@@ -18,16 +18,20 @@ import java.util.Map;
 public final class RowShape {
 
     /** No schema known: values keep JSON's kinds. */
-    public static final RowShape NONE = new RowShape(Map.of(), List.of());
+    public static final RowShape NONE = new RowShape(Map.of(), List.of(), List.of());
 
     private final Map<String, DataType> types;
     private final List<String> names;
     private final Row.Columns columns;
+    private final List<String> keyNames;
+    private final Row.Columns keyColumns;
 
-    private RowShape(Map<String, DataType> types, List<String> names) {
+    private RowShape(Map<String, DataType> types, List<String> names, List<String> keyNames) {
         this.types = types;
         this.names = names;
         this.columns = Row.Columns.of(names);
+        this.keyNames = keyNames;
+        this.keyColumns = Row.Columns.of(keyNames);
     }
 
     public static RowShape of(TableSchema schema) {
@@ -35,7 +39,7 @@ public final class RowShape {
         for (Column c : schema.columns()) {
             types.put(c.name(), c.type());
         }
-        return new RowShape(types, schema.columnNames());
+        return new RowShape(types, schema.columnNames(), schema.primaryKey());
     }
 
     DataType type(String column) {
@@ -44,21 +48,10 @@ public final class RowShape {
 
     /** The row of a JSON object of columns, each value decoded by its column's type. */
     Row row(Map<?, ?> json) {
-        if (json.size() == names.size()) {
-            Object[] values = new Object[names.size()];
-            int i = 0;
-            boolean same = true;
-            for (Map.Entry<?, ?> c : json.entrySet()) {
-                String name = names.get(i);
-                if (!name.equals(c.getKey())) {
-                    same = false;
-                    break;
-                }
-                values[i++] = ValueDecoder.decode(c.getValue(), types.get(name));
-            }
-            if (same) {
-                return Row.of(columns, values);
-            }
+        Row row = json.size() == names.size() ? row(json, names, columns)
+                : json.size() == keyNames.size() ? row(json, keyNames, keyColumns) : null;
+        if (row != null) {
+            return row;
         }
         Row.Builder b = Row.builder();
         for (Map.Entry<?, ?> c : json.entrySet()) {
@@ -66,5 +59,19 @@ public final class RowShape {
             b.put(name, ValueDecoder.decode(c.getValue(), types.get(name)));
         }
         return b.build();
+    }
+
+    /** The row when the JSON object has exactly these columns in this order, else null. */
+    private Row row(Map<?, ?> json, List<String> expected, Row.Columns shared) {
+        Object[] values = new Object[expected.size()];
+        int i = 0;
+        for (Map.Entry<?, ?> c : json.entrySet()) {
+            String name = expected.get(i);
+            if (!name.equals(c.getKey())) {
+                return null;
+            }
+            values[i++] = ValueDecoder.decode(c.getValue(), types.get(name));
+        }
+        return Row.of(shared, values);
     }
 }
