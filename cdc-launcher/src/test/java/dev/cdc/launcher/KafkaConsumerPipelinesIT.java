@@ -36,8 +36,9 @@ import static org.assertj.core.api.Assertions.fail;
  * capture pipeline) → a topic of three partitions → (kafka source → Elasticsearch) and (kafka
  * source → Redis), with groups of their own. A writer inserts, updates and deletes all along; the
  * Redis consumer is killed with kill -9 mid-stream (its group's committed offsets are then at or
- * behind its checkpoint's, never ahead) and started again. In the end both targets hold exactly
- * the table's rows, values included.
+ * behind its checkpoint's, never ahead) and started again; while it is down a column is added
+ * and filled, a schema change that travels through the schema topic. In the end both targets hold
+ * exactly the table's rows, values and the new column included.
  */
 class KafkaConsumerPipelinesIT {
 
@@ -113,6 +114,9 @@ class KafkaConsumerPipelinesIT {
                     .isLessThanOrEqualTo(checkpoint.getOrDefault(partition, -1L)));
 
             Thread.sleep(1000); // the writer goes on while the Redis consumer is down
+            // a schema change while it is down: it travels through the schema topic to both consumers' sinks
+            PostgresPipelineIT.exec("ALTER TABLE " + table + " ADD COLUMN tag text",
+                    "UPDATE " + table + " SET tag = 'tag-' || id WHERE id % 7 = 0");
             redisAgain = CdcJar.start(work, "redis-again", "run", "--status-interval", "0", toRedis.toString());
             Thread.sleep(1500);
             writes.close();
@@ -160,9 +164,10 @@ class KafkaConsumerPipelinesIT {
         Map<Long, String> rows = new TreeMap<>();
         try (Connection c = DriverManager.getConnection(PG, "postgres", "");
              Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT id, v, amount, note FROM " + table)) {
+             ResultSet rs = st.executeQuery("SELECT id, v, amount, note, tag FROM " + table)) {
             while (rs.next()) {
-                rows.put(rs.getLong(1), rs.getLong(2) + "|" + rs.getBigDecimal(3).toPlainString() + "|" + rs.getString(4));
+                rows.put(rs.getLong(1), rs.getLong(2) + "|" + rs.getBigDecimal(3).toPlainString() + "|" + rs.getString(4)
+                        + "|" + rs.getString(5));
             }
         }
         return rows;
@@ -176,8 +181,9 @@ class KafkaConsumerPipelinesIT {
         Map<Long, String> rows = new TreeMap<>();
         hits.forEach(h -> {
             JsonNode s = h.path("_source");
+            JsonNode tag = s.path("tag");
             rows.put(s.path("id").asLong(), s.path("v").asLong() + "|" + s.path("amount").asText() + "|"
-                    + s.path("note").asText());
+                    + s.path("note").asText() + "|" + (tag.isMissingNode() || tag.isNull() ? null : tag.asText()));
         });
         return rows;
     }
@@ -191,7 +197,8 @@ class KafkaConsumerPipelinesIT {
                         .count(5000));
                 for (String key : page.getResult()) {
                     Map<String, String> h = redis.hgetAll(key);
-                    rows.put(Long.parseLong(h.get("id")), h.get("v") + "|" + h.get("amount") + "|" + h.get("note"));
+                    rows.put(Long.parseLong(h.get("id")), h.get("v") + "|" + h.get("amount") + "|" + h.get("note") + "|"
+                            + h.get("tag"));
                 }
                 cursor = page.getCursor();
             } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
