@@ -2,13 +2,13 @@
 # scripts/services.sh - make the servers the integration tests need ready on 127.0.0.1.
 #
 # Usage (as root; works non-interactively, e.g. in CI with CI=true and no stdin):
-#   scripts/services.sh                    ensure all four services (postgres mariadb redis elasticsearch)
+#   scripts/services.sh                    ensure all five services (postgres mariadb redis elasticsearch kafka)
 #   scripts/services.sh postgres redis     ensure only the named services
 #   scripts/services.sh start NAME...      same as ensure (install if missing, configure, start, verify)
 #   scripts/services.sh stop NAME...       stop the named services and wait until they are really down
 #   scripts/services.sh restart NAME...    stop, then ensure
 #   scripts/services.sh status [NAME...]   one line per service; exit 0 only if all named ones are up
-# NAME is one of: postgres mariadb redis elasticsearch (aliases: pg, postgresql, mysql, es, all).
+# NAME is one of: postgres mariadb redis elasticsearch kafka (aliases: pg, postgresql, mysql, es, all).
 #
 # "Ensure" is idempotent: when everything is already configured and running it only checks
 # (a few seconds). A server is restarted only when a setting it needs is not in effect.
@@ -21,6 +21,11 @@
 #   redis          127.0.0.1:6379, no persistence.
 #   elasticsearch  8.15.0 (integ-test-zip from Maven Central) on 127.0.0.1:9200, single node,
 #                  security off, run as user cdc-es with a Java 17 JDK, heap 512m.
+#   kafka          Apache Kafka 4.1.1 (org.apache.kafka:kafka_2.13 + kafka-tools from Maven Central,
+#                  scripts/kafka/pom.xml) in KRaft mode, one combined broker+controller node:
+#                  PLAINTEXT 127.0.0.1:9092, controller 127.0.0.1:9093, SASL_PLAINTEXT (PLAIN, user
+#                  cdc / password cdc-secret) 127.0.0.1:9094; replication factors 1, topics
+#                  auto-created; heap 512m; data and logs under $CDC_SERVICES_DIR/kafka.
 # Missing Debian packages (postgresql, mariadb-server, redis-server, ...) are installed with apt-get.
 #
 # Environment:
@@ -29,18 +34,25 @@
 #   CDC_ES_VERSION       Elasticsearch version (default 8.15.0)
 #   CDC_ES_JAVA_HOME     JDK for Elasticsearch (default: auto-detected Java 17, else 21)
 #   CDC_ES_HEAP          Elasticsearch heap (default 512m)
+#   CDC_KAFKA_VERSION    Kafka version (default 4.1.1)
+#   CDC_KAFKA_HEAP       Kafka heap (default 512m)
 #   CDC_SERVICES_TIMEOUT seconds to wait for a server to come up (default 120)
 set -euo pipefail
 
-SERVICES_ALL=(postgres mariadb redis elasticsearch)
+SERVICES_ALL=(postgres mariadb redis elasticsearch kafka)
 HOST=127.0.0.1
 PG_PORT=5432
 MY_PORT=3306
 REDIS_PORT=6379
 ES_PORT=9200
+KAFKA_PORT=9092
+KAFKA_CONTROLLER_PORT=9093
+KAFKA_SASL_PORT=9094
 CDC_SERVICES_DIR=${CDC_SERVICES_DIR:-/var/lib/cdc-test}
 ES_VERSION=${CDC_ES_VERSION:-8.15.0}
 ES_HEAP=${CDC_ES_HEAP:-512m}
+KAFKA_VERSION=${CDC_KAFKA_VERSION:-4.1.1}
+KAFKA_HEAP=${CDC_KAFKA_HEAP:-512m}
 ES_USER=cdc-es
 TIMEOUT=${CDC_SERVICES_TIMEOUT:-120}
 MY_CNF_DIR=/etc/mysql/mariadb.conf.d
@@ -671,7 +683,76 @@ status_elasticsearch() {
   fi
 }
 
+# ============================================================================ Kafka
+# The class path, configuration, format/start/stop steps are shared with scripts/kafka-cluster.sh.
+KAFKA_LIBS=$CDC_SERVICES_DIR/kafka-$KAFKA_VERSION-libs
+KAFKA_DIR=$CDC_SERVICES_DIR/kafka
+# shellcheck source=kafka/broker-lib.sh
+. "$(dirname "$SELF")/kafka/broker-lib.sh"
+
+kafka_service_config() {
+  kafka_write_config "$1" 1 "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "1@$HOST:$KAFKA_CONTROLLER_PORT" \
+    "listeners=PLAINTEXT://$HOST:$KAFKA_PORT,CONTROLLER://$HOST:$KAFKA_CONTROLLER_PORT,SASL_PLAINTEXT://$HOST:$KAFKA_SASL_PORT" \
+    "advertised.listeners=PLAINTEXT://$HOST:$KAFKA_PORT,SASL_PLAINTEXT://$HOST:$KAFKA_SASL_PORT" \
+    "sasl.enabled.mechanisms=PLAIN" \
+    'listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="cdc" password="cdc-secret" user_cdc="cdc-secret";'
+}
+
+ensure_kafka() {
+  need_root kafka
+  command -v java >/dev/null || apt_install openjdk-17-jre-headless
+  kafka_install_libs || { fail kafka "could not fetch the broker's jars from Maven Central"; return 1; }
+  # the configuration this script wants; a running broker with another one is restarted
+  local want=$RUN_TMP/kafka-config
+  kafka_service_config "$want"
+  mkdir -p "$KAFKA_DIR"
+  local f changed=
+  for f in server.properties log4j2.properties; do
+    [ "$(sed "s|$want|$KAFKA_DIR|g" "$want/$f")" = "$(cat "$KAFKA_DIR/$f" 2>/dev/null)" ] || changed=1
+  done
+  rm -rf "$want"
+  if [ -n "$changed" ]; then
+    if kafka_pid "$KAFKA_DIR" >/dev/null; then
+      say "kafka: configuration changed; restarting the broker"
+      kafka_stop "$KAFKA_DIR"
+    fi
+    kafka_service_config "$KAFKA_DIR"
+  fi
+  if kafka_ready "$KAFKA_DIR" "$KAFKA_PORT"; then
+    say "kafka: $KAFKA_VERSION (KRaft) ready on $HOST:$KAFKA_PORT"; return 0
+  fi
+  if kafka_pid "$KAFKA_DIR" >/dev/null; then
+    # started earlier but not ready yet (or hung): give it the usual time, else restart it
+    if wait_for "$TIMEOUT" kafka_ready "$KAFKA_DIR" "$KAFKA_PORT"; then
+      say "kafka: $KAFKA_VERSION (KRaft) ready on $HOST:$KAFKA_PORT"; return 0
+    fi
+    kafka_stop "$KAFKA_DIR"
+  fi
+  if kafka_port_open "$KAFKA_PORT"; then
+    fail kafka "port $KAFKA_PORT is taken by a process this script did not start"; return 1
+  fi
+  if [ ! -f "$KAFKA_DIR/data/meta.properties" ]; then
+    local cid
+    cid=$(kafka_java "$KAFKA_DIR" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)
+    say "kafka: formatting $KAFKA_DIR/data (cluster id $cid)"
+    kafka_format "$KAFKA_DIR" "$cid" || { fail kafka "kafka-storage format" "$KAFKA_DIR/logs/format.log"; return 1; }
+  fi
+  say "kafka: starting $KAFKA_VERSION (KRaft, heap $KAFKA_HEAP)"
+  kafka_start "$KAFKA_DIR" "$KAFKA_HEAP" || { fail kafka "the broker did not start" "$KAFKA_DIR/logs/console.log"; return 1; }
+  kafka_wait "$KAFKA_DIR" "$KAFKA_PORT" "$TIMEOUT" \
+    || { fail kafka "not ready" "$KAFKA_DIR/logs/console.log" "$KAFKA_DIR/logs/server.log"; return 1; }
+  say "kafka: $KAFKA_VERSION (KRaft) ready on $HOST:$KAFKA_PORT (SASL_PLAINTEXT on $KAFKA_SASL_PORT)"
+}
+
+status_kafka() {
+  if kafka_ready "$KAFKA_DIR" "$KAFKA_PORT"; then say "kafka: up on $HOST:$KAFKA_PORT"
+  elif kafka_pid "$KAFKA_DIR" >/dev/null; then say "kafka: starting (pid $(kafka_pid "$KAFKA_DIR"), not ready yet)"; return 1
+  else say "kafka: down"; return 1
+  fi
+}
+
 # ============================================================================ main
+stop_kafka() { need_root kafka; kafka_stop "$KAFKA_DIR"; say "kafka: stopped"; }
 stop_postgres() { need_root postgres; pg_stop; }
 stop_mariadb() { need_root mariadb; my_stop; }
 stop_redis() { need_root redis; redis_stop; }
@@ -683,6 +764,7 @@ canon() {
     mariadb|mysql|my) echo mariadb ;;
     redis) echo redis ;;
     elasticsearch|es|elastic) echo elasticsearch ;;
+    kafka) echo kafka ;;
     all) echo "${SERVICES_ALL[*]}" ;;
     *) return 1 ;;
   esac

@@ -181,6 +181,17 @@ public final class JsonValues {
         return v.toString();
     }
 
+    /**
+     * The inverse of {@link #writeValue}: the Java value a JSON value (objects as maps, arrays as
+     * lists, numbers as {@code Long}/{@code BigDecimal}) stands for in a column of {@code type}, per
+     * the value table; {@code type} null keeps JSON's own kinds. Text that does not parse as its
+     * type's ISO form (PostgreSQL {@code infinity}, {@code 24:00:00}) stays a {@code String}, as the
+     * source delivered it.
+     */
+    public static Object decode(Object json, dev.cdc.api.schema.DataType type) {
+        return ValueDecoder.decode(json, type);
+    }
+
     private void writeArray(JsonGenerator g, Collection<?> values) throws IOException {
         g.writeStartArray();
         if (values instanceof List<?> list && list instanceof java.util.RandomAccess) {

@@ -3,6 +3,7 @@ package dev.cdc.plugins.checkpoint;
 import dev.cdc.api.error.CdcException;
 import dev.cdc.api.spi.Checkpoint;
 import dev.cdc.api.spi.CheckpointStore;
+import dev.cdc.format.CheckpointCodec;
 import dev.cdc.schema.store.DurableFiles;
 
 import java.io.IOException;

@@ -3,6 +3,7 @@ package dev.cdc.plugins.checkpoint;
 import dev.cdc.api.error.CdcException;
 import dev.cdc.api.event.Position;
 import dev.cdc.api.spi.Checkpoint;
+import dev.cdc.format.CheckpointCodec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,4 +1,4 @@
-package dev.cdc.plugins.checkpoint;
+package dev.cdc.format;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,0 +1,195 @@
+package dev.cdc.kafka.bench;
+
+import dev.cdc.api.config.Configuration;
+import dev.cdc.api.event.ChangeEvent;
+import dev.cdc.api.event.Position;
+import dev.cdc.api.event.Row;
+import dev.cdc.api.event.SchemaChangeEvent;
+import dev.cdc.api.event.StreamEvent;
+import dev.cdc.api.event.TableId;
+import dev.cdc.api.schema.Column;
+import dev.cdc.api.schema.DataType;
+import dev.cdc.api.schema.TableSchema;
+import dev.cdc.api.spi.PluginContext;
+import dev.cdc.api.spi.Source;
+import dev.cdc.api.spi.SourceContext;
+import dev.cdc.format.EnvelopeFormat;
+import dev.cdc.format.EnvelopeWriter;
+import dev.cdc.kafka.source.KafkaSourceFactory;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * The kafka source against Kafka's own consumer benchmark on the same topic in the same run: a
+ * topic of {@code partitions} partitions is filled with {@code events} cdc envelopes (a 7-column
+ * row, about 400 bytes each, as the kafka sink writes them, plus the schema topic), then
+ * {@code kafka-consumer-perf-test} (ConsumerPerformance, from the broker's class path that
+ * scripts/services.sh installed) reads them all, then the kafka source reads them all into a
+ * counting context (source → discard: parse, exact values, positions). Prints events/s of both from
+ * the first record on (ConsumerPerformance's fetch.nMsg.sec) and the ratio; repeated {@code runs}
+ * times, each with a group of its own, after one unmeasured pass of the source to warm its JIT up.
+ * <pre>scripts/bench-kafka-source.sh [events=1000000] [partitions=3] [runs=3]</pre>
+ */
+public final class KafkaSourceBench {
+
+    private static final String BOOTSTRAP = System.getProperty("cdc.kafka.bootstrap", "127.0.0.1:9092");
+    private static final TableId TABLE = TableId.of("public", "orders");
+
+    public static void main(String[] args) throws Exception {
+        long events = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
+        int partitions = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        Path libs = Path.of(System.getProperty("kafka.libs", "/var/lib/cdc-test/kafka-4.1.1-libs"));
+        String topic = "bench-source-" + Long.toHexString(System.nanoTime());
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", BOOTSTRAP))) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1), new NewTopic(topic + ".schemas", 1,
+                    (short) 1))).all().get();
+            long bytes = fill(topic, events);
+            System.out.printf("topic %s: %,d cdc envelopes (%,d bytes, %d partitions)%n", topic, events, bytes, partitions);
+            // the source's JIT warms up first (a consumer pipeline runs for long); ConsumerPerformance
+            // does nearly nothing per record, so a fresh JVM is its steady state
+            System.out.printf("warm-up: kafka source -> discard %,.0f events/s (not counted)%n",
+                    kafkaSource(topic, events, "warm-" + topic));
+            double[] ratios = new double[runs];
+            for (int run = 1; run <= runs; run++) {
+                double raw = consumerPerfTest(libs, topic, events, "raw-" + run + "-" + topic);
+                double cdc = kafkaSource(topic, events, "cdc-" + run + "-" + topic);
+                ratios[run - 1] = cdc / raw;
+                System.out.printf("run %d: kafka-consumer-perf-test %,.0f records/s; kafka source -> discard %,.0f events/s;"
+                        + " ratio %.2f%n", run, raw, cdc, cdc / raw);
+            }
+            Arrays.sort(ratios);
+            System.out.printf("ratio kafka source / kafka-consumer-perf-test: median %.2f [%.2f-%.2f] over %d runs%n",
+                    ratios[runs / 2], ratios[0], ratios[runs - 1], runs);
+            admin.deleteTopics(List.of(topic, topic + ".schemas")).all().get();
+        }
+    }
+
+    private static long fill(String topic, long events) throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", BOOTSTRAP);
+        p.put("acks", "all");
+        p.put("linger.ms", "20");
+        p.put("batch.size", Integer.toString(256 * 1024));
+        p.put("compression.type", "lz4");
+        EnvelopeWriter writer = EnvelopeWriter.of(EnvelopeFormat.CDC, "bench");
+        TableSchema schema = new TableSchema(TABLE, List.of(Column.notNull("id", DataType.int64()),
+                Column.of("name", DataType.string()), Column.of("status", DataType.string()),
+                Column.of("amount", DataType.decimal(12, 2)), Column.of("updated_at", DataType.timestampTz(6)),
+                Column.of("version", DataType.int64()), Column.of("payload", DataType.string())), List.of("id"));
+        long bytes = 0;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic + ".schemas", null,
+                    writer.toBytes(SchemaChangeEvent.of(schema, Position.ofSequence(0), Instant.now())))).get();
+            Instant base = Instant.parse("2026-01-02T13:45:00.123456Z");
+            for (long i = 1; i <= events; i++) {
+                long id = i % 100_000;
+                Row after = Row.builder().put("id", id).put("name", "customer " + id).put("status", i % 3 == 0 ? "paid" : "new")
+                        .put("amount", BigDecimal.valueOf(i % 100_000, 2)).put("updated_at", base.plusNanos(i * 1000))
+                        .put("version", i).put("payload", "x".repeat(120)).build();
+                ChangeEvent e = ChangeEvent.update(TABLE, Row.of("id", id), after, after, base, Position.ofSequence(i))
+                        .withSchemaVersion(1).withTransactionId(Long.toString(i / 10));
+                byte[] value = writer.toBytes(e);
+                bytes += value.length;
+                producer.send(new ProducerRecord<>(topic, writer.keyToBytes(e), value));
+            }
+            producer.flush();
+        }
+        return bytes;
+    }
+
+    /** Kafka's own consumer benchmark: its fetch.nMsg.sec (records/s from the first fetch). */
+    private static double consumerPerfTest(Path libs, String topic, long events, String group) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path props = Files.createTempFile("consumer", ".properties");
+        Files.writeString(props, "isolation.level=read_committed\nauto.offset.reset=earliest\n");
+        Process p = new ProcessBuilder(java, "-Xmx1g", "-cp", libs + "/*", "org.apache.kafka.tools.ConsumerPerformance",
+                "--bootstrap-server", BOOTSTRAP, "--topic", topic, "--messages", Long.toString(events), "--group", group,
+                "--timeout", "60000", "--consumer.config", props.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                lines.add(line);
+            }
+        }
+        if (p.waitFor() != 0 || lines.size() < 2) {
+            throw new IllegalStateException("ConsumerPerformance failed: " + lines);
+        }
+        List<String> header = Arrays.stream(lines.get(0).split(",")).map(String::trim).toList();
+        String[] values = lines.get(lines.size() - 1).split(",");
+        return Double.parseDouble(values[header.indexOf("fetch.nMsg.sec")].trim());
+    }
+
+    /** The kafka source into a counting context: events/s from the first emitted batch to the last event. */
+    private static double kafkaSource(String topic, long events, String group) throws Exception {
+        KafkaSourceFactory f = new KafkaSourceFactory();
+        Map<String, Object> raw = new HashMap<>(Map.of("bootstrap-servers", List.of(BOOTSTRAP), "topics", List.of(topic),
+                "schema-topic", topic + ".schemas", "group-id", group));
+        Source source = f.create(PluginContext.of(Configuration.of(f.options(), raw), "bench", "source"));
+        Counting ctx = new Counting(events);
+        source.open(ctx);
+        source.run(ctx);
+        source.close();
+        return ctx.count / ((ctx.last - ctx.first) / 1e9);
+    }
+
+    private static final class Counting implements SourceContext {
+        private final long expected;
+        long count;
+        long first;
+        long last;
+
+        Counting(long expected) {
+            this.expected = expected;
+        }
+
+        @Override
+        public String pipelineName() {
+            return "bench";
+        }
+
+        @Override
+        public Optional<Position> resumePosition() {
+            return Optional.empty();
+        }
+
+        @Override
+        public void emit(List<? extends StreamEvent> batch) {
+            if (first == 0) {
+                first = System.nanoTime();
+            }
+            for (StreamEvent e : batch) {
+                if (e instanceof ChangeEvent) {
+                    count++;
+                }
+            }
+            last = System.nanoTime();
+        }
+
+        @Override
+        public boolean isStopping() {
+            return count >= expected;
+        }
+    }
+}
