@@ -94,7 +94,8 @@ class ExactlyOnceKillIT {
                     awaitFirstCheckpoint(child);
                     writer.start();
                 }
-                // -Deos.anytime=true also kills before the run has written anything (a harsher mix of kill points)
+                // -Deos.anytime=true also kills before the run has written anything (a harsher mix of kill points);
+                // -Deos.writer-pause-ms=0 makes the writer as fast as PostgreSQL allows
                 if (!Boolean.getBoolean("eos.anytime")) {
                     awaitLogLine(child, run, "streaming: ");
                 }
@@ -153,7 +154,7 @@ class ExactlyOnceKillIT {
                 }
                 if (id % 10 == 0) {
                     c.commit();
-                    Thread.sleep(4);
+                    Thread.sleep(Integer.getInteger("eos.writer-pause-ms", 4));
                 }
                 expectedPending.addAll(changes);
                 if (id % 10 == 0) {
