@@ -17,6 +17,7 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -28,8 +29,8 @@ import java.util.function.Supplier;
  *
  * <p>{@link #open} calls {@code initTransactions()}: the brokers fence any earlier producer with
  * the same {@code transactional.id} (a killed process) and abort its open transaction. When a
- * commit fails in a way that leaves its outcome unknown (a timeout while committing), the
- * producer is closed and opened again, which settles the outcome on the brokers, and
+ * commit fails in a way that leaves its outcome unknown (any failure once {@code commitTransaction()}
+ * was called: a timeout, or an error although the brokers committed), the producer is closed and opened again, which settles the outcome on the brokers, and
  * {@link #generation()} changes: a user then reads back what is committed before it goes on.
  *
  * <h2>Threads</h2>
@@ -45,6 +46,7 @@ public final class TransactionalSession implements AutoCloseable {
     private final String transactionalId;
     private final String servers;
     private final Supplier<Properties> properties;
+    private final Function<Properties, Producer<byte[], byte[]>> producers;
     private Producer<byte[], byte[]> producer;
     private volatile long generation;
     private boolean closed;
@@ -54,10 +56,17 @@ public final class TransactionalSession implements AutoCloseable {
      * @param properties the producer's settings, {@code transactional.id} included
      */
     public TransactionalSession(String pipeline, String transactionalId, String servers, Supplier<Properties> properties) {
+        this(pipeline, transactionalId, servers, properties, KafkaProducer::new);
+    }
+
+    /** With the producers made by {@code producers} (a test's). */
+    TransactionalSession(String pipeline, String transactionalId, String servers, Supplier<Properties> properties,
+                         Function<Properties, Producer<byte[], byte[]>> producers) {
         this.pipeline = pipeline;
         this.transactionalId = transactionalId;
         this.servers = servers;
         this.properties = properties;
+        this.producers = producers;
     }
 
     /** The open exactly-once session of a pipeline in this process, if its kafka sink has one. */
@@ -80,7 +89,7 @@ public final class TransactionalSession implements AutoCloseable {
             return;
         }
         closed = false;
-        Producer<byte[], byte[]> p = new KafkaProducer<>(properties.get());
+        Producer<byte[], byte[]> p = producers.apply(properties.get());
         try {
             p.initTransactions();
         } catch (RuntimeException e) {
@@ -97,9 +106,11 @@ public final class TransactionalSession implements AutoCloseable {
     }
 
     /**
-     * Sends the records in one transaction and commits it. On a failure nothing of it is
-     * committed (the transaction is aborted), or, when that cannot be known, the producer is
-     * opened again (see the class comment); either way the failure is thrown, classified.
+     * Sends the records in one transaction and commits it. A send that failed aborts the
+     * transaction: nothing of it is committed. Once the commit was asked for, any failure leaves
+     * its outcome unknown (the brokers may have committed it although the client reports an error
+     * or a timeout), so the producer is opened again (see the class comment) and users read back
+     * what is committed. Either way the failure is thrown, classified.
      */
     public synchronized void commit(List<ProducerRecord<byte[], byte[]>> records, String what) {
         if (closed) {
@@ -111,6 +122,7 @@ public final class TransactionalSession implements AutoCloseable {
         }
         open();
         boolean begun = false;
+        boolean committing = false;
         try {
             producer.beginTransaction();
             begun = true;
@@ -121,17 +133,19 @@ public final class TransactionalSession implements AutoCloseable {
                     sent[i].get(); // throws: the transaction is aborted, no further send waits as long
                 }
             }
-            producer.commitTransaction(); // flushes; throws if any send failed
+            producer.flush();
             for (Future<?> f : sent) {
-                f.get(); // all done by now; a failure here would be a client bug, never ignored
+                f.get(); // a refused record: the transaction is aborted below, nothing of it committed
             }
+            committing = true;
+            producer.commitTransaction();
         } catch (ProducerFencedException e) {
             // another process took over: never open again here, or this zombie would fence it in turn
             fenced = e;
             reset();
             throw KafkaErrors.classify(what, servers, e);
         } catch (Exception e) {
-            if (begun && abortable(e)) {
+            if (begun && !committing && abortable(e)) {
                 try {
                     producer.abortTransaction();
                 } catch (RuntimeException abortFailed) {
@@ -140,6 +154,11 @@ public final class TransactionalSession implements AutoCloseable {
                     reset();
                 }
             } else {
+                if (committing) {
+                    LOG.warn("{}: committing the transaction failed, it may have been committed all the same ({}); "
+                            + "opening the producer again, which settles it, and reading back what is committed",
+                            what, e.toString());
+                }
                 reset();
             }
             throw KafkaErrors.classify(what, servers, e);

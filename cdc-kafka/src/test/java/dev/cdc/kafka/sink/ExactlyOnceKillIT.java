@@ -83,27 +83,40 @@ class ExactlyOnceKillIT {
         AtomicReference<Exception> writerFailure = new AtomicReference<>();
         Thread writer = new Thread(() -> write(writing, writerFailure), "writer");
         int replayNotices = 0;
+        int reopened = 0; // producers opened again inside a run (after a commit whose outcome was unknown)
         try {
             for (int run = 1; run <= KILLS; run++) {
                 System.out.printf("%s run %d starts%n", java.time.LocalTime.now(), run);
                 Process child = start(run);
                 awaitReady(child, run);
                 if (run == 1) {
-                    // the (empty) snapshot is done and checkpointed: from here every change streams. (Killed
-                    // before its first checkpoint, the source could not resume its new slot; it says so.)
+                    // the (empty) snapshot is done and checkpointed. (Killed before its first checkpoint, the source
+                    // could not resume its new slot; it says so.)
                     awaitFirstCheckpoint(child);
+                    if (!Boolean.getBoolean("eos.snapshot-kills")) {
+                        // The kills are for the stream: one change streamed and checkpointed first. A checkpoint
+                        // still inside the snapshot makes a restart resume the snapshot in a new MVCC snapshot,
+                        // which reads rows committed after the slot's consistent point that the stream then
+                        // delivers too (an 'r' and a 'c' record of one change; docs/cdc-kafka.md, known gaps).
+                        // -Deos.snapshot-kills=true leaves this out and reproduces that.
+                        awaitStreamCheckpoint(child);
+                    }
                     writer.start();
                 }
-                // -Deos.anytime=true also kills before the run has written anything (a harsher mix of kill points)
-                if (!Boolean.getBoolean("eos.anytime")) {
+                // -Deos.anytime=true also kills before the run has written anything (a harsher mix of kill points);
+                // -Deos.writer-pause-ms=0 makes the writer as fast as PostgreSQL allows
+                // -Deos.snapshot-kills=true: run 1 is killed at once, while its checkpoint is still in the snapshot
+                boolean inSnapshot = run == 1 && Boolean.getBoolean("eos.snapshot-kills");
+                if (!Boolean.getBoolean("eos.anytime") && !inSnapshot) {
                     awaitLogLine(child, run, "streaming: ");
                 }
-                Thread.sleep(ThreadLocalRandom.current().nextLong(200, 1500));
+                Thread.sleep(inSnapshot ? 0 : ThreadLocalRandom.current().nextLong(200, 1500));
                 assertThat(child.isAlive()).as("run %d still running when killed; log %s:%n%s", run, log(run), tail(log(run))).isTrue();
                 System.out.printf("%s run %d killed%n", java.time.LocalTime.now(), run);
                 child.destroyForcibly().waitFor(); // SIGKILL: an open transaction, no final checkpoint
                 assertCheckpointNotAhead(run);
                 replayNotices += count(log(run), "were committed to Kafka before");
+                reopened += count(log(run), "ready; committed so far") - 1;
             }
         } finally {
             writing.set(false);
@@ -122,15 +135,16 @@ class ExactlyOnceKillIT {
         }
         last.destroyForcibly().waitFor();
         replayNotices += count(log(KILLS + 1), "were committed to Kafka before");
+        reopened += count(log(KILLS + 1), "ready; committed so far") - 1;
         Map<String, Integer> finalSeen = seen;
 
         List<String> twice = seen.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
         List<String> missing = expected.stream().filter(k -> !finalSeen.containsKey(k)).sorted().toList();
         System.out.printf("exactly-once kill test: %d changes written, %d distinct and %d records seen read_committed, "
                 + "%d records in the topic read_uncommitted (aborted transactions included), replays dropped in %d "
-                + "batches; child logs in %s%n", expected.size(), seen.size(),
+                + "batches, producers opened again inside a run %d times; child logs in %s%n", expected.size(), seen.size(),
                 seen.values().stream().mapToInt(Integer::intValue).sum(),
-                KafkaFixture.readAll(bootstrap, Set.of(dataTopic), false).size(), replayNotices, log(1).getParent());
+                KafkaFixture.readAll(bootstrap, Set.of(dataTopic), false).size(), replayNotices, reopened, log(1).getParent());
         assertThat(twice).as("changes a read_committed consumer sees more than once (the first: %s)",
                 copies(twice.stream().limit(3).toList())).isEmpty();
         assertThat(missing).as("changes missing (of %d); last log %s", expected.size(), log(KILLS + 1)).isEmpty();
@@ -153,7 +167,7 @@ class ExactlyOnceKillIT {
                 }
                 if (id % 10 == 0) {
                     c.commit();
-                    Thread.sleep(4);
+                    Thread.sleep(Integer.getInteger("eos.writer-pause-ms", 4));
                 }
                 expectedPending.addAll(changes);
                 if (id % 10 == 0) {
@@ -206,6 +220,20 @@ class ExactlyOnceKillIT {
         while (checkpoint().isEmpty()) {
             assertThat(child.isAlive()).as("run 1 exited:%n%s", tail(log(1))).isTrue();
             assertThat(System.nanoTime()).as("a first checkpoint within 60 s").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    /** Writes change 0:0 and waits until the checkpoint is in the stream (past the snapshot). */
+    private void awaitStreamCheckpoint(Process child) throws Exception {
+        try (Connection c = pg(); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO public." + table + " VALUES (0, 0)");
+        }
+        expected.add("0:0");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (checkpoint().map(cp -> cp.position().offsets().containsKey("snapshot")).orElse(true)) {
+            assertThat(child.isAlive()).as("run 1 exited:%n%s", tail(log(1))).isTrue();
+            assertThat(System.nanoTime()).as("a checkpoint in the stream within 60 s").isLessThan(deadline);
             Thread.sleep(100);
         }
     }
