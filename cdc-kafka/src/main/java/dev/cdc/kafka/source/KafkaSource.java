@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -60,6 +61,12 @@ final class KafkaSource implements Source {
     private final AtomicReference<Position> toCommit = new AtomicReference<>();
     private final Set<TopicPartition> owned = new HashSet<>();
     private final Map<String, Long> resume = new HashMap<>();
+    /** Per owned partition, the sort key of its last row handed on. */
+    private final Map<TopicPartition, String> last = new HashMap<>();
+    /** Partitions paused until a schema change may pass (see {@link #othersPassed}). */
+    private final Map<TopicPartition, Held> held = new HashMap<>();
+    /** The partitions whose records of the current poll are not decoded yet. */
+    private final Set<TopicPartition> unread = new HashSet<>();
     private KafkaConsumer<byte[], byte[]> consumer;
     private SchemaTopic schemaTopic;
     private RecordDecoder decoder;
@@ -104,31 +111,109 @@ final class KafkaSource implements Source {
             if (owned.isEmpty() && !warned && lastPoll - started > UNASSIGNED_WARNING.toNanos()) {
                 warned = true;
                 LOG.warn("kafka source: group '{}' has been given no partition of {} in {} s: the brokers at {} cannot be"
-                        + " reached, the topics do not exist, or other members of the group hold every partition",
+                        + " reached, the topics do not exist, or other members of the group hold every partition (a member"
+                        + " killed without leaving holds its partitions until its session.timeout.ms, 45 s by default)",
                         config.groupId(), config.topicPattern().map(p -> "topics matching " + p)
                                 .orElse("topics " + config.topics()), UNASSIGNED_WARNING.toSeconds(),
                         String.join(",", config.client().bootstrapServers()));
             }
             List<StreamEvent> batch = new ArrayList<>(records.count() + 4);
-            if (records.isEmpty()) {
+            if (records.isEmpty() && caughtUp()) {
                 batch.addAll(decoder.caughtUp(position));
             }
-            for (ConsumerRecord<byte[], byte[]> r : records) {
-                TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-                if (!owned.contains(tp)) {
-                    continue; // revoked while this poll's records were waiting
-                }
-                try {
-                    position = decoder.decode(r, name(tp), position, batch);
-                } catch (CdcException e) {
-                    context.emit(batch, this::whileWaiting); // what came before the bad record is delivered
-                    throw e;
-                }
+            unread.addAll(records.partitions());
+            for (TopicPartition tp : records.partitions()) {
+                read(context, records.records(tp), tp, batch);
+                unread.remove(tp);
             }
+            releaseHeld();
             if (!batch.isEmpty()) {
                 context.emit(batch, this::whileWaiting);
             }
         }
+    }
+
+    /** Decodes one partition's records of a poll into the batch, unless it is revoked or held. */
+    private void read(SourceContext context, List<ConsumerRecord<byte[], byte[]>> records, TopicPartition tp,
+                      List<StreamEvent> batch) throws InterruptedException {
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            if (!owned.contains(tp) || held.containsKey(tp)) {
+                return; // revoked while this poll's records were waiting, or waiting for a schema change
+            }
+            Position next;
+            try {
+                next = decoder.decode(r, name(tp), position, batch, sk -> othersPassed(tp, sk));
+            } catch (CdcException e) {
+                context.emit(batch, this::whileWaiting); // what came before the bad record is delivered
+                throw e;
+            }
+            if (next == null) {
+                consumer.seek(tp, r.offset()); // read it again once the other partitions passed the change
+                consumer.pause(List.of(tp));
+                held.put(tp, new Held(decoder.lastSortKey(), decoder.heldFor()));
+                return;
+            }
+            position = next;
+            last.put(tp, decoder.lastSortKey());
+        }
+    }
+
+    /** A partition waiting for a schema change: its next row's sort key, and the change's. */
+    private record Held(String rowSortKey, String schemaSortKey) {
+    }
+
+    /**
+     * Whether every other partition of {@code tp}'s topic is past {@code schemaSortKey} (its last
+     * row, or the row it waits with, is at or after it) or read to its end: then no row of the old
+     * shape can follow the schema change, which the sinks' schema gates rely on (a row before a
+     * change they applied counts as handled). Rows of one table on several partitions have no
+     * order between them in Kafka; this puts the schema change back where it was in the log.
+     */
+    private boolean othersPassed(TopicPartition tp, String schemaSortKey) {
+        for (TopicPartition q : owned) {
+            if (q.equals(tp) || !q.topic().equals(tp.topic())) {
+                continue;
+            }
+            Held h = held.get(q);
+            String frontier = h != null ? h.rowSortKey() : last.get(q);
+            if (frontier != null && frontier.compareTo(schemaSortKey) >= 0) {
+                continue;
+            }
+            OptionalLong lag = consumer.currentLag(q); // counts this poll's records as read: see unread
+            if (h != null || unread.contains(q) || lag.isEmpty() || lag.getAsLong() > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Resumes the held partitions whose schema change may pass now. */
+    private void releaseHeld() {
+        if (held.isEmpty()) {
+            return;
+        }
+        List<TopicPartition> ready = new ArrayList<>();
+        for (Map.Entry<TopicPartition, Held> h : held.entrySet()) {
+            if (othersPassed(h.getKey(), h.getValue().schemaSortKey())) {
+                ready.add(h.getKey());
+            }
+        }
+        ready.forEach(held::remove);
+        consumer.resume(ready);
+    }
+
+    /** True when the source owns partitions and has read each to its end (as of the last fetch). */
+    private boolean caughtUp() {
+        if (owned.isEmpty()) {
+            return false;
+        }
+        for (TopicPartition tp : owned) {
+            OptionalLong lag = consumer.currentLag(tp);
+            if (lag.isEmpty() || lag.getAsLong() > 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** While the pipeline is full: commit checkpoints, and keep the group membership alive. */
@@ -202,6 +287,10 @@ final class KafkaSource implements Source {
                 return;
             }
             owned.removeAll(partitions);
+            partitions.forEach(tp -> {
+                last.remove(tp);
+                held.remove(tp);
+            });
             Map<String, String> offsets = new HashMap<>(position.offsets());
             partitions.forEach(tp -> offsets.remove(name(tp)));
             position = Position.of(offsets, position.sortKey());

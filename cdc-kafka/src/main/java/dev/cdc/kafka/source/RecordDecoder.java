@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Turns a record into the events it holds, each at the source's position after the record.
@@ -48,6 +49,8 @@ final class RecordDecoder {
     private final SchemaHistory history;
     /** Per table, the schema last handed to the pipeline from a Debezium record's schema part. */
     private final Map<TableId, TableSchema> declared = new HashMap<>();
+    private String lastSortKey;
+    private String heldFor;
 
     RecordDecoder(KafkaSourceConfig config, SchemaHistory history) {
         this.format = switch (config.format()) {
@@ -64,9 +67,12 @@ final class RecordDecoder {
      *
      * @param name     the record's partition as named in positions
      * @param position the position before the record
-     * @return the position after the record
+     * @param mayPassSchemaChange whether a schema change at this sort key may be handed on now
+     * @return the position after the record, or null when the record must wait (its partition is
+     *         held until {@link #heldFor()} may pass; nothing was added to the batch)
      */
-    Position decode(ConsumerRecord<byte[], byte[]> r, String name, Position position, List<StreamEvent> batch) {
+    Position decode(ConsumerRecord<byte[], byte[]> r, String name, Position position, List<StreamEvent> batch,
+                    Predicate<String> mayPassSchemaChange) {
         String next = Long.toString(r.offset() + 1);
         List<ReadEvent> read;
         try {
@@ -86,7 +92,13 @@ final class RecordDecoder {
             StreamEvent e = re.event();
             String sortKey = e.position().sortKey().isEmpty() ? sortKeyOf(r) : e.position().sortKey();
             after = after.withOffset(name, next, sortKey);
+            lastSortKey = sortKey;
             if (e instanceof ChangeEvent change) {
+                Optional<String> pending = history.pendingBefore(change.table(), sortKey);
+                if (pending.isPresent() && !mayPassSchemaChange.test(pending.get())) {
+                    heldFor = pending.get();
+                    return null; // other partitions still hold rows of the old shape: this one waits
+                }
                 batch.addAll(history.dueBefore(change.table(), sortKey, position));
                 if (re.schema().isPresent() && !re.schema().get().equals(declared.get(change.table()))) {
                     declared.put(change.table(), re.schema().get());
@@ -111,6 +123,16 @@ final class RecordDecoder {
     private static String sortKeyOf(ConsumerRecord<byte[], byte[]> r) {
         Header h = r.headers().lastHeader(SORT_KEY_HEADER);
         return h != null && h.value() != null ? new String(h.value(), StandardCharsets.UTF_8) : Position.sortKeyOf(r.offset());
+    }
+
+    /** The sort key of the last record decoded. */
+    String lastSortKey() {
+        return lastSortKey;
+    }
+
+    /** The schema change's sort key the last held record waits for. */
+    String heldFor() {
+        return heldFor;
     }
 
     /** The schema changes still due once every partition was read to its end. */

@@ -111,10 +111,24 @@ final class SchemaHistory implements EnvelopeReader.Schemas {
             if (e != null) {
                 due.add(e.getValue());
             }
-        } else {
+        } else if (last.compareTo(sortKey) < 0) {
             due.addAll(changes.subMap(last, false, sortKey, true).values());
         }
         return positioned(table, due, position);
+    }
+
+    /**
+     * The sort key of the latest schema change {@link #dueBefore} would hand on before a row of
+     * {@code table} at {@code sortKey}, without marking it handed on; empty when none is due.
+     */
+    Optional<String> pendingBefore(TableId table, String sortKey) {
+        TreeMap<String, SchemaChangeEvent> changes = byTable.get(table);
+        String floor = changes == null ? null : changes.floorKey(sortKey);
+        if (floor == null) {
+            return Optional.empty();
+        }
+        String last = emitted.get(table);
+        return last != null && floor.compareTo(last) <= 0 ? Optional.empty() : Optional.of(floor);
     }
 
     /** Every schema change not handed to the pipeline yet (for when the topics are read to their end). */

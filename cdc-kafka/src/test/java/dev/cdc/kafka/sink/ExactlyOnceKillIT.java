@@ -105,10 +105,12 @@ class ExactlyOnceKillIT {
                 }
                 // -Deos.anytime=true also kills before the run has written anything (a harsher mix of kill points);
                 // -Deos.writer-pause-ms=0 makes the writer as fast as PostgreSQL allows
-                if (!Boolean.getBoolean("eos.anytime")) {
+                // -Deos.snapshot-kills=true: run 1 is killed at once, while its checkpoint is still in the snapshot
+                boolean inSnapshot = run == 1 && Boolean.getBoolean("eos.snapshot-kills");
+                if (!Boolean.getBoolean("eos.anytime") && !inSnapshot) {
                     awaitLogLine(child, run, "streaming: ");
                 }
-                Thread.sleep(ThreadLocalRandom.current().nextLong(200, 1500));
+                Thread.sleep(inSnapshot ? 0 : ThreadLocalRandom.current().nextLong(200, 1500));
                 assertThat(child.isAlive()).as("run %d still running when killed; log %s:%n%s", run, log(run), tail(log(run))).isTrue();
                 System.out.printf("%s run %d killed%n", java.time.LocalTime.now(), run);
                 child.destroyForcibly().waitFor(); // SIGKILL: an open transaction, no final checkpoint
