@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import dev.cdc.api.event.ChangeEvent;
+import dev.cdc.api.event.Operation;
 import dev.cdc.api.event.StreamEvent;
 
 import java.io.IOException;
@@ -36,8 +38,16 @@ final class CommittedPositions {
         return new CommittedPositions(new HashMap<>());
     }
 
-    /** Whether the event was committed already: its sort key is not greater than the table's. */
+    /**
+     * Whether the event was committed already: its sort key is not greater than the table's. A
+     * snapshot read never is (and never moves the mark): a snapshot resumed after a kill numbers its
+     * rows differently from the killed run, so a mark of those numbers could drop a row that was
+     * never written. Its rows are written again instead (duplicates of {@code r} records, no loss).
+     */
     boolean covers(StreamEvent event) {
+        if (isSnapshotRead(event)) {
+            return false;
+        }
         String sortKey = event.position().sortKey();
         String committed = tables.get(event.table().toString());
         return !sortKey.isEmpty() && committed != null && sortKey.compareTo(committed) <= 0;
@@ -46,12 +56,16 @@ final class CommittedPositions {
     /** A copy that also covers the event. */
     CommittedPositions with(StreamEvent event) {
         String sortKey = event.position().sortKey();
-        if (sortKey.isEmpty() || covers(event)) {
+        if (sortKey.isEmpty() || isSnapshotRead(event) || covers(event)) {
             return this;
         }
         Map<String, String> copy = new HashMap<>(tables);
         copy.put(event.table().toString(), sortKey);
         return new CommittedPositions(copy);
+    }
+
+    private static boolean isSnapshotRead(StreamEvent event) {
+        return event instanceof ChangeEvent c && c.operation() == Operation.READ;
     }
 
     byte[] encode(String pipeline, String sink) {

@@ -33,6 +33,17 @@ class CommittedPositionsTest {
     }
 
     @Test
+    void aSnapshotReadIsNeverCoveredNorMovesTheMark() {
+        ChangeEvent read = ChangeEvent.read(TableId.parse("s.a"), Row.of("id", 9L), Row.of("id", 9L), Instant.EPOCH,
+                Position.ofSequence(9));
+        CommittedPositions c = CommittedPositions.empty().with(read);
+        assertThat(c.covers(at("s.a", 1))).as("the mark did not move").isFalse();
+        CommittedPositions streamed = c.with(at("s.a", 20));
+        assertThat(streamed.covers(read)).as("a resumed snapshot's row with a lower number is written again").isFalse();
+        assertThat(streamed.covers(at("s.a", 9))).isTrue();
+    }
+
+    @Test
     void anEmptySortKeyIsNeverCoveredAndGarbageIsRefused() {
         ChangeEvent noKey = at("s.a", 1).withPosition(Position.of(java.util.Map.of(), ""));
         assertThat(CommittedPositions.empty().with(noKey).covers(noKey)).isFalse();
