@@ -32,8 +32,10 @@ final class KeyScans {
 
     private final Optional<Path> directory;
     private final Map<String, Set<List<String>>> last = new HashMap<>();
-    /** The emission number of the last event of the newest scan, or -1 when the files are current. */
+    /** The emission number of the last event of the newest scan that reported deletes, or -1 when none waits. */
     private long unconfirmed = -1;
+    /** A scan that reported no delete changed the keys since the files were saved. */
+    private boolean changed;
     private volatile long committed = -1;
 
     KeyScans(Optional<Path> directory) {
@@ -52,6 +54,18 @@ final class KeyScans {
         unconfirmed = emission;
     }
 
+    /**
+     * A scan reported no delete (or was the first, with nothing to compare with): its keys can be
+     * saved without waiting for a checkpoint, since it holds every key the saved one did (a key it
+     * adds that no sink has yet, deleted while the pipeline is down, is then reported as a delete the
+     * sink ignores). Without this, the keys of rows read only by the snapshot (whose positions carry
+     * no emission number) were never saved, and a row deleted while the pipeline was stopped was
+     * never reported.
+     */
+    void scannedWithoutDeletes() {
+        changed = true;
+    }
+
     /** A checkpoint covers the events up to {@code emission} (checkpoint thread). */
     void committed(long emission) {
         committed = Math.max(committed, emission);
@@ -59,7 +73,8 @@ final class KeyScans {
 
     /** Saves the last scan once a checkpoint covers its deletes. */
     void persistIfCovered() {
-        if (unconfirmed < 0 || committed < unconfirmed || directory.isEmpty()) {
+        boolean waiting = unconfirmed >= 0;
+        if (directory.isEmpty() || (waiting && committed < unconfirmed) || (!waiting && !changed)) {
             return;
         }
         try {
@@ -75,6 +90,7 @@ final class KeyScans {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
             unconfirmed = -1;
+            changed = false;
         } catch (IOException e) {
             LOG.warn("could not save the key scan in {} (a restart then compares with an older scan): {}",
                     directory.get(), e.toString());

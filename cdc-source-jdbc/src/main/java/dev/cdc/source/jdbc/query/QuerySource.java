@@ -293,6 +293,7 @@ public final class QuerySource implements Source {
         }
         Set<List<String>> before = keys.replace(t.table().id().toString(), now);
         if (before == null) {
+            keys.scannedWithoutDeletes();
             return;
         }
         List<StreamEvent> deletes = new ArrayList<>();
@@ -310,8 +311,10 @@ public final class QuerySource implements Source {
         if (!deletes.isEmpty()) {
             LOG.info("key scan of {}: {} key(s) vanished, reported as deletes", t.table().id(), deletes.size());
             context.emit(deletes);
+            keys.scanned(emitted);
+        } else {
+            keys.scannedWithoutDeletes();
         }
-        keys.scanned(emitted);
     }
 
     @Override
