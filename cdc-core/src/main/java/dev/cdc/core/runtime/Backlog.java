@@ -72,6 +72,7 @@ final class Backlog implements AutoCloseable {
     private FileChannel in;
     private long read;
     private int deletedBelow;
+    private boolean closed;
 
     private Backlog(Path directory, long segmentBytes) {
         this.directory = directory;
@@ -105,6 +106,9 @@ final class Backlog implements AutoCloseable {
 
     /** Appends a batch (its {@link BacklogCodec} bytes, kind byte first, or null to keep it in memory). Writer thread. */
     synchronized void append(LaneBatch batch, byte[] encoded) throws IOException {
+        if (closed) {
+            throw new IOException("the backlog in " + directory + " is closed (the pipeline stopped)");
+        }
         byte[] payload;
         if (encoded == null) {
             pinned.put(written, batch);
@@ -257,7 +261,7 @@ final class Backlog implements AutoCloseable {
 
     /** Deletes every segment and starts over (once drained and acknowledged, or when the lane is detached). */
     synchronized void clear() throws IOException {
-        close();
+        closeFiles();
         deleteBelow(writeSegment + 1);
         unacknowledged.clear();
         pinned.clear();
@@ -290,8 +294,14 @@ final class Backlog implements AutoCloseable {
         return directory.resolve(String.format("%06d.seg", n));
     }
 
+    /** Closes the files; a later append after {@link #close} fails, so no file is made after the pipeline stopped. */
     @Override
     public synchronized void close() throws IOException {
+        closed = true;
+        closeFiles();
+    }
+
+    private void closeFiles() throws IOException {
         if (out != null) {
             out.close();
             out = null;

@@ -2,6 +2,8 @@ package dev.cdc.core.runtime;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.dataformat.smile.SmileFactory;
+import com.fasterxml.jackson.dataformat.smile.SmileGenerator;
 import dev.cdc.api.event.ChangeEvent;
 import dev.cdc.api.event.Position;
 import dev.cdc.api.event.Row;
@@ -17,10 +19,9 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.OffsetTime;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -41,7 +42,13 @@ final class BacklogCodec {
         }
     }
 
-    private static final JsonFactory FACTORY = new JsonFactory();
+    /**
+     * Smile, Jackson's binary JSON: the same tokens as JSON (so {@link JsonValues} writes the
+     * values), without text escaping or number formatting, and with repeated field names and
+     * short strings written as back-references.
+     */
+    static final JsonFactory FACTORY = SmileFactory.builder()
+            .disable(SmileGenerator.Feature.CHECK_SHARED_STRING_VALUES).build();
     private static final JsonValues VALUES = JsonValues.EXACT;
     /** The first byte of an encoded batch: the backlog's record kind. */
     static final byte KIND = 'B';
@@ -49,7 +56,7 @@ final class BacklogCodec {
     private BacklogCodec() {
     }
 
-    /** The batch as bytes: the kind byte {@code B}, then its JSON. */
+    /** The batch as bytes: the kind byte {@code B}, then its Smile document. */
     static byte[] encode(LaneBatch batch) throws Unspillable {
         for (LaneEntry e : batch.entries()) {
             if (!(e.event() instanceof ChangeEvent) || e.catchUp() || e.schemaVersion().isPresent()) {
@@ -64,15 +71,15 @@ final class BacklogCodec {
             writePosition(g, "pos", batch.lastPosition());
             g.writeStringField("fct", batch.firstCommitTime().toString());
             g.writeStringField("enq", batch.enqueuedAt().toString());
-            Map<Row.Columns, Integer> columns = new LinkedHashMap<>();
+            ColumnLists columns = new ColumnLists();
             for (LaneEntry e : batch.entries()) {
                 ChangeEvent c = (ChangeEvent) e.event();
-                for (Optional<Row> row : List.of(Optional.of(c.key()), c.before(), c.after())) {
-                    row.ifPresent(r -> columns.computeIfAbsent(r.columnNames(), k -> columns.size()));
-                }
+                columns.indexOf(c.key().columnNames());
+                c.before().ifPresent(r -> columns.indexOf(r.columnNames()));
+                c.after().ifPresent(r -> columns.indexOf(r.columnNames()));
             }
             g.writeArrayFieldStart("cols"); // each column list once: rows name theirs by index
-            for (Row.Columns c : columns.keySet()) {
+            for (Row.Columns c : columns.lists) {
                 g.writeStartArray();
                 for (String name : c.names()) {
                     g.writeString(name);
@@ -80,9 +87,10 @@ final class BacklogCodec {
                 g.writeEndArray();
             }
             g.writeEndArray();
+            Scratch scratch = new Scratch();
             g.writeArrayFieldStart("entries");
             for (LaneEntry e : batch.entries()) {
-                writeRow(g, (ChangeEvent) e.event(), e.sequence(), columns);
+                writeRow(g, (ChangeEvent) e.event(), e.sequence(), columns, scratch);
             }
             g.writeEndArray();
             g.writeEndObject();
@@ -101,16 +109,20 @@ final class BacklogCodec {
         return BacklogDecoder.decode(bytes, offset, length);
     }
 
-    private static void writeRow(JsonGenerator g, ChangeEvent c, long sequence, Map<Row.Columns, Integer> columns)
-            throws IOException, Unspillable {
+    private static void writeRow(JsonGenerator g, ChangeEvent c, long sequence, ColumnLists columns,
+                                 Scratch scratch) throws IOException, Unspillable {
         g.writeStartObject();
         g.writeNumberField("seq", sequence);
         g.writeStringField("op", c.operation().code());
         g.writeStringField("ns", c.table().namespace());
         g.writeStringField("t", c.table().name());
-        writeRowField(g, "key", Optional.of(c.key()), columns);
-        writeRowField(g, "b", c.before(), columns);
-        writeRowField(g, "a", c.after(), columns);
+        writeRowField(g, "key", c.key(), columns, scratch);
+        if (c.before().isPresent()) {
+            writeRowField(g, "b", c.before().get(), columns, scratch);
+        }
+        if (c.after().isPresent()) {
+            writeRowField(g, "a", c.after().get(), columns, scratch);
+        }
         writeInstant(g, "ct", c.commitTime());
         if (c.transactionId().isPresent()) {
             g.writeStringField("tx", c.transactionId().get());
@@ -131,30 +143,74 @@ final class BacklogCodec {
      * A row as {@code {"c": index of its column list, "k": "type codes", "v": [values]}}; absent
      * rows are left out.
      */
-    private static void writeRowField(JsonGenerator g, String field, Optional<Row> row,
-                                      Map<Row.Columns, Integer> columns) throws IOException, Unspillable {
-        if (row.isEmpty()) {
-            return;
-        }
+    private static void writeRowField(JsonGenerator g, String field, Row row, ColumnLists columns, Scratch scratch)
+            throws IOException, Unspillable {
         g.writeObjectFieldStart(field);
-        Map<String, Object> values = row.get().asMap();
-        StringBuilder codes = new StringBuilder(values.size());
-        for (Object v : values.values()) {
-            codes.append(code(v));
+        int n = row.size();
+        Object[] values = scratch.values(n);
+        char[] codes = scratch.codes(n);
+        int i = 0;
+        for (Object v : row.asMap().values()) {
+            values[i] = v;
+            codes[i++] = code(v);
         }
-        g.writeNumberField("c", columns.computeIfAbsent(row.get().columnNames(), k -> columns.size()));
-        g.writeStringField("k", codes.toString());
+        g.writeNumberField("c", columns.indexOf(row.columnNames()));
+        g.writeFieldName("k");
+        g.writeString(codes, 0, n);
         g.writeArrayFieldStart("v");
-        for (Object v : values.values()) {
-            writeValue(g, v);
+        for (int j = 0; j < n; j++) {
+            writeValue(g, values[j]);
         }
         g.writeEndArray();
         g.writeEndObject();
     }
 
+    /** The distinct column lists of a batch, in first-seen order; a batch has few, so a scan finds one. */
+    private static final class ColumnLists {
+        final List<Row.Columns> lists = new ArrayList<>();
+        private Row.Columns last;
+        private int lastIndex;
+
+        int indexOf(Row.Columns c) {
+            if (c == last) {
+                return lastIndex;
+            }
+            int i = lists.indexOf(c);
+            if (i < 0) {
+                i = lists.size();
+                lists.add(c);
+            }
+            last = c;
+            lastIndex = i;
+            return i;
+        }
+    }
+
+    /** Arrays reused across the rows of one batch (no allocation per row). */
+    private static final class Scratch {
+        private Object[] values = new Object[16];
+        private char[] codes = new char[16];
+
+        Object[] values(int n) {
+            if (values.length < n) {
+                values = new Object[n];
+            }
+            return values;
+        }
+
+        char[] codes(int n) {
+            if (codes.length < n) {
+                codes = new char[n];
+            }
+            return codes;
+        }
+    }
+
     /** A value with no type code of its own (inside a list): {@code [code, value]}; else as JsonValues writes it. */
     private static void writeValue(JsonGenerator g, Object v) throws IOException, Unspillable {
-        if (v instanceof BigDecimal d) {
+        if (v instanceof String text) {
+            g.writeString(text); // the most common value, as JsonValues writes it, without its dispatch
+        } else if (v instanceof BigDecimal d) {
             g.writeString(d.toString()); // keeps a negative scale, which the plain form would lose
         } else if (v == Unchanged.VALUE) {
             g.writeNull();

@@ -1,6 +1,5 @@
 package dev.cdc.core.runtime;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.cdc.api.event.ChangeEvent;
@@ -19,7 +18,6 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.OffsetTime;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,13 +30,11 @@ import java.util.UUID;
  */
 final class BacklogDecoder {
 
-    private static final JsonFactory FACTORY = new JsonFactory();
-
     private BacklogDecoder() {
     }
 
     static LaneBatch decode(byte[] bytes, int offset, int length) throws IOException {
-        try (JsonParser p = FACTORY.createParser(bytes, offset, length)) {
+        try (JsonParser p = BacklogCodec.FACTORY.createParser(bytes, offset, length)) {
             expect(p, p.nextToken(), JsonToken.START_OBJECT);
             long seq = -1;
             Position pos = null;
@@ -176,7 +172,7 @@ final class BacklogDecoder {
             case 'D' -> p.currentToken() == JsonToken.VALUE_STRING ? Double.valueOf(p.getText()) : p.getDoubleValue();
             case 'F' -> Float.valueOf(p.getText());
             case 'N' -> new BigDecimal(p.getText());
-            case 'b' -> Base64.getDecoder().decode(p.getText());
+            case 'b' -> p.getBinaryValue();
             case 'T' -> Instant.parse(p.getText());
             case 'l' -> LocalDateTime.parse(p.getText());
             case 'd' -> LocalDate.parse(p.getText());

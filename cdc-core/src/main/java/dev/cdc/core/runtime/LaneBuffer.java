@@ -45,31 +45,45 @@ final class LaneBuffer {
         static final Unit NONE = new Unit(List.of(), 0);
     }
 
-    /** Records appended to the backlog in a row; closed once a later batch went to memory. */
+    /**
+     * Records appended to the backlog in a row; closed once a later batch went to memory. Records
+     * handed to the spill writer and not yet written are pending: the reader waits for them.
+     */
     private static final class DiskRun {
         int records;
+        int pending;
         boolean closed;
     }
+
+    /** Disk bytes per event assumed for batches handed over but not written yet, before any was written. */
+    private static final long FIRST_ESTIMATE = 512;
 
     private final int capacity;
     private final Semaphore permits;
     private final LinkedBlockingQueue<Object> items = new LinkedBlockingQueue<>();
     private final Optional<Backlog> backlog;
+    private final Optional<SpillWriter> writer;
     private final BacklogSettings settings;
     private final Clock clock;
     private final Object lock = new Object();
     /** First commit time and hand-over time of each batch in memory, oldest first (for lag and age). */
     private final ArrayDeque<Instant[]> inMemory = new ArrayDeque<>();
 
+    /** The run of each batch handed to the spill writer and not written yet, oldest first. */
+    private final ArrayDeque<DiskRun> pendingRuns = new ArrayDeque<>();
     private DiskRun openRun;
     private DiskRun readRun;
     private int readInRun;
+    /** Events handed to the spill writer and not written yet (under the lock). */
+    private long pendingEvents;
+    private boolean discarded;
     private volatile boolean paused;
 
     LaneBuffer(int capacity, Optional<Backlog> backlog, BacklogSettings settings, Clock clock) {
         this.capacity = capacity;
         this.permits = new Semaphore(capacity);
         this.backlog = backlog;
+        this.writer = backlog.map(b -> new SpillWriter(b.directory().getFileName().toString(), this::written));
         this.settings = settings;
         this.clock = clock;
     }
@@ -85,28 +99,26 @@ final class LaneBuffer {
      */
     boolean offer(LaneBatch batch, BooleanSupplier giveUp, Runnable whileWaiting, Consumer<String> spent)
             throws InterruptedException, IOException {
-        byte[] encoded = null;
-        boolean encodedOnce = false;
         long nextTick = System.nanoTime() + TICK_NANOS;
         while (true) {
             if (toMemory(batch)) {
                 return true;
             }
             if (backlog.isPresent()) {
-                if (!encodedOnce) {
-                    encoded = encode(batch);
-                    encodedOnce = true;
-                }
+                writer.get().check();
                 Optional<String> overBudget;
                 synchronized (lock) {
                     if (toMemory(batch)) {
                         return true;
                     }
-                    overBudget = overBudget(encoded == null ? 9 : encoded.length + 9);
+                    overBudget = overBudget(batch.entries().size());
                     if (overBudget.isEmpty()) {
-                        toDisk(batch, encoded);
-                        return true;
+                        toDisk(batch);
                     }
+                }
+                if (overBudget.isEmpty()) {
+                    writer.get().submit(batch); // outside the lock: it may wait for the writer
+                    return true;
                 }
                 if (settings.whenFull() != BacklogSettings.WhenFull.PAUSE) {
                     spent.accept(overBudget.get());
@@ -125,14 +137,6 @@ final class LaneBuffer {
             if (permits.tryAcquire(weight(batch), 20, TimeUnit.MILLISECONDS)) {
                 permits.release(weight(batch)); // room now: take it under the lock on the next round
             }
-        }
-    }
-
-    private static byte[] encode(LaneBatch batch) {
-        try {
-            return BacklogCodec.encode(batch);
-        } catch (BacklogCodec.Unspillable e) {
-            return null; // kept in memory at its place in the backlog
         }
     }
 
@@ -155,23 +159,46 @@ final class LaneBuffer {
         }
     }
 
-    /** Appends the batch to the backlog, in the open run or a new one. Under the lock. */
-    private void toDisk(LaneBatch batch, byte[] encoded) throws IOException {
-        backlog.get().append(batch, encoded);
+    /**
+     * Puts the batch in the open disk run or a new one, as pending: the spill writer appends it to
+     * the backlog in hand-over order ({@link #written}). Under the lock.
+     */
+    private void toDisk(LaneBatch batch) {
         if (openRun == null) {
             openRun = new DiskRun();
             items.add(openRun);
         }
-        openRun.records++;
+        openRun.pending++;
+        pendingEvents += batch.entries().size();
+        pendingRuns.addLast(openRun);
         paused = false;
     }
 
-    /** Why the backlog cannot take {@code bytes} more; empty when it can. */
-    private Optional<String> overBudget(long bytes) {
+    /** The spill writer appended the oldest pending batch: it can be read now. Spill thread. */
+    private void written(LaneBatch batch, byte[] encoded) throws IOException {
+        synchronized (lock) {
+            if (discarded) {
+                return;
+            }
+            backlog.get().append(batch, encoded);
+            DiskRun run = pendingRuns.pollFirst();
+            run.pending--;
+            run.records++;
+            pendingEvents -= batch.entries().size();
+        }
+    }
+
+    /**
+     * Why the backlog cannot take a batch of {@code events} more; empty when it can. What is handed
+     * to the spill writer and not written yet counts at the bytes per event written so far.
+     */
+    private Optional<String> overBudget(int events) {
         Backlog b = backlog.get();
-        if (b.bytes() > 0 && b.bytes() + bytes > settings.maxBytes()) {
-            return Optional.of("its backlog reached max-bytes (" + b.bytes() + " of " + settings.maxBytes()
-                    + " bytes, " + b.events() + " events)");
+        long perEvent = b.events() > 0 ? Math.max(1, b.bytes() / b.events()) : FIRST_ESTIMATE;
+        long bytes = b.bytes() + pendingEvents * perEvent;
+        if (bytes > 0 && bytes + events * perEvent > settings.maxBytes()) {
+            return Optional.of("its backlog reached max-bytes (" + bytes + " of " + settings.maxBytes()
+                    + " bytes, " + (b.events() + pendingEvents) + " events)");
         }
         return overAge();
     }
@@ -199,7 +226,7 @@ final class LaneBuffer {
             boolean closed;
             synchronized (lock) {
                 available = readRun.records - readInRun;
-                closed = readRun.closed;
+                closed = readRun.closed && readRun.pending == 0;
             }
             if (available > 0) {
                 List<LaneBatch> disk = backlog.get().read(maxEvents, available);
@@ -207,6 +234,7 @@ final class LaneBuffer {
                 return new Unit(disk, disk.size());
             }
             if (!closed) {
+                writer.get().check(); // a failed write: what is pending never comes
                 Thread.sleep(Math.min(5, Math.max(1, wait.toMillis())));
                 return Unit.NONE;
             }
@@ -266,7 +294,9 @@ final class LaneBuffer {
     /** Drops the backlog's files (the lane is detached or gone). */
     void discard() throws IOException {
         if (backlog.isPresent()) {
+            writer.get().drop();
             synchronized (lock) {
+                discarded = true;
                 backlog.get().clear();
                 backlog.get().close();
             }

@@ -7,6 +7,7 @@ import dev.cdc.core.spec.BacklogSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LaneBufferTest {
 
@@ -90,5 +92,31 @@ class LaneBufferTest {
             assertThat(seen).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L);
             assertThat(backlog.events()).isZero();
         }
+    }
+
+    @Test
+    void aFailedSpillWriteStopsTheReaderAndTheNextHandOverInsteadOfSkippingTheBatch() throws Exception {
+        Backlog backlog = Backlog.open(dir, 1 << 20, "s");
+        LaneBuffer buffer = new LaneBuffer(1, Optional.of(backlog), BacklogSettings.DEFAULT, Clock.systemUTC());
+        buffer.offer(rows(0), () -> false, () -> { }, r -> { }); // in memory: full now
+        backlog.close(); // the spill thread's append of the next batch fails
+        buffer.offer(rows(1), () -> false, () -> { }, r -> { });
+
+        LaneBuffer.Unit first = buffer.take(1, Duration.ZERO);
+        assertThat(first.batches()).extracting(LaneBatch::lastSequence).containsExactly(0L);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        IOException failure = null;
+        while (failure == null && System.nanoTime() < deadline) {
+            try {
+                LaneBuffer.Unit u = buffer.take(1, Duration.ofMillis(10));
+                assertThat(u.batches()).as("batch 1 was never written: nothing is read past it").isEmpty();
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+        assertThat(failure).as("the reader is told").isNotNull().hasMessageContaining("is closed");
+        assertThatThrownBy(() -> buffer.offer(rows(2), () -> false, () -> { }, r -> { }))
+                .as("so is the ingest stage (memory is still full)").isInstanceOf(IOException.class)
+                .hasMessageContaining("the backlog writer failed");
     }
 }
