@@ -2,7 +2,8 @@
 # Benchmark of the kafka source: events/s of the kafka source -> discard (a counting context: every
 # record parsed into a ChangeEvent with exact values and its position) beside Kafka's own
 # kafka-consumer-perf-test (ConsumerPerformance, read_committed) on the same topic of cdc envelopes,
-# in the same run; prints both and their ratio, repeated [runs] times.
+# and a plain KafkaConsumer of the source's settings that parses each value with Jackson's readTree,
+# in the same run; prints all three and both ratios, repeated [runs] times.
 #   scripts/bench-kafka-source.sh [events=1000000] [partitions=3] [runs=3]
 # Needs the broker of scripts/services.sh kafka (its class path under $CDC_SERVICES_DIR holds the tools).
 # Maven settings such as -Dmaven.repo.local can be passed in MAVEN_OPTS.

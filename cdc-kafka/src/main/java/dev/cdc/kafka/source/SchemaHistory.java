@@ -105,6 +105,12 @@ final class SchemaHistory implements EnvelopeReader.Schemas {
             return List.of();
         }
         String last = emitted.get(table);
+        if (last != null) {
+            String next = changes.higherKey(last);
+            if (next == null || next.compareTo(sortKey) > 0) {
+                return List.of(); // the usual row: no schema change since the last one handed on
+            }
+        }
         List<SchemaChangeEvent> due = new ArrayList<>();
         if (last == null) {
             Map.Entry<String, SchemaChangeEvent> e = changes.floorEntry(sortKey);

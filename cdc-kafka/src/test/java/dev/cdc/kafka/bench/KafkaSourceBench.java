@@ -16,18 +16,25 @@ import dev.cdc.api.spi.SourceContext;
 import dev.cdc.format.EnvelopeFormat;
 import dev.cdc.format.EnvelopeWriter;
 import dev.cdc.kafka.source.KafkaSourceFactory;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,9 +50,12 @@ import java.util.Properties;
  * row, about 400 bytes each, as the kafka sink writes them, plus the schema topic), then
  * {@code kafka-consumer-perf-test} (ConsumerPerformance, from the broker's class path that
  * scripts/services.sh installed) reads them all, then the kafka source reads them all into a
- * counting context (source → discard: parse, exact values, positions). Prints events/s of both from
- * the first record on (ConsumerPerformance's fetch.nMsg.sec) and the ratio; repeated {@code runs}
- * times, each with a group of its own, after one unmeasured pass of the source to warm its JIT up.
+ * counting context (source → discard: parse, exact values, positions). A second baseline reads the
+ * same records with a plain KafkaConsumer of the source's settings and parses each value with
+ * Jackson's {@code readTree} (the least any consumer of JSON change events does). Prints events/s of
+ * all three from the first record on (ConsumerPerformance's fetch.nMsg.sec) and both ratios; repeated
+ * {@code runs} times, each with a group of its own, after one unmeasured pass of the source and of the
+ * Jackson consumer to warm their JIT up.
  * <pre>scripts/bench-kafka-source.sh [events=1000000] [partitions=3] [runs=3]</pre>
  */
 public final class KafkaSourceBench {
@@ -68,17 +78,26 @@ public final class KafkaSourceBench {
             // does nearly nothing per record, so a fresh JVM is its steady state
             System.out.printf("warm-up: kafka source -> discard %,.0f events/s (not counted)%n",
                     kafkaSource(topic, events, "warm-" + topic));
+            System.out.printf("warm-up: KafkaConsumer + Jackson readTree %,.0f records/s (not counted)%n",
+                    jacksonConsumer(topic, events, "warm-json-" + topic));
             double[] ratios = new double[runs];
+            double[] jsonRatios = new double[runs];
             for (int run = 1; run <= runs; run++) {
                 double raw = consumerPerfTest(libs, topic, events, "raw-" + run + "-" + topic);
+                double json = jacksonConsumer(topic, events, "json-" + run + "-" + topic);
                 double cdc = kafkaSource(topic, events, "cdc-" + run + "-" + topic);
                 ratios[run - 1] = cdc / raw;
-                System.out.printf("run %d: kafka-consumer-perf-test %,.0f records/s; kafka source -> discard %,.0f events/s;"
-                        + " ratio %.2f%n", run, raw, cdc, cdc / raw);
+                jsonRatios[run - 1] = cdc / json;
+                System.out.printf("run %d: kafka-consumer-perf-test %,.0f records/s; KafkaConsumer + Jackson readTree %,.0f"
+                        + " records/s; kafka source -> discard %,.0f events/s; ratio %.2f (perf-test), %.2f (Jackson)%n",
+                        run, raw, json, cdc, cdc / raw, cdc / json);
             }
             Arrays.sort(ratios);
+            Arrays.sort(jsonRatios);
             System.out.printf("ratio kafka source / kafka-consumer-perf-test: median %.2f [%.2f-%.2f] over %d runs%n",
                     ratios[runs / 2], ratios[0], ratios[runs - 1], runs);
+            System.out.printf("ratio kafka source / KafkaConsumer + Jackson readTree: median %.2f [%.2f-%.2f] over %d runs%n",
+                    jsonRatios[runs / 2], jsonRatios[0], jsonRatios[runs - 1], runs);
             admin.deleteTopics(List.of(topic, topic + ".schemas")).all().get();
         }
     }
@@ -139,6 +158,53 @@ public final class KafkaSourceBench {
         List<String> header = Arrays.stream(lines.get(0).split(",")).map(String::trim).toList();
         String[] values = lines.get(lines.size() - 1).split(",");
         return Double.parseDouble(values[header.indexOf("fetch.nMsg.sec")].trim());
+    }
+
+    /**
+     * A plain KafkaConsumer with the source's settings (group, read_committed, no auto commit,
+     * max.poll.records 2000, the client's default fetch sizes, poll 500 ms) that parses each value
+     * with Jackson's readTree and nothing else; timed like the source: from the first parsed batch
+     * to the last record.
+     */
+    private static double jacksonConsumer(String topic, long events, String group) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", BOOTSTRAP);
+        p.put("group.id", group);
+        p.put("enable.auto.commit", "false");
+        p.put("isolation.level", "read_committed");
+        p.put("auto.offset.reset", "earliest");
+        p.put("max.poll.records", "2000");
+        p.put("max.poll.interval.ms", "300000");
+        ObjectMapper json = new ObjectMapper();
+        long count = 0;
+        long fields = 0;
+        long first = 0;
+        long last = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            while (count < events) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    try {
+                        fields += json.readTree(r.value()).size();
+                    } catch (IOException e) {
+                        throw new IllegalStateException("record " + r.offset() + " of " + r.topic() + " is not JSON", e);
+                    }
+                    count++;
+                }
+                if (!records.isEmpty()) {
+                    if (first == 0) {
+                        first = System.nanoTime();
+                    }
+                    last = System.nanoTime();
+                }
+            }
+        }
+        if (fields == 0) {
+            throw new IllegalStateException("no field parsed");
+        }
+        return count / ((last - first) / 1e9);
     }
 
     /** The kafka source into a counting context: events/s from the first emitted batch to the last event. */
