@@ -221,7 +221,9 @@ public final class QuerySource implements Source {
             upTo = t.upTo(Long.toString(b));
         }
         List<StreamEvent> out = new ArrayList<>();
-        Map<String, String> others = new QueryTable.Base(cursors());
+        Map<String, String> page = cursors();
+        page.put(QueryTable.EMISSION, Long.toString(emitted));
+        Map<String, String> others = new QueryTable.Base(page);
         int n = ChunkReader.read(connection, t.polled(), KeyRange.after(t.cursor()), Optional.of(upTo),
                 config.batchSize(), r -> out.add(t.event(r, others, ++emitted)));
         if (!out.isEmpty()) {

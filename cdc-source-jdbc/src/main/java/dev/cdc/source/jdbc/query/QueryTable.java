@@ -51,6 +51,15 @@ final class QueryTable {
     private String[] cursor;
     private long value;
     private long slot;
+    /** The offset names of this table, built once: {@code c.<i>}, {@code c.<i>.v}, {@code c.<i>.s}, {@code c.<i>.key.<j>}. */
+    private final String cursorName;
+    private final String valueName;
+    private final String slotName;
+    private final String[] keyNames;
+    private KeysetTable polled;
+    /** The position of the previous event of the current page: the next one changes only what differs. */
+    private Position last;
+    private Map<String, String> lastBase;
 
     QueryTable(int index, JdbcTable table, JdbcSourceConfig config) {
         this.index = index;
@@ -74,6 +83,13 @@ final class QueryTable {
         this.softDelete = config.softDeleteColumn().map(c -> column(c, "soft-delete-column"));
         this.columns = Row.Columns.of(table.columnNames());
         this.cursor = new String[0];
+        this.cursorName = "c." + index;
+        this.valueName = cursorName + ".v";
+        this.slotName = cursorName + ".s";
+        this.keyNames = new String[table.primaryKey().size()];
+        for (int j = 0; j < keyNames.length; j++) {
+            keyNames[j] = cursorName + ".key." + j;
+        }
     }
 
     private JdbcColumn column(String name, String option) {
@@ -112,15 +128,14 @@ final class QueryTable {
     }
 
     void writeTo(Map<String, String> o) {
-        String p = "c." + index;
-        o.put(p + ".table", table.id().toString());
+        o.put(cursorName + ".table", table.id().toString());
         if (cursor.length > 0) {
-            o.put(p, cursor[0]);
+            o.put(cursorName, cursor[0]);
             for (int j = 1; j < cursor.length; j++) {
-                o.put(p + ".key." + (j - 1), cursor[j]);
+                o.put(keyNames[j - 1], cursor[j]);
             }
-            o.put(p + ".v", Long.toString(value));
-            o.put(p + ".s", Long.toString(slot));
+            o.put(valueName, Long.toString(value));
+            o.put(slotName, Long.toString(slot));
         }
     }
 
@@ -130,6 +145,13 @@ final class QueryTable {
 
     /** The table read in (cursor column, key) order: the cursor column first, then the key. */
     KeysetTable polled() {
+        if (polled == null) {
+            polled = readInCursorOrder();
+        }
+        return polled;
+    }
+
+    private KeysetTable readInCursorOrder() {
         KeysetTable plain = JdbcKeyset.of(table, dialect);
         List<JdbcColumn> order = new ArrayList<>();
         order.add(cursorColumn);
@@ -210,21 +232,49 @@ final class QueryTable {
     }
 
     private Position position(Map<String, String> others, long s, long emission) {
-        String sortKey = Position.sortKeyOf((value << 10) | Math.min(s, 1023));
+        String sortKey = sortKey((value << 10) | Math.min(s, 1023));
         Position base = others instanceof Base b ? b.position : null;
         if (base == null) {
             Map<String, String> o = new java.util.HashMap<>(others);
             writeTo(o);
             o.put(EMISSION, Long.toString(emission));
+            last = null;
             return Position.of(o, sortKey);
         }
-        String p = "c." + index;
-        Position out = base.withOffset(p, cursor[0], sortKey).withOffset(p + ".v", Long.toString(value), sortKey)
-                .withOffset(p + ".s", Long.toString(slot), sortKey).withOffset(EMISSION, Long.toString(emission), sortKey);
+        // a page's events: the page's offsets (with its emission, a lower bound that commits the
+        // key scan's events before it) and this table's cursor, each offset replaced only when it changed
+        Position out = last != null && lastBase == others ? last : base;
+        out = set(out, cursorName, cursor[0], sortKey);
         for (int j = 1; j < cursor.length; j++) {
-            out = out.withOffset(p + ".key." + (j - 1), cursor[j], sortKey);
+            out = set(out, keyNames[j - 1], cursor[j], sortKey);
         }
+        out = set(out, valueName, Long.toString(value), sortKey);
+        out = set(out, slotName, slot < SLOTS.length ? SLOTS[(int) slot] : Long.toString(slot), sortKey);
+        if (!out.sortKey().equals(sortKey)) {
+            out = new Position(out.offsets(), sortKey);
+        }
+        last = out;
+        lastBase = others;
         return out;
+    }
+
+    private static final String[] SLOTS = java.util.stream.IntStream.range(0, 64).mapToObj(Integer::toString)
+            .toArray(String[]::new);
+
+    private static Position set(Position p, String name, String text, String sortKey) {
+        return java.util.Objects.equals(p.offsets().get(name), text) ? p : p.withOffset(name, text, sortKey);
+    }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    /** {@link Position#sortKeyOf} without its intermediate strings. */
+    static String sortKey(long v) {
+        char[] c = new char[16];
+        for (int i = 15; i >= 0; i--) {
+            c[i] = HEX[(int) (v & 15)];
+            v >>>= 4;
+        }
+        return new String(c);
     }
 
     /** The offsets of every table once per page, so each event's position only replaces this table's cursor. */
