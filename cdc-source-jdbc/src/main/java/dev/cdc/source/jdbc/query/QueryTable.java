@@ -17,6 +17,7 @@ import dev.cdc.source.jdbc.snapshot.JdbcKeyset;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -161,9 +162,11 @@ final class QueryTable {
         KeysetTable.RowReader rows = rs -> {
             ReadRow r = plain.rows().read(rs); // its keys are the primary key's texts already
             String[] keys = new String[r.keys().length + 1];
-            Object c = integer ? r.row().get(cursorColumn.name()) : null;
-            keys[0] = c instanceof Number n && !(c instanceof BigDecimal) ? n.toString()
-                    : JdbcKeyset.keyText(rs, cursorIndex, cursorColumn);
+            Object c = r.row().get(cursorColumn.name());
+            // the cursor's text from its value (no second read of the column, which formats it again)
+            String text = !integer ? c instanceof LocalDateTime t ? JdbcTypes.timestampText(t) : null
+                    : c instanceof Number n && !(c instanceof BigDecimal) ? n.toString() : null;
+            keys[0] = text != null ? text : JdbcKeyset.keyText(rs, cursorIndex, cursorColumn);
             System.arraycopy(r.keys(), 0, keys, 1, r.keys().length);
             return new ReadRow(r.key(), r.row(), keys);
         };
