@@ -61,6 +61,8 @@ final class QueryTable {
     /** The position of the previous event of the current page: the next one changes only what differs. */
     private Position last;
     private Map<String, String> lastBase;
+    private long lastValue;
+    private long lastSlot;
 
     QueryTable(int index, JdbcTable table, JdbcSourceConfig config) {
         this.index = index;
@@ -246,27 +248,26 @@ final class QueryTable {
         }
         // a page's events: the page's offsets (with its emission, a lower bound that commits the
         // key scan's events before it) and this table's cursor, each offset replaced only when it changed
-        Position out = last != null && lastBase == others ? last : base;
-        out = set(out, cursorName, cursor[0], sortKey);
+        boolean follows = last != null && lastBase == others;
+        Position out = (follows ? last : base).withOffset(cursorName, cursor[0], sortKey);
         for (int j = 1; j < cursor.length; j++) {
-            out = set(out, keyNames[j - 1], cursor[j], sortKey);
+            out = out.withOffset(keyNames[j - 1], cursor[j], sortKey);
         }
-        out = set(out, valueName, Long.toString(value), sortKey);
-        out = set(out, slotName, slot < SLOTS.length ? SLOTS[(int) slot] : Long.toString(slot), sortKey);
-        if (!out.sortKey().equals(sortKey)) {
-            out = new Position(out.offsets(), sortKey);
+        if (!follows || value != lastValue) {
+            out = out.withOffset(valueName, Long.toString(value), sortKey);
+        }
+        if (!follows || slot != lastSlot) {
+            out = out.withOffset(slotName, slot < SLOTS.length ? SLOTS[(int) slot] : Long.toString(slot), sortKey);
         }
         last = out;
         lastBase = others;
+        lastValue = value;
+        lastSlot = slot;
         return out;
     }
 
     private static final String[] SLOTS = java.util.stream.IntStream.range(0, 64).mapToObj(Integer::toString)
             .toArray(String[]::new);
-
-    private static Position set(Position p, String name, String text, String sortKey) {
-        return java.util.Objects.equals(p.offsets().get(name), text) ? p : p.withOffset(name, text, sortKey);
-    }
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
