@@ -61,6 +61,8 @@ public final class QuerySource implements Source {
     private final Map<Integer, ArrayDeque<long[]>> versionsSeen = new HashMap<>();
     private KeyScans keys;
     private long emitted;
+    /** The emission of the last delete a key scan reported; 0: none yet. */
+    private long lastDelete;
     private long lastScan;
     private long lastSchemaCheck;
     private volatile boolean closed;
@@ -312,8 +314,11 @@ public final class QuerySource implements Source {
         if (!deletes.isEmpty()) {
             LOG.info("key scan of {}: {} key(s) vanished, reported as deletes", t.table().id(), deletes.size());
             context.emit(deletes);
+            lastDelete = emitted;
         }
-        keys.scanned(emitted);
+        // what must be checkpointed before the scan is saved: the deletes (a polled row's position
+        // carries its page's emission, a lower bound, so it covers every delete emitted before its page)
+        keys.scanned(lastDelete);
     }
 
     @Override
