@@ -224,6 +224,48 @@ public final class JdbcTypes {
         return type.kind() == TypeKind.BYTES;
     }
 
+    /**
+     * A timestamp as the SQL standard's literal text, {@code yyyy-MM-dd HH:mm:ss[.fraction]} (the
+     * fraction without trailing zeros), which PostgreSQL, MariaDB and H2 read back exactly; null for
+     * a year outside 1 to 9999 (the caller asks the driver instead).
+     */
+    public static String timestampText(LocalDateTime t) {
+        int year = t.getYear();
+        if (year < 1 || year > 9999) {
+            return null;
+        }
+        int nano = t.getNano();
+        int fraction = 9;
+        while (fraction > 0 && nano % 10 == 0) {
+            nano /= 10;
+            fraction--;
+        }
+        char[] c = new char[fraction == 0 ? 19 : 20 + fraction];
+        put(c, 0, year, 4);
+        c[4] = '-';
+        put(c, 5, t.getMonthValue(), 2);
+        c[7] = '-';
+        put(c, 8, t.getDayOfMonth(), 2);
+        c[10] = ' ';
+        put(c, 11, t.getHour(), 2);
+        c[13] = ':';
+        put(c, 14, t.getMinute(), 2);
+        c[16] = ':';
+        put(c, 17, t.getSecond(), 2);
+        if (fraction > 0) {
+            c[19] = '.';
+            put(c, 20, nano, fraction);
+        }
+        return new String(c);
+    }
+
+    private static void put(char[] c, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            c[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
+    }
+
     /** Microseconds since the epoch of a timestamp value (a {@code LocalDateTime} is taken as UTC). */
     public static long epochMicros(Object value) {
         Instant i = value instanceof Instant in ? in

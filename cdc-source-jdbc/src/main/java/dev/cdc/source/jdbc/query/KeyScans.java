@@ -49,7 +49,7 @@ final class KeyScans {
         return before;
     }
 
-    /** A scan of every table ended; its deletes are the events up to {@code emission}. */
+    /** A scan ended; its deletes (and every earlier scan's) are among the events up to {@code emission}. */
     void scanned(long emission) {
         unconfirmed = emission;
     }

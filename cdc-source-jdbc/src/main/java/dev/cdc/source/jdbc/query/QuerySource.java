@@ -61,6 +61,8 @@ public final class QuerySource implements Source {
     private final Map<Integer, ArrayDeque<long[]>> versionsSeen = new HashMap<>();
     private KeyScans keys;
     private long emitted;
+    /** The emission of the last delete a key scan reported; 0: none yet. */
+    private long lastDelete;
     private long lastScan;
     private long lastSchemaCheck;
     private volatile boolean closed;
@@ -221,7 +223,9 @@ public final class QuerySource implements Source {
             upTo = t.upTo(Long.toString(b));
         }
         List<StreamEvent> out = new ArrayList<>();
-        Map<String, String> others = new QueryTable.Base(cursors());
+        Map<String, String> page = cursors();
+        page.put(QueryTable.EMISSION, Long.toString(emitted));
+        Map<String, String> others = new QueryTable.Base(page);
         int n = ChunkReader.read(connection, t.polled(), KeyRange.after(t.cursor()), Optional.of(upTo),
                 config.batchSize(), r -> out.add(t.event(r, others, ++emitted)));
         if (!out.isEmpty()) {
@@ -311,7 +315,10 @@ public final class QuerySource implements Source {
         if (!deletes.isEmpty()) {
             LOG.info("key scan of {}: {} key(s) vanished, reported as deletes", t.table().id(), deletes.size());
             context.emit(deletes);
-            keys.scanned(emitted);
+            lastDelete = emitted;
+            // what must be checkpointed before the scan is saved: its deletes (a polled row's position
+            // carries its page's emission, a lower bound, so it covers every delete emitted before its page)
+            keys.scanned(lastDelete);
         } else {
             keys.scannedWithoutDeletes();
         }

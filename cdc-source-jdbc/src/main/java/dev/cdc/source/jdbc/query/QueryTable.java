@@ -17,6 +17,7 @@ import dev.cdc.source.jdbc.snapshot.JdbcKeyset;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +52,17 @@ final class QueryTable {
     private String[] cursor;
     private long value;
     private long slot;
+    /** The offset names of this table, built once: {@code c.<i>}, {@code c.<i>.v}, {@code c.<i>.s}, {@code c.<i>.key.<j>}. */
+    private final String cursorName;
+    private final String valueName;
+    private final String slotName;
+    private final String[] keyNames;
+    private KeysetTable polled;
+    /** The position of the previous event of the current page: the next one changes only what differs. */
+    private Position last;
+    private Map<String, String> lastBase;
+    private long lastValue;
+    private long lastSlot;
 
     QueryTable(int index, JdbcTable table, JdbcSourceConfig config) {
         this.index = index;
@@ -74,6 +86,13 @@ final class QueryTable {
         this.softDelete = config.softDeleteColumn().map(c -> column(c, "soft-delete-column"));
         this.columns = Row.Columns.of(table.columnNames());
         this.cursor = new String[0];
+        this.cursorName = "c." + index;
+        this.valueName = cursorName + ".v";
+        this.slotName = cursorName + ".s";
+        this.keyNames = new String[table.primaryKey().size()];
+        for (int j = 0; j < keyNames.length; j++) {
+            keyNames[j] = cursorName + ".key." + j;
+        }
     }
 
     private JdbcColumn column(String name, String option) {
@@ -112,15 +131,14 @@ final class QueryTable {
     }
 
     void writeTo(Map<String, String> o) {
-        String p = "c." + index;
-        o.put(p + ".table", table.id().toString());
+        o.put(cursorName + ".table", table.id().toString());
         if (cursor.length > 0) {
-            o.put(p, cursor[0]);
+            o.put(cursorName, cursor[0]);
             for (int j = 1; j < cursor.length; j++) {
-                o.put(p + ".key." + (j - 1), cursor[j]);
+                o.put(keyNames[j - 1], cursor[j]);
             }
-            o.put(p + ".v", Long.toString(value));
-            o.put(p + ".s", Long.toString(slot));
+            o.put(valueName, Long.toString(value));
+            o.put(slotName, Long.toString(slot));
         }
     }
 
@@ -130,6 +148,13 @@ final class QueryTable {
 
     /** The table read in (cursor column, key) order: the cursor column first, then the key. */
     KeysetTable polled() {
+        if (polled == null) {
+            polled = readInCursorOrder();
+        }
+        return polled;
+    }
+
+    private KeysetTable readInCursorOrder() {
         KeysetTable plain = JdbcKeyset.of(table, dialect);
         List<JdbcColumn> order = new ArrayList<>();
         order.add(cursorColumn);
@@ -139,9 +164,11 @@ final class QueryTable {
         KeysetTable.RowReader rows = rs -> {
             ReadRow r = plain.rows().read(rs); // its keys are the primary key's texts already
             String[] keys = new String[r.keys().length + 1];
-            Object c = integer ? r.row().get(cursorColumn.name()) : null;
-            keys[0] = c instanceof Number n && !(c instanceof BigDecimal) ? n.toString()
-                    : JdbcKeyset.keyText(rs, cursorIndex, cursorColumn);
+            Object c = r.row().get(cursorColumn.name());
+            // the cursor's text from its value (no second read of the column, which formats it again)
+            String text = !integer ? c instanceof LocalDateTime t ? JdbcTypes.timestampText(t) : null
+                    : c instanceof Number n && !(c instanceof BigDecimal) ? n.toString() : null;
+            keys[0] = text != null ? text : JdbcKeyset.keyText(rs, cursorIndex, cursorColumn);
             System.arraycopy(r.keys(), 0, keys, 1, r.keys().length);
             return new ReadRow(r.key(), r.row(), keys);
         };
@@ -210,21 +237,48 @@ final class QueryTable {
     }
 
     private Position position(Map<String, String> others, long s, long emission) {
-        String sortKey = Position.sortKeyOf((value << 10) | Math.min(s, 1023));
+        String sortKey = sortKey((value << 10) | Math.min(s, 1023));
         Position base = others instanceof Base b ? b.position : null;
         if (base == null) {
             Map<String, String> o = new java.util.HashMap<>(others);
             writeTo(o);
             o.put(EMISSION, Long.toString(emission));
+            last = null;
             return Position.of(o, sortKey);
         }
-        String p = "c." + index;
-        Position out = base.withOffset(p, cursor[0], sortKey).withOffset(p + ".v", Long.toString(value), sortKey)
-                .withOffset(p + ".s", Long.toString(slot), sortKey).withOffset(EMISSION, Long.toString(emission), sortKey);
+        // a page's events: the page's offsets (with its emission, a lower bound that commits the
+        // key scan's events before it) and this table's cursor, each offset replaced only when it changed
+        boolean follows = last != null && lastBase == others;
+        Position out = (follows ? last : base).withOffset(cursorName, cursor[0], sortKey);
         for (int j = 1; j < cursor.length; j++) {
-            out = out.withOffset(p + ".key." + (j - 1), cursor[j], sortKey);
+            out = out.withOffset(keyNames[j - 1], cursor[j], sortKey);
         }
+        if (!follows || value != lastValue) {
+            out = out.withOffset(valueName, Long.toString(value), sortKey);
+        }
+        if (!follows || slot != lastSlot) {
+            out = out.withOffset(slotName, slot < SLOTS.length ? SLOTS[(int) slot] : Long.toString(slot), sortKey);
+        }
+        last = out;
+        lastBase = others;
+        lastValue = value;
+        lastSlot = slot;
         return out;
+    }
+
+    private static final String[] SLOTS = java.util.stream.IntStream.range(0, 64).mapToObj(Integer::toString)
+            .toArray(String[]::new);
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    /** {@link Position#sortKeyOf} without its intermediate strings. */
+    static String sortKey(long v) {
+        char[] c = new char[16];
+        for (int i = 15; i >= 0; i--) {
+            c[i] = HEX[(int) (v & 15)];
+            v >>>= 4;
+        }
+        return new String(c);
     }
 
     /** The offsets of every table once per page, so each event's position only replaces this table's cursor. */
