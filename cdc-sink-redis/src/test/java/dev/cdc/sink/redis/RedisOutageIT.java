@@ -8,14 +8,15 @@ import dev.cdc.core.spec.PipelineState;
 import dev.cdc.core.spec.RetrySettings;
 import dev.cdc.testkit.fixture.Service;
 import dev.cdc.testkit.fixture.Services;
+import dev.cdc.testkit.fixture.TcpProxy;
 import dev.cdc.testkit.fixture.TestTarget;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.args.ClientPauseMode;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,13 +31,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A real pipeline (generator source, engine from cdc-core, redis sink in hash mode, file
- * checkpoints) while Redis is stopped for 30 s and started again: the lane retries, nothing is
- * lost, and at every checkpoint Redis already holds the effect of every event up to it.
- *
- * <p>The test Redis runs without persistence, so a restart would empty it and "nothing lost"
- * could not be told apart from Redis forgetting. The test therefore plays a durable Redis: it
- * pauses writes (CLIENT PAUSE WRITE), SAVEs, then stops the server; the restarted server loads
- * that snapshot, and the test deletes the snapshot file afterwards.
+ * checkpoints) while Redis is unreachable for 30 s: the sink reaches Redis through a
+ * {@link TcpProxy} that cuts every connection and refuses new ones, then accepts again. The lane
+ * retries, nothing is lost, and at every checkpoint Redis already holds the effect of every event
+ * up to it (checked directly, not through the proxy). The shared Redis itself is never stopped,
+ * so other tests and runs on this machine are not disturbed.
  */
 class RedisOutageIT {
 
@@ -74,9 +73,13 @@ class RedisOutageIT {
         List<Long> unverified = Collections.synchronizedList(new ArrayList<>());
         List<Long> checkpoints = Collections.synchronizedList(new ArrayList<>());
         Path state = target.directory().resolve("state");
+        InetSocketAddress address = Services.address(Service.REDIS);
+        TcpProxy proxy = TcpProxy.start(address.getHostString(), address.getPort());
+        Map<String, Object> options = new HashMap<>(RedisFixture.options(target.name(), "hash"));
+        options.put("uri", "redis://127.0.0.1:" + proxy.port());
         Pipeline pipeline = Pipeline.builder("redis-outage")
                 .source("generator", generator)
-                .sink("redis", "redis", RedisFixture.options(target.name(), "hash"),
+                .sink("redis", "redis", options,
                         s -> s.retry(new RetrySettings(1000, Duration.ofMillis(100), 2.0, Duration.ofSeconds(2), 0.2,
                                 List.of("retriable"))))
                 .checkpoint("file", Map.of("path", state.toString()))
@@ -94,27 +97,20 @@ class RedisOutageIT {
             }
         });
 
-        String dumpDir = redis.jedis().configGet("dir").get("dir");
         pipeline.start();
         try {
             waitForCheckpointAbove(checkpoints, 300);
-            // play a durable Redis: no write between the snapshot and the shutdown
-            redis.jedis().clientPause(60_000, ClientPauseMode.WRITE);
-            redis.jedis().save();
-            redis.close();
-            Services.stop(Service.REDIS);
+            proxy.refuse();
             long stoppedAt = checkpoints.isEmpty() ? 0 : checkpoints.get(checkpoints.size() - 1);
-            System.out.println("stopped Redis at checkpoint " + stoppedAt + ": " + pipeline.status());
+            System.out.println("Redis unreachable at checkpoint " + stoppedAt + ": " + pipeline.status());
             Thread.sleep(30_000);
             System.out.println("30 s later: " + pipeline.status());
             assertThat(pipeline.state()).as("the pipeline waits for Redis: %s", pipeline.status())
                     .isEqualTo(PipelineState.RUNNING);
-            assertThat(checkpoints.get(checkpoints.size() - 1)).as("no checkpoint moves while Redis is down")
+            assertThat(checkpoints.get(checkpoints.size() - 1)).as("no checkpoint moves while Redis is unreachable")
                     .isLessThanOrEqualTo(stoppedAt + 250L);
         } finally {
-            Services.start(Service.REDIS);
-            Files.deleteIfExists(Path.of(dumpDir, "dump.rdb"));
-            redis = new RedisFixture();
+            proxy.accept();
         }
         assertThat(pipeline.awaitTermination(Duration.ofMinutes(3))).isTrue();
         assertThat(pipeline.state()).as("failure: %s", pipeline.failure()).isEqualTo(PipelineState.COMPLETED);
@@ -126,6 +122,7 @@ class RedisOutageIT {
         assertThat(violations).as("events at or before a checkpoint that Redis did not hold at that checkpoint")
                 .isEmpty();
         assertThat(missing(redis.jedis(), events, COUNT)).as("events Redis does not hold at the end").isEmpty();
+        proxy.close();
         assertFinalRows(events);
     }
 
