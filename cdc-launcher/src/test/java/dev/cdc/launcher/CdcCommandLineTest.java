@@ -140,9 +140,9 @@ class CdcCommandLineTest {
 
     @Test
     void pluginsOfAnUnknownTypeNamesTheKnownOnesAndExits2() {
-        Cli r = Cli.run("plugins", "kafka");
+        Cli r = Cli.run("plugins", "kinesis");
         assertThat(r.exitCode()).isEqualTo(ExitCodes.INVALID);
-        assertThat(r.err()).contains("'kafka'").contains("stdout").contains("file");
+        assertThat(r.err()).contains("'kinesis'").contains("stdout").contains("file");
         assertNoStackTrace(r);
     }
 
