@@ -34,6 +34,15 @@ public interface Source extends AutoCloseable {
     default void commit(Position position) throws Exception {
     }
 
+    /**
+     * Whether this source runs the {@linkplain SourceContext#backfills() backfills} the engine
+     * lists (reading chunks between watermarks written through its log). The engine refuses a
+     * backfill request for a source that cannot.
+     */
+    default boolean canBackfill() {
+        return false;
+    }
+
     @Override
     void close() throws Exception;
 }

@@ -63,4 +63,49 @@ public interface SourceContext {
     /** Reports a snapshot's progress; the engine logs it and exposes it as metrics. */
     default void snapshotProgress(SnapshotProgress progress) {
     }
+
+    /**
+     * The backfills to run, in the order they were requested: requested from outside (the
+     * launcher's {@code cdc backfill}, {@code cdc verify --repair}) or by the source itself
+     * ({@link #requestBackfill}), each with the resume point of its last durable chunk. A source
+     * that {@linkplain Source#canBackfill can backfill} polls this between batches of its stream;
+     * the list changes only when a request is added, finished or failed. Thread-safe.
+     */
+    default List<BackfillRequest> backfills() {
+        return List.of();
+    }
+
+    /**
+     * Asks for a backfill from inside the source: a signal-table entry, a table that starts being
+     * captured, a position that was lost and healed. The engine keeps it durably (a request with
+     * an id it already holds is ignored) and lists it in {@link #backfills()}.
+     */
+    default void requestBackfill(BackfillRequest request) {
+    }
+
+    /**
+     * A backfill chunk's events were {@linkplain #emit emitted}; call after the emit returned.
+     * Once the checkpoint reaches {@code at} (the position of the chunk's high watermark: no event
+     * of the chunk is after it) every target sink durably holds the chunk, and the engine records
+     * {@code lastKey} as the request's resume point; after the last chunk ({@code finished}) the
+     * request is done and leaves {@link #backfills()}.
+     *
+     * @param id            the request's id
+     * @param lastKey       the key of the chunk's last row (text, key column order); empty when
+     *                      the chunk read nothing
+     * @param at            the chunk's high-watermark position
+     * @param rows          rows emitted by this chunk (after the watermark window dropped some)
+     * @param rowsEstimated the table's estimated row count, or -1 when unknown (for progress)
+     * @param finished      whether this was the request's last chunk
+     */
+    default void backfillChunk(String id, List<String> lastKey, Position at, long rows, long rowsEstimated,
+                               boolean finished) {
+    }
+
+    /**
+     * The source cannot run this backfill (the table is not captured, the condition is not valid
+     * SQL, ...): the engine drops the request and reports {@code reason} to whoever asked.
+     */
+    default void backfillFailed(String id, String reason) {
+    }
 }
