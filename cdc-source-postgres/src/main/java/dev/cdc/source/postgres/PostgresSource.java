@@ -223,7 +223,7 @@ public final class PostgresSource implements Source {
 
     @Override
     public void run(SourceContext context) throws Exception {
-        requestHealBackfills();
+        requestHealBackfills(context);
         if (plan != Plan.STREAM) {
             if (!snapshot(context)) {
                 return;
@@ -337,9 +337,15 @@ public final class PostgresSource implements Source {
         };
     }
 
-    private void requestHealBackfills() {
-        healedFrom.ifPresent(lost -> backfills.healed(lost, selectedOrder));
-        healedFrom = Optional.empty();
+    private void requestHealBackfills(SourceContext context) throws InterruptedException {
+        if (healedFrom.isPresent()) {
+            backfills.healed(healedFrom.get(), consistentPoint, selectedOrder, databaseName, events -> {
+                emit(context, events);
+                lastEmittedLsn = consistentPoint;
+                lastEmittedIndex = PgPosition.index(events.get(events.size() - 1).position());
+            });
+            healedFrom = Optional.empty();
+        }
     }
 
     private void streamWithReconnects(SourceContext context) throws Exception {
@@ -384,7 +390,7 @@ public final class PostgresSource implements Source {
             closeReplication();
             apply(healed.get());
             lastEmittedLsn = -1;
-            requestHealBackfills();
+            requestHealBackfills(context);
         }
         Optional<SlotInfo> info = SlotInfo.read(catalogConnection, slot);
         if (info.isEmpty()) {

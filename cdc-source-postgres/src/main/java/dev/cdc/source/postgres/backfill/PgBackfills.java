@@ -107,14 +107,27 @@ public final class PgBackfills implements AutoCloseable {
     }
 
     /**
-     * The slot was lost at {@code lostAt} and created again: every captured table is read again.
-     * The ids derive from the lost position, so healing again after a crash asks for the same ones.
+     * The slot was lost at {@code lostAt} and created again at {@code consistentPoint}: every
+     * captured table is read again. The targets may hold rows deleted while the position was
+     * lost, which no read of the table can name, so each table is first emptied (a TRUNCATE event
+     * at the new consistent point, before any change streamed from it) and then backfilled. The
+     * requests come first (their ids derive from the lost position, so healing again after a
+     * crash asks for the same ones), then the TRUNCATEs: a crash between the two heals again.
      */
-    public void healed(String lostAt, List<TableId> tables) {
+    public void healed(String lostAt, long consistentPoint, List<TableId> tables, String db, Emitter emitter)
+            throws InterruptedException {
+        List<StreamEvent> truncates = new ArrayList<>();
         for (TableId t : tables) {
-            context.requestBackfill(BackfillRequest.table(id("heal", t, lostAt), t));
+            String id = id("heal", t, lostAt);
+            context.requestBackfill(BackfillRequest.table(id, t));
+            truncates.add(ChangeEvent.truncate(t, Instant.now(), PgPosition.stream(consistentPoint,
+                    2 * truncates.size(), consistentPoint, -1, db)).withHeader(BackfillRequest.ID_HEADER, id));
         }
-        LOG.warn("slot {} healed after losing {}: backfilling {} table(s) {}", slot, lostAt, tables.size(), tables);
+        LOG.warn("slot {} healed after losing {}: emptying and backfilling {} table(s) {}", slot, lostAt,
+                tables.size(), tables);
+        if (!truncates.isEmpty()) {
+            emitter.emit(truncates);
+        }
     }
 
     /** A table starts being captured at {@code at}: its existing rows are read. */
