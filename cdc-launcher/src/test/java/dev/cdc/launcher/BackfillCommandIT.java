@@ -1,0 +1,304 @@
+package dev.cdc.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cdc.api.event.Position;
+import dev.cdc.core.runtime.DetachedSinks;
+import dev.cdc.core.spec.PipelineStatus;
+import dev.cdc.testkit.fixture.Service;
+import dev.cdc.testkit.fixture.Services;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * {@code cdc backfill} and {@code cdc reattach --backfill} against {@code cdc run} processes: the
+ * refusal of a source that cannot backfill (online and offline), a PostgreSQL table backfilled into
+ * Redis only while Elasticsearch is left alone, and a detached Elasticsearch sink brought back by a
+ * one-sink backfill.
+ */
+class BackfillCommandIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final int ROWS = 2000;
+
+    @TempDir
+    Path work;
+
+    @Test
+    void aSourceThatCannotBackfillIsRefusedClearlyOnlineAndOffline() throws Exception {
+        int port = CdcJar.freePort();
+        Files.writeString(work.resolve("gen.yaml"), """
+                pipeline: bfgen
+                source: {type: generator, rate: 100}
+                sinks:
+                  - {name: out, type: discard}
+                checkpoint: {type: file, path: ./state}
+                metrics: {port: %d}
+                """.formatted(port));
+        CdcJar run = CdcJar.start(work, "run", "run", "gen.yaml", "--status-interval", "0");
+        try {
+            awaitHttp(port);
+            CdcJar online = CdcJar.start(work, "online", "backfill", "gen.yaml", "--table", "demo.items");
+            assertThat(online.waitFor(60)).isEqualTo(ExitCodes.INVALID);
+            assertThat(online.stderr()).contains("refused by the running pipeline 'bfgen'")
+                    .contains("(type generator) cannot backfill").doesNotContain("Exception").doesNotContain("\tat ");
+        } finally {
+            run.process().destroy();
+            run.waitFor(60);
+        }
+        CdcJar offline = CdcJar.start(work, "offline", "backfill", "gen.yaml", "--table", "demo.items");
+        assertThat(offline.waitFor(60)).isEqualTo(ExitCodes.INVALID);
+        assertThat(offline.stderr()).contains("(type generator) cannot backfill").doesNotContain("\tat ");
+        assertThat(work.resolve("state/backfills")).satisfiesAnyOf(d -> assertThat(d).doesNotExist(),
+                d -> assertThat(d).isEmptyDirectory());
+    }
+
+    @Test
+    void aBackfillIntoRedisOnlyRepairsRedisAndLeavesElasticsearchAlone() throws Exception {
+        requireServers();
+        String name = "bf_cmd_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 20);
+        int port = CdcJar.freePort();
+        Path yaml = pipeline(name, port);
+        CdcJar run = null;
+        try {
+            PostgresPipelineIT.exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, v bigint NOT NULL)",
+                    "INSERT INTO " + name + " SELECT g, g FROM generate_series(1, " + ROWS + ") g");
+            run = CdcJar.start(work, "run", "run", yaml.getFileName().toString(), "--status-interval", "0");
+            awaitHttp(port);
+            Map<Long, Long> table = tableValues(name);
+            await(run, "the snapshot in both sinks", () -> esValues(name).equals(table) && redisValues(name).equals(table));
+
+            // behind the pipeline's back: 50 keys gone from Redis, 50 changed; 30 documents gone from Elasticsearch
+            try (Jedis redis = new Jedis(URI.create(Services.redisUri()))) {
+                for (long id = 1; id <= 50; id++) {
+                    redis.del(name + ":" + id);
+                    redis.hset(name + ":" + (100 + id), "v", "-7");
+                }
+            }
+            es("POST", "/" + name + "/_delete_by_query?refresh=true", "{\"query\":{\"range\":{\"id\":{\"lte\":30}}}}");
+            assertThat(esValues(name)).hasSize(ROWS - 30);
+            PostgresPipelineIT.exec("UPDATE " + name + " SET v = v + 1000000 WHERE id = " + ROWS);
+
+            CdcJar bf = CdcJar.start(work, "backfill", "backfill", yaml.getFileName().toString(), "--table",
+                    "public." + name, "--sink", "cache", "--id", "redis-repair", "--wait");
+            assertThat(bf.waitFor(120)).as(bf.stderr()).isEqualTo(ExitCodes.OK);
+            assertThat(bf.stdout()).contains("backfill redis-repair of public." + name + " queued in the running "
+                    + "pipeline").contains("redis-repair public." + name + " -> cache: done, " + ROWS + " of ~");
+
+            Map<Long, Long> now = tableValues(name);
+            await(run, "Redis equal to the table", () -> redisValues(name).equals(now));
+            Map<Long, Long> es = esValues(name);
+            assertThat(es).as("Elasticsearch is not rewritten by a backfill into cache").hasSize(ROWS - 30)
+                    .doesNotContainKeys(1L, 30L);
+            assertThat(es.get((long) ROWS)).as("streamed changes still reach it").isEqualTo(ROWS + 1_000_000L);
+
+            CdcJar status = CdcJar.start(work, "status", "status", "--url", "http://127.0.0.1:" + port);
+            assertThat(status.waitFor(60)).isEqualTo(ExitCodes.OK);
+            assertThat(status.stdout()).contains("backfills:").contains("redis-repair public." + name + " -> cache: done");
+            JsonNode one = JSON.readTree(get(port, "/backfills/redis-repair"));
+            assertThat(one.path("state").asText()).isEqualTo("done");
+            assertThat(one.path("rows").asLong()).isEqualTo(ROWS);
+            JsonNode stored = JSON.readTree(work.resolve("state/backfills/redis-repair.json").toFile());
+            assertThat(stored.path("state").asText()).isEqualTo("done");
+            assertThat(get(port, "/metrics")).contains("cdc_backfill_rows_total{pipeline=\"" + name
+                    + "\",sink=\"cache\",table=\"public." + name + "\"} " + ROWS + ".0");
+        } finally {
+            if (run != null) {
+                run.process().destroy();
+                run.waitFor(60);
+            }
+            cleanUp(name);
+        }
+    }
+
+    @Test
+    void aDetachedSinkIsBroughtBackByAOneSinkBackfill() throws Exception {
+        requireServers();
+        String name = "bf_reattach_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 20);
+        int port = CdcJar.freePort();
+        Path yaml = pipeline(name, port);
+        try {
+            PostgresPipelineIT.exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, v bigint NOT NULL)",
+                    "INSERT INTO " + name + " SELECT g, g FROM generate_series(1, " + ROWS + ") g");
+            CdcJar first = CdcJar.start(work, "run1", "run", yaml.getFileName().toString(), "--status-interval", "0");
+            awaitHttp(port);
+            Map<Long, Long> initial = tableValues(name);
+            await(first, "the snapshot in both sinks", () -> esValues(name).equals(initial)
+                    && redisValues(name).equals(initial));
+            first.process().destroy();
+            assertThat(first.waitFor(60)).isEqualTo(ExitCodes.OK);
+
+            // the search sink is detached (as a spent backlog budget under when-full: detach records it)
+            new DetachedSinks(work.resolve("state")).write("search", new PipelineStatus.Detached(
+                    Position.ofSequence(0), Instant.now(), "test: detached by hand"));
+            CdcJar second = CdcJar.start(work, "run2", "run", yaml.getFileName().toString(), "--status-interval", "0");
+            awaitHttp(port);
+            PostgresPipelineIT.exec("UPDATE " + name + " SET v = -v WHERE id % 10 = 0",
+                    "INSERT INTO " + name + " SELECT g, g FROM generate_series(" + (ROWS + 1) + ", " + (ROWS + 100)
+                            + ") g");
+            Map<Long, Long> changed = tableValues(name);
+            await(second, "Redis follows", () -> redisValues(name).equals(changed));
+            assertThat(esValues(name)).as("the detached sink misses the changes").isEqualTo(initial);
+            second.process().destroy();
+            assertThat(second.waitFor(60)).isEqualTo(ExitCodes.OK);
+
+            CdcJar reattach = CdcJar.start(work, "reattach", "reattach", yaml.getFileName().toString(), "search",
+                    "--backfill");
+            assertThat(reattach.waitFor(60)).as(reattach.stderr()).isEqualTo(ExitCodes.OK);
+            assertThat(reattach.stdout()).contains("sink 'search' re-attached").contains("public." + name);
+            assertThat(work.resolve("state/detached/search.json")).doesNotExist();
+
+            CdcJar third = CdcJar.start(work, "run3", "run", yaml.getFileName().toString(), "--status-interval", "0");
+            try {
+                awaitHttp(port);
+                await(third, "Elasticsearch equal to the table again", () -> esValues(name).equals(changed));
+                assertThat(redisValues(name)).isEqualTo(changed);
+                JsonNode list = JSON.readTree(get(port, "/backfills"));
+                assertThat(list).singleElement().satisfies(b -> {
+                    assertThat(b.path("sinks").toString()).isEqualTo("[\"search\"]");
+                    assertThat(b.path("table").asText()).isEqualTo("public." + name);
+                });
+                await(third, "the backfill done", () -> JSON.readTree(get(port, "/backfills")).get(0).path("state")
+                        .asText().equals("done"));
+            } finally {
+                third.process().destroy();
+                third.waitFor(60);
+            }
+        } finally {
+            cleanUp(name);
+        }
+    }
+
+    private static void requireServers() {
+        Services.requireReachable(Service.POSTGRES);
+        Services.requireReachable(Service.ELASTICSEARCH);
+        Services.requireReachable(Service.REDIS);
+    }
+
+    private Path pipeline(String name, int port) throws Exception {
+        Path file = work.resolve(name + ".yaml");
+        Files.writeString(file, """
+                pipeline: %1$s
+                source: {type: postgres, url: "%2$s", user: postgres, slot: %1$s, tables: [public.%1$s],
+                         backfill-chunk-size: 500}
+                sinks:
+                  - {name: search, type: elasticsearch, hosts: ["%3$s"], index: "%1$s",
+                     index-settings: {number_of_replicas: 0, refresh_interval: 1s}}
+                  - {name: cache, type: redis, uri: "%4$s", mode: hash, key-template: "%1$s:${key}",
+                     metadata-prefix: "%1$s:meta:"}
+                checkpoint: {type: file, path: ./state}
+                engine: {checkpoint-interval: 100ms, flush-interval: 20ms}
+                metrics: {port: %5$d}
+                """.formatted(name, PostgresPipelineIT.URL, Services.elasticsearchUrl(), Services.redisUri(), port));
+        return file;
+    }
+
+    private static void awaitHttp(int port) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try {
+                get(port, "/health");
+                return;
+            } catch (java.io.IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private static String get(int port, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** What {@link #await} waits for. */
+    @FunctionalInterface
+    interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private static void await(CdcJar cdc, String what, Condition condition) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (!condition.holds()) {
+            if (!cdc.process().isAlive() || System.nanoTime() > deadline) {
+                fail("waiting for " + what + "; cdc stderr:\n" + cdc.stderr());
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    private static Map<Long, Long> tableValues(String table) throws Exception {
+        Map<Long, Long> out = new HashMap<>();
+        try (Connection c = PostgresPipelineIT.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT id, v FROM " + table)) {
+            while (rs.next()) {
+                out.put(rs.getLong(1), rs.getLong(2));
+            }
+        }
+        return out;
+    }
+
+    private static Map<Long, Long> esValues(String index) throws Exception {
+        es("POST", "/" + index + "/_refresh", "");
+        JsonNode hits = es("POST", "/" + index + "/_search?size=10000", "").path("hits").path("hits");
+        Map<Long, Long> out = new HashMap<>();
+        hits.forEach(h -> out.put(h.path("_source").path("id").asLong(), h.path("_source").path("v").asLong()));
+        return out;
+    }
+
+    private static Map<Long, Long> redisValues(String name) {
+        Map<Long, Long> out = new HashMap<>();
+        try (Jedis redis = new Jedis(URI.create(Services.redisUri()))) {
+            for (String key : redis.keys(name + ":*")) {
+                if (key.startsWith(name + ":meta:")) {
+                    continue;
+                }
+                String v = redis.hget(key, "v");
+                if (v != null) {
+                    out.put(Long.parseLong(key.substring(name.length() + 1)), Long.parseLong(v));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static JsonNode es(String method, String path, String body) throws Exception {
+        HttpRequest r = HttpRequest.newBuilder(URI.create(Services.elasticsearchUrl() + path))
+                .header("Content-Type", "application/json").method(method, body.isEmpty()
+                        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build();
+        String answer = HTTP.send(r, HttpResponse.BodyHandlers.ofString()).body();
+        return answer.isEmpty() ? JSON.createObjectNode() : JSON.readTree(answer);
+    }
+
+    private static void cleanUp(String name) throws Exception {
+        PostgresPipelineIT.dropSlotPublicationAndTable(name, name);
+        es("DELETE", "/" + name + "_v1", "");
+        try (Jedis redis = new Jedis(URI.create(Services.redisUri()))) {
+            for (String key : redis.keys(name + ":*")) {
+                redis.del(key);
+            }
+        }
+    }
+}
