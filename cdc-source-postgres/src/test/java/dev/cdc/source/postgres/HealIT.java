@@ -50,21 +50,47 @@ class HealIT extends PrivatePgTestBase {
         String t = privateTable("b", "id bigint PRIMARY KEY, v bigint NOT NULL");
         Run first = runAndStop(t);
         writeWhileDown(t);
-        // about 8 MB of WAL past the slot (max_slot_wal_keep_size 1 MB), then checkpoints remove it
-        String filler = "filler_" + target.name();
-        exec("CREATE TABLE " + filler + " (id bigint, pad text)",
-                "INSERT INTO " + filler + " SELECT g, repeat('p', 200) FROM generate_series(1, 30000) g");
+        invalidateSlot();
+        assertRefused(first.checkpoint, "was invalidated (wal_status 'lost')");
+        healAndCompare(t, first);
+    }
+
+    @Test
+    void aSlotInvalidatedWhileStreamingIsHealedWithoutAStop() throws Exception {
+        String t = privateTable("c", "id bigint PRIMARY KEY, v bigint NOT NULL");
+        exec("INSERT INTO " + t + " SELECT g, 0 FROM generate_series(1, 300) g");
+        SourceRunner r = start(privateOptions("on-position-lost", "heal", "batch-size", 50, "backfill-chunk-size", 64),
+                Optional.empty());
+        await("the snapshot", () -> count(r, t, Operation.READ) == 300, LONG);
+        r.context().holdEmits();
+        exec("INSERT INTO " + t + " SELECT g, 0 FROM generate_series(301, 500) g");
+        await("the source to wait for the pipeline", () -> r.context().isWaitingToEmit(), LONG);
+        writeWhileDown(t);
+        invalidateSlot();
+        r.context().releaseEmits();
+        await("the heal backfill", () -> r.context().backfillChunks().stream()
+                .anyMatch(c -> c.id().startsWith("heal-" + slot) && c.finished()), LONG);
+        exec("UPDATE " + t + " SET v = v + 100 WHERE id = 2", "DELETE FROM " + t + " WHERE id = 3");
+        await("streaming from the new slot", () -> of(r, t).stream().anyMatch(e -> e.operation() == Operation.DELETE
+                && Long.valueOf(3).equals(e.key().get("id"))), LONG);
+        assertThat(fold(of(r, t))).isEqualTo(privateTableState(t));
+        assertThat(count(r, t, Operation.TRUNCATE)).as("the table emptied once before its backfill").isEqualTo(1);
+        assertThat(r.failure()).isEmpty();
+    }
+
+    /** About 8 MB of WAL past the slot (max_slot_wal_keep_size 1 MB), then checkpoints until the server gives it up. */
+    private void invalidateSlot() throws InterruptedException {
         await("the slot invalidated", () -> {
             try {
-                exec("SELECT pg_switch_wal()", "CHECKPOINT");
+                exec("CREATE TABLE IF NOT EXISTS filler_" + target.name() + " (id bigint, pad text)",
+                        "INSERT INTO filler_" + target.name() + " SELECT g, repeat('p', 200) FROM generate_series(1, "
+                                + "30000) g", "SELECT pg_switch_wal()", "CHECKPOINT");
                 return "lost".equals(value("SELECT wal_status FROM pg_replication_slots WHERE slot_name = '" + slot
                         + "'").orElse(""));
             } catch (Exception e) {
                 return false;
             }
         }, LONG);
-        assertRefused(first.checkpoint, "was invalidated (wal_status 'lost')");
-        healAndCompare(t, first);
     }
 
     private record Run(List<ChangeEvent> events, Position checkpoint) {
