@@ -89,13 +89,14 @@ public final class PgBackfills implements AutoCloseable {
 
     /**
      * A watermark message at {@code lsn}: at a chunk's high watermark, emits the chunk (preceded by
-     * its table's schema when the table was just {@linkplain #captured captured}).
+     * its table's schema when the table was just {@linkplain #captured captured}) and starts the
+     * next chunk.
      *
      * @param announced takes the schema of a table announced and not yet emitted
      */
     public void watermark(long lsn, String text, String db, Function<TableId, Optional<TableSchema>> announced,
-                          Emitter emitter) throws InterruptedException {
-        runner.watermark(text, i -> PgPosition.stream(lsn, 3 + 2 * i, lsn, -1, db), events -> {
+                          Emitter emitter) throws InterruptedException, SQLException {
+        boolean chunkDone = runner.watermark(text, i -> PgPosition.stream(lsn, 3 + 2 * i, lsn, -1, db), events -> {
             List<StreamEvent> out = new ArrayList<>(events.size() + 1);
             TableId table = ((ChangeEvent) events.get(0)).table();
             announced.apply(table).ifPresent(schema -> out.add(new SchemaChangeEvent(table, Optional.empty(),
@@ -104,6 +105,9 @@ public final class PgBackfills implements AutoCloseable {
             out.addAll(events);
             emitter.emit(out);
         });
+        if (chunkDone) {
+            poll(); // the next chunk at once, not at the next pause of a busy stream
+        }
     }
 
     /**
