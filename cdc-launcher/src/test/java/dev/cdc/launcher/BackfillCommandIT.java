@@ -193,6 +193,52 @@ class BackfillCommandIT {
         }
     }
 
+    @Test
+    void anInsertIntoTheSignalTableBackfillsAndTheSignalReachesNoSink() throws Exception {
+        requireServers();
+        String name = "bf_signal_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 20);
+        String signal = name + "_sig";
+        int port = CdcJar.freePort();
+        Path yaml = pipeline(name, port);
+        Files.writeString(yaml, Files.readString(yaml).replace("tables: [public." + name + "]",
+                "tables: [public." + name + ", public." + signal + "]").replace("engine: {",
+                "engine: {signal-table: public." + signal + ", "));
+        CdcJar run = null;
+        try {
+            PostgresPipelineIT.exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, v bigint NOT NULL)",
+                    "INSERT INTO " + name + " SELECT g, g FROM generate_series(1, 300) g",
+                    "CREATE TABLE " + signal + " (id text PRIMARY KEY, type text NOT NULL, data text)");
+            run = CdcJar.start(work, "run", "run", yaml.getFileName().toString(), "--status-interval", "0");
+            awaitHttp(port);
+            Map<Long, Long> table = tableValues(name);
+            await(run, "the snapshot in both sinks", () -> esValues(name).equals(table) && redisValues(name).equals(table));
+            try (Jedis redis = new Jedis(URI.create(Services.redisUri()))) {
+                for (long id = 1; id <= 20; id++) {
+                    redis.del(name + ":" + id);
+                }
+            }
+            PostgresPipelineIT.exec("INSERT INTO " + signal + " VALUES ('s1', 'backfill', '{\"table\": \"public." + name
+                    + "\", \"where\": \"id <= 100\", \"sinks\": [\"cache\"]}')");
+            await(run, "Redis repaired by the signalled backfill", () -> redisValues(name).equals(table));
+            await(run, "the backfill done", () -> JSON.readTree(get(port, "/backfills/signal-s1")).path("state").asText()
+                    .equals("done"));
+            assertThat(JSON.readTree(get(port, "/backfills/signal-s1")).path("rows").asLong()).isEqualTo(100);
+            try (Jedis redis = new Jedis(URI.create(Services.redisUri()))) {
+                assertThat(redis.exists(name + ":s1")).as("the signal row reaches no sink").isFalse();
+            }
+            assertThat(esValues(name)).isEqualTo(table);
+            JsonNode ids = es("POST", "/" + name + "/_search?size=10000&q=_id:s1", "").path("hits").path("hits");
+            assertThat(ids).as("no signal document in Elasticsearch").isEmpty();
+        } finally {
+            if (run != null) {
+                run.process().destroy();
+                run.waitFor(60);
+            }
+            cleanUp(name);
+            PostgresPipelineIT.exec("DROP TABLE IF EXISTS " + signal);
+        }
+    }
+
     private static void requireServers() {
         Services.requireReachable(Service.POSTGRES);
         Services.requireReachable(Service.ELASTICSEARCH);
