@@ -2,11 +2,9 @@ package dev.cdc.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cdc.api.event.Position;
-import dev.cdc.core.runtime.DetachedSinks;
-import dev.cdc.core.spec.PipelineStatus;
 import dev.cdc.testkit.fixture.Service;
 import dev.cdc.testkit.fixture.Services;
+import dev.cdc.testkit.fixture.TcpProxy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
@@ -21,7 +19,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -32,8 +29,9 @@ import static org.assertj.core.api.Assertions.fail;
 /**
  * {@code cdc backfill} and {@code cdc reattach --backfill} against {@code cdc run} processes: the
  * refusal of a source that cannot backfill (online and offline), a PostgreSQL table backfilled into
- * Redis only while Elasticsearch is left alone, and a detached Elasticsearch sink brought back by a
- * one-sink backfill.
+ * Redis only while Elasticsearch is left alone, an Elasticsearch sink detached by an outage
+ * ({@code when-full: detach}) brought back by {@code cdc reattach --backfill} until it equals the
+ * table, and a signal-table insert that backfills.
  */
 class BackfillCommandIT {
 
@@ -140,31 +138,41 @@ class BackfillCommandIT {
         requireServers();
         String name = "bf_reattach_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 20);
         int port = CdcJar.freePort();
-        Path yaml = pipeline(name, port);
-        try {
+        URI es = URI.create(Services.elasticsearchUrl());
+        CdcJar started = null;
+        try (TcpProxy proxy = TcpProxy.start(es.getHost(), es.getPort())) {
+            Path yaml = pipeline(name, port);
+            Files.writeString(yaml, Files.readString(yaml).replace("hosts: [\"" + Services.elasticsearchUrl() + "\"]",
+                    "hosts: [\"http://127.0.0.1:" + proxy.port() + "\"], queue-capacity: 64, "
+                            + "retry: {max-attempts: 3, initial-backoff: 50ms, max-backoff: 200ms}, "
+                            + "backlog: {max-bytes: 2mb, when-full: detach}"));
             PostgresPipelineIT.exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, v bigint NOT NULL)",
                     "INSERT INTO " + name + " SELECT g, g FROM generate_series(1, " + ROWS + ") g");
             CdcJar first = CdcJar.start(work, "run1", "run", yaml.getFileName().toString(), "--status-interval", "0");
+            started = first;
             awaitHttp(port);
             Map<Long, Long> initial = tableValues(name);
             await(first, "the snapshot in both sinks", () -> esValues(name).equals(initial)
                     && redisValues(name).equals(initial));
-            first.process().destroy();
-            assertThat(first.waitFor(60)).isEqualTo(ExitCodes.OK);
 
-            // the search sink is detached (as a spent backlog budget under when-full: detach records it)
-            new DetachedSinks(work.resolve("state")).write("search", new PipelineStatus.Detached(
-                    Position.ofSequence(0), Instant.now(), "test: detached by hand"));
-            CdcJar second = CdcJar.start(work, "run2", "run", yaml.getFileName().toString(), "--status-interval", "0");
-            awaitHttp(port);
+            // Elasticsearch unreachable: its lane spends its 2 MB backlog budget and is detached (when-full: detach)
+            proxy.refuse();
+            long v = 0;
+            while (!JSON.readTree(get(port, "/status")).path("sinks").get(0).path("detached").isObject()) {
+                assertThat(first.process().isAlive()).as(first.stderr()).isTrue();
+                PostgresPipelineIT.exec("UPDATE " + name + " SET v = " + (--v) + " WHERE id <= 500");
+                Thread.sleep(50);
+            }
             PostgresPipelineIT.exec("UPDATE " + name + " SET v = -v WHERE id % 10 = 0",
                     "INSERT INTO " + name + " SELECT g, g FROM generate_series(" + (ROWS + 1) + ", " + (ROWS + 100)
                             + ") g");
             Map<Long, Long> changed = tableValues(name);
-            await(second, "Redis follows", () -> redisValues(name).equals(changed));
-            assertThat(esValues(name)).as("the detached sink misses the changes").isEqualTo(initial);
-            second.process().destroy();
-            assertThat(second.waitFor(60)).isEqualTo(ExitCodes.OK);
+            await(first, "Redis follows while search is detached", () -> redisValues(name).equals(changed));
+            first.process().destroy();
+            assertThat(first.waitFor(60)).isEqualTo(ExitCodes.OK);
+            assertThat(work.resolve("state/detached/search.json")).exists();
+            proxy.accept();
+            assertThat(esValues(name)).as("the detached sink missed the changes").isNotEqualTo(changed);
 
             CdcJar reattach = CdcJar.start(work, "reattach", "reattach", yaml.getFileName().toString(), "search",
                     "--backfill");
@@ -172,23 +180,27 @@ class BackfillCommandIT {
             assertThat(reattach.stdout()).contains("sink 'search' re-attached").contains("public." + name);
             assertThat(work.resolve("state/detached/search.json")).doesNotExist();
 
-            CdcJar third = CdcJar.start(work, "run3", "run", yaml.getFileName().toString(), "--status-interval", "0");
+            CdcJar second = CdcJar.start(work, "run2", "run", yaml.getFileName().toString(), "--status-interval", "0");
             try {
                 awaitHttp(port);
-                await(third, "Elasticsearch equal to the table again", () -> esValues(name).equals(changed));
+                await(second, "Elasticsearch equal to the table again", () -> esValues(name).equals(changed));
                 assertThat(redisValues(name)).isEqualTo(changed);
                 JsonNode list = JSON.readTree(get(port, "/backfills"));
                 assertThat(list).singleElement().satisfies(b -> {
                     assertThat(b.path("sinks").toString()).isEqualTo("[\"search\"]");
                     assertThat(b.path("table").asText()).isEqualTo("public." + name);
                 });
-                await(third, "the backfill done", () -> JSON.readTree(get(port, "/backfills")).get(0).path("state")
+                await(second, "the backfill done", () -> JSON.readTree(get(port, "/backfills")).get(0).path("state")
                         .asText().equals("done"));
             } finally {
-                third.process().destroy();
-                third.waitFor(60);
+                second.process().destroy();
+                second.waitFor(60);
             }
         } finally {
+            if (started != null && started.process().isAlive()) {
+                started.process().destroy();
+                started.waitFor(60);
+            }
             cleanUp(name);
         }
     }
