@@ -3,9 +3,7 @@ package dev.cdc.source.postgres;
 import dev.cdc.api.config.Configuration;
 import dev.cdc.api.error.CdcException;
 import dev.cdc.api.error.RetriableException;
-import dev.cdc.api.event.ChangeEvent;
 import dev.cdc.api.event.Position;
-import dev.cdc.api.event.SchemaChangeEvent;
 import dev.cdc.api.event.StreamEvent;
 import dev.cdc.api.event.TableId;
 import dev.cdc.api.spi.PluginMetrics;
@@ -14,7 +12,6 @@ import dev.cdc.api.spi.SourceContext;
 import dev.cdc.jdbc.snapshot.ReconnectBudget;
 import dev.cdc.jdbc.snapshot.SnapshotMode;
 import dev.cdc.jdbc.snapshot.SnapshotState;
-import dev.cdc.jdbc.snapshot.TableProgress;
 import dev.cdc.source.postgres.catalog.CapturedTable;
 import dev.cdc.source.postgres.catalog.CatalogTable;
 import dev.cdc.source.postgres.catalog.ColumnIdentities;
@@ -35,6 +32,7 @@ import dev.cdc.source.postgres.replication.SlotMonitor;
 import dev.cdc.source.postgres.replication.SlotPlanner;
 import dev.cdc.source.postgres.replication.SlotPlanner.Plan;
 import dev.cdc.source.postgres.replication.WalStream;
+import dev.cdc.source.postgres.snapshot.SnapshotPlan;
 import dev.cdc.source.postgres.snapshot.SnapshotReader;
 import dev.cdc.source.postgres.snapshot.SnapshotTable;
 import dev.cdc.source.postgres.types.TypeRegistry;
@@ -58,7 +56,10 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The PostgreSQL source: an optional snapshot inside the slot's exported snapshot, then
- * pgoutput logical replication from the slot's consistent point.
+ * pgoutput logical replication from the slot's consistent point. What to do with the slot and
+ * the checkpoint (and healing a lost slot) is {@link SlotPlanner}'s; which tables a snapshot reads
+ * is {@link SnapshotPlan}'s; backfills run between batches of the stream ({@link PgBackfills}:
+ * chunks between watermarks written through the WAL, newly captured tables, heals).
  *
  * <h2>Threads</h2>
  * {@code open}, {@code run} and {@code close} on the source thread; {@link #commit} on the
@@ -223,7 +224,7 @@ public final class PostgresSource implements Source {
 
     @Override
     public void run(SourceContext context) throws Exception {
-        requestHealBackfills();
+        requestHealBackfills(context);
         if (plan != Plan.STREAM) {
             if (!snapshot(context)) {
                 return;
@@ -238,31 +239,10 @@ public final class PostgresSource implements Source {
 
     private boolean snapshot(SourceContext context) throws Exception {
         SnapshotState state = resumeSnapshot == null ? null : PgPosition.snapshotState(resumeSnapshot);
-        List<SnapshotTable> tables = new ArrayList<>();
-        for (int i = 0; i < selectedOrder.size(); i++) {
-            TableProgress inProgress = state == null ? null : state.inProgress().get(i);
-            if (state != null && i < state.next() && inProgress == null) {
-                continue; // finished before the checkpoint
-            }
-            if (inProgress != null && !inProgress.table().equals(selectedOrder.get(i).toString())) {
-                throw new CdcException("the checkpoint " + resumeSnapshot + " was taken in the middle of the snapshot"
-                        + " of " + inProgress.table() + ", but the selected tables changed since (table " + i + " is now "
-                        + selectedOrder.get(i) + "); restore the 'tables' setting, or drop the slot (SELECT "
-                        + "pg_drop_replication_slot('" + slot + "')) and restart with snapshot-mode when-needed");
-            }
-            Optional<CatalogTable> t = catalog.find(selectedOrder.get(i));
-            if (t.isEmpty()) {
-                LOG.warn("table {} disappeared before its snapshot; skipped", selectedOrder.get(i));
-                continue;
-            }
-            CatalogTable ct = t.get();
-            String[] afterKeys = inProgress == null || inProgress.keys().length == 0 || ct.primaryKey().isEmpty()
-                    ? null : inProgress.keys();
-            tables.add(new SnapshotTable(CapturedTable.of(ct, types), ct, i, afterKeys, inProgress != null));
-        }
+        List<SnapshotTable> tables = SnapshotPlan.tables(selectedOrder, state, resumeSnapshot, slot, catalog, types);
         SnapshotReader reader = new SnapshotReader(connections::regular, consistentPoint,
                 options.get(PostgresSourceOptions.SNAPSHOT_CHUNK_SIZE), batchSize,
-                options.get(PostgresSourceOptions.SNAPSHOT_PARALLELISM), events -> emit(context, withDatabase(events)),
+                options.get(PostgresSourceOptions.SNAPSHOT_PARALLELISM), events -> emit(context, SnapshotPlan.withDatabase(events, databaseName)),
                 context::snapshotProgress, context::isStopping);
         if (!reader.read(tables, plan == Plan.SNAPSHOT_NEW ? snapshotName : null, state)) {
             return false;
@@ -271,20 +251,6 @@ public final class PostgresSource implements Source {
             closeReplication();
         }
         return true;
-    }
-
-    /** Snapshot events with the database's name in their positions ({@code db}, see {@link PgPosition#DB}). */
-    private List<StreamEvent> withDatabase(List<StreamEvent> events) {
-        List<StreamEvent> out = new ArrayList<>(events.size());
-        for (StreamEvent e : events) {
-            Position p = e.position().withOffset(PgPosition.DB, databaseName, e.position().sortKey());
-            out.add(e instanceof ChangeEvent c ? c.withPosition(p) : withPosition((SchemaChangeEvent) e, p));
-        }
-        return out;
-    }
-
-    private static SchemaChangeEvent withPosition(SchemaChangeEvent e, Position p) {
-        return new SchemaChangeEvent(e.table(), e.before(), e.after(), e.changes(), e.ddl(), p, e.commitTime());
     }
 
     private void emit(SourceContext context, List<StreamEvent> events) throws InterruptedException {
@@ -337,9 +303,15 @@ public final class PostgresSource implements Source {
         };
     }
 
-    private void requestHealBackfills() {
-        healedFrom.ifPresent(lost -> backfills.healed(lost, selectedOrder));
-        healedFrom = Optional.empty();
+    private void requestHealBackfills(SourceContext context) throws InterruptedException {
+        if (healedFrom.isPresent()) {
+            backfills.healed(healedFrom.get(), consistentPoint, selectedOrder, databaseName, events -> {
+                emit(context, events);
+                lastEmittedLsn = consistentPoint;
+                lastEmittedIndex = PgPosition.index(events.get(events.size() - 1).position());
+            });
+            healedFrom = Optional.empty();
+        }
     }
 
     private void streamWithReconnects(SourceContext context) throws Exception {
@@ -384,7 +356,7 @@ public final class PostgresSource implements Source {
             closeReplication();
             apply(healed.get());
             lastEmittedLsn = -1;
-            requestHealBackfills();
+            requestHealBackfills(context);
         }
         Optional<SlotInfo> info = SlotInfo.read(catalogConnection, slot);
         if (info.isEmpty()) {

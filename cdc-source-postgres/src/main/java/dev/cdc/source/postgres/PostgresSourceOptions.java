@@ -114,8 +114,9 @@ public final class PostgresSourceOptions {
             .enumType(OnPositionLost.class).defaultValue(OnPositionLost.FAIL)
             .description("When the checkpoint's slot is gone (dropped, invalidated with wal_status 'lost', or "
                     + "ahead of the checkpoint), at start or while streaming. fail: refuse, saying what happened; "
-                    + "heal: create the slot again, stream from its consistent point and backfill every captured "
-                    + "table with watermarks (no stop, no full re-snapshot; the targets end equal to the tables).");
+                    + "heal: create the slot again, stream from its consistent point, and empty (a TRUNCATE event) then "
+                    + "backfill every captured table with watermarks while streaming (rows deleted meanwhile leave "
+                    + "the targets; no stop, no manual step).");
 
     public static final ConfigOption<Boolean> FAILOVER_SLOT = ConfigOption.key("failover-slot").booleanType()
             .defaultValue(false)

@@ -50,6 +50,7 @@ import java.util.function.Function;
 public final class BackfillRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(BackfillRunner.class);
+    private static final int MAX_PARAMETERS = 60_000;
 
     /** The database side, in the source's dialect. */
     public interface Database {
@@ -167,8 +168,10 @@ public final class BackfillRunner {
         Connection c = database.readConnection();
         if (r.byKeys()) {
             int from = after.map(k -> r.keys().indexOf(k) + 1).orElse(0);
+            // a statement takes at most 65,535 parameters (PostgreSQL's protocol; MySQL's too)
+            int n = Math.min(chunkSize, MAX_PARAMETERS / table.keyset().keyColumns().size());
             List<List<String>> keys = r.keys().subList(Math.min(from, r.keys().size()),
-                    Math.min(from + chunkSize, r.keys().size()));
+                    Math.min(from + n, r.keys().size()));
             KeyListReader.Result read = KeyListReader.read(c, table.keyset(), keys);
             rows.addAll(read.found());
             read.absent().forEach(k -> absent.add(table.keyOf().apply(k)));

@@ -89,13 +89,14 @@ public final class PgBackfills implements AutoCloseable {
 
     /**
      * A watermark message at {@code lsn}: at a chunk's high watermark, emits the chunk (preceded by
-     * its table's schema when the table was just {@linkplain #captured captured}).
+     * its table's schema when the table was just {@linkplain #captured captured}) and starts the
+     * next chunk.
      *
      * @param announced takes the schema of a table announced and not yet emitted
      */
     public void watermark(long lsn, String text, String db, Function<TableId, Optional<TableSchema>> announced,
-                          Emitter emitter) throws InterruptedException {
-        runner.watermark(text, i -> PgPosition.stream(lsn, 3 + 2 * i, lsn, -1, db), events -> {
+                          Emitter emitter) throws InterruptedException, SQLException {
+        boolean chunkDone = runner.watermark(text, i -> PgPosition.stream(lsn, 3 + 2 * i, lsn, -1, db), events -> {
             List<StreamEvent> out = new ArrayList<>(events.size() + 1);
             TableId table = ((ChangeEvent) events.get(0)).table();
             announced.apply(table).ifPresent(schema -> out.add(new SchemaChangeEvent(table, Optional.empty(),
@@ -104,17 +105,33 @@ public final class PgBackfills implements AutoCloseable {
             out.addAll(events);
             emitter.emit(out);
         });
+        if (chunkDone) {
+            poll(); // the next chunk at once, not at the next pause of a busy stream
+        }
     }
 
     /**
-     * The slot was lost at {@code lostAt} and created again: every captured table is read again.
-     * The ids derive from the lost position, so healing again after a crash asks for the same ones.
+     * The slot was lost at {@code lostAt} and created again at {@code consistentPoint}: every
+     * captured table is read again. The targets may hold rows deleted while the position was
+     * lost, which no read of the table can name, so each table is first emptied (a TRUNCATE event
+     * at the new consistent point, before any change streamed from it) and then backfilled. The
+     * requests come first (their ids derive from the lost position, so healing again after a
+     * crash asks for the same ones), then the TRUNCATEs: a crash between the two heals again.
      */
-    public void healed(String lostAt, List<TableId> tables) {
+    public void healed(String lostAt, long consistentPoint, List<TableId> tables, String db, Emitter emitter)
+            throws InterruptedException {
+        List<StreamEvent> truncates = new ArrayList<>();
         for (TableId t : tables) {
-            context.requestBackfill(BackfillRequest.table(id("heal", t, lostAt), t));
+            String id = id("heal", t, lostAt);
+            context.requestBackfill(BackfillRequest.table(id, t));
+            truncates.add(ChangeEvent.truncate(t, Instant.now(), PgPosition.stream(consistentPoint,
+                    2 * truncates.size(), consistentPoint, -1, db)).withHeader(BackfillRequest.ID_HEADER, id));
         }
-        LOG.warn("slot {} healed after losing {}: backfilling {} table(s) {}", slot, lostAt, tables.size(), tables);
+        LOG.warn("slot {} healed after losing {}: emptying and backfilling {} table(s) {}", slot, lostAt,
+                tables.size(), tables);
+        if (!truncates.isEmpty()) {
+            emitter.emit(truncates);
+        }
     }
 
     /** A table starts being captured at {@code at}: its existing rows are read. */

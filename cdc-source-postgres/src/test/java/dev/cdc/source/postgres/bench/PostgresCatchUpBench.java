@@ -2,11 +2,9 @@ package dev.cdc.source.postgres.bench;
 
 import dev.cdc.api.config.Configuration;
 import dev.cdc.api.event.ChangeEvent;
-import dev.cdc.api.event.Position;
 import dev.cdc.api.event.StreamEvent;
 import dev.cdc.api.spi.PluginContext;
 import dev.cdc.api.spi.Source;
-import dev.cdc.api.spi.SourceContext;
 import dev.cdc.source.postgres.PostgresSourceFactory;
 
 import java.sql.Connection;
@@ -16,7 +14,6 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Catch-up throughput: creates a publication and two slots (one for the source, one for
@@ -109,22 +106,12 @@ public final class PostgresCatchUpBench {
     }
 
     /** Counts change events and asks the source to stop once all arrived. */
-    private static final class Counting implements SourceContext {
+    private static final class Counting extends BenchContext {
         private final long expected;
         volatile long count;
 
         Counting(long expected) {
             this.expected = expected;
-        }
-
-        @Override
-        public String pipelineName() {
-            return "bench";
-        }
-
-        @Override
-        public Optional<Position> resumePosition() {
-            return Optional.empty();
         }
 
         @Override
