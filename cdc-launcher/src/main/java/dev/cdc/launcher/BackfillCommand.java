@@ -101,8 +101,10 @@ final class BackfillCommand implements Callable<Integer> {
         BackfillRequest request;
         try {
             request = request();
-        } catch (IllegalArgumentException | IOException e) {
+        } catch (IllegalArgumentException e) {
             return fail(err, e.getMessage(), ExitCodes.INVALID);
+        } catch (IOException e) {
+            return fail(err, "cannot read --keys-file " + keysFile + ": " + Verbosity.message(e), ExitCodes.INVALID);
         }
         MetricsSettings m = pipeline.get().metrics();
         if (m.port().isEmpty()) {

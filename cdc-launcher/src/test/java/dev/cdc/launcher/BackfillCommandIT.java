@@ -2,11 +2,9 @@ package dev.cdc.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cdc.api.event.Position;
-import dev.cdc.core.runtime.DetachedSinks;
-import dev.cdc.core.spec.PipelineStatus;
 import dev.cdc.testkit.fixture.Service;
 import dev.cdc.testkit.fixture.Services;
+import dev.cdc.testkit.fixture.TcpProxy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
@@ -21,7 +19,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -32,8 +29,9 @@ import static org.assertj.core.api.Assertions.fail;
 /**
  * {@code cdc backfill} and {@code cdc reattach --backfill} against {@code cdc run} processes: the
  * refusal of a source that cannot backfill (online and offline), a PostgreSQL table backfilled into
- * Redis only while Elasticsearch is left alone, and a detached Elasticsearch sink brought back by a
- * one-sink backfill.
+ * Redis only while Elasticsearch is left alone, an Elasticsearch sink detached by an outage
+ * ({@code when-full: detach}) brought back by {@code cdc reattach --backfill} until it equals the
+ * table, and a signal-table insert that backfills.
  */
 class BackfillCommandIT {
 
@@ -95,7 +93,11 @@ class BackfillCommandIT {
                     redis.hset(name + ":" + (100 + id), "v", "-7");
                 }
             }
-            es("POST", "/" + name + "/_delete_by_query?refresh=true", "{\"query\":{\"range\":{\"id\":{\"lte\":30}}}}");
+            for (JsonNode hit : es("POST", "/" + name + "/_search?size=10000", "").path("hits").path("hits")) {
+                if (hit.path("_source").path("id").asLong() <= 30) {
+                    es("DELETE", "/" + hit.path("_index").asText() + "/_doc/" + hit.path("_id").asText(), "");
+                }
+            }
             assertThat(esValues(name)).hasSize(ROWS - 30);
             PostgresPipelineIT.exec("UPDATE " + name + " SET v = v + 1000000 WHERE id = " + ROWS);
 
@@ -136,31 +138,41 @@ class BackfillCommandIT {
         requireServers();
         String name = "bf_reattach_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 20);
         int port = CdcJar.freePort();
-        Path yaml = pipeline(name, port);
-        try {
+        URI es = URI.create(Services.elasticsearchUrl());
+        CdcJar started = null;
+        try (TcpProxy proxy = TcpProxy.start(es.getHost(), es.getPort())) {
+            Path yaml = pipeline(name, port);
+            Files.writeString(yaml, Files.readString(yaml).replace("hosts: [\"" + Services.elasticsearchUrl() + "\"]",
+                    "hosts: [\"http://127.0.0.1:" + proxy.port() + "\"], queue-capacity: 64, "
+                            + "retry: {max-attempts: 3, initial-backoff: 50ms, max-backoff: 200ms}, "
+                            + "backlog: {max-bytes: 2mb, when-full: detach}"));
             PostgresPipelineIT.exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, v bigint NOT NULL)",
                     "INSERT INTO " + name + " SELECT g, g FROM generate_series(1, " + ROWS + ") g");
             CdcJar first = CdcJar.start(work, "run1", "run", yaml.getFileName().toString(), "--status-interval", "0");
+            started = first;
             awaitHttp(port);
             Map<Long, Long> initial = tableValues(name);
             await(first, "the snapshot in both sinks", () -> esValues(name).equals(initial)
                     && redisValues(name).equals(initial));
-            first.process().destroy();
-            assertThat(first.waitFor(60)).isEqualTo(ExitCodes.OK);
 
-            // the search sink is detached (as a spent backlog budget under when-full: detach records it)
-            new DetachedSinks(work.resolve("state")).write("search", new PipelineStatus.Detached(
-                    Position.ofSequence(0), Instant.now(), "test: detached by hand"));
-            CdcJar second = CdcJar.start(work, "run2", "run", yaml.getFileName().toString(), "--status-interval", "0");
-            awaitHttp(port);
+            // Elasticsearch unreachable: its lane spends its 2 MB backlog budget and is detached (when-full: detach)
+            proxy.refuse();
+            long v = 0;
+            while (!JSON.readTree(get(port, "/status")).path("sinks").get(0).path("detached").isObject()) {
+                assertThat(first.process().isAlive()).as(first.stderr()).isTrue();
+                PostgresPipelineIT.exec("UPDATE " + name + " SET v = " + (--v) + " WHERE id <= 500");
+                Thread.sleep(50);
+            }
             PostgresPipelineIT.exec("UPDATE " + name + " SET v = -v WHERE id % 10 = 0",
                     "INSERT INTO " + name + " SELECT g, g FROM generate_series(" + (ROWS + 1) + ", " + (ROWS + 100)
                             + ") g");
             Map<Long, Long> changed = tableValues(name);
-            await(second, "Redis follows", () -> redisValues(name).equals(changed));
-            assertThat(esValues(name)).as("the detached sink misses the changes").isEqualTo(initial);
-            second.process().destroy();
-            assertThat(second.waitFor(60)).isEqualTo(ExitCodes.OK);
+            await(first, "Redis follows while search is detached", () -> redisValues(name).equals(changed));
+            first.process().destroy();
+            assertThat(first.waitFor(60)).isEqualTo(ExitCodes.OK);
+            assertThat(work.resolve("state/detached/search.json")).exists();
+            proxy.accept();
+            assertThat(esValues(name)).as("the detached sink missed the changes").isNotEqualTo(changed);
 
             CdcJar reattach = CdcJar.start(work, "reattach", "reattach", yaml.getFileName().toString(), "search",
                     "--backfill");
@@ -168,24 +180,74 @@ class BackfillCommandIT {
             assertThat(reattach.stdout()).contains("sink 'search' re-attached").contains("public." + name);
             assertThat(work.resolve("state/detached/search.json")).doesNotExist();
 
-            CdcJar third = CdcJar.start(work, "run3", "run", yaml.getFileName().toString(), "--status-interval", "0");
+            CdcJar second = CdcJar.start(work, "run2", "run", yaml.getFileName().toString(), "--status-interval", "0");
             try {
                 awaitHttp(port);
-                await(third, "Elasticsearch equal to the table again", () -> esValues(name).equals(changed));
+                await(second, "Elasticsearch equal to the table again", () -> esValues(name).equals(changed));
                 assertThat(redisValues(name)).isEqualTo(changed);
                 JsonNode list = JSON.readTree(get(port, "/backfills"));
                 assertThat(list).singleElement().satisfies(b -> {
                     assertThat(b.path("sinks").toString()).isEqualTo("[\"search\"]");
                     assertThat(b.path("table").asText()).isEqualTo("public." + name);
                 });
-                await(third, "the backfill done", () -> JSON.readTree(get(port, "/backfills")).get(0).path("state")
+                await(second, "the backfill done", () -> JSON.readTree(get(port, "/backfills")).get(0).path("state")
                         .asText().equals("done"));
             } finally {
-                third.process().destroy();
-                third.waitFor(60);
+                second.process().destroy();
+                second.waitFor(60);
             }
         } finally {
+            if (started != null && started.process().isAlive()) {
+                started.process().destroy();
+                started.waitFor(60);
+            }
             cleanUp(name);
+        }
+    }
+
+    @Test
+    void anInsertIntoTheSignalTableBackfillsAndTheSignalReachesNoSink() throws Exception {
+        requireServers();
+        String name = "bf_signal_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 20);
+        String signal = name + "_sig";
+        int port = CdcJar.freePort();
+        Path yaml = pipeline(name, port);
+        Files.writeString(yaml, Files.readString(yaml).replace("tables: [public." + name + "]",
+                "tables: [public." + name + ", public." + signal + "]").replace("engine: {",
+                "engine: {signal-table: public." + signal + ", "));
+        CdcJar run = null;
+        try {
+            PostgresPipelineIT.exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, v bigint NOT NULL)",
+                    "INSERT INTO " + name + " SELECT g, g FROM generate_series(1, 300) g",
+                    "CREATE TABLE " + signal + " (id text PRIMARY KEY, type text NOT NULL, data text)");
+            run = CdcJar.start(work, "run", "run", yaml.getFileName().toString(), "--status-interval", "0");
+            awaitHttp(port);
+            Map<Long, Long> table = tableValues(name);
+            await(run, "the snapshot in both sinks", () -> esValues(name).equals(table) && redisValues(name).equals(table));
+            try (Jedis redis = new Jedis(URI.create(Services.redisUri()))) {
+                for (long id = 1; id <= 20; id++) {
+                    redis.del(name + ":" + id);
+                }
+            }
+            PostgresPipelineIT.exec("INSERT INTO " + signal + " VALUES ('s1', 'backfill', '{\"table\": \"public." + name
+                    + "\", \"where\": \"id <= 100\", \"sinks\": [\"cache\"]}')");
+            await(run, "Redis repaired by the signalled backfill", () -> redisValues(name).equals(table));
+            await(run, "the backfill done", () -> JSON.readTree(get(port, "/backfills/signal-s1")).path("state").asText()
+                    .equals("done"));
+            assertThat(JSON.readTree(get(port, "/backfills/signal-s1")).path("rows").asLong()).isEqualTo(100);
+            try (Jedis redis = new Jedis(URI.create(Services.redisUri()))) {
+                assertThat(redis.exists(name + ":s1")).as("the signal row reaches no sink").isFalse();
+            }
+            assertThat(esValues(name)).isEqualTo(table);
+            JsonNode ids = es("POST", "/" + name + "/_search?size=10000&q=_id:s1", "").path("hits").path("hits");
+            assertThat(ids).as("no signal document in Elasticsearch").isEmpty();
+        } finally {
+            if (run != null) {
+                run.process().destroy();
+                run.waitFor(60);
+            }
+            cleanUp(name);
+            PostgresPipelineIT.exec("DROP TABLE IF EXISTS " + signal);
         }
     }
 

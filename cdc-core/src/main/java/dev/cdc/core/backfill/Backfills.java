@@ -133,7 +133,7 @@ public final class Backfills {
      */
     public synchronized BackfillStatus request(BackfillRequest request) {
         check(pipeline, sinkNames, detached, cannotBackfill, request);
-        if (entries.containsKey(request.id())) {
+        if (entries.containsKey(request.id()) || store.map(st -> st.find(request.id()).isPresent()).orElse(false)) {
             throw new Refused("a backfill with id '" + request.id() + "' exists already", true);
         }
         BackfillRecord r = BackfillRecord.queued(request.resumeAfter().isEmpty() ? request

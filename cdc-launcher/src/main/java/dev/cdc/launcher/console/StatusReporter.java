@@ -2,6 +2,7 @@ package dev.cdc.launcher.console;
 
 import dev.cdc.api.event.Position;
 import dev.cdc.api.spi.SnapshotProgress;
+import dev.cdc.core.backfill.BackfillStatus;
 import dev.cdc.core.spec.PipelineListener;
 import dev.cdc.core.spec.PipelineState;
 import dev.cdc.core.spec.PipelineStatus;
@@ -25,6 +26,7 @@ import java.util.stream.Collectors;
  * <pre>
  * 12:00:10 RUNNING captured 2400 (+200/s) | out: written 2300, queue 100, lag 0.2s | checkpoint {sequence=2299} 0.4s ago
  * 12:00:11 snapshot public.orders: 1200 of ~5000 rows (24%)
+ * 12:00:20 RUNNING captured 9600 (+720/s) | out: written 9500, ... | backfill orders-1a2b running 4096 of ~5000 rows | checkpoint ...
  * completed: captured 20 events; out: written 20; checkpoint at {sequence=19}
  * </pre>
  * Snapshot progress is printed at most once per status interval and table, and when a table
@@ -91,6 +93,13 @@ public final class StatusReporter implements PipelineListener {
                     .append(h.version()).append(" (").append(h.approveCommand()).append(')'));
         }
         s.sourceWaitingOn().ifPresent(w -> sb.append(" | source waiting on sink ").append(w));
+        for (BackfillStatus b : observer.backfills().statuses()) {
+            if (!b.state().ended()) {
+                sb.append(" | backfill ").append(b.id()).append(' ').append(b.state().tag()).append(' ')
+                        .append(b.rows()).append(b.rowsEstimated() >= 0 ? " of ~" + b.rowsEstimated() : "")
+                        .append(" rows");
+            }
+        }
         sb.append(" | checkpoint ");
         if (s.checkpoint().isPresent()) {
             sb.append(s.checkpoint().get());

@@ -107,6 +107,31 @@ class MonitoringServerTest {
         assertThat(server.uri()).isEqualTo(URI.create("http://127.0.0.1:" + server.port()));
     }
 
+    @Test
+    void theBackfillApiRefusesWhatTheGeneratorCannotDoAndAnswersItsDocuments() throws Exception {
+        HttpResponse<String> refused = post("/backfills", "{\"table\": \"demo.items\", \"sinks\": [\"nowhere\"]}");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(new ObjectMapper().readTree(refused.body()).path("error").asText())
+                .isEqualTo("the source of pipeline 'monitored' (type generator) cannot backfill; the postgres and mysql "
+                        + "sources can");
+        HttpResponse<String> bad = post("/backfills", "{\"tables\": \"demo.items\"}");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("unknown field \\\"tables\\\"");
+        assertThat(post("/backfills", "not json").statusCode()).isEqualTo(400);
+        assertThat(post("/status", "{}").statusCode()).isEqualTo(405);
+
+        HttpResponse<String> list = get("/backfills");
+        assertThat(list.statusCode()).isEqualTo(200);
+        assertThat(list.body()).isEqualTo("[]");
+        assertThat(get("/backfills/nope").statusCode()).isEqualTo(404);
+        assertThat(new ObjectMapper().readTree(get("/status").body()).path("backfills").isArray()).isTrue();
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(server.uri().resolve(path)).timeout(Duration.ofSeconds(5))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private void awaitCheckpoint() throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (pipeline.status().checkpoint().isEmpty()) {
