@@ -36,6 +36,8 @@ import static org.assertj.core.api.Assertions.fail;
  * table, and no backfilled row replaced a newer streamed one: each document's value equals the
  * table's, and its external {@code _version} is the version of the event that wrote it (a
  * backfilled row's has no event index, {@code H << 20}; a streamed change's has an odd index).
+ * And {@code on-position-lost}: the slot dropped while the pipeline is down and rows are written;
+ * the default refuses naming the options, heal ends with the index equal to the table.
  */
 class BackfillElasticsearchIT {
 
@@ -53,16 +55,7 @@ class BackfillElasticsearchIT {
         String name = "bf_es_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 20);
         int port = CdcJar.freePort();
         Path yaml = work.resolve(name + ".yaml");
-        Files.writeString(yaml, """
-                pipeline: %1$s
-                source: {type: postgres, url: "%2$s", user: postgres, slot: %1$s, tables: [public.%1$s],
-                         snapshot-mode: never}
-                sinks:
-                  - {name: search, type: elasticsearch, hosts: ["%3$s"], index: "%1$s",
-                     index-settings: {number_of_replicas: 0, refresh_interval: 1s}}
-                checkpoint: {type: file, path: ./state}
-                metrics: {port: %4$d}
-                """.formatted(name, PostgresPipelineIT.URL, Services.elasticsearchUrl(), port));
+        Files.writeString(yaml, pipeline(name, port, ", snapshot-mode: never"));
         CdcJar run = null;
         AtomicBoolean stop = new AtomicBoolean();
         Thread writer = null;
@@ -121,6 +114,73 @@ class BackfillElasticsearchIT {
             PostgresPipelineIT.dropSlotPublicationAndTable(name, name);
             es("DELETE", "/" + name + "_v1", "");
         }
+    }
+
+    @Test
+    void aSlotDroppedWhileThePipelineIsDownIsHealedIntoElasticsearch() throws Exception {
+        Services.requireReachable(Service.POSTGRES);
+        Services.requireReachable(Service.ELASTICSEARCH);
+        String name = "bf_heal_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 20);
+        int port = CdcJar.freePort();
+        Files.writeString(work.resolve("fail.yaml"), pipeline(name, port, ""));
+        Files.writeString(work.resolve("heal.yaml"), pipeline(name, port,
+                ", on-position-lost: heal, backfill-chunk-size: 500"));
+        try {
+            PostgresPipelineIT.exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, v bigint NOT NULL)",
+                    "INSERT INTO " + name + " SELECT g, 0 FROM generate_series(1, 5000) g");
+            CdcJar first = CdcJar.start(work, "run1", "run", "fail.yaml", "--status-interval", "0");
+            Map<Long, Long> initial = tableValues(name);
+            await(first, "the snapshot in Elasticsearch", Duration.ofSeconds(120),
+                    () -> esValues(name, null).equals(initial));
+            PostgresPipelineIT.exec("UPDATE " + name + " SET v = 1 WHERE id <= 10");
+            await(first, "a streamed change", Duration.ofSeconds(120), () -> esValues(name, null).get(1L) == 1L);
+            Thread.sleep(1000); // a checkpoint after it
+            first.process().destroy();
+            assertThat(first.waitFor(60)).isEqualTo(ExitCodes.OK);
+
+            // while the pipeline is down: the slot is dropped and rows are inserted, updated and deleted
+            PostgresPipelineIT.exec("SELECT pg_drop_replication_slot('" + name + "')",
+                    "INSERT INTO " + name + " SELECT g, 0 FROM generate_series(5001, 5500) g",
+                    "UPDATE " + name + " SET v = v + 7 WHERE id % 13 = 0",
+                    "DELETE FROM " + name + " WHERE id % 17 = 0");
+            CdcJar refused = CdcJar.start(work, "refused", "run", "fail.yaml", "--status-interval", "0");
+            assertThat(refused.waitFor(120)).isNotEqualTo(ExitCodes.OK);
+            assertThat(refused.stderr()).contains("replication slot '" + name + "' does not exist")
+                    .contains("on-position-lost: heal").contains("snapshot-mode when-needed");
+
+            CdcJar healed = CdcJar.start(work, "run2", "run", "heal.yaml", "--status-interval", "0");
+            try {
+                Map<Long, Long> table = tableValues(name);
+                await(healed, "the index equal to the table after the heal", Duration.ofSeconds(180),
+                        () -> esValues(name, null).equals(table));
+                PostgresPipelineIT.exec("UPDATE " + name + " SET v = 99 WHERE id = 2", "DELETE FROM " + name
+                        + " WHERE id = 3");
+                Map<Long, Long> after = tableValues(name);
+                await(healed, "streaming from the new slot", Duration.ofSeconds(120),
+                        () -> esValues(name, null).equals(after));
+                assertThat(healed.stderr()).contains("on-position-lost is heal");
+            } finally {
+                healed.process().destroy();
+                healed.waitFor(60);
+            }
+        } finally {
+            PostgresPipelineIT.dropSlotPublicationAndTable(name, name);
+            es("DELETE", "/" + name + "_v1," + name + "_v2," + name + "_v3?ignore_unavailable=true", "");
+        }
+    }
+
+    /** A PostgreSQL -> Elasticsearch pipeline of table public.{@code name}; {@code source} adds source options. */
+    private static String pipeline(String name, int port, String source) {
+        return """
+                pipeline: %1$s
+                source: {type: postgres, url: "%2$s", user: postgres, slot: %1$s, tables: [public.%1$s]%4$s}
+                sinks:
+                  - {name: search, type: elasticsearch, hosts: ["%3$s"], index: "%1$s",
+                     index-settings: {number_of_replicas: 0, refresh_interval: 1s}}
+                checkpoint: {type: file, path: ./state}
+                engine: {checkpoint-interval: 100ms}
+                metrics: {port: %5$d}
+                """.formatted(name, PostgresPipelineIT.URL, Services.elasticsearchUrl(), source, port);
     }
 
     /** Updates (v = v + 1) and deletes random rows, one per transaction, and inserts new ones, until told to stop. */
