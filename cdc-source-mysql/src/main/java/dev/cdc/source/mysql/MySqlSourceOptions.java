@@ -92,9 +92,31 @@ public final class MySqlSourceOptions {
                     + " connection (the server's default, 60 s, would drop it behind a sink slower than that; the"
                     + " source then reconnects and reads again from the first unfinished transaction).");
 
+    public static final ConfigOption<OnPositionLost> ON_POSITION_LOST = ConfigOption.key("on-position-lost")
+            .enumType(OnPositionLost.class).defaultValue(OnPositionLost.FAIL)
+            .description("When the checkpoint's binlog position is gone (its file was purged, or no binlog of the"
+                    + " server holds its GTID position): fail: refuse to start, naming what was lost; heal: stream"
+                    + " from the binlog's current end and backfill every captured table while streaming (watermark"
+                    + " chunks, so no row written meanwhile is missed and no newer row is overwritten). Takes"
+                    + " precedence over snapshot-mode: when-needed.");
+
+    public static final ConfigOption<String> WATERMARK_TABLE = ConfigOption.key("watermark-table").stringType()
+            .defaultValue("cdc_watermark").check(s -> s.matches("([A-Za-z_][A-Za-z0-9_$]*\\.)?[A-Za-z_][A-Za-z0-9_$]{0,63}"),
+                    "a table name, optionally database.name, of letters, digits, '_' and '$'")
+            .description("The table whose row writes mark the low and high watermarks of backfill chunks in the"
+                    + " binlog (one row per source, keyed by server-id); in the captured database unless qualified"
+                    + " as database.name; never captured itself. Created by `cdc setup` or by setup: auto; the user"
+                    + " needs INSERT and UPDATE on it.");
+
+    public static final ConfigOption<WatermarkSetup> SETUP = ConfigOption.key("setup").enumType(WatermarkSetup.class)
+            .defaultValue(WatermarkSetup.AUTO)
+            .description("auto: create the watermark table at start when it is missing (a user without CREATE only"
+                    + " gets a warning naming the statement, and backfills fail until a DBA ran it); manual: a DBA"
+                    + " creates it from `cdc setup pipeline.yaml --print`.");
+
     public static final List<ConfigOption<?>> ALL = List.of(HOST, PORT, USER, PASSWORD, DATABASE, TABLES, SERVER_ID,
             SNAPSHOT_MODE, SNAPSHOT_CHUNK_SIZE, SNAPSHOT_PARALLELISM, USE_GTID, TINYINT1_AS_BOOLEAN, MAX_BATCH, CONNECT_TIMEOUT, RECONNECT_TIMEOUT,
-            BINLOG_SEND_TIMEOUT);
+            BINLOG_SEND_TIMEOUT, ON_POSITION_LOST, WATERMARK_TABLE, SETUP);
 
     private MySqlSourceOptions() {
     }

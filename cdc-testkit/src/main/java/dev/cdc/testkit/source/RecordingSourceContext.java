@@ -3,6 +3,7 @@ package dev.cdc.testkit.source;
 import dev.cdc.api.event.ChangeEvent;
 import dev.cdc.api.event.Position;
 import dev.cdc.api.event.StreamEvent;
+import dev.cdc.api.spi.BackfillRequest;
 import dev.cdc.api.spi.SnapshotProgress;
 import dev.cdc.api.spi.SourceContext;
 import dev.cdc.testkit.fixture.TestPluginContext;
@@ -31,6 +32,10 @@ public final class RecordingSourceContext implements SourceContext {
     private final List<StreamEvent> events = new ArrayList<>();
     private final List<SnapshotProgress> progress = new ArrayList<>();
     private final List<String> retentionWarnings = new ArrayList<>();
+    private final List<BackfillRequest> backfills = new ArrayList<>();
+    private final List<BackfillRequest> requested = new ArrayList<>();
+    private final List<BackfillChunk> chunks = new ArrayList<>();
+    private final java.util.Map<String, String> backfillFailures = new java.util.LinkedHashMap<>();
     private volatile boolean stopping;
     private boolean held;
     private boolean runWhileWaiting = true;
@@ -147,6 +152,89 @@ public final class RecordingSourceContext implements SourceContext {
     @Override
     public synchronized void snapshotProgress(SnapshotProgress p) {
         progress.add(p);
+    }
+
+    /** A {@link #backfillChunk} call, as recorded. */
+    public record BackfillChunk(String id, List<String> lastKey, Position at, long rows, long rowsEstimated,
+                                boolean finished) {
+    }
+
+    /** The backfills not yet finished or failed, in request order, each with its last chunk's key as resume point. */
+    @Override
+    public synchronized List<BackfillRequest> backfills() {
+        return List.copyOf(backfills);
+    }
+
+    /** Records the request (one with an id already requested is ignored, as the engine does) and lists it. */
+    @Override
+    public synchronized void requestBackfill(BackfillRequest request) {
+        if (requested.stream().noneMatch(r -> r.id().equals(request.id()))) {
+            requested.add(request);
+            backfills.add(request);
+            notifyAll();
+        }
+    }
+
+    /**
+     * Records the chunk and takes its last key as the request's resume point at once (the engine waits
+     * for the checkpoint to reach {@code at}); a finished request leaves {@link #backfills()}.
+     */
+    @Override
+    public synchronized void backfillChunk(String id, List<String> lastKey, Position at, long rows, long rowsEstimated,
+                                           boolean finished) {
+        chunks.add(new BackfillChunk(id, List.copyOf(lastKey), at, rows, rowsEstimated, finished));
+        for (int i = 0; i < backfills.size(); i++) {
+            if (backfills.get(i).id().equals(id)) {
+                if (finished) {
+                    backfills.remove(i);
+                } else if (!lastKey.isEmpty()) {
+                    backfills.set(i, backfills.get(i).resumingAfter(lastKey));
+                }
+                break;
+            }
+        }
+        notifyAll();
+    }
+
+    @Override
+    public synchronized void backfillFailed(String id, String reason) {
+        backfillFailures.put(id, reason);
+        backfills.removeIf(r -> r.id().equals(id));
+        notifyAll();
+    }
+
+    /** Every request ever made (from the test or the source), in order, without repeats. */
+    public synchronized List<BackfillRequest> requestedBackfills() {
+        return List.copyOf(requested);
+    }
+
+    /** The chunks reported so far, in order. */
+    public synchronized List<BackfillChunk> backfillChunks() {
+        return List.copyOf(chunks);
+    }
+
+    /** The failed requests' ids with the reasons the source gave. */
+    public synchronized java.util.Map<String, String> backfillFailures() {
+        return java.util.Map.copyOf(backfillFailures);
+    }
+
+    /**
+     * Waits until no backfill is left to run (all finished or failed).
+     *
+     * @throws AssertionError on timeout (naming the ones left) or when the source failed
+     */
+    public synchronized void awaitBackfillsDone(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!backfills.isEmpty()) {
+            if (failure != null) {
+                throw new AssertionError("the source failed with backfills left: " + failure, failure);
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("backfills still running after " + timeout + ": " + backfills);
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
     }
 
     /** Asks the source to stop: {@link #isStopping()} turns true. */
