@@ -11,6 +11,7 @@ import dev.cdc.api.spi.SourceSetup;
 import dev.cdc.jdbc.snapshot.ReconnectBudget;
 import dev.cdc.jdbc.snapshot.SnapshotMode;
 import dev.cdc.jdbc.snapshot.SnapshotState;
+import dev.cdc.source.mysql.backfill.MySqlBackfills;
 import dev.cdc.source.mysql.backfill.PositionHeal;
 import dev.cdc.source.mysql.backfill.WatermarkTable;
 import dev.cdc.source.mysql.binlog.BinlogConnection;
@@ -54,6 +55,7 @@ public final class MySqlSource implements Source, SourceSetup {
     /** The lost checkpoint position being healed (on-position-lost: heal), until its backfills are requested. */
     private Optional<BinlogPosition> healFrom = Optional.empty();
     private volatile BinlogConnection binlog;
+    private MySqlBackfills backfills;
     private volatile boolean closed;
 
     MySqlSource(MySqlSourceConfig config) {
@@ -189,6 +191,7 @@ public final class MySqlSource implements Source, SourceSetup {
         BinlogReader reader = new BinlogReader(config, history, t -> SchemaReader.read(metadataConnection(), t),
                 streamFrom, skipThrough);
         Optional<BinlogPosition> lastEmitted = skipThrough;
+        backfills = new MySqlBackfills(config, this::connect, context);
         ReconnectBudget reconnects = ReconnectBudget.of(config.reconnectTimeout());
         while (!context.isStopping()) {
             try {
@@ -202,6 +205,7 @@ public final class MySqlSource implements Source, SourceSetup {
                     reconnects.connected();
                 }
                 Event e = binlog.poll(200);
+                backfills.poll(e == null);
                 if (e == null) {
                     continue;
                 }
@@ -210,6 +214,7 @@ public final class MySqlSource implements Source, SourceSetup {
                     context.emit(out);
                     lastEmitted = Optional.of(BinlogPosition.from(out.get(out.size() - 1).position()));
                 }
+                backfills.handled(e, out, reader);
             } catch (BinlogGoneException ex) {
                 if (config.onPositionLost() != OnPositionLost.HEAL) {
                     throw ex;
@@ -222,8 +227,10 @@ public final class MySqlSource implements Source, SourceSetup {
                 reader = new BinlogReader(config, history, t -> SchemaReader.read(metadataConnection(), t), streamFrom,
                         Optional.empty());
                 lastEmitted = Optional.empty();
+                backfills.restart();
             } catch (RetriableException ex) {
                 closeBinlog();
+                backfills.restart();
                 if (context.isStopping()) {
                     return;
                 }
@@ -294,12 +301,20 @@ public final class MySqlSource implements Source, SourceSetup {
     }
 
     @Override
+    public boolean canBackfill() {
+        return true;
+    }
+
+    @Override
     public void close() throws Exception {
         if (closed) {
             return;
         }
         closed = true;
         closeBinlog();
+        if (backfills != null) {
+            backfills.close();
+        }
         if (snapshot != null) {
             snapshot.close();
         }

@@ -40,7 +40,7 @@ public final class WatermarkTable {
     /** The statement that creates the table (nothing when it exists). */
     public List<String> createStatements() {
         return List.of("CREATE TABLE IF NOT EXISTS " + quoted() + " (server_id BIGINT UNSIGNED NOT NULL PRIMARY KEY,"
-                + " mark VARCHAR(80) NOT NULL, written TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)"
+                + " mark VARCHAR(1000) NOT NULL, written TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)"
                 + " ON UPDATE CURRENT_TIMESTAMP(6)) ENGINE=InnoDB");
     }
 
@@ -81,7 +81,12 @@ public final class WatermarkTable {
                 + " database " + quote(table.namespace()) + " and keep setup: auto";
     }
 
-    /** Writes {@code mark} as this source's row, committed on its own (the connection is in autocommit). */
+    /**
+     * Writes {@code mark} as this source's row, committed on its own (the connection is in autocommit).
+     *
+     * @throws SQLException of the server's SQL state (42...: the backfill fails, not the stream) with a message
+     *                      naming the statement or grant that fixes a missing table or privilege
+     */
     public void write(Connection c, String mark) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + quoted() + " (server_id, mark) VALUES (?, ?)"
                 + " ON DUPLICATE KEY UPDATE mark = VALUES(mark)")) {
@@ -90,11 +95,13 @@ public final class WatermarkTable {
             ps.executeUpdate();
         } catch (SQLException e) {
             if (e.getErrorCode() == 1146) {
-                throw new CdcException(missing("found no table there (" + e.getMessage() + ")"), e);
+                throw new SQLException(missing("found no table there (" + e.getMessage() + ")"), e.getSQLState(),
+                        e.getErrorCode(), e);
             }
             if (isPrivilegeError(e)) {
-                throw new CdcException("user '" + user + "' may not write the watermark table " + table + " ("
-                        + e.getMessage() + "): GRANT INSERT, UPDATE ON " + quoted() + " TO '" + user + "'", e);
+                throw new SQLException("user '" + user + "' may not write the watermark table " + table + " ("
+                        + e.getMessage() + "): GRANT INSERT, UPDATE ON " + quoted() + " TO '" + user + "'",
+                        e.getSQLState(), e.getErrorCode(), e);
             }
             throw e;
         }
