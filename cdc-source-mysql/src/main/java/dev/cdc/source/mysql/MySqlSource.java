@@ -22,6 +22,7 @@ import dev.cdc.source.mysql.schema.SchemaHistory;
 import dev.cdc.source.mysql.schema.SchemaReader;
 import dev.cdc.source.mysql.setup.ServerSetup;
 import dev.cdc.source.mysql.snapshot.SnapshotReader;
+import dev.cdc.jdbc.snapshot.backfill.OnPositionLost;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

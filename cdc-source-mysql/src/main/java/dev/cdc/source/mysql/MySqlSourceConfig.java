@@ -2,6 +2,7 @@ package dev.cdc.source.mysql;
 
 import dev.cdc.api.event.TableId;
 import dev.cdc.jdbc.snapshot.SnapshotMode;
+import dev.cdc.jdbc.snapshot.backfill.OnPositionLost;
 
 import java.nio.file.Path;
 import java.time.Duration;

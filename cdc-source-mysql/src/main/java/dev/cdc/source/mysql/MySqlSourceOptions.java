@@ -2,6 +2,7 @@ package dev.cdc.source.mysql;
 
 import dev.cdc.api.config.ConfigOption;
 import dev.cdc.jdbc.snapshot.SnapshotMode;
+import dev.cdc.jdbc.snapshot.backfill.OnPositionLost;
 
 import java.time.Duration;
 import java.util.List;

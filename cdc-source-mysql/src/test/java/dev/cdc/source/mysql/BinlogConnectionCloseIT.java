@@ -5,6 +5,7 @@ import dev.cdc.jdbc.snapshot.SnapshotMode;
 import dev.cdc.source.mysql.binlog.BinlogConnection;
 import dev.cdc.source.mysql.binlog.BinlogPosition;
 import dev.cdc.source.mysql.setup.ServerSetup;
+import dev.cdc.jdbc.snapshot.backfill.OnPositionLost;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

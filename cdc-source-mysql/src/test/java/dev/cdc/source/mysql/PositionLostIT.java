@@ -5,7 +5,6 @@ import dev.cdc.api.event.Operation;
 import dev.cdc.api.event.Position;
 import dev.cdc.api.event.Row;
 import dev.cdc.api.event.TableId;
-import dev.cdc.api.spi.BackfillRequest;
 import dev.cdc.testkit.fixture.PrivateMariaDb;
 import dev.cdc.testkit.source.SourceRunner;
 import org.junit.jupiter.api.Test;
@@ -27,8 +26,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The checkpoint's binlog file is purged while the pipeline is down and rows are written, on a
  * MariaDB of the test's own (the shared server's binlogs are never purged): by default the source
  * refuses, naming on-position-lost; snapshot-mode: when-needed snapshots again; on-position-lost:
- * heal streams from the current end and backfills every captured table, under ids that a second
- * heal of the same position repeats.
+ * heal streams from the current end and backfills every captured table (the events applied by key
+ * end holding every row of the tables; a row deleted in the lost binlog is left for cdc verify
+ * --repair), under ids that a second heal of the same position repeats.
  */
 class PositionLostIT extends MariaDbFixture {
 
@@ -78,18 +78,29 @@ class PositionLostIT extends MariaDbFixture {
             healed.context().awaitChanges(e -> e.table().equals(a), 1, Duration.ofSeconds(60));
             assertThat(changes(healed, a)).as("streamed from the binlog's current end, no snapshot")
                     .extracting(ChangeEvent::operation).containsExactly(Operation.CREATE);
-            List<BackfillRequest> requested = healed.context().requestedBackfills();
-            assertThat(requested).extracting(BackfillRequest::table).containsExactlyInAnyOrder(a, b);
-            assertThat(requested).allMatch(r -> r.where().isEmpty() && r.keys().isEmpty() && r.sinks().isEmpty()
-                    && r.resumeAfter().isEmpty());
+            String lost = "heal-" + checkpoint.offsets().get("file") + "-" + checkpoint.offsets().get("pos") + "-";
+            List<String> requested = healed.context().backfillIds();
+            assertThat(requested).as("one backfill per captured table, its id derived from the lost position")
+                    .containsExactlyInAnyOrder(lost + a, lost + b);
+            healed.context().awaitBackfillsDone(Duration.ofSeconds(60));
+            assertThat(healed.context().backfillFailures()).isEmpty();
+            for (TableId t : List.of(a, b)) {
+                Map<Object, Row> targets = apply(apply(newState(), changes(first, t)), changes(healed, t));
+                Map<Object, Row> table = rows(server, t);
+                assertThat(targets).as("%s: every row inserted or updated while the binlog was lost is back", t)
+                        .containsAllEntriesOf(table);
+                // a row deleted in the lost binlog is in no backfill: cdc verify --repair finds and deletes it
+                targets.keySet().removeAll(table.keySet());
+                assertThat(targets.keySet()).as("%s: only the row deleted in the lost binlog is left over", t)
+                        .containsExactly(3);
+            }
             healed.close();
 
             // a crash before the checkpoint moved: the same heal asks for the same ids again (the engine ignores them)
             SourceRunner again = start(heal, Optional.of(checkpoint));
             exec(server, "INSERT INTO " + MariaDbDriver.q(a) + " VALUES (6, 6)");
             again.context().awaitChanges(e -> e.table().equals(a), 1, Duration.ofSeconds(60));
-            assertThat(again.context().requestedBackfills()).extracting(BackfillRequest::id)
-                    .containsExactlyInAnyOrderElementsOf(requested.stream().map(BackfillRequest::id).toList());
+            assertThat(again.context().backfillIds()).containsExactlyInAnyOrderElementsOf(requested);
             again.close();
         }
     }

@@ -19,7 +19,10 @@ import java.util.function.Predicate;
  * A {@link SourceContext} that records what a source emits, for tests: it never blocks unless the
  * test {@link #holdEmits() holds} it (a pipeline whose sink is stuck: {@code emit} then waits,
  * running the source's {@code whileWaiting} about once a second as the engine does), has a stop
- * flag, records {@link #retentionAtRisk} warnings, and lets the test wait for events.
+ * flag, records {@link #retentionAtRisk} warnings, and lets the test wait for events. Backfills:
+ * the test {@link #addBackfill adds} requests (a source may {@link #requestBackfill request} its
+ * own); {@link #backfillChunk} reports are recorded, and a finished or failed request leaves the
+ * list at once (there is no checkpoint here to wait for).
  *
  * <p>{@link #emit} and {@link #snapshotProgress} are called from the source thread; every other
  * method from any thread. A failure of the source reported through {@link #sourceFailed}
@@ -32,16 +35,21 @@ public final class RecordingSourceContext implements SourceContext {
     private final List<StreamEvent> events = new ArrayList<>();
     private final List<SnapshotProgress> progress = new ArrayList<>();
     private final List<String> retentionWarnings = new ArrayList<>();
-    private final List<BackfillRequest> backfills = new ArrayList<>();
-    private final List<BackfillRequest> requested = new ArrayList<>();
-    private final List<BackfillChunk> chunks = new ArrayList<>();
-    private final java.util.Map<String, String> backfillFailures = new java.util.LinkedHashMap<>();
     private volatile boolean stopping;
     private boolean held;
     private boolean runWhileWaiting = true;
     private int waitingEmits;
     private int whileWaitingRuns;
     private Throwable failure;
+    private final List<BackfillRequest> backfills = new ArrayList<>();
+    private final List<String> backfillIds = new ArrayList<>();
+    private final List<BackfillChunk> backfillChunks = new ArrayList<>();
+    private final List<String> backfillFailures = new ArrayList<>();
+
+    /** A {@link #backfillChunk} report. */
+    public record BackfillChunk(String id, List<String> lastKey, Position at, long rows, long rowsEstimated,
+                                boolean finished) {
+    }
 
     public RecordingSourceContext(String pipelineName, Optional<Position> resumePosition) {
         this.pipelineName = Objects.requireNonNull(pipelineName, "pipelineName");
@@ -154,72 +162,52 @@ public final class RecordingSourceContext implements SourceContext {
         progress.add(p);
     }
 
-    /** A {@link #backfillChunk} call, as recorded. */
-    public record BackfillChunk(String id, List<String> lastKey, Position at, long rows, long rowsEstimated,
-                                boolean finished) {
+    /** Queues a backfill, as the engine does for {@code cdc backfill}. */
+    public synchronized void addBackfill(BackfillRequest request) {
+        requestBackfill(request);
     }
 
-    /** The backfills not yet finished or failed, in request order, each with its last chunk's key as resume point. */
     @Override
     public synchronized List<BackfillRequest> backfills() {
         return List.copyOf(backfills);
     }
 
-    /** Records the request (one with an id already requested is ignored, as the engine does) and lists it. */
     @Override
     public synchronized void requestBackfill(BackfillRequest request) {
-        if (requested.stream().noneMatch(r -> r.id().equals(request.id()))) {
-            requested.add(request);
+        if (!backfillIds.contains(request.id())) {
+            backfillIds.add(request.id());
             backfills.add(request);
-            notifyAll();
         }
     }
 
-    /**
-     * Records the chunk and takes its last key as the request's resume point at once (the engine waits
-     * for the checkpoint to reach {@code at}); a finished request leaves {@link #backfills()}.
-     */
     @Override
     public synchronized void backfillChunk(String id, List<String> lastKey, Position at, long rows, long rowsEstimated,
                                            boolean finished) {
-        chunks.add(new BackfillChunk(id, List.copyOf(lastKey), at, rows, rowsEstimated, finished));
-        for (int i = 0; i < backfills.size(); i++) {
-            if (backfills.get(i).id().equals(id)) {
-                if (finished) {
-                    backfills.remove(i);
-                } else if (!lastKey.isEmpty()) {
-                    backfills.set(i, backfills.get(i).resumingAfter(lastKey));
-                }
-                break;
-            }
+        backfillChunks.add(new BackfillChunk(id, List.copyOf(lastKey), at, rows, rowsEstimated, finished));
+        if (finished) {
+            backfills.removeIf(r -> r.id().equals(id));
         }
         notifyAll();
     }
 
     @Override
     public synchronized void backfillFailed(String id, String reason) {
-        backfillFailures.put(id, reason);
+        backfillFailures.add(id + ": " + reason);
         backfills.removeIf(r -> r.id().equals(id));
         notifyAll();
     }
 
-    /** Every request ever made (from the test or the source), in order, without repeats. */
-    public synchronized List<BackfillRequest> requestedBackfills() {
-        return List.copyOf(requested);
+    /** Every id ever requested (added or requested by the source), in order. */
+    public synchronized List<String> backfillIds() {
+        return List.copyOf(backfillIds);
     }
 
-    /** The chunks reported so far, in order. */
     public synchronized List<BackfillChunk> backfillChunks() {
-        return List.copyOf(chunks);
-    }
-
-    /** The failed requests' ids with the reasons the source gave. */
-    public synchronized java.util.Map<String, String> backfillFailures() {
-        return java.util.Map.copyOf(backfillFailures);
+        return List.copyOf(backfillChunks);
     }
 
     /**
-     * Waits until no backfill is left to run (all finished or failed).
+     * Waits until no backfill is left to run (every one finished or failed).
      *
      * @throws AssertionError on timeout (naming the ones left) or when the source failed
      */
@@ -235,6 +223,11 @@ public final class RecordingSourceContext implements SourceContext {
             }
             wait(Math.max(1, left / 1_000_000));
         }
+    }
+
+    /** {@code "<id>: <reason>"} per failed backfill. */
+    public synchronized List<String> backfillFailures() {
+        return List.copyOf(backfillFailures);
     }
 
     /** Asks the source to stop: {@link #isStopping()} turns true. */
