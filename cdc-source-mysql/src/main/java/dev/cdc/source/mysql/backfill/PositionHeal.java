@@ -62,8 +62,14 @@ public final class PositionHeal {
         return out;
     }
 
-    /** {@code heal-<file>-<offset>-<database>.<table>}: the same for the same lost position. */
+    /**
+     * {@code heal-<file>-<offset>-<database>.<table>}: the same for the same lost position; characters
+     * outside letters, digits, '.', '_' and '-' become '_', and a name past 128 characters is cut and
+     * ends in its hash (the engine's rule for ids).
+     */
     static String id(BinlogPosition lost, TableId table) {
-        return "heal-" + lost.file() + "-" + lost.offset() + "-" + table.namespace() + "." + table.name();
+        String id = ("heal-" + lost.file() + "-" + lost.offset() + "-" + table.namespace() + "." + table.name())
+                .replaceAll("[^A-Za-z0-9._-]", "_");
+        return id.length() <= 128 ? id : id.substring(0, 119) + "-" + String.format("%08x", id.hashCode());
     }
 }
