@@ -1,7 +1,5 @@
 package dev.cdc.launcher;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cdc.api.event.TableId;
 import dev.cdc.api.spi.BackfillRequest;
 import dev.cdc.core.backfill.BackfillState;
@@ -12,10 +10,6 @@ import dev.cdc.testkit.fixture.Services;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -33,16 +27,14 @@ import static org.assertj.core.api.Assertions.fail;
 
 /**
  * A MariaDB table backfilled into an empty Elasticsearch index by the engine while a writer
- * updates (each update raises the row's {@code ver}), deletes and re-inserts its rows: the
+ * updates (each update raises the row's {@code v}), deletes and re-inserts its rows: the
  * source streams from the binlog's end (no snapshot), so every row of the index came either from
  * the stream or from a backfill chunk between watermarks. The index ends equal to the table,
  * version by version: a backfilled row that replaced a newer streamed one would leave an older
- * {@code ver} behind for every row the writer did not touch again.
+ * {@code v} behind for every row the writer did not touch again.
  */
 class MariaDbBackfillElasticsearchIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final int ROWS = Integer.getInteger("backfill.rows", 8_000);
 
     @TempDir
@@ -53,7 +45,7 @@ class MariaDbBackfillElasticsearchIT {
         Services.requireReachable(Service.MARIADB);
         Services.requireReachable(Service.ELASTICSEARCH);
         String name = "mybf_es_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 24);
-        exec("CREATE TABLE " + name + " (id BIGINT PRIMARY KEY, ver BIGINT NOT NULL, note VARCHAR(20))",
+        exec("CREATE TABLE " + name + " (id BIGINT PRIMARY KEY, v BIGINT NOT NULL, note VARCHAR(20))",
                 "INSERT INTO " + name + " SELECT seq, 0, 'init' FROM seq_1_to_" + ROWS);
         AtomicBoolean writing = new AtomicBoolean(true);
         AtomicLong writes = new AtomicLong();
@@ -67,7 +59,7 @@ class MariaDbBackfillElasticsearchIT {
             Thread.sleep(500);
             long t0 = System.nanoTime();
             p.backfills().request(BackfillRequest.table("es-" + name, TableId.of("test", name)));
-            await(p, "the backfill done", () -> state(p, "es-" + name) == BackfillState.DONE);
+            SinkOutageIT.await(p, "the backfill done", () -> state(p, "es-" + name) == BackfillState.DONE);
             double seconds = (System.nanoTime() - t0) / 1e9;
             writing.set(false);
             writer.join();
@@ -76,8 +68,8 @@ class MariaDbBackfillElasticsearchIT {
                     s.rowsEstimated(), seconds, writes.get());
             assertThat(writes.get()).as("writes during the backfill").isGreaterThan(100);
             assertThat(s.rows()).as("rows backfilled").isGreaterThan(ROWS / 2);
-            await(p, "the index equal to the table", () -> esValues(name).equals(tableValues(name)));
-            assertThat(esValues(name)).isEqualTo(tableValues(name));
+            SinkOutageIT.await(p, "the index equal to the table", () -> SinkOutageIT.esValues(name).equals(tableValues(name)));
+            assertThat(SinkOutageIT.esValues(name)).isEqualTo(tableValues(name));
         } finally {
             writing.set(false);
             if (writer.isAlive()) {
@@ -87,7 +79,7 @@ class MariaDbBackfillElasticsearchIT {
                 pipeline.stop();
                 pipeline.awaitTermination(Duration.ofSeconds(30));
             }
-            es("DELETE", "/" + name + "*");
+            SinkOutageIT.es("DELETE", "/" + name + "*");
             exec("DROP TABLE IF EXISTS " + name);
         }
     }
@@ -114,7 +106,7 @@ class MariaDbBackfillElasticsearchIT {
         return s.state();
     }
 
-    /** Updates (ver + 1), deletes and re-inserts random rows until told to stop. */
+    /** Updates (v + 1), deletes and re-inserts random rows until told to stop. */
     private static void write(String table, AtomicBoolean writing, AtomicLong writes) {
         try (Connection c = connect(); Statement st = c.createStatement()) {
             ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -122,7 +114,7 @@ class MariaDbBackfillElasticsearchIT {
                 long id = 1 + random.nextLong(ROWS);
                 int what = random.nextInt(10);
                 if (what < 7) {
-                    st.executeUpdate("UPDATE " + table + " SET ver = ver + 1 WHERE id = " + id);
+                    st.executeUpdate("UPDATE " + table + " SET v = v + 1 WHERE id = " + id);
                 } else if (what < 9) {
                     st.executeUpdate("DELETE FROM " + table + " WHERE id = " + id);
                 } else {
@@ -141,27 +133,12 @@ class MariaDbBackfillElasticsearchIT {
     private static Map<Long, Long> tableValues(String table) throws Exception {
         Map<Long, Long> out = new HashMap<>();
         try (Connection c = connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT id, ver FROM " + table)) {
+             ResultSet rs = st.executeQuery("SELECT id, v FROM " + table)) {
             while (rs.next()) {
                 out.put(rs.getLong(1), rs.getLong(2));
             }
         }
         return out;
-    }
-
-    private static Map<Long, Long> esValues(String index) throws Exception {
-        es("POST", "/" + index + "/_refresh");
-        JsonNode hits = es("POST", "/" + index + "/_search?size=10000").path("hits").path("hits");
-        Map<Long, Long> out = new HashMap<>();
-        hits.forEach(h -> out.put(h.path("_source").path("id").asLong(), h.path("_source").path("ver").asLong()));
-        return out;
-    }
-
-    private static JsonNode es(String method, String path) throws Exception {
-        HttpRequest r = HttpRequest.newBuilder(URI.create(Services.elasticsearchUrl() + path))
-                .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.noBody()).build();
-        String body = HTTP.send(r, HttpResponse.BodyHandlers.ofString()).body();
-        return body.isEmpty() ? JSON.createObjectNode() : JSON.readTree(body);
     }
 
     private static Connection connect() throws Exception {
@@ -173,21 +150,6 @@ class MariaDbBackfillElasticsearchIT {
             for (String s : sql) {
                 st.execute(s);
             }
-        }
-    }
-
-    @FunctionalInterface
-    interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void await(Pipeline p, String what, Condition condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (!condition.holds()) {
-            if (p.state().isTerminal() || System.nanoTime() > deadline) {
-                fail("waiting for " + what + ": pipeline " + p.state() + " " + p.status());
-            }
-            Thread.sleep(250);
         }
     }
 }
