@@ -88,7 +88,7 @@ class MariaDbBackfillElasticsearchIT {
         return """
                 pipeline: %1$s
                 source: {type: mysql, host: 127.0.0.1, port: 3306, user: cdc, password: cdc, database: test,
-                         tables: "%1$s", server-id: %2$d, snapshot-mode: never, snapshot-chunk-size: 500}
+                         tables: "%1$s", server-id: %2$d, snapshot-mode: never, backfill-chunk-size: 500}
                 sinks:
                   - {name: search, type: elasticsearch, hosts: ["%3$s"], index: "%1$s",
                      index-settings: {number_of_replicas: 0, refresh_interval: 1s}}

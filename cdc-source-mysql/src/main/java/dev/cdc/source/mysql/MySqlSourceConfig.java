@@ -14,7 +14,8 @@ public record MySqlSourceConfig(String host, int port, String user, String passw
                                 Pattern tables, long serverId, SnapshotMode snapshotMode, int chunkSize,
                                 int snapshotParallelism, boolean useGtid, boolean tinyint1AsBoolean, int maxBatch, Duration connectTimeout,
                                 Duration reconnectTimeout, Duration binlogSendTimeout, Optional<Path> stateDirectory,
-                                OnPositionLost onPositionLost, TableId watermarkTable, WatermarkSetup setup) {
+                                int backfillChunkSize, OnPositionLost onPositionLost, TableId watermarkTable,
+                                WatermarkSetup setup) {
 
     /** The JDBC URL (no password in it). */
     public String jdbcUrl() {

@@ -37,6 +37,7 @@ public final class MySqlSourceFactory implements SourceFactory {
                 o.get(MySqlSourceOptions.TINYINT1_AS_BOOLEAN), o.get(MySqlSourceOptions.MAX_BATCH),
                 o.get(MySqlSourceOptions.CONNECT_TIMEOUT), o.get(MySqlSourceOptions.RECONNECT_TIMEOUT),
                 o.get(MySqlSourceOptions.BINLOG_SEND_TIMEOUT), context.stateDirectory(),
+                o.get(MySqlSourceOptions.BACKFILL_CHUNK_SIZE),
                 o.get(MySqlSourceOptions.ON_POSITION_LOST), MySqlSourceConfig.watermarkTable(
                         o.get(MySqlSourceOptions.WATERMARK_TABLE), o.get(MySqlSourceOptions.DATABASE)),
                 o.get(MySqlSourceOptions.SETUP));

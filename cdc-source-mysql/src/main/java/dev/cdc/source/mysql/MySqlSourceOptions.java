@@ -93,13 +93,20 @@ public final class MySqlSourceOptions {
                     + " connection (the server's default, 60 s, would drop it behind a sink slower than that; the"
                     + " source then reconnects and reads again from the first unfinished transaction).");
 
+    public static final ConfigOption<Integer> BACKFILL_CHUNK_SIZE = ConfigOption.key("backfill-chunk-size").intType()
+            .defaultValue(4096).check(n -> n > 0 && n <= 100_000, "1 to 100000")
+            .description("Rows per backfill chunk. A chunk is read between a low and a high watermark (rows written"
+                    + " to the watermark table) while the stream goes on; the stream waits for one chunk query at a"
+                    + " time, so keep it small enough to read in well under a second.");
+
     public static final ConfigOption<OnPositionLost> ON_POSITION_LOST = ConfigOption.key("on-position-lost")
             .enumType(OnPositionLost.class).defaultValue(OnPositionLost.FAIL)
             .description("When the checkpoint's binlog position is gone (its file was purged, or no binlog of the"
-                    + " server holds its GTID position): fail: refuse to start, naming what was lost; heal: stream"
-                    + " from the binlog's current end and backfill every captured table while streaming (watermark"
-                    + " chunks, so no row written meanwhile is missed and no newer row is overwritten). Takes"
-                    + " precedence over snapshot-mode: when-needed.");
+                    + " server holds its GTID position), at start or on a reconnect. fail: refuse, naming what was"
+                    + " lost; heal: stream from the binlog's current end and backfill every captured table while"
+                    + " streaming (watermark chunks: every row inserted or updated meanwhile comes back, no newer row"
+                    + " is overwritten; a row deleted meanwhile stays in the targets until cdc verify --repair)."
+                    + " Takes precedence over snapshot-mode: when-needed.");
 
     public static final ConfigOption<String> WATERMARK_TABLE = ConfigOption.key("watermark-table").stringType()
             .defaultValue("cdc_watermark").check(s -> s.matches("([A-Za-z_][A-Za-z0-9_$]*\\.)?[A-Za-z_][A-Za-z0-9_$]{0,63}"),
@@ -117,7 +124,7 @@ public final class MySqlSourceOptions {
 
     public static final List<ConfigOption<?>> ALL = List.of(HOST, PORT, USER, PASSWORD, DATABASE, TABLES, SERVER_ID,
             SNAPSHOT_MODE, SNAPSHOT_CHUNK_SIZE, SNAPSHOT_PARALLELISM, USE_GTID, TINYINT1_AS_BOOLEAN, MAX_BATCH, CONNECT_TIMEOUT, RECONNECT_TIMEOUT,
-            BINLOG_SEND_TIMEOUT, ON_POSITION_LOST, WATERMARK_TABLE, SETUP);
+            BINLOG_SEND_TIMEOUT, BACKFILL_CHUNK_SIZE, ON_POSITION_LOST, WATERMARK_TABLE, SETUP);
 
     private MySqlSourceOptions() {
     }

@@ -53,7 +53,7 @@ class BackfillWindowIT extends MariaDbFixture {
         Map<Object, Row> initial = rows(t);
         Map<String, Object> o = options();
         o.put("snapshot-mode", "never");
-        o.put("snapshot-chunk-size", CHUNK);
+        o.put("backfill-chunk-size", CHUNK);
         SourceRunner r = start(o, Optional.empty());
         RecordingSourceContext ctx = r.context();
         ctx.requestBackfill(new BackfillRequest("win-1", t, Optional.empty(), List.of(), Set.of("es"),
@@ -96,7 +96,7 @@ class BackfillWindowIT extends MariaDbFixture {
                     .isGreaterThan(events.get(i - 1).position().sortKey());
         }
         List<RecordingSourceContext.BackfillChunk> chunks = ctx.backfillChunks();
-        assertThat(chunks).hasSizeGreaterThanOrEqualTo(ROWS / CHUNK);
+        assertThat(chunks).as("chunks (the writer deletes rows, so fewer than ROWS / CHUNK)").hasSizeGreaterThan(ROWS / CHUNK / 2);
         assertThat(chunks.get(chunks.size() - 1).finished()).isTrue();
         assertThat(chunks).allMatch(ch -> ch.rowsEstimated() > 0);
         assertThat(chunks.stream().mapToLong(RecordingSourceContext.BackfillChunk::rows).sum()).isEqualTo(reads);

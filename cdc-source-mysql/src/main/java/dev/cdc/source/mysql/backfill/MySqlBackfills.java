@@ -57,7 +57,7 @@ public final class MySqlBackfills implements BackfillRunner.Database, AutoClosea
         this.context = context;
         this.table = new WatermarkTable(config.watermarkTable(), config.serverId(), config.user());
         this.sightings = new WatermarkSightings(config.watermarkTable(), config.serverId());
-        this.runner = new BackfillRunner(context, this, config.chunkSize());
+        this.runner = new BackfillRunner(context, this, config.backfillChunkSize());
     }
 
     /** Between binlog events: starts the next chunk when none is in flight (at most every 100 ms while busy). */
