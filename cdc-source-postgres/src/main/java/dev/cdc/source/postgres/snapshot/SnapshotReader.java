@@ -94,7 +94,7 @@ public final class SnapshotReader {
     }
 
     /** How a table is read in key order: every column as text, decoded by the table's decoders. */
-    private static KeysetTable keyset(SnapshotTable t) {
+    static KeysetTable keyset(SnapshotTable t) {
         CapturedTable captured = t.captured();
         TableId id = captured.table();
         List<String> pk = t.catalog().primaryKey();
