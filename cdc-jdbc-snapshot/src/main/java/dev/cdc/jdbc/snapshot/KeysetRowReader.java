@@ -5,6 +5,7 @@ import dev.cdc.api.event.Position;
 import dev.cdc.api.event.TableId;
 import dev.cdc.api.verify.RowReader;
 import dev.cdc.api.verify.SourceRow;
+import dev.cdc.jdbc.snapshot.backfill.KeyListReader;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -21,6 +22,9 @@ import java.util.Optional;
  * tables and their {@link KeysetTable}s. Used by one thread.
  */
 public abstract class KeysetRowReader implements RowReader {
+
+    /** At most this many keys go into one statement. */
+    private static final int KEYS_PER_STATEMENT = 500;
 
     private final Clock clock;
 
@@ -50,9 +54,13 @@ public abstract class KeysetRowReader implements RowReader {
     }
 
     @Override
-    public List<SourceRow> readKeys(TableId table, List<List<String>> keys) throws SQLException, InterruptedException {
+    public List<SourceRow> readKeys(TableId table, List<List<String>> keys) throws SQLException {
         List<SourceRow> rows = new ArrayList<>(keys.size());
-        KeyListReader.read(connection(), keyset(table), keys, r -> rows.add(row(table, r)));
+        KeysetTable t = keyset(table);
+        for (int from = 0; from < keys.size(); from += KEYS_PER_STATEMENT) {
+            List<List<String>> part = keys.subList(from, Math.min(keys.size(), from + KEYS_PER_STATEMENT));
+            KeyListReader.read(connection(), t, part).found().forEach(r -> rows.add(row(table, r)));
+        }
         return rows;
     }
 

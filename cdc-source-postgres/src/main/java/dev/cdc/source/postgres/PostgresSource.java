@@ -22,12 +22,18 @@ import dev.cdc.source.postgres.catalog.TableCatalog;
 import dev.cdc.source.postgres.decoding.EventAssembler;
 import dev.cdc.source.postgres.decoding.PgOutputDecoder;
 import dev.cdc.source.postgres.decoding.TransactionSpool;
+import dev.cdc.source.postgres.decoding.WatermarkFilter;
+import dev.cdc.source.postgres.backfill.CaptureWatch;
+import dev.cdc.source.postgres.backfill.PgBackfillDatabase;
+import dev.cdc.source.postgres.backfill.PgBackfills;
 import dev.cdc.source.postgres.position.PgPosition;
 import dev.cdc.source.postgres.replication.Connections;
 import dev.cdc.source.postgres.replication.PublicationSetup;
 import dev.cdc.source.postgres.replication.SetupCheck;
 import dev.cdc.source.postgres.replication.SlotInfo;
 import dev.cdc.source.postgres.replication.SlotMonitor;
+import dev.cdc.source.postgres.replication.SlotPlanner;
+import dev.cdc.source.postgres.replication.SlotPlanner.Plan;
 import dev.cdc.source.postgres.replication.WalStream;
 import dev.cdc.source.postgres.snapshot.SnapshotReader;
 import dev.cdc.source.postgres.snapshot.SnapshotTable;
@@ -37,7 +43,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -63,9 +68,6 @@ import java.util.concurrent.locks.LockSupport;
 public final class PostgresSource implements Source {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresSource.class);
-    private static final Duration ACTIVE_SLOT_WAIT = Duration.ofSeconds(15);
-
-    private enum Plan { SNAPSHOT_NEW, SNAPSHOT_RESUME, STREAM }
 
     private final Configuration options;
     private final PluginMetrics metrics;
@@ -92,6 +94,11 @@ public final class PostgresSource implements Source {
     private Connection replicationConnection;
     private WalStream stream;
     private Plan plan = Plan.STREAM;
+    /** The lost checkpoint's LSN when the slot was healed and its backfills are not requested yet. */
+    private Optional<String> healedFrom = Optional.empty();
+    private int serverVersion;
+    private PgBackfills backfills;
+    private CaptureWatch captureWatch;
     private String snapshotName;
     /** The captured database's name (pgjdbc's catalog): the {@code db} offset of every position. */
     private String databaseName = "";
@@ -141,7 +148,10 @@ public final class PostgresSource implements Source {
         checkServer();
         selectTables();
         ensurePublication();
-        decidePlan(context.resumePosition());
+        apply(planner().decide(context.resumePosition()));
+        backfills = new PgBackfills(context, new PgBackfillDatabase(connections, () -> catalogConnection,
+                () -> catalog, () -> types, t -> selected.contains(t)),
+                options.get(PostgresSourceOptions.BACKFILL_CHUNK_SIZE), serverVersion, slot);
     }
 
     private void openCatalog() throws SQLException {
@@ -154,6 +164,14 @@ public final class PostgresSource implements Source {
 
     private void checkServer() throws SQLException {
         try (Statement st = catalogConnection.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SHOW server_version_num")) {
+                rs.next();
+                serverVersion = Integer.parseInt(rs.getString(1));
+            }
+            if (options.get(PostgresSourceOptions.FAILOVER_SLOT) && serverVersion < 170000) {
+                throw new CdcException("failover-slot: true needs PostgreSQL 17 or later (CREATE_REPLICATION_SLOT "
+                        + "... FAILOVER); the server is " + serverVersion / 10000 + ": set failover-slot: false");
+            }
             try (ResultSet rs = st.executeQuery("SHOW wal_level")) {
                 rs.next();
                 SetupCheck.require(SetupCheck.walLevel(rs.getString(1)));
@@ -177,121 +195,35 @@ public final class PostgresSource implements Source {
                 .ensurePublication(selectedOrder, options.get(PostgresSourceOptions.TABLES).isEmpty());
     }
 
-    private void decidePlan(Optional<Position> resume) throws Exception {
-        Optional<SlotInfo> info = awaitInactiveSlot();
-        if (info.isPresent()) {
-            SetupCheck.require(SetupCheck.slotPlugin(slot, info.get().plugin()));
-        }
-        if (mode == SnapshotMode.INITIAL_ONLY) {
-            createSlot(true, true);
-            plan = Plan.SNAPSHOT_NEW;
-            return;
-        }
-        if (resume.isPresent()) {
-            Position p = resume.get();
-            long lsn = PgPosition.lsn(p);
-            Optional<String> problem;
-            if (info.isEmpty()) {
-                problem = SetupCheck.slotMissing(slot, p.toString());
-            } else if ("lost".equals(info.get().walStatus())) {
-                problem = SetupCheck.slotLost(slot, info.get().walStatus());
-            } else if (info.get().confirmedFlush() > lsn) {
-                problem = SetupCheck.slotAhead(slot, PgPosition.formatLsn(info.get().confirmedFlush()),
-                        PgPosition.formatLsn(lsn));
-            } else {
-                problem = Optional.empty();
-            }
-            if (problem.isPresent()) {
-                if (mode != SnapshotMode.WHEN_NEEDED) {
-                    SetupCheck.require(problem);
-                }
-                LOG.warn("{}; snapshot-mode is when-needed: reading the tables again into a new slot", problem.get());
-                if (info.isPresent()) {
-                    dropSlot();
-                }
-                createSlot(true, false);
-                plan = Plan.SNAPSHOT_NEW;
-                return;
-            }
-            if (PgPosition.isSnapshot(p)) {
-                plan = Plan.SNAPSHOT_RESUME;
-                resumeSnapshot = p;
-                consistentPoint = lsn;
-                startLsn = lsn;
-                LOG.info("resuming the snapshot after {}", p);
-            } else {
-                plan = Plan.STREAM;
-                startLsn = lsn;
-                skipLsn = lsn;
-                skipIndex = PgPosition.index(p);
-                LOG.info("resuming the stream after {} (slot at {})", p,
-                        PgPosition.formatLsn(info.get().confirmedFlush()));
-            }
-            return;
-        }
-        if (mode == SnapshotMode.NEVER) {
-            if (info.isPresent()) {
-                SetupCheck.require(SetupCheck.slotLost(slot, info.get().walStatus()));
-                startLsn = info.get().confirmedFlush();
-            } else {
-                createSlot(false, false);
-            }
-            plan = Plan.STREAM;
-            return;
-        }
-        if (info.isPresent()) {
-            if (mode == SnapshotMode.INITIAL) {
-                SetupCheck.require(SetupCheck.slotExistsWithoutCheckpoint(slot));
-            }
-            LOG.warn("slot {} exists but there is no checkpoint; snapshot-mode when-needed: dropping and creating it "
-                    + "again for a consistent snapshot", slot);
-            dropSlot();
-        }
-        createSlot(true, false);
-        plan = Plan.SNAPSHOT_NEW;
+    private SlotPlanner planner() {
+        return new SlotPlanner(catalogConnection, connections, slot, mode,
+                options.get(PostgresSourceOptions.ON_POSITION_LOST), options.get(PostgresSourceOptions.FAILOVER_SLOT));
     }
 
-    private Optional<SlotInfo> awaitInactiveSlot() throws SQLException, InterruptedException {
-        long deadline = System.nanoTime() + ACTIVE_SLOT_WAIT.toNanos();
-        while (true) {
-            Optional<SlotInfo> info = SlotInfo.read(catalogConnection, slot);
-            if (info.isEmpty() || !info.get().active()) {
-                return info;
-            }
-            if (System.nanoTime() > deadline) {
-                SetupCheck.require(SetupCheck.slotActive(slot, true, info.get().activePid()));
-            }
-            Thread.sleep(200);
+    private void apply(SlotPlanner.Decision d) {
+        plan = d.plan;
+        startLsn = d.startLsn;
+        skipLsn = d.skipLsn;
+        skipIndex = d.skipIndex;
+        consistentPoint = d.consistentPoint;
+        snapshotName = d.snapshotName;
+        resumeSnapshot = d.resumeSnapshot;
+        if (d.replicationConnection != null) {
+            replicationConnection = d.replicationConnection;
         }
-    }
-
-    private void dropSlot() throws SQLException {
-        try (PreparedStatement st = catalogConnection.prepareStatement("SELECT pg_drop_replication_slot(?)")) {
-            st.setString(1, slot);
-            st.execute();
-        }
-    }
-
-    /** Creates the slot on a new replication connection, which is kept (idle) so its exported snapshot stays valid. */
-    private void createSlot(boolean exportSnapshot, boolean temporary) throws SQLException {
-        replicationConnection = connections.replication();
-        String name = temporary ? slot + "_initial" : slot;
-        try (Statement st = replicationConnection.createStatement();
-             ResultSet rs = st.executeQuery("CREATE_REPLICATION_SLOT " + name + (temporary ? " TEMPORARY" : "")
-                     + " LOGICAL pgoutput " + (exportSnapshot ? "EXPORT_SNAPSHOT" : "NOEXPORT_SNAPSHOT"))) {
-            rs.next();
-            consistentPoint = PgPosition.parseLsn(rs.getString(2));
-            snapshotName = rs.getString(3);
-        }
-        startLsn = consistentPoint;
-        LOG.info("created replication slot {} at consistent point {}{}", name, PgPosition.formatLsn(consistentPoint),
-                exportSnapshot ? " with snapshot " + snapshotName : "");
+        healedFrom = d.healedFrom;
     }
 
     // ---------------------------------------------------------------- run
 
     @Override
+    public boolean canBackfill() {
+        return true;
+    }
+
+    @Override
     public void run(SourceContext context) throws Exception {
+        requestHealBackfills();
         if (plan != Plan.STREAM) {
             if (!snapshot(context)) {
                 return;
@@ -405,6 +337,11 @@ public final class PostgresSource implements Source {
         };
     }
 
+    private void requestHealBackfills() {
+        healedFrom.ifPresent(lost -> backfills.healed(lost, selectedOrder));
+        healedFrom = Optional.empty();
+    }
+
     private void streamWithReconnects(SourceContext context) throws Exception {
         while (!context.isStopping()) {
             try {
@@ -442,11 +379,17 @@ public final class PostgresSource implements Source {
             closeQuietly(catalogConnection);
             openCatalog();
         }
+        Optional<SlotPlanner.Decision> healed = planner().checkWhileStreaming(startLsn);
+        if (healed.isPresent()) {
+            closeReplication();
+            apply(healed.get());
+            lastEmittedLsn = -1;
+            requestHealBackfills();
+        }
         Optional<SlotInfo> info = SlotInfo.read(catalogConnection, slot);
         if (info.isEmpty()) {
             SetupCheck.require(SetupCheck.slotMissing(slot, PgPosition.formatLsn(startLsn)));
         }
-        SetupCheck.require(SetupCheck.slotLost(slot, info.get().walStatus()));
         if (info.get().active() && replicationConnection == null) {
             // our previous walsender may not have noticed the lost connection yet
             throw new SQLException("slot " + slot + " is still active (pid " + info.get().activePid() + ")");
@@ -459,7 +402,7 @@ public final class PostgresSource implements Source {
         Map<String, String> pluginOptions = new LinkedHashMap<>();
         pluginOptions.put("proto_version", Integer.toString(protocol));
         pluginOptions.put("publication_names", publication);
-        if (options.get(PostgresSourceOptions.MESSAGES) || heartbeatMillis() > 0) {
+        if (options.get(PostgresSourceOptions.MESSAGES) || heartbeatMillis() > 0 || backfills.supported()) {
             pluginOptions.put("messages", "true");
         }
         if (options.get(PostgresSourceOptions.STREAMING)) {
@@ -486,6 +429,7 @@ public final class PostgresSource implements Source {
         EventAssembler assembler = new EventAssembler(this::resolve,
                 t -> t.equals(EventAssembler.MESSAGES) ? messages : selected.contains(t),
                 event -> {
+                    backfills.changed(event);
                     batch.add(event);
                     if (batch.size() >= batchSize) {
                         flushBatch(context, batch);
@@ -499,8 +443,18 @@ public final class PostgresSource implements Source {
                 assembler.knowSchema(CapturedTable.of(ct.get(), types).schema());
             }
         }
+        backfills.restart();
+        captureWatch = new CaptureWatch(options.get(PostgresSourceOptions.TABLES));
+        WatermarkFilter watermarks = new WatermarkFilter(assembler, (lsn, text) -> {
+            flushBatch(context, batch);
+            backfills.watermark(lsn, text, databaseName, assembler::announced, events -> {
+                emit(context, events);
+                lastEmittedLsn = lsn;
+                lastEmittedIndex = PgPosition.index(events.get(events.size() - 1).position());
+            });
+        });
         try (TransactionSpool spool = new TransactionSpool(null)) {
-            PgOutputDecoder decoder = new PgOutputDecoder(assembler, spool);
+            PgOutputDecoder decoder = new PgOutputDecoder(watermarks, spool);
             long heartbeat = heartbeatMillis();
             long nextHeartbeat = heartbeat > 0 ? System.currentTimeMillis() + heartbeat : Long.MAX_VALUE;
             int idle = 0;
@@ -515,11 +469,13 @@ public final class PostgresSource implements Source {
                         sinceAck = 0;
                         acknowledge();
                         slotMonitor.poll();
+                        betweenBatches(context, assembler);
                     }
                     continue;
                 }
                 flushBatch(context, batch);
                 acknowledge();
+                betweenBatches(context, assembler);
                 long now = System.currentTimeMillis();
                 if (now >= nextHeartbeat) {
                     nextHeartbeat = now + heartbeat;
@@ -534,6 +490,24 @@ public final class PostgresSource implements Source {
             }
             flushBatch(context, batch);
         }
+    }
+
+    /** Backfill chunks and newly captured tables, between batches of the stream. */
+    private void betweenBatches(SourceContext context, EventAssembler assembler) throws SQLException {
+        for (TableId t : captureWatch.newTables(new PublicationSetup(catalogConnection, catalog, connections,
+                publication), catalog, selected)) {
+            Optional<CatalogTable> ct = catalog.find(t);
+            if (ct.isEmpty()) {
+                continue;
+            }
+            List<TableId> order = new ArrayList<>(selectedOrder);
+            order.add(t);
+            selectedOrder = List.copyOf(order);
+            selected = Set.copyOf(order);
+            assembler.announce(CapturedTable.of(ct.get(), types));
+            backfills.captured(t, PgPosition.formatLsn(stream.received()));
+        }
+        backfills.poll();
     }
 
     private long heartbeatMillis() {
@@ -603,6 +577,9 @@ public final class PostgresSource implements Source {
         catalogConnection = null;
         if (slotMonitor != null) {
             slotMonitor.close();
+        }
+        if (backfills != null) {
+            backfills.close();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.cdc.source.postgres;
 
 import dev.cdc.api.config.ConfigOption;
 import dev.cdc.jdbc.snapshot.SnapshotMode;
+import dev.cdc.jdbc.snapshot.backfill.OnPositionLost;
 
 import java.time.Duration;
 import java.util.List;
@@ -103,9 +104,29 @@ public final class PostgresSourceOptions {
             .description("How often the source reads its slot's wal_status, safe_wal_size and retained WAL (also "
                     + "while it waits for a slow sink); exported as cdc.source.slot.* gauges.");
 
+    public static final ConfigOption<Integer> BACKFILL_CHUNK_SIZE = ConfigOption.key("backfill-chunk-size").intType()
+            .defaultValue(4096).check(n -> n > 0 && n <= 100_000, "1 to 100000")
+            .description("Rows per backfill chunk. A chunk is read between a low and a high watermark written "
+                    + "with pg_logical_emit_message (PostgreSQL 14+) while the stream goes on; the stream waits for "
+                    + "one chunk query at a time, so keep it small enough to read in well under a second.");
+
+    public static final ConfigOption<OnPositionLost> ON_POSITION_LOST = ConfigOption.key("on-position-lost")
+            .enumType(OnPositionLost.class).defaultValue(OnPositionLost.FAIL)
+            .description("When the checkpoint's slot is gone (dropped, invalidated with wal_status 'lost', or "
+                    + "ahead of the checkpoint), at start or while streaming. fail: refuse, saying what happened; "
+                    + "heal: create the slot again, stream from its consistent point and backfill every captured "
+                    + "table with watermarks (no stop, no full re-snapshot; the targets end equal to the tables).");
+
+    public static final ConfigOption<Boolean> FAILOVER_SLOT = ConfigOption.key("failover-slot").booleanType()
+            .defaultValue(false)
+            .description("Create the slot with the FAILOVER option (PostgreSQL 17+), so that standbys with "
+                    + "sync_replication_slots keep a copy of it and a failover to one of them does not lose the "
+                    + "position. Refused on an older server. An existing slot keeps how it was created.");
+
     static final List<ConfigOption<?>> ALL = List.of(URL, USER, PASSWORD, TABLES, SLOT, PUBLICATION, SNAPSHOT_MODE,
             SNAPSHOT_CHUNK_SIZE, SNAPSHOT_PARALLELISM, PROTOCOL_VERSION, STREAMING, MESSAGES, HEARTBEAT_INTERVAL, STATUS_INTERVAL,
-            BATCH_SIZE, RECONNECT_TIMEOUT, SLOT_RETENTION_WARNING, SLOT_CHECK_INTERVAL);
+            BATCH_SIZE, RECONNECT_TIMEOUT, SLOT_RETENTION_WARNING, SLOT_CHECK_INTERVAL, BACKFILL_CHUNK_SIZE, ON_POSITION_LOST,
+            FAILOVER_SLOT);
 
     private PostgresSourceOptions() {
     }

@@ -3,6 +3,7 @@ package dev.cdc.testkit.source;
 import dev.cdc.api.event.ChangeEvent;
 import dev.cdc.api.event.Position;
 import dev.cdc.api.event.StreamEvent;
+import dev.cdc.api.spi.BackfillRequest;
 import dev.cdc.api.spi.SnapshotProgress;
 import dev.cdc.api.spi.SourceContext;
 import dev.cdc.testkit.fixture.TestPluginContext;
@@ -18,7 +19,10 @@ import java.util.function.Predicate;
  * A {@link SourceContext} that records what a source emits, for tests: it never blocks unless the
  * test {@link #holdEmits() holds} it (a pipeline whose sink is stuck: {@code emit} then waits,
  * running the source's {@code whileWaiting} about once a second as the engine does), has a stop
- * flag, records {@link #retentionAtRisk} warnings, and lets the test wait for events.
+ * flag, records {@link #retentionAtRisk} warnings, and lets the test wait for events. Backfills:
+ * the test {@link #addBackfill adds} requests (a source may {@link #requestBackfill request} its
+ * own); {@link #backfillChunk} reports are recorded, and a finished or failed request leaves the
+ * list at once (there is no checkpoint here to wait for).
  *
  * <p>{@link #emit} and {@link #snapshotProgress} are called from the source thread; every other
  * method from any thread. A failure of the source reported through {@link #sourceFailed}
@@ -37,6 +41,15 @@ public final class RecordingSourceContext implements SourceContext {
     private int waitingEmits;
     private int whileWaitingRuns;
     private Throwable failure;
+    private final List<BackfillRequest> backfills = new ArrayList<>();
+    private final List<String> backfillIds = new ArrayList<>();
+    private final List<BackfillChunk> backfillChunks = new ArrayList<>();
+    private final List<String> backfillFailures = new ArrayList<>();
+
+    /** A {@link #backfillChunk} report. */
+    public record BackfillChunk(String id, List<String> lastKey, Position at, long rows, long rowsEstimated,
+                                boolean finished) {
+    }
 
     public RecordingSourceContext(String pipelineName, Optional<Position> resumePosition) {
         this.pipelineName = Objects.requireNonNull(pipelineName, "pipelineName");
@@ -147,6 +160,55 @@ public final class RecordingSourceContext implements SourceContext {
     @Override
     public synchronized void snapshotProgress(SnapshotProgress p) {
         progress.add(p);
+    }
+
+    /** Queues a backfill, as the engine does for {@code cdc backfill}. */
+    public synchronized void addBackfill(BackfillRequest request) {
+        requestBackfill(request);
+    }
+
+    @Override
+    public synchronized List<BackfillRequest> backfills() {
+        return List.copyOf(backfills);
+    }
+
+    @Override
+    public synchronized void requestBackfill(BackfillRequest request) {
+        if (!backfillIds.contains(request.id())) {
+            backfillIds.add(request.id());
+            backfills.add(request);
+        }
+    }
+
+    @Override
+    public synchronized void backfillChunk(String id, List<String> lastKey, Position at, long rows, long rowsEstimated,
+                                           boolean finished) {
+        backfillChunks.add(new BackfillChunk(id, List.copyOf(lastKey), at, rows, rowsEstimated, finished));
+        if (finished) {
+            backfills.removeIf(r -> r.id().equals(id));
+        }
+        notifyAll();
+    }
+
+    @Override
+    public synchronized void backfillFailed(String id, String reason) {
+        backfillFailures.add(id + ": " + reason);
+        backfills.removeIf(r -> r.id().equals(id));
+        notifyAll();
+    }
+
+    /** Every id ever requested (added or requested by the source), in order. */
+    public synchronized List<String> backfillIds() {
+        return List.copyOf(backfillIds);
+    }
+
+    public synchronized List<BackfillChunk> backfillChunks() {
+        return List.copyOf(backfillChunks);
+    }
+
+    /** {@code "<id>: <reason>"} per failed backfill. */
+    public synchronized List<String> backfillFailures() {
+        return List.copyOf(backfillFailures);
     }
 
     /** Asks the source to stop: {@link #isStopping()} turns true. */

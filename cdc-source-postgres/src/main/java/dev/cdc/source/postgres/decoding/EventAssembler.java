@@ -122,6 +122,24 @@ public final class EventAssembler implements PgOutputListener {
         knownAttnums.remove(schema.table());
     }
 
+    /** A table that starts being captured: its schema is emitted before its next event ({@link #announced}). */
+    public void announce(CapturedTable table) {
+        if (!knownSchemas.containsKey(table.table())) {
+            pendingSchemas.put(table.table(), table);
+        }
+    }
+
+    /** Takes the schema {@link #announce}d for a table and not yet emitted (the caller emits it), if any. */
+    public Optional<TableSchema> announced(TableId table) {
+        CapturedTable pending = pendingSchemas.remove(table);
+        if (pending == null) {
+            return Optional.empty();
+        }
+        knownSchemas.put(table, pending.schema());
+        know(table, pending.attnums());
+        return Optional.of(pending.schema());
+    }
+
     /** The commit LSN of the last complete transaction seen, or -1. */
     public long lastCommitLsn() {
         return lastCommitLsn;
@@ -286,7 +304,7 @@ public final class EventAssembler implements PgOutputListener {
             position = isSkipped(lsn, 1) ? null : position(lsn, 1);
             time = Instant.now();
         }
-        if (position == null) {
+        if (position == null || !selected.test(MESSAGES)) {
             return;
         }
         Row row = Row.of("prefix", prefix, "content", new String(content, StandardCharsets.UTF_8),

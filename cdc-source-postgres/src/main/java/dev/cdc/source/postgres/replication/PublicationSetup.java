@@ -86,7 +86,8 @@ public final class PublicationSetup {
         }
     }
 
-    private Set<TableId> publicationTables() throws SQLException {
+    /** The tables the publication holds now (every table for a publication FOR ALL TABLES). */
+    public Set<TableId> publicationTables() throws SQLException {
         Set<TableId> out = new HashSet<>();
         try (PreparedStatement st = connection.prepareStatement(
                 "SELECT schemaname, tablename FROM pg_catalog.pg_publication_tables WHERE pubname = ?")) {

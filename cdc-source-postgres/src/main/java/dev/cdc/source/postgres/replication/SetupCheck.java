@@ -70,13 +70,15 @@ public final class SetupCheck {
         return Optional.of("replication slot '" + slot + "' was invalidated (wal_status 'lost'): the server "
                 + "removed WAL the slot still needed, usually because it passed max_slot_wal_keep_size. Changes "
                 + "were lost; drop it with SELECT pg_drop_replication_slot('" + slot + "'); and restart with "
-                + "snapshot-mode when-needed (or initial) to read the tables again; consider raising "
+                + "snapshot-mode when-needed (or initial) to read the tables again; or set on-position-lost: heal "
+                + "to create the slot again and backfill the captured tables while streaming; consider raising "
                 + "max_slot_wal_keep_size");
     }
 
     public static Optional<String> slotMissing(String slot, String checkpoint) {
         return Optional.of("replication slot '" + slot + "' does not exist, but the pipeline has a checkpoint at "
-                + checkpoint + ": the slot was dropped and the changes since are gone. Set snapshot-mode "
+                + checkpoint + ": the slot was dropped and the changes since are gone. Set on-position-lost: heal to "
+                + "create the slot again and backfill the captured tables while streaming, or snapshot-mode "
                 + "when-needed to read the tables again into a new slot (or delete the checkpoint and use "
                 + "snapshot-mode initial)");
     }
@@ -85,7 +87,8 @@ public final class SetupCheck {
         return Optional.of("replication slot '" + slot + "' has confirmed_flush_lsn " + confirmedFlush
                 + ", after the pipeline's checkpoint " + checkpoint + ": the slot was recreated or advanced by "
                 + "someone else, so the changes between them would be skipped. Refusing to start. Set "
-                + "snapshot-mode when-needed to read the tables again, or drop the slot "
+                + "on-position-lost: heal to backfill the captured tables from a new slot, or snapshot-mode "
+                + "when-needed to read the tables again, or drop the slot "
                 + "(SELECT pg_drop_replication_slot('" + slot + "');) and delete the checkpoint");
     }
 

@@ -21,7 +21,7 @@ import java.util.Optional;
 /**
  * The PostgreSQL source read back for {@code cdc verify}: the tables it captures (its
  * {@code tables} patterns, or its publication's tables), each read with the snapshot's keyset
- * statement and decoders ({@link SnapshotReader#keyset}), on one regular autocommit connection.
+ * statement and decoders ({@link PgKeyset}), on one regular autocommit connection.
  */
 public final class PgRowReader extends KeysetRowReader {
 
@@ -68,8 +68,7 @@ public final class PgRowReader extends KeysetRowReader {
         if (ct.isEmpty()) {
             throw new SQLException("table " + table + " does not exist in " + connections.url());
         }
-        KeysetTable t = SnapshotReader.keyset(new SnapshotTable(CapturedTable.of(ct.get(), types), ct.get(), 0, null,
-                false));
+        KeysetTable t = PgKeyset.of(CapturedTable.of(ct.get(), types), ct.get());
         tables.put(table, t);
         return t;
     }

@@ -1,15 +1,9 @@
 package dev.cdc.source.postgres.snapshot;
 
-import dev.cdc.api.event.Row;
-import dev.cdc.api.event.TableId;
 import dev.cdc.api.spi.SnapshotProgress;
 import dev.cdc.jdbc.snapshot.ExportedSnapshot;
-import dev.cdc.jdbc.snapshot.KeysetTable;
 import dev.cdc.jdbc.snapshot.ParallelSnapshot;
-import dev.cdc.jdbc.snapshot.ReadRow;
 import dev.cdc.jdbc.snapshot.SnapshotState;
-import dev.cdc.source.postgres.catalog.CapturedTable;
-import dev.cdc.source.postgres.catalog.CatalogColumn;
 import dev.cdc.source.postgres.position.PgPosition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,7 +77,7 @@ public final class SnapshotReader {
             List<ParallelSnapshot.Table> reading = new ArrayList<>();
             for (SnapshotTable t : tables) {
                 long estimate = Math.max(0, t.catalog().estimatedRows());
-                reading.add(new ParallelSnapshot.Table(t.index(), t.captured().schema(), keyset(t),
+                reading.add(new ParallelSnapshot.Table(t.index(), t.captured().schema(), PgKeyset.of(t.captured(), t.catalog()),
                         estimate > 0 ? OptionalLong.of(estimate) : OptionalLong.empty(), t.afterKeys(), t.resumed()));
             }
             long firstSeq = resumed == null ? 0 : resumed.seq() + 1;
@@ -91,47 +85,5 @@ public final class SnapshotReader {
                     batchSize, firstSeq, startedAt), snapshot, state -> PgPosition.snapshot(consistentPoint, state),
                     output, progress, stopping).read(reading, resumed);
         }
-    }
-
-    /** How a table is read in key order: every column as text, decoded by the table's decoders. */
-    static KeysetTable keyset(SnapshotTable t) {
-        CapturedTable captured = t.captured();
-        TableId id = captured.table();
-        List<String> pk = t.catalog().primaryKey();
-        String columns = String.join(", ", captured.schema().columnNames().stream().map(SnapshotReader::quote).toList());
-        int[] keyIndexes = pk.stream().mapToInt(captured.schema().columnNames()::indexOf).toArray();
-        int cols = captured.columnCount();
-        KeysetTable.RowReader rows = rs -> {
-            Row.Builder b = Row.builder();
-            for (int c = 0; c < cols; c++) {
-                b.put(captured.columnName(c), captured.decoder(c).decode(rs.getString(c + 1)));
-            }
-            Row r = b.build();
-            String[] keys = new String[keyIndexes.length];
-            for (int k = 0; k < keys.length; k++) {
-                keys[k] = rs.getString(keyIndexes[k] + 1);
-            }
-            return new ReadRow(captured.key(r), r, keys);
-        };
-        return new KeysetTable(id, quote(id), columns, pk.stream().map(SnapshotReader::quote).toList(),
-                casts(t, pk), KeysetTable.Syntax.LIMIT, rows, KeysetTable.KeyBinder.TEXT);
-    }
-
-    private static List<String> casts(SnapshotTable t, List<String> pk) {
-        List<String> out = new ArrayList<>();
-        for (String k : pk) {
-            String type = t.catalog().columns().stream().filter(c -> c.name().equals(k)).findFirst()
-                    .map(CatalogColumn::sourceType).orElse("text");
-            out.add("CAST(? AS " + type + ")");
-        }
-        return out;
-    }
-
-    static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
-    }
-
-    static String quote(TableId t) {
-        return quote(t.namespace()) + "." + quote(t.name());
     }
 }
