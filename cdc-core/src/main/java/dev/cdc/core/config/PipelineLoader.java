@@ -4,6 +4,7 @@ import dev.cdc.api.config.ConfigOption;
 import dev.cdc.api.config.ConfigProblem;
 import dev.cdc.api.config.Configuration;
 import dev.cdc.api.error.ConfigurationException;
+import dev.cdc.api.event.TableId;
 import dev.cdc.api.spi.CheckpointStore;
 import dev.cdc.api.spi.Filter;
 import dev.cdc.api.spi.Sink;
@@ -258,7 +259,8 @@ public final class PipelineLoader {
                             c.get(PipelineOptions.ENGINE_QUEUE_CAPACITY),
                             c.get(PipelineOptions.ENGINE_CHECKPOINT_INTERVAL),
                             c.get(PipelineOptions.ENGINE_SHUTDOWN_TIMEOUT),
-                            c.get(PipelineOptions.ENGINE_FLUSH_INTERVAL)));
+                            c.get(PipelineOptions.ENGINE_FLUSH_INTERVAL),
+                            c.getOptional(PipelineOptions.ENGINE_SIGNAL_TABLE).map(TableId::parse)));
         }
 
         private Optional<MetricsSettings> metrics() {

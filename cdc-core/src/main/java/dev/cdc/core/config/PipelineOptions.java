@@ -25,6 +25,7 @@ public final class PipelineOptions {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
     private static final String NAME_RULE = "lower-case letters, digits, '-' and '_', starting with a letter or "
             + "digit ([a-z0-9][a-z0-9-_]*)";
+    private static final Pattern TABLE = Pattern.compile("[^.\\s]+(\\.[^.\\s]+)?");
     private static final Pattern EXCEPTION_CLASS = Pattern.compile("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)+");
 
     // ---- top level --------------------------------------------------------------------------
@@ -156,8 +157,15 @@ public final class PipelineOptions {
             .check(d -> !d.isNegative() && !d.isZero(), "> 0")
             .description("How long an idle lane waits for events before it looks again; a lane writes and flushes each batch as soon as it has one, so this does not delay delivery.");
 
+    public static final ConfigOption<String> ENGINE_SIGNAL_TABLE = ConfigOption.key("signal-table").stringType()
+            .noDefaultValue().check(PipelineOptions::isTableName, "a table name: schema.table (e.g. public.cdc_signal)")
+            .description("A captured table (columns `id`, `type`, `data`) whose inserts ask for backfills, like "
+                    + "Debezium's signalling table: type `backfill` with data `{\"table\": \"schema.name\", "
+                    + "\"where\": \"SQL\", \"sinks\": [\"es\"]}` (where and sinks optional). Its own events "
+                    + "reach no sink. See docs/cdc-backfill.md.");
+
     public static final List<ConfigOption<?>> ENGINE_SETTINGS = List.of(ENGINE_BATCH_SIZE, ENGINE_QUEUE_CAPACITY,
-            ENGINE_CHECKPOINT_INTERVAL, ENGINE_SHUTDOWN_TIMEOUT, ENGINE_FLUSH_INTERVAL);
+            ENGINE_CHECKPOINT_INTERVAL, ENGINE_SHUTDOWN_TIMEOUT, ENGINE_FLUSH_INTERVAL, ENGINE_SIGNAL_TABLE);
 
     // ---- metrics: ---------------------------------------------------------------------------
 
@@ -176,6 +184,10 @@ public final class PipelineOptions {
             METRICS_LAG_ALERT_THRESHOLD);
 
     private PipelineOptions() {
+    }
+
+    private static boolean isTableName(String s) {
+        return TABLE.matcher(s).matches();
     }
 
     private static boolean isName(String s) {

@@ -1,5 +1,6 @@
 package dev.cdc.core.pipeline;
 
+import dev.cdc.core.backfill.Backfills;
 import dev.cdc.core.spec.PipelineSpec;
 import dev.cdc.core.spec.PipelineState;
 import dev.cdc.core.spec.PipelineStatus;
@@ -116,6 +117,14 @@ public final class Pipeline implements AutoCloseable {
 
     public PipelineStatus status() {
         return runner.status();
+    }
+
+    /**
+     * The pipeline's backfills: {@link Backfills#request} asks for one (HTTP API),
+     * {@link Backfills#statuses} shows their progress. Usable before {@link #start}.
+     */
+    public Backfills backfills() {
+        return runner.backfills();
     }
 
     /** Commits a checkpoint now if every sink moved on since the last one; true if one was saved. */

@@ -5,9 +5,12 @@ import dev.cdc.api.event.Position;
 import dev.cdc.api.event.SchemaChangeEvent;
 import dev.cdc.api.event.StreamEvent;
 import dev.cdc.api.event.TableId;
+import dev.cdc.api.spi.BackfillRequest;
 import dev.cdc.api.spi.PluginMetrics;
 import dev.cdc.api.spi.SnapshotProgress;
 import dev.cdc.api.spi.SourceContext;
+import dev.cdc.core.backfill.Backfills;
+import dev.cdc.core.backfill.SignalTable;
 import dev.cdc.core.metrics.PipelineMetrics;
 import dev.cdc.core.schema.SchemaTracker;
 import dev.cdc.core.spec.BacklogSettings;
@@ -32,8 +35,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * their schema version (putting a catch-up schema change before the first row of a table whose
  * schema the stream has not announced in this run), numbers the source events, runs the
  * pipeline-wide filters and transforms, and offers the result to every lane as one
- * {@link LaneBatch} of {@link LaneEntry}s. Called from the source thread only (except
- * {@link #sequence}).
+ * {@link LaneBatch} of {@link LaneEntry}s (an event naming its sinks in
+ * {@link BackfillRequest#SINKS_HEADER} only to those: {@link SinkRouting}). The signal table's events
+ * become backfill requests and reach no sink; the backfill methods go to {@link Backfills}. Called
+ * from the source thread only (except {@link #sequence} and {@link #backfills()}).
  */
 final class IngestStage implements SourceContext {
 
@@ -62,6 +67,8 @@ final class IngestStage implements SourceContext {
     private final PipelineMetrics metrics;
     private final PluginMetrics sourceMetrics;
     private final Clock clock;
+    private final Backfills backfills;
+    private final Optional<SignalTable> signalTable;
     private final AtomicLong sequence = new AtomicLong(-1);
     /** The schema version of each table the stream has announced or been caught up to in this run. */
     private final Map<TableId, Integer> announced = new ConcurrentHashMap<>();
@@ -71,7 +78,8 @@ final class IngestStage implements SourceContext {
     private volatile LaneBatch lastBatch;
 
     IngestStage(Pipeline pipeline, SchemaTracker schemas, TransformChain chain, List<SinkLane> lanes,
-                PipelineMetrics metrics, PluginMetrics sourceMetrics, Clock clock) {
+                PipelineMetrics metrics, PluginMetrics sourceMetrics, Clock clock, Backfills backfills,
+                Optional<SignalTable> signalTable) {
         this.pipeline = pipeline;
         this.schemas = schemas;
         this.chain = chain;
@@ -79,6 +87,8 @@ final class IngestStage implements SourceContext {
         this.metrics = metrics;
         this.sourceMetrics = sourceMetrics;
         this.clock = clock;
+        this.backfills = backfills;
+        this.signalTable = signalTable;
     }
 
     /** The sequence of the last source event handed to the lanes; -1 before the first. */
@@ -113,8 +123,9 @@ final class IngestStage implements SourceContext {
         }
         long first = sequence.get() + 1;
         List<LaneEntry> entries = new ArrayList<>(events.size());
+        boolean routed = false;
         for (int i = 0; i < events.size(); i++) {
-            admit(events.get(i), first + i, entries);
+            routed |= admit(events.get(i), first + i, entries);
         }
         metrics.captured.increment(events.size());
         metrics.processed.increment(entries.stream().filter(LaneEntry::fromSource).count());
@@ -124,7 +135,7 @@ final class IngestStage implements SourceContext {
         lastBatch = batch;
         for (SinkLane lane : lanes) {
             long start = System.nanoTime();
-            boolean queued = lane.enqueue(batch, () -> {
+            boolean queued = lane.enqueue(routed ? SinkRouting.forLane(batch, lane.name()) : batch, () -> {
                 if (waitingOn == null) {
                     waitingOn = lane.name();
                     pipeline.sourceWaiting(Optional.of(clock.instant().minusNanos(System.nanoTime() - start)));
@@ -151,8 +162,19 @@ final class IngestStage implements SourceContext {
         return Optional.ofNullable(retentionWarning);
     }
 
-    /** One source event: registered or stamped, a catch-up before it when needed, through the chain. */
-    private void admit(StreamEvent e, long seq, List<LaneEntry> entries) {
+    /**
+     * One source event: registered or stamped, a catch-up before it when needed, through the chain.
+     *
+     * @return true when the entry added names its sinks ({@link SinkRouting#routed})
+     */
+    private boolean admit(StreamEvent e, long seq, List<LaneEntry> entries) {
+        if (signalTable.isPresent() && signalTable.get().owns(e)) {
+            if (e instanceof ChangeEvent c) {
+                signalTable.get().request(c).ifPresent(backfills::requestFromSource);
+            }
+            metrics.filtered.increment();
+            return false;
+        }
         LaneEntry entry;
         if (e instanceof ChangeEvent c) {
             Optional<SchemaVersion> v = schemas.versionOf(c);
@@ -174,10 +196,12 @@ final class IngestStage implements SourceContext {
         }
         Optional<? extends StreamEvent> t = chain.apply(entry.event());
         if (t.isPresent()) {
-            entries.add(entry.withEvent(t.get()));
-        } else {
-            metrics.filtered.increment();
+            LaneEntry out = entry.withEvent(t.get());
+            entries.add(out);
+            return SinkRouting.routed(out);
         }
+        metrics.filtered.increment();
+        return false;
     }
 
     /**
@@ -239,5 +263,26 @@ final class IngestStage implements SourceContext {
             return e.isPresent() ? e.getAsLong() : -1;
         }
         return p.rowsRead();
+    }
+
+    @Override
+    public List<BackfillRequest> backfills() {
+        return backfills.toRun();
+    }
+
+    @Override
+    public void requestBackfill(BackfillRequest request) {
+        backfills.requestFromSource(request);
+    }
+
+    @Override
+    public void backfillChunk(String id, List<String> lastKey, Position at, long rows, long rowsEstimated,
+                              boolean finished) {
+        backfills.chunk(id, lastKey, at, rows, rowsEstimated, finished);
+    }
+
+    @Override
+    public void backfillFailed(String id, String reason) {
+        backfills.failed(id, reason);
     }
 }

@@ -5,6 +5,9 @@ import dev.cdc.api.spi.Checkpoint;
 import dev.cdc.api.spi.CheckpointStore;
 import dev.cdc.api.spi.SnapshotProgress;
 import dev.cdc.api.spi.Source;
+import dev.cdc.core.backfill.BackfillStore;
+import dev.cdc.core.backfill.Backfills;
+import dev.cdc.core.backfill.SignalTable;
 import dev.cdc.core.metrics.PipelineMetrics;
 import dev.cdc.core.schema.SchemaTracker;
 import dev.cdc.core.spec.PipelineListener;
@@ -56,6 +59,7 @@ public final class PipelineRunner {
     private final LagAlerts lagAlerts;
 
     private final PipelineHooks hooks;
+    private final Backfills backfills;
     private volatile boolean shutdownStarted;
     private volatile IngestStage ingest;
     private Source source;
@@ -72,6 +76,8 @@ public final class PipelineRunner {
         metrics.gauge("cdc.pipeline.state", "0 created, 1 starting, 2 running, 3 stopping, 4 stopped, 5 completed, 6 failed",
                 this, r -> r.state.get().ordinal());
         this.hooks = new PipelineHooks(spec.name(), listeners, this::fail);
+        this.backfills = new Backfills(spec.name(), BackfillStore.of(spec), spec.sinks().stream().map(SinkSpec::name)
+                .toList(), registry, clock);
         this.lagAlerts = new LagAlerts(spec.name(), spec.metrics().lagAlertThreshold(), lanes, listeners, metrics);
     }
 
@@ -140,12 +146,17 @@ public final class PipelineRunner {
                 lane.deadLetterSink().get().open();
             }
         }
+        backfills.open(restored.map(Checkpoint::position),
+                s -> lanes.stream().anyMatch(l -> l.name().equals(s) && l.detached().isPresent()));
         ingest = new IngestStage(hooks, schemas, chain, lanes, metrics, contexts.metrics("source"),
-                clock);
+                clock, backfills, spec.engine().signalTable().map(SignalTable::new));
         source = plugins.create(spec.source());
+        backfills.source(spec.source().type(), source.canBackfill());
         source.open(ingest);
-        coordinator = new CheckpointCoordinator(spec.name(), store, source, lanes, metrics, clock, restored,
-                c -> listeners.forEach(l -> l.onCheckpoint(c)));
+        coordinator = new CheckpointCoordinator(spec.name(), store, source, lanes, metrics, clock, restored, c -> {
+            backfills.committed(c.position());
+            listeners.forEach(l -> l.onCheckpoint(c));
+        });
         for (SinkLane lane : lanes) {
             Thread t = new Thread(lane, "cdc-" + spec.name() + "-sink-" + lane.name());
             laneThreads.add(t);
@@ -290,6 +301,11 @@ public final class PipelineRunner {
     public Map<String, SnapshotProgress> snapshotProgress() {
         IngestStage stage = ingest;
         return stage == null ? Map.of() : stage.snapshotProgress();
+    }
+
+    /** The pipeline's backfills: requests, progress. */
+    public Backfills backfills() {
+        return backfills;
     }
 
     /** Saves a checkpoint now if the lanes moved on (for tests and the launcher's status). */

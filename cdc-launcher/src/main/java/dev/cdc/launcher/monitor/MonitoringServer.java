@@ -21,9 +21,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <ul>
  *   <li>{@code GET /metrics}: every meter in the Prometheus text format</li>
  *   <li>{@code GET /health}: {@link Health} as JSON; 200 while UP or DEGRADED, 503 when DOWN</li>
- *   <li>{@code GET /status}: {@link StatusJson#status} (state, per-sink counters and lag, checkpoint, snapshot)</li>
+ *   <li>{@code GET /status}: {@link StatusJson#status} (state, per-sink counters and lag, checkpoint, snapshot,
+ *   backfills)</li>
+ *   <li>{@code POST /backfills}, {@code GET /backfills}, {@code GET /backfills/<id>}: {@link BackfillApi}</li>
  * </ul>
- * Other paths answer 404, other methods 405. {@link #close()} is idempotent. Thread-safe.
+ * Other paths answer 404, other methods 405 (POST only to {@code /backfills}). {@link #close()} is idempotent. Thread-safe.
  */
 public final class MonitoringServer implements AutoCloseable {
 
@@ -86,6 +88,14 @@ public final class MonitoringServer implements AutoCloseable {
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
             boolean head = method.equals("HEAD");
+            if (method.equals("POST") && BackfillApi.handles(path)) {
+                byte[] body = exchange.getRequestBody().readNBytes(BackfillApi.MAX_BODY + 1);
+                BackfillApi.Answer a = body.length > BackfillApi.MAX_BODY
+                        ? BackfillApi.error(413, "the request is larger than " + BackfillApi.MAX_BODY + " bytes")
+                        : BackfillApi.post(observer.backfills(), path, new String(body, StandardCharsets.UTF_8));
+                send(exchange, a.status(), JSON, a.body(), false);
+                return;
+            }
             if (!head && !method.equals("GET")) {
                 exchange.getResponseHeaders().set("Allow", "GET, HEAD");
                 send(exchange, 405, JSON, "{\"error\":\"only GET and HEAD\"}", false);
@@ -100,8 +110,15 @@ public final class MonitoringServer implements AutoCloseable {
                 }
                 case "/status", "/status/" -> send(exchange, 200, JSON, StatusJson.text(StatusJson.status(observer)),
                         head);
-                default -> send(exchange, 404, JSON,
-                        "{\"error\":\"no such path\",\"paths\":[\"/metrics\",\"/health\",\"/status\"]}", head);
+                default -> {
+                    if (BackfillApi.handles(path)) {
+                        BackfillApi.Answer a = BackfillApi.get(observer.backfills(), path);
+                        send(exchange, a.status(), JSON, a.body(), head);
+                    } else {
+                        send(exchange, 404, JSON, "{\"error\":\"no such path\",\"paths\":[\"/metrics\",\"/health\","
+                                + "\"/status\",\"/backfills\"]}", head);
+                    }
+                }
             }
         } catch (IOException | RuntimeException e) {
             LOG.debug("answering {} {} failed: {}", exchange.getRequestMethod(), exchange.getRequestURI(), e.toString());

@@ -1,6 +1,7 @@
 package dev.cdc.launcher.monitor;
 
 import dev.cdc.api.spi.SnapshotProgress;
+import dev.cdc.core.backfill.Backfills;
 import dev.cdc.core.pipeline.Pipeline;
 import dev.cdc.core.spec.PipelineListener;
 import dev.cdc.core.spec.PipelineStatus;
@@ -68,6 +69,11 @@ public final class PipelineObserver implements PipelineListener {
     /** The sinks whose lag is above {@code metrics.lag-alert-threshold}, in name order. */
     public Set<String> lagAlerts() {
         return new TreeSet<>(lagAlerts);
+    }
+
+    /** The pipeline's backfills (requests and progress). */
+    public Backfills backfills() {
+        return pipeline.backfills();
     }
 
     /** The pipeline's health now. */

@@ -1,10 +1,12 @@
 package dev.cdc.launcher.monitor;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cdc.api.event.Position;
 import dev.cdc.api.spi.SnapshotProgress;
+import dev.cdc.core.backfill.BackfillJson;
 import dev.cdc.core.schema.HeldChanges;
 import dev.cdc.core.spec.PipelineStatus;
 
@@ -32,7 +34,9 @@ import java.util.Set;
  *             "state": "streaming", "outage": null,
  *             "backlog_events": 0, "backlog_bytes": 0, "backlog_age_seconds": 0.0, "detached": null}],
  *  "source_waiting_on": null,
- *  "snapshot": [{"table": "public.orders", "rows_read": 1200, "rows_estimated": 5000, "finished": false}]}
+ *  "snapshot": [{"table": "public.orders", "rows_read": 1200, "rows_estimated": 5000, "finished": false}],
+ *  "backfills": [{"id": "orders-1a2b3c4d", "table": "public.orders", "sinks": ["es"], "state": "running",
+ *                 "rows": 4096, "rows_estimated": 100000, "rate": 2048.0, "eta_seconds": 47, "error": null}]}
  * }</pre>
  *
  * {@code checkpoint} is null before the first one; {@code rows_estimated} is null when unknown. A sink's
@@ -142,6 +146,7 @@ public final class StatusJson {
             }
             n.put("finished", p.finished());
         }
+        root.set("backfills", BackfillJson.statuses(observer.backfills().statuses()));
         return root;
     }
 
@@ -167,7 +172,7 @@ public final class StatusJson {
     }
 
     /** Compact JSON text of a document. */
-    public static String text(ObjectNode document) {
+    public static String text(JsonNode document) {
         return document.toString();
     }
 
