@@ -2,7 +2,6 @@ package dev.cdc.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cdc.core.pipeline.Pipeline;
 import dev.cdc.testkit.fixture.Services;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,7 +33,9 @@ import static org.assertj.core.api.Assertions.fail;
  * json modes): equal targets are reported equal, also while a writer changes the table; documents
  * deleted, changed and added in Elasticsearch and keys deleted, changed and added in Redis behind
  * the pipeline's back are found with exact counts; {@code --repair} without a running launcher
- * queues one key-list backfill per differing sink in the state directory.
+ * queues one key-list backfill per differing sink in the state directory, which the next run
+ * runs; {@code --repair --wait} against the running launcher fixes them, and a second verify is
+ * equal. The pipeline runs in the launcher jar ({@code cdc run}, with its HTTP API).
  */
 class VerifyIT {
 
@@ -47,7 +48,8 @@ class VerifyIT {
 
     private String name;
     private Path yaml;
-    private Pipeline pipeline;
+    private CdcJar cdc;
+    private int port;
 
     @BeforeEach
     void createTableAndPipeline() throws Exception {
@@ -66,20 +68,16 @@ class VerifyIT {
                   - {name: docs, type: redis, uri: "%4$s", mode: json, key-template: "%1$s:j:${key}"}
                 checkpoint: {type: file, path: "%5$s"}
                 engine: {checkpoint-interval: 50ms, flush-interval: 20ms}
+                metrics: {port: %6$d, host: 127.0.0.1}
                 """.formatted(name, PostgresPipelineIT.URL, Services.elasticsearchUrl(), Services.redisUri(),
-                work.resolve("state")));
-        pipeline = Pipeline.create(PipelineFiles.load(yaml));
-        pipeline.start();
+                work.resolve("state"), port = CdcJar.freePort()));
+        start("run1");
         await("every row in every sink", () -> esCount() == ROWS && redisKeys(":h:") == ROWS && redisKeys(":j:") == ROWS);
     }
 
     @AfterEach
     void dropEverything() throws Exception {
-        if (pipeline != null) {
-            pipeline.stop();
-            pipeline.awaitTermination(Duration.ofSeconds(30));
-            pipeline.close();
-        }
+        stop();
         PostgresPipelineIT.dropSlotPublicationAndTable(name, name);
         es("DELETE", "/" + index(), null);
         try (Jedis r = redis()) {
@@ -160,8 +158,7 @@ class VerifyIT {
                 .contains("different 4: [20] (name), [21] (extra), ...").contains("DIFFERENT (9 row(s))");
 
         // --repair with no launcher running the pipeline: one key-list backfill per differing sink, queued
-        pipeline.stop();
-        assertThat(pipeline.awaitTermination(Duration.ofSeconds(30))).isTrue();
+        stop();
         Cli repair = Cli.run("verify", yaml.toString(), "--repair", "--settle", "100ms", "--rechecks", "1");
         assertThat(repair.exitCode()).as(repair.all()).isEqualTo(ExitCodes.DIFFERENT);
         assertThat(repair.out()).contains("queued in").contains("it runs at the next 'cdc run'");
@@ -184,6 +181,69 @@ class VerifyIT {
             assertThat(request.path("keys")).as(f.toString()).hasSize(expected);
             assertThat(request.path("id").asText() + ".json").isEqualTo(f.getFileName().toString());
         }
+
+        // the next run runs them: the targets end equal
+        start("run2");
+        awaitEqual();
+    }
+
+    @Test
+    void repairWhileThePipelineRunsFixesExactlyTheDifferencesAndASecondVerifyIsEqual() throws Exception {
+        for (int id : new int[] {100, 101, 102}) {
+            es("DELETE", "/" + index() + "/_doc/" + id, null);
+        }
+        es("POST", "/" + index() + "/_update/103", "{\"doc\":{\"name\":\"tampered\"}}");
+        es("PUT", "/" + index() + "/_doc/888888", "{\"id\":888888}");
+        try (Jedis r = redis()) {
+            r.del(name + ":h:200", name + ":j:201");
+            r.hset(name + ":h:202", "name", "tampered");
+            r.hset(name + ":h:888888", Map.of("id", "888888"));
+            r.set(name + ":j:203", "{}");
+        }
+        Cli repaired = Cli.run("verify", yaml.toString(), "--repair", "--wait", "--wait-timeout", "60s", "--settle",
+                "300ms", "--json");
+        JsonNode report = JSON.readTree(repaired.out());
+        assertThat(repaired.exitCode()).as(repaired.all()).isEqualTo(ExitCodes.OK);
+        assertCounts(report, "search", 3, 1, 1);
+        assertCounts(report, "cache", 1, 1, 1);
+        assertCounts(report, "docs", 1, 0, 1);
+        assertThat(report.path("repairs").toString()).contains("sent to http://127.0.0.1:" + port + "/backfills")
+                .contains(" done");
+        assertThat(report.path("after_repair")).hasSize(3);
+        report.path("after_repair").forEach(p -> assertThat(p.path("equal").asBoolean()).as(p.toString()).isTrue());
+
+        Cli second = Cli.run("verify", yaml.toString(), "--settle", "300ms");
+        assertThat(second.exitCode()).as(second.all()).isEqualTo(ExitCodes.OK);
+        assertThat(second.out()).contains("EQUAL");
+        try (Jedis r = redis()) {
+            assertThat(r.exists(name + ":h:888888")).as("the extra key was deleted by the repair").isFalse();
+        }
+    }
+
+    private void start(String run) throws IOException {
+        cdc = CdcJar.start(work, run, "run", "--status-interval", "0", yaml.toString());
+    }
+
+    private void stop() throws InterruptedException {
+        if (cdc != null && cdc.process().isAlive()) {
+            cdc.process().destroy(); // SIGTERM: drain, checkpoint, exit
+            cdc.waitFor(60);
+        }
+        cdc = null;
+    }
+
+    /** Verify until it reports equality (the queued backfills run after the start). */
+    private void awaitEqual() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        Cli last;
+        do {
+            Thread.sleep(500);
+            last = Cli.run("verify", yaml.toString(), "--settle", "300ms", "--rechecks", "1");
+            if (System.nanoTime() > deadline) {
+                fail("not equal within 90 s:\n" + last.all() + "\n" + cdc.stderr());
+            }
+        } while (last.exitCode() != ExitCodes.OK);
+        assertThat(last.out()).contains("EQUAL");
     }
 
     private static void assertCounts(JsonNode report, String sink, int missing, int extra, int different) {
@@ -250,7 +310,7 @@ class VerifyIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (!check.ok()) {
             if (System.nanoTime() > deadline) {
-                fail("not within 90 s: " + what + " (pipeline " + pipeline.state() + ", " + pipeline.failure() + ")");
+                fail("not within 90 s: " + what + "\n" + (cdc == null ? "" : cdc.stderr()));
             }
             Thread.sleep(100);
         }

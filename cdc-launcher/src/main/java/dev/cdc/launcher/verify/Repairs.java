@@ -2,10 +2,11 @@ package dev.cdc.launcher.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cdc.api.event.TableId;
 import dev.cdc.api.spi.BackfillRequest;
+import dev.cdc.core.backfill.BackfillJson;
+import dev.cdc.core.backfill.BackfillStore;
 import dev.cdc.core.spec.PipelineSpec;
 
 import java.io.IOException;
@@ -14,9 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,19 +71,9 @@ public final class Repairs {
         return ("verify-" + table.name() + "-" + sink + "-" + clock.millis()).replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
-    /** The body of {@code POST /backfills} for a request. */
+    /** The body of {@code POST /backfills} for a request: the engine's own JSON of it. */
     public static ObjectNode body(BackfillRequest r) {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("id", r.id());
-        body.put("table", r.table().toString());
-        ArrayNode keys = body.putArray("keys");
-        r.keys().forEach(k -> {
-            ArrayNode key = keys.addArray();
-            k.forEach(key::add);
-        });
-        ArrayNode sinks = body.putArray("sinks");
-        r.sinks().stream().sorted().forEach(sinks::add);
-        return body;
+        return BackfillJson.request(r);
     }
 
     /** The launcher's monitoring endpoint, when the pipeline has one. */
@@ -128,27 +116,13 @@ public final class Repairs {
     }
 
     private Submitted queue(BackfillRequest r) throws IOException {
-        Path state = spec.stateDirectory().orElseThrow(() -> new IOException("no launcher answers for pipeline '"
-                + spec.name() + "' (metrics.port " + (spec.metrics().port().isPresent() ? "does not answer" : "is not set")
-                + ") and it has no state directory (its checkpoint store is not 'file') to queue the repair in;"
-                + " start the pipeline with metrics.port set and run verify --repair again"));
-        Path dir = state.resolve("backfills");
-        Files.createDirectories(dir);
-        ObjectNode record = body(r);
-        record.putNull("where");
-        record.putNull("resume_after");
-        record.put("state", "queued");
-        record.put("rows", 0);
-        record.put("rows_estimated", r.keys().size());
-        record.putNull("error");
-        Instant now = clock.instant();
-        record.put("requested_at", now.toString());
-        record.put("updated_at", now.toString());
-        Path file = dir.resolve(r.id() + ".json");
-        Path tmp = dir.resolve(r.id() + ".json.tmp");
-        Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(record));
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        return new Submitted(r, true, file.toString());
+        BackfillStore store = BackfillStore.of(spec).orElseThrow(() -> new IOException("no launcher answers for"
+                + " pipeline '" + spec.name() + "' (metrics.port " + (spec.metrics().port().isPresent()
+                ? "does not answer" : "is not set") + ") and it has no state directory (its checkpoint store is not"
+                + " 'file') to queue the repair in; start the pipeline with metrics.port set and run verify --repair"
+                + " again"));
+        store.queue(r, clock.instant());
+        return new Submitted(r, true, store.file(r.id()).toString());
     }
 
     /**
