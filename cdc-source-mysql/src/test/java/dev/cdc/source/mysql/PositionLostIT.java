@@ -14,7 +14,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,7 +54,7 @@ class PositionLostIT extends MariaDbFixture {
                 exec(server, "UPDATE " + MariaDbDriver.q(t) + " SET v = 9 WHERE id = 2");
                 exec(server, "DELETE FROM " + MariaDbDriver.q(t) + " WHERE id = 3");
             }
-            purgeThrough(server, checkpoint.offsets().get("file"));
+            server.purgeBinaryLogsThrough(checkpoint.offsets().get("file"));
 
             assertThatThrownBy(() -> start(o, Optional.of(checkpoint)))
                     .hasStackTraceContaining(checkpoint.offsets().get("file"))
@@ -121,32 +120,6 @@ class PositionLostIT extends MariaDbFixture {
         try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.user(), server.password());
              Statement st = c.createStatement()) {
             st.execute(sql);
-        }
-    }
-
-    /** Rotates and purges until {@code file} is gone (a closing dump thread may still hold it for a moment). */
-    static void purgeThrough(PrivateMariaDb server, String file) throws Exception {
-        exec(server, "FLUSH BINARY LOGS");
-        try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.user(), server.password());
-             Statement st = c.createStatement()) {
-            String current;
-            try (ResultSet rs = st.executeQuery("SHOW MASTER STATUS")) {
-                rs.next();
-                current = rs.getString(1);
-            }
-            long deadline = System.currentTimeMillis() + 20_000;
-            List<String> logs;
-            do {
-                st.execute("PURGE BINARY LOGS TO '" + current + "'");
-                Thread.sleep(200);
-                logs = new ArrayList<>();
-                try (ResultSet rs = st.executeQuery("SHOW BINARY LOGS")) {
-                    while (rs.next()) {
-                        logs.add(rs.getString(1));
-                    }
-                }
-            } while (logs.contains(file) && System.currentTimeMillis() < deadline);
-            assertThat(logs).as("binlog files after PURGE BINARY LOGS TO %s", current).doesNotContain(file);
         }
     }
 
