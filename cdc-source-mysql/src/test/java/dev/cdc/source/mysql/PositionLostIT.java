@@ -6,6 +6,7 @@ import dev.cdc.api.event.Position;
 import dev.cdc.api.event.Row;
 import dev.cdc.api.event.TableId;
 import dev.cdc.testkit.fixture.PrivateMariaDb;
+import dev.cdc.testkit.fixture.TcpProxy;
 import dev.cdc.testkit.source.SourceRunner;
 import org.junit.jupiter.api.Test;
 
@@ -101,6 +102,48 @@ class PositionLostIT extends MariaDbFixture {
             again.context().awaitChanges(e -> e.table().equals(a), 1, Duration.ofSeconds(60));
             assertThat(again.context().backfillIds()).containsExactlyInAnyOrderElementsOf(requested);
             again.close();
+        }
+    }
+
+    /**
+     * The binlog connection is cut (a proxy refuses) and the file it was reading is purged meanwhile:
+     * the reconnect finds the position gone and, with heal, the running source heals without a
+     * restart: streams from the end and backfills the table, its events ending equal to the table.
+     */
+    @Test
+    void aBinlogPurgedWhileReconnectingIsHealedWithoutARestart() throws Exception {
+        try (PrivateMariaDb server = PrivateMariaDb.start("lost-run-" + target.name());
+             TcpProxy proxy = TcpProxy.start("127.0.0.1", server.port())) {
+            TableId a = TableId.of("test", target.name("a"));
+            exec(server, "CREATE TABLE " + MariaDbDriver.q(a) + " (id INT PRIMARY KEY, v INT)");
+            exec(server, "INSERT INTO " + MariaDbDriver.q(a) + " VALUES (1, 0), (2, 0), (3, 0)");
+            Map<String, Object> o = on(server);
+            o.put("port", proxy.port());
+            o.put("reconnect-timeout", "60s");
+            o.put("on-position-lost", "heal");
+            SourceRunner r = start(o, Optional.empty());
+            exec(server, "INSERT INTO " + MariaDbDriver.q(a) + " VALUES (4, 0)");
+            r.context().awaitChanges(e -> e.operation() == Operation.CREATE, 1, Duration.ofSeconds(60));
+            String reading = r.context().changeEvents().get(r.context().changeEvents().size() - 1).position()
+                    .offsets().get("file");
+
+            proxy.refuse();
+            exec(server, "UPDATE " + MariaDbDriver.q(a) + " SET v = 7 WHERE id = 2");
+            exec(server, "INSERT INTO " + MariaDbDriver.q(a) + " VALUES (5, 5)");
+            server.purgeBinaryLogsThrough(reading);
+            proxy.accept();
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (r.context().backfillIds().isEmpty() && System.nanoTime() < deadline && r.failure().isEmpty()) {
+                Thread.sleep(100);
+            }
+            assertThat(r.failure()).isEmpty();
+            assertThat(r.context().backfillIds()).singleElement().asString().startsWith("heal-" + reading + "-")
+                    .endsWith("-" + a);
+            r.context().awaitBackfillsDone(Duration.ofSeconds(60));
+            exec(server, "INSERT INTO " + MariaDbDriver.q(a) + " VALUES (6, 6)");
+            r.context().awaitChanges(e -> e.key().get("id").equals(6), 1, Duration.ofSeconds(60));
+            assertThat(apply(newState(), changes(r, a))).isEqualTo(rows(server, a));
         }
     }
 
