@@ -205,9 +205,10 @@ public final class MySqlSource implements Source, SourceSetup {
                     }
                     reconnects.connected();
                 }
+                backfills.poll(false);
                 Event e = binlog.poll(200);
-                backfills.poll(e == null);
                 if (e == null) {
+                    backfills.poll(true);
                     continue;
                 }
                 List<StreamEvent> out = reader.handle(e);

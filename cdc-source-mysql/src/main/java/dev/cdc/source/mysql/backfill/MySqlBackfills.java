@@ -50,6 +50,8 @@ public final class MySqlBackfills implements BackfillRunner.Database, AutoClosea
     private Connection writes;
     private Connection reads;
     private long lastPoll;
+    /** A chunk was just emitted: the next one starts without waiting. */
+    private boolean chunkDone;
 
     public MySqlBackfills(MySqlSourceConfig config, Connections connect, SourceContext context) {
         this.config = config;
@@ -60,12 +62,17 @@ public final class MySqlBackfills implements BackfillRunner.Database, AutoClosea
         this.runner = new BackfillRunner(context, this, config.backfillChunkSize());
     }
 
-    /** Between binlog events: starts the next chunk when none is in flight (at most every 100 ms while busy). */
+    /**
+     * Between binlog events: starts the next chunk when none is in flight: at once after a chunk was
+     * emitted or when the binlog is idle, else at most every 100 ms (the list of requests is not asked
+     * for at every event).
+     */
     public void poll(boolean idle) {
         long now = System.nanoTime();
-        if (runner.inFlight() || !idle && now - lastPoll < POLL_NANOS) {
+        if (runner.inFlight() || !idle && !chunkDone && now - lastPoll < POLL_NANOS) {
             return;
         }
+        chunkDone = false;
         lastPoll = now;
         try {
             runner.poll();
@@ -86,7 +93,7 @@ public final class MySqlBackfills implements BackfillRunner.Database, AutoClosea
         Optional<String> mark = sightings.see(event);
         if (mark.isPresent()) {
             BinlogPosition tx = reader.transaction();
-            runner.watermark(mark.get(), i -> tx.withRow(i + 1L).toPosition(), this::emit);
+            chunkDone |= runner.watermark(mark.get(), i -> tx.withRow(i + 1L).toPosition(), this::emit);
         }
     }
 
