@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 
 /**
  * The {@code cdc} command: {@code run}, {@code validate}, {@code plugins}, {@code status},
- * {@code schema history}, {@code schema plan}, {@code setup}, {@code reattach}.
+ * {@code schema history}, {@code schema plan}, {@code setup}, {@code reattach}, {@code verify}.
  * {@link #main} exits with one of {@link ExitCodes}; {@link #commandLine()} gives the configured
  * picocli command line for tests and embedding ({@code commandLine().execute(args)}).
  */
@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
         description = "Change data capture for the JVM: reads a database's change log and delivers every change "
                 + "to one or more sinks, with checkpoints so a restart resumes where it stopped.",
         subcommands = {RunCommand.class, ValidateCommand.class, PluginsCommand.class, StatusCommand.class,
-            SchemaCommand.class, SetupCommand.class, ReattachCommand.class, BackfillCommand.class, CommandLine.HelpCommand.class},
+            SchemaCommand.class, SetupCommand.class, ReattachCommand.class, BackfillCommand.class, VerifyCommand.class,
+            CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         footerHeading = "%nExamples:%n",
         footer = {
@@ -33,6 +34,7 @@ import java.util.concurrent.Callable;
             "  cdc schema plan examples/postgres-to-mariadb.yaml",
             "  cdc setup examples/quickstart.yaml --print",
             "  cdc reattach examples/postgres-to-search-and-cache.yaml search",
+            "  cdc verify examples/postgres-to-search-and-cache.yaml --sink search --repair",
         },
         exitCodeListHeading = "%nExit codes:%n")
 public final class Cdc implements Callable<Integer> {

@@ -14,6 +14,7 @@ import java.util.Map;
  *   <li>{@value #INVALID}: invalid configuration or command line</li>
  *   <li>{@value #CANNOT_START}: could not start: a source, sink or checkpoint store could not be opened,
  *   the metrics port was taken, or {@code cdc status} could not connect</li>
+ *   <li>{@value #DIFFERENT}: {@code cdc verify} found rows that differ between the source and a sink</li>
  *   <li>{@value #INTERRUPTED}: stopped by a signal, but the drain did not finish within the shutdown
  *   timeout (the checkpoint holds only what every sink acknowledged)</li>
  * </ul>
@@ -24,6 +25,7 @@ public final class ExitCodes {
     public static final int FAILED = 1;
     public static final int INVALID = 2;
     public static final int CANNOT_START = 3;
+    public static final int DIFFERENT = 4;
     public static final int INTERRUPTED = 130;
 
     /** Each code with one line of description, in order, for the usage text's "Exit codes" section. */
@@ -33,6 +35,7 @@ public final class ExitCodes {
         m.put(Integer.toString(FAILED), "the pipeline failed at runtime (status: it is FAILED)");
         m.put(Integer.toString(INVALID), "invalid configuration or command line");
         m.put(Integer.toString(CANNOT_START), "could not start (cannot open a plugin, port in use, cannot connect)");
+        m.put(Integer.toString(DIFFERENT), "verify: a sink differs from the source (missing, extra or different rows)");
         m.put(Integer.toString(INTERRUPTED), "stopped by a signal, but draining did not finish in time");
         return Collections.unmodifiableMap(m);
     }

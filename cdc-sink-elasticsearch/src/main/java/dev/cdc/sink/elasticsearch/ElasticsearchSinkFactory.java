@@ -64,11 +64,15 @@ public final class ElasticsearchSinkFactory implements SinkFactory {
         Configuration o = context.options();
         requireValid(o);
         IndexNames names = new IndexNames(o.get(INDEX));
-        EsClient.Settings settings = new EsClient.Settings(o.get(HOSTS), o.getOptional(USERNAME), o.getOptional(PASSWORD),
-                o.getOptional(API_KEY), o.getOptional(CA_CERTIFICATE), o.get(INSECURE_TRUST), o.get(REQUEST_TIMEOUT));
-        return new ElasticsearchSink(settings, names, new FieldMappings(o.get(DECIMAL_MAPPING), o.get(COLUMN_TYPES)),
+        return new ElasticsearchSink(settings(o), names, new FieldMappings(o.get(DECIMAL_MAPPING), o.get(COLUMN_TYPES)),
                 new ExternalVersions(o.get(VERSION_LOW_BITS)), o.get(KEYLESS_TABLES), o.get(INDEX_SETTINGS),
                 o.get(MAX_ACTIONS), o.get(MAX_BYTES), o.get(MAX_IN_FLIGHT), o.get(FLUSH_INTERVAL),
                 context.instanceName());
+    }
+
+    /** How the sink (and its read-back) reach the cluster. */
+    static EsClient.Settings settings(Configuration o) {
+        return new EsClient.Settings(o.get(HOSTS), o.getOptional(USERNAME), o.getOptional(PASSWORD),
+                o.getOptional(API_KEY), o.getOptional(CA_CERTIFICATE), o.get(INSECURE_TRUST), o.get(REQUEST_TIMEOUT));
     }
 }

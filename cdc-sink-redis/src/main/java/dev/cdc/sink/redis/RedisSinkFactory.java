@@ -94,7 +94,7 @@ public final class RedisSinkFactory implements SinkFactory {
                 new KeylessRows(o.get(RedisSinkOptions.KEYLESS_TABLES), context.instanceName()));
     }
 
-    private static RedisEndpoint endpoint(Configuration o, String clientName) {
+    static RedisEndpoint endpoint(Configuration o, String clientName) {
         return RedisEndpoint.parse(o.get(RedisSinkOptions.URI), o.getOptional(RedisSinkOptions.USER),
                 o.getOptional(RedisSinkOptions.PASSWORD), o.getOptional(RedisSinkOptions.DATABASE),
                 o.getOptional(RedisSinkOptions.TLS_TRUSTSTORE_PATH).map(Path::of),

@@ -1,0 +1,54 @@
+package dev.cdc.api.verify;
+
+import dev.cdc.api.event.ChangeEvent;
+import dev.cdc.api.event.TableId;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+
+/**
+ * Reads back what a sink holds, for {@code cdc verify}. The comparison is exact because the
+ * sink encodes a source row through its own codec ({@link #expected}) and compares that with
+ * what it stores ({@link #stored}), both in one canonical form.
+ *
+ * <h2>Lifecycle and threads</h2>
+ * {@link #open} once, then any calls from one thread, then {@link #close} (idempotent).
+ */
+public interface SinkReader extends AutoCloseable {
+
+    /** Connects. */
+    void open() throws Exception;
+
+    /** The id the sink keeps a row of this table under (document id, Redis key). */
+    String id(ChangeEvent row);
+
+    /** What the sink would store for this READ event, in canonical form (see {@link StoredRow#canonical}). */
+    String expected(ChangeEvent row);
+
+    /** What the sink holds now under these ids of the table; an id it holds nothing under is left out. */
+    Map<String, StoredRow> stored(TableId table, Collection<String> ids) throws Exception;
+
+    /**
+     * How many rows the sink holds for the table, when it can tell cheaply (then, when every
+     * source row was found, no enumeration for extra rows is needed); empty when it cannot.
+     */
+    default OptionalLong count(TableId table) throws Exception {
+        return OptionalLong.empty();
+    }
+
+    /** Hands every id the sink holds for the table to {@code batch}, a batch at a time. */
+    void forEachId(TableId table, Consumer<List<String>> batch) throws Exception;
+
+    /**
+     * The source key (text per key column, in key order) of an id this sink gave a row of the
+     * table; empty when the id is not one the sink's id scheme makes.
+     */
+    Optional<List<String>> keyOf(TableId table, String id, int keyColumns);
+
+    @Override
+    void close() throws Exception;
+}

@@ -1,0 +1,267 @@
+package dev.cdc.launcher.verify;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cdc.api.event.TableId;
+import dev.cdc.api.verify.RowReader;
+import dev.cdc.api.verify.SinkReader;
+import dev.cdc.api.verify.SourceRow;
+import dev.cdc.api.verify.StoredRow;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * Compares one table with one sink. First pass: the source's rows in key-ordered chunks; per
+ * chunk, what the sink would store for each row (its own codec) and what it stores, as
+ * {@link ChunkChecksums}; a differing chunk is narrowed to its keys. Then the sink's extra rows:
+ * when the sink can count a table's rows and the count equals the rows found, there are none;
+ * otherwise its ids are listed and looked up in the source. Then the re-checks: every candidate
+ * is read again on both sides after {@code settle} (the time a change takes through the
+ * pipeline), up to {@code rechecks} times; only a row that differs every time is reported, so
+ * rows changing while the check runs are not false differences. Used by one thread.
+ */
+public final class TableVerifier {
+
+    /** How the comparison runs. */
+    public record Settings(int chunkSize, Duration settle, int rechecks) {
+        public Settings {
+            if (chunkSize < 1) {
+                throw new IllegalArgumentException("chunk size must be > 0");
+            }
+            Objects.requireNonNull(settle, "settle");
+        }
+    }
+
+    /** Progress of the first pass: rows compared so far. */
+    public interface Progress {
+        void rows(TableId table, String sink, long rows, long differing);
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final RowReader source;
+    private final SinkReader sink;
+    private final Settings settings;
+    private final Progress progress;
+    private final Sleeper sleeper;
+
+    /** Waits between re-checks (tests make it instant). */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration d) throws InterruptedException;
+
+        Sleeper REAL = d -> Thread.sleep(d.toMillis());
+    }
+
+    public TableVerifier(RowReader source, SinkReader sink, Settings settings, Progress progress, Sleeper sleeper) {
+        this.source = source;
+        this.sink = sink;
+        this.settings = settings;
+        this.progress = progress;
+        this.sleeper = sleeper;
+    }
+
+    /** A candidate difference: the sink id and, when known, the source key. */
+    private record Candidate(String id, List<String> key) {
+    }
+
+    public PairResult verify(TableId table, String sinkName) throws Exception {
+        PairResult result = new PairResult(table.toString(), sinkName);
+        int keyColumns = source.keyColumns(table).size();
+        if (keyColumns == 0) {
+            return PairResult.skipped(table.toString(), sinkName, "the table has no primary key, so its rows have no"
+                    + " key to compare by");
+        }
+        Map<String, Candidate> candidates = new LinkedHashMap<>();
+        long found = firstPass(table, sinkName, result, candidates);
+        extras(table, keyColumns, found, candidates);
+        result.candidates = candidates.size();
+        Map<String, Difference> persisting = recheck(table, keyColumns, candidates);
+        result.recheckedAway = candidates.size() - persisting.size();
+        result.differences.addAll(persisting.values());
+        return result;
+    }
+
+    /**
+     * Compares only these rows again (after a repair): each is read on both sides, re-checked as in
+     * {@link #verify}; the ones still differing are the result's differences.
+     */
+    public PairResult verifyKeys(TableId table, String sinkName, List<Difference> rows) throws Exception {
+        PairResult result = new PairResult(table.toString(), sinkName);
+        int keyColumns = source.keyColumns(table).size();
+        Map<String, Candidate> candidates = new LinkedHashMap<>();
+        rows.forEach(d -> candidates.put(d.id(), new Candidate(d.id(), d.key())));
+        result.candidates = candidates.size();
+        Map<String, Difference> persisting = recheck(table, keyColumns, candidates);
+        result.recheckedAway = candidates.size() - persisting.size();
+        result.differences.addAll(persisting.values());
+        return result;
+    }
+
+    /** Compares the source's rows chunk by chunk; returns how many of them the sink holds. */
+    private long firstPass(TableId table, String sinkName, PairResult result, Map<String, Candidate> candidates)
+            throws Exception {
+        Optional<List<String>> after = Optional.empty();
+        long found = 0;
+        while (true) {
+            List<SourceRow> rows = source.readChunk(table, after, settings.chunkSize());
+            if (rows.isEmpty()) {
+                break;
+            }
+            List<String> ids = new ArrayList<>(rows.size());
+            Map<String, byte[]> expected = new HashMap<>();
+            Map<String, List<String>> keys = new HashMap<>();
+            for (SourceRow r : rows) {
+                String id = sink.id(r.event());
+                ids.add(id);
+                keys.put(id, r.key());
+                expected.put(id, ChunkChecksums.row(id, sink.expected(r.event())));
+            }
+            Map<String, StoredRow> stored = sink.stored(table, ids);
+            found += stored.size();
+            Map<String, byte[]> held = new HashMap<>();
+            stored.forEach((id, s) -> held.put(id, ChunkChecksums.row(id, s.canonical())));
+            result.chunks++;
+            if (!ChunkChecksums.equal(ids, expected, held)) {
+                result.chunksDiffering++;
+                for (String id : ChunkChecksums.narrow(ids, expected, held)) {
+                    candidates.put(id, new Candidate(id, keys.get(id)));
+                }
+            }
+            result.sourceRows += rows.size();
+            progress.rows(table, sinkName, result.sourceRows, candidates.size());
+            if (rows.size() < settings.chunkSize()) {
+                break;
+            }
+            after = Optional.of(rows.get(rows.size() - 1).key());
+        }
+        return found;
+    }
+
+    /** Adds the ids the sink holds that the source has no row for (unless the sink's count rules them out). */
+    private void extras(TableId table, int keyColumns, long found, Map<String, Candidate> candidates)
+            throws Exception {
+        OptionalLong count = sink.count(table);
+        if (count.isPresent() && count.getAsLong() == found) {
+            return;
+        }
+        Exception[] failure = new Exception[1];
+        Consumer<List<String>> batch = ids -> {
+            if (failure[0] != null) {
+                return;
+            }
+            try {
+                Map<String, List<String>> keyed = new LinkedHashMap<>();
+                for (String id : ids) {
+                    Optional<List<String>> key = sink.keyOf(table, id, keyColumns);
+                    if (key.isEmpty()) {
+                        candidates.putIfAbsent(id, new Candidate(id, List.of()));
+                    } else {
+                        keyed.put(id, key.get());
+                    }
+                }
+                Set<String> present = new HashSet<>();
+                for (SourceRow r : source.readKeys(table, new ArrayList<>(keyed.values()))) {
+                    present.add(sink.id(r.event()));
+                }
+                keyed.forEach((id, key) -> {
+                    if (!present.contains(id)) {
+                        candidates.putIfAbsent(id, new Candidate(id, key));
+                    }
+                });
+            } catch (Exception e) {
+                failure[0] = e;
+            }
+        };
+        sink.forEachId(table, batch);
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+    }
+
+    /** Reads every candidate again after the settle time, until none is left or the re-checks are spent. */
+    private Map<String, Difference> recheck(TableId table, int keyColumns, Map<String, Candidate> candidates)
+            throws Exception {
+        Map<String, Difference> left = compare(table, keyColumns, candidates.values());
+        for (int round = 0; round < settings.rechecks() && !left.isEmpty(); round++) {
+            sleeper.sleep(settings.settle());
+            List<Candidate> again = new ArrayList<>();
+            left.values().forEach(d -> again.add(new Candidate(d.id(), d.key())));
+            left = compare(table, keyColumns, again);
+        }
+        return left;
+    }
+
+    /** Compares the candidates' rows as both sides hold them now; the ones still differing. */
+    private Map<String, Difference> compare(TableId table, int keyColumns, java.util.Collection<Candidate> candidates)
+            throws Exception {
+        Map<String, Difference> out = new LinkedHashMap<>();
+        if (candidates.isEmpty()) {
+            return out;
+        }
+        List<List<String>> keys = new ArrayList<>();
+        for (Candidate c : candidates) {
+            if (c.key().size() == keyColumns) {
+                keys.add(c.key());
+            }
+        }
+        Map<String, SourceRow> rows = new HashMap<>();
+        for (SourceRow r : source.readKeys(table, keys)) {
+            rows.put(sink.id(r.event()), r);
+        }
+        Set<String> ids = new TreeSet<>();
+        candidates.forEach(c -> ids.add(c.id()));
+        Map<String, StoredRow> stored = sink.stored(table, ids);
+        for (Candidate c : candidates) {
+            SourceRow row = rows.get(c.id());
+            StoredRow held = stored.get(c.id());
+            if (row == null && held == null) {
+                continue;
+            }
+            if (row == null) {
+                out.put(c.id(), new Difference(Difference.Kind.EXTRA, c.id(), c.key(), List.of()));
+            } else if (held == null) {
+                out.put(c.id(), new Difference(Difference.Kind.MISSING, c.id(), row.key(), List.of()));
+            } else {
+                String expected = sink.expected(row.event());
+                if (!expected.equals(held.canonical())) {
+                    out.put(c.id(), new Difference(Difference.Kind.DIFFERENT, c.id(), row.key(),
+                            fields(expected, held.canonical())));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The top-level fields whose values differ between two canonical JSON objects. */
+    static List<String> fields(String expected, String stored) {
+        try {
+            Map<String, Object> a = JSON.readValue(expected, new TypeReference<>() { });
+            Map<String, Object> b = JSON.readValue(stored, new TypeReference<>() { });
+            Set<String> names = new TreeSet<>(a.keySet());
+            names.addAll(b.keySet());
+            List<String> out = new ArrayList<>();
+            for (String n : names) {
+                if (a.containsKey(n) != b.containsKey(n) || !Objects.equals(a.get(n), b.get(n))) {
+                    out.add(n);
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            return List.of("(whole row)");
+        }
+    }
+}
