@@ -43,6 +43,8 @@ import java.util.Optional;
 final class HorizonReader implements LogReader {
 
     static final int MAX_BATCH_ROWS = 1 << 19;
+    /** The offsets that differ between the rows of a batch. */
+    private static final String[] ROW_OFFSETS = {"id", "r"};
 
     private final Dialect dialect;
     private final String log;
@@ -167,9 +169,9 @@ final class HorizonReader implements LogReader {
                             continue; // another batch's, or already in the snapshot
                         }
                         rank++;
-                        String sortKey = hiKey + LogReader.hex8(2 * rank + 1);
-                        out.add(new Item(row, base.withOffset("id", Long.toString(lastId), sortKey)
-                                .withOffset("r", Long.toString(rank), sortKey)));
+                        String sortKey = LogReader.sortKey(hiKey, 2 * rank + 1);
+                        out.add(new Item(row, base.withOffsets(ROW_OFFSETS, new String[] {Long.toString(lastId),
+                                Long.toString(rank)}, sortKey)));
                     }
                 }
                 if (raw < limit) {

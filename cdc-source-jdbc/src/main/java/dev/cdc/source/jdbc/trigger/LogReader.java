@@ -47,6 +47,21 @@ interface LogReader {
     }
 
     /** The same sort key with its last 8 digits one less: the slot of a schema change just before a row. */
+    /** {@code prefix + hex8(value)} in one string, without the intermediate ones. */
+    static String sortKey(String prefix, long value) {
+        if (value >>> 32 != 0) {
+            return prefix + hex8(value);
+        }
+        int n = prefix.length();
+        char[] c = new char[n + 8];
+        prefix.getChars(0, n, c, 0);
+        for (int i = n + 7; i >= n; i--) {
+            c[i] = Character.forDigit((int) (value & 15), 16);
+            value >>>= 4;
+        }
+        return new String(c);
+    }
+
     static String before(String sortKey) {
         long low = Long.parseLong(sortKey.substring(sortKey.length() - 8), 16);
         return sortKey.substring(0, sortKey.length() - 8) + hex8(low - 1);
