@@ -382,6 +382,9 @@ final class QueryTable {
 
     /** {@link Position#sortKeyOf} without its intermediate strings. */
     static String sortKey(long v) {
+        if (v >>> 60 != 0) {
+            return Long.toHexString(v); // 16 digits already (any timestamp cursor since 1970): one string, no copy
+        }
         char[] c = new char[16];
         for (int i = 15; i >= 0; i--) {
             c[i] = HEX[(int) (v & 15)];
