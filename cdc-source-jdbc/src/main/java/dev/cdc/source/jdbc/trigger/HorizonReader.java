@@ -142,7 +142,6 @@ final class HorizonReader implements LogReader {
         start.put("id", "");
         start.put("r", "");
         Position base = Position.of(start, "");
-        String hiKey = Position.sortKeyOf(hi);
         Snapshot visible = snap == null ? null : Snapshot.parse(snap);
         List<Item> out = new ArrayList<>();
         if (maxId == Long.MAX_VALUE) {
@@ -169,7 +168,7 @@ final class HorizonReader implements LogReader {
                             continue; // another batch's, or already in the snapshot
                         }
                         rank++;
-                        String sortKey = LogReader.sortKey(hiKey, 2 * rank + 1);
+                        String sortKey = LogReader.sortKey(hi, 2 * rank + 1);
                         out.add(new Item(row, base.withOffsets(ROW_OFFSETS, new String[] {Long.toString(lastId),
                                 Long.toString(rank)}, sortKey)));
                     }

@@ -2,6 +2,7 @@ package dev.cdc.source.jdbc.trigger;
 
 import dev.cdc.api.event.Position;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -47,19 +48,17 @@ interface LogReader {
     }
 
     /** The same sort key with its last 8 digits one less: the slot of a schema change just before a row. */
-    /** {@code prefix + hex8(value)} in one string, without the intermediate ones. */
-    static String sortKey(String prefix, long value) {
-        if (value >>> 32 != 0) {
-            return prefix + hex8(value);
+    /** {@code Position.sortKeyOf(high) + hex8(low)} in one string, without the intermediate ones. */
+    static String sortKey(long high, long low) {
+        if (high < 0 || low >>> 32 != 0) {
+            return Position.sortKeyOf(high) + hex8(low);
         }
-        int n = prefix.length();
-        char[] c = new char[n + 8];
-        prefix.getChars(0, n, c, 0);
-        for (int i = n + 7; i >= n; i--) {
-            c[i] = Character.forDigit((int) (value & 15), 16);
-            value >>>= 4;
+        byte[] c = new byte[24]; // hexadecimal digits: Latin-1, no char[] to compress
+        for (int i = 23; i >= 0; i--) {
+            long v = i >= 16 ? low >>> (4 * (23 - i)) : high >>> (4 * (15 - i));
+            c[i] = (byte) Character.forDigit((int) (v & 15), 16);
         }
-        return new String(c);
+        return new String(c, StandardCharsets.ISO_8859_1);
     }
 
     static String before(String sortKey) {
