@@ -77,6 +77,26 @@ final class Offsets extends AbstractMap<String, String> {
         return new Offsets(n, v);
     }
 
+    /** A copy with each {@code names[i]} set to {@code values[i]}: one values copy when every name is there. */
+    Offsets with(String[] names, String[] values) {
+        String[] v = null;
+        for (int k = 0; k < names.length; k++) {
+            int i = indexOf(Objects.requireNonNull(names[k], "offset name"));
+            if (i < 0) {
+                Offsets out = this;
+                for (int j = 0; j < names.length; j++) {
+                    out = out.with(names[j], values[j]);
+                }
+                return out;
+            }
+            if (v == null) {
+                v = this.values.clone();
+            }
+            v[i] = values[k];
+        }
+        return v == null ? this : new Offsets(this.names, v);
+    }
+
     private int indexOf(Object name) {
         if (!(name instanceof String s)) {
             return -1;

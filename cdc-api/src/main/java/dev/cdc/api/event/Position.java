@@ -55,6 +55,18 @@ public record Position(Map<String, String> offsets, String sortKey) implements C
         return new Position(((Offsets) offsets).with(name, value), newSortKey);
     }
 
+    /**
+     * A copy with several offsets set at once ({@code names[i]} to {@code values[i]}) and a new sort
+     * key: one copy of the values instead of one per {@link #withOffset}; the names array is shared
+     * when every name is there already.
+     */
+    public Position withOffsets(String[] names, String[] values, String newSortKey) {
+        if (names.length != values.length) {
+            throw new IllegalArgumentException(names.length + " offset names but " + values.length + " values");
+        }
+        return new Position(((Offsets) offsets).with(names, values), newSortKey);
+    }
+
     public String offset(String name) {
         String v = offsets.get(name);
         if (v == null) {

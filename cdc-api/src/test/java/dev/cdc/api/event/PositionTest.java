@@ -69,6 +69,21 @@ class PositionTest {
     }
 
     @Test
+    void withOffsetsSetsSeveralAtOnceAsWithOffsetWould() {
+        Position page = Position.of(Map.of("c.0", "t0", "c.0.key.0", "1", "c.0.v", "5", "e", "3"), "");
+
+        Position row = page.withOffsets(new String[] {"c.0", "c.0.key.0", "c.0.v"}, new String[] {"t1", "2", "6"}, "k");
+        Position added = page.withOffsets(new String[] {"c.0.s", "c.0"}, new String[] {"9", "t2"}, "m");
+
+        assertThat(row).isEqualTo(Position.of(Map.of("c.0", "t1", "c.0.key.0", "2", "c.0.v", "6", "e", "3"), "k"));
+        assertThat(added).isEqualTo(page.withOffset("c.0.s", "9", "m").withOffset("c.0", "t2", "m"));
+        assertThat(added.offsets().keySet()).containsExactly("c.0", "c.0.key.0", "c.0.s", "c.0.v", "e");
+        assertThat(page.offsets()).isEqualTo(Map.of("c.0", "t0", "c.0.key.0", "1", "c.0.v", "5", "e", "3"));
+        assertThatThrownBy(() -> page.withOffsets(new String[] {"a"}, new String[0], "k"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void emptyOffsetsAndRefusedNames() {
         assertThat(Position.of(Map.of(), "").offsets()).isEmpty();
         Map<String, String> withNullName = new HashMap<>();

@@ -68,6 +68,37 @@ class QuerySourceIT {
         }
     }
 
+    /**
+     * Rows older than the start (the bound at open) are the snapshot's: the first poll, before any
+     * row gave the cursor a key, reads only past the start, so they arrive once with a snapshot and
+     * not at all with snapshot-mode never (it used to poll the table from its first row).
+     */
+    @ParameterizedTest
+    @EnumSource(TestDb.class)
+    void rowsBeforeTheStartAreTheSnapshotsOnlyNotPolledAgain(TestDb db) throws Exception {
+        for (String mode : List.of("initial", "never")) {
+            try (SourceFixture f = new SourceFixture(db)) {
+                TableId t = f.table("start_" + mode, true);
+                JdbcDriver d = new JdbcDriver(db, true);
+                d.insert(t, 1, "old", BigDecimal.ONE);
+                d.insert(t, 2, "old", BigDecimal.TEN);
+                Map<String, Object> options = f.queryOptions(t);
+                options.put("safety-window", "200ms");
+                options.put("snapshot-mode", mode);
+                Thread.sleep(500); // both rows older than the bound at open
+                SourceRunner r = f.start(new JdbcQuerySourceFactory(), options);
+                d.insert(t, 3, "new", BigDecimal.ONE);
+                r.context().awaitChanges(e -> e.table().equals(t) && e.key().get("id").equals(3L), 1,
+                        Duration.ofSeconds(30));
+                Thread.sleep(500); // more polls
+                List<Object> keys = SourceFixture.changes(r, t).stream().map(e -> e.key().get("id")).toList();
+                assertThat(keys).as("snapshot-mode " + mode)
+                        .containsExactlyInAnyOrderElementsOf(mode.equals("never") ? List.of(3L) : List.of(1L, 2L, 3L));
+                d.close();
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(TestDb.class)
     void aSoftDeleteIsADeleteAndAHardDeleteIsFoundByTheKeyScan(TestDb db) throws Exception {

@@ -4,6 +4,7 @@ import dev.cdc.api.schema.DataType;
 import dev.cdc.api.schema.TypeKind;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -240,7 +241,7 @@ public final class JdbcTypes {
             nano /= 10;
             fraction--;
         }
-        char[] c = new char[fraction == 0 ? 19 : 20 + fraction];
+        byte[] c = new byte[fraction == 0 ? 19 : 20 + fraction]; // Latin-1: no char[] to compress into a string
         put(c, 0, year, 4);
         c[4] = '-';
         put(c, 5, t.getMonthValue(), 2);
@@ -256,12 +257,12 @@ public final class JdbcTypes {
             c[19] = '.';
             put(c, 20, nano, fraction);
         }
-        return new String(c);
+        return new String(c, StandardCharsets.ISO_8859_1);
     }
 
-    private static void put(char[] c, int at, int value, int width) {
+    private static void put(byte[] c, int at, int value, int width) {
         for (int i = at + width - 1; i >= at; i--) {
-            c[i] = (char) ('0' + value % 10);
+            c[i] = (byte) ('0' + value % 10);
             value /= 10;
         }
     }

@@ -7,8 +7,6 @@ import dev.cdc.api.event.StreamEvent;
 import dev.cdc.api.event.TableId;
 import dev.cdc.api.spi.Source;
 import dev.cdc.api.spi.SourceContext;
-import dev.cdc.jdbc.snapshot.ChunkReader;
-import dev.cdc.jdbc.snapshot.KeyRange;
 import dev.cdc.jdbc.snapshot.ParallelSnapshot;
 import dev.cdc.jdbc.snapshot.SnapshotMode;
 import dev.cdc.jdbc.snapshot.SnapshotState;
@@ -222,12 +220,16 @@ public final class QuerySource implements Source {
             long b = versionBound(t);
             upTo = t.upTo(Long.toString(b));
         }
-        List<StreamEvent> out = new ArrayList<>();
+        // before the first row a cursor is only the start: rows at or before it are the snapshot's (or skipped)
+        Optional<String> past = t.pastStart();
+        if (past.isPresent()) {
+            upTo = upTo + " AND " + past.get();
+        }
+        List<StreamEvent> out = new ArrayList<>(config.batchSize());
         Map<String, String> page = cursors();
         page.put(QueryTable.EMISSION, Long.toString(emitted));
         Map<String, String> others = new QueryTable.Base(page);
-        int n = ChunkReader.read(connection, t.polled(), KeyRange.after(t.cursor()), Optional.of(upTo),
-                config.batchSize(), r -> out.add(t.event(r, others, ++emitted)));
+        int n = t.readPage(connection, upTo, config.batchSize(), r -> out.add(t.event(r, others, ++emitted)));
         if (!out.isEmpty()) {
             context.emit(out);
         }

@@ -5,20 +5,30 @@ import dev.cdc.api.event.ChangeEvent;
 import dev.cdc.api.event.Operation;
 import dev.cdc.api.event.Position;
 import dev.cdc.api.event.Row;
+import dev.cdc.api.schema.DataType;
 import dev.cdc.api.schema.TypeKind;
+import dev.cdc.jdbc.snapshot.ChunkReader;
+import dev.cdc.jdbc.snapshot.KeyRange;
 import dev.cdc.jdbc.snapshot.KeysetTable;
 import dev.cdc.jdbc.snapshot.ReadRow;
 import dev.cdc.source.jdbc.JdbcSourceConfig;
 import dev.cdc.source.jdbc.catalog.JdbcColumn;
 import dev.cdc.source.jdbc.catalog.JdbcTable;
 import dev.cdc.source.jdbc.catalog.JdbcTypes;
+import dev.cdc.source.jdbc.catalog.KeyProjection;
 import dev.cdc.source.jdbc.dialect.Dialect;
 import dev.cdc.source.jdbc.snapshot.JdbcKeyset;
 
 import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,7 +67,17 @@ final class QueryTable {
     private final String valueName;
     private final String slotName;
     private final String[] keyNames;
+    /** The names of what one event's position changes: the cursor and key, then maybe the value and the slot. */
+    private final String[] cursorOnly;
+    private final String[] withValue;
+    private final String[] withSlot;
+    private final String[] withValueAndSlot;
     private KeysetTable polled;
+    /** The page statement of the last bound and limit, and its parameters' key indexes. */
+    private String pageSql;
+    private String pageWhere;
+    private int pageLimit;
+    private int[] pageParameters;
     /** The position of the previous event of the current page: the next one changes only what differs. */
     private Position last;
     private Map<String, String> lastBase;
@@ -93,6 +113,18 @@ final class QueryTable {
         for (int j = 0; j < keyNames.length; j++) {
             keyNames[j] = cursorName + ".key." + j;
         }
+        this.cursorOnly = new String[1 + keyNames.length];
+        cursorOnly[0] = cursorName;
+        System.arraycopy(keyNames, 0, cursorOnly, 1, keyNames.length);
+        this.withValue = with(cursorOnly, valueName);
+        this.withSlot = with(cursorOnly, slotName);
+        this.withValueAndSlot = with(withValue, slotName);
+    }
+
+    private static String[] with(String[] names, String name) {
+        String[] out = Arrays.copyOf(names, names.length + 1);
+        out[names.length] = name;
+        return out;
     }
 
     private JdbcColumn column(String name, String option) {
@@ -146,6 +178,47 @@ final class QueryTable {
         return cursor.clone();
     }
 
+    /**
+     * Reads the next page past the cursor ({@code where} bounding it) into {@code out}; returns how
+     * many rows. Once the cursor has its key, the statement's text is built once for a given
+     * bound, not per page.
+     */
+    int readPage(Connection connection, String where, int limit, ChunkReader.RowSink out)
+            throws SQLException, InterruptedException {
+        KeysetTable t = polled();
+        int keys = t.keyColumns().size();
+        if (cursor.length != keys) {
+            return ChunkReader.read(connection, t, KeyRange.after(cursor), Optional.of(where), limit, out);
+        }
+        if (!where.equals(pageWhere) || limit != pageLimit) {
+            pageSql = ChunkReader.sql(t, true, false, Optional.of(where), limit);
+            pageWhere = where;
+            pageLimit = limit;
+            // ChunkReader's parameter order: each key column once, or the expanded (a > ? OR (a = ? AND b > ?))
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < keys; i++) {
+                for (int j = t.syntax().rowValues() || keys == 1 ? i : 0; j <= i; j++) {
+                    order.add(j);
+                }
+            }
+            pageParameters = order.stream().mapToInt(Integer::intValue).toArray();
+        }
+        String[] after = cursor;
+        int n = 0;
+        try (PreparedStatement st = connection.prepareStatement(pageSql)) {
+            for (int p = 0; p < pageParameters.length; p++) {
+                t.binder().bind(st, p + 1, pageParameters[p], after[pageParameters[p]]);
+            }
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.accept(t.rows().read(rs));
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
     /** The table read in (cursor column, key) order: the cursor column first, then the key. */
     KeysetTable polled() {
         if (polled == null) {
@@ -159,18 +232,26 @@ final class QueryTable {
         List<JdbcColumn> order = new ArrayList<>();
         order.add(cursorColumn);
         table.primaryKey().forEach(k -> order.add(table.column(k).orElseThrow()));
-        int cursorIndex = table.columns().indexOf(cursorColumn) + 1;
+        List<JdbcColumn> all = table.columns();
+        DataType[] types = all.stream().map(JdbcColumn::type).toArray(DataType[]::new);
+        int[] at = order.stream().mapToInt(all::indexOf).toArray(); // cursor column, then the key
+        KeyProjection key = new KeyProjection(table);
         boolean integer = !timestamps;
+        // one pass per row: the values, the key, and the keyset texts (cursor, then key) from the values read
         KeysetTable.RowReader rows = rs -> {
-            ReadRow r = plain.rows().read(rs); // its keys are the primary key's texts already
-            String[] keys = new String[r.keys().length + 1];
-            Object c = r.row().get(cursorColumn.name());
-            // the cursor's text from its value (no second read of the column, which formats it again)
+            Object[] values = new Object[types.length];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = JdbcTypes.read(rs, i + 1, types[i]);
+            }
+            String[] keys = new String[at.length];
+            Object c = values[at[0]];
             String text = !integer ? c instanceof LocalDateTime t ? JdbcTypes.timestampText(t) : null
                     : c instanceof Number n && !(c instanceof BigDecimal) ? n.toString() : null;
-            keys[0] = text != null ? text : JdbcKeyset.keyText(rs, cursorIndex, cursorColumn);
-            System.arraycopy(r.keys(), 0, keys, 1, r.keys().length);
-            return new ReadRow(r.key(), r.row(), keys);
+            keys[0] = text != null ? text : JdbcKeyset.keyText(rs, at[0] + 1, cursorColumn);
+            for (int k = 1; k < at.length; k++) {
+                keys[k] = JdbcKeyset.keyText(values[at[k]], rs, at[k] + 1, order.get(k));
+            }
+            return new ReadRow(key.of(values), Row.of(columns, values), keys);
         };
         return new KeysetTable(table.id(), plain.from(), plain.selectList(),
                 order.stream().map(c -> dialect.quote(c.name())).toList(), order.stream().map(dialect::keyParameter)
@@ -198,6 +279,15 @@ final class QueryTable {
                 : "TIMESTAMP " + quoted;
     }
 
+    /**
+     * What a poll adds while the cursor is only the start (no row polled yet, so no key to page
+     * after): the rows past the start, the complement of {@link #snapshotRows}'s bound.
+     */
+    Optional<String> pastStart() {
+        return cursor.length == 1 ? Optional.of(dialect.quote(cursorColumn.name()) + " > " + literal(cursor[0]))
+                : Optional.empty();
+    }
+
     /** Rows up to the bound (the cursor column at most {@code bound}, a literal of its type). */
     String upTo(String boundLiteral) {
         return dialect.quote(cursorColumn.name()) + " <= " + boundLiteral;
@@ -205,6 +295,9 @@ final class QueryTable {
 
     /** The number a cursor column value sorts by: microseconds since the epoch, or the version. */
     long cursorValue(Object v) {
+        if (v instanceof LocalDateTime t) { // as epochMicros, without an Instant per row
+            return Math.addExact(Math.multiplyExact(t.toEpochSecond(ZoneOffset.UTC), 1_000_000L), t.getNano() / 1000);
+        }
         return timestamps ? JdbcTypes.epochMicros(v) : ((Number) v).longValue();
     }
 
@@ -217,7 +310,8 @@ final class QueryTable {
         cursor = r.keys();
         Position p = position(others, slot, emission);
         slot++;
-        Instant ts = timestamps ? Instant.EPOCH.plusNanos(v * 1000) : Instant.now();
+        Instant ts = timestamps ? Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000L), Math.floorMod(v, 1_000_000L) * 1000)
+                : Instant.now();
         if (softDelete.isPresent() && isTrue(row.get(softDelete.get().name()))) {
             return new ChangeEvent(Operation.DELETE, table.id(), r.key(), Optional.of(row), Optional.empty(), ts,
                     Optional.empty(), p, 0, Map.of());
@@ -249,21 +343,36 @@ final class QueryTable {
         // a page's events: the page's offsets (with its emission, a lower bound that commits the
         // key scan's events before it) and this table's cursor, each offset replaced only when it changed
         boolean follows = last != null && lastBase == others;
-        Position out = (follows ? last : base).withOffset(cursorName, cursor[0], sortKey);
-        for (int j = 1; j < cursor.length; j++) {
-            out = out.withOffset(keyNames[j - 1], cursor[j], sortKey);
-        }
-        if (!follows || value != lastValue) {
-            out = out.withOffset(valueName, Long.toString(value), sortKey);
-        }
-        if (!follows || slot != lastSlot) {
-            out = out.withOffset(slotName, slot < SLOTS.length ? SLOTS[(int) slot] : Long.toString(slot), sortKey);
+        boolean valueChanged = !follows || value != lastValue;
+        boolean slotChanged = !follows || slot != lastSlot;
+        // one copy of the offsets per event: the cursor and key, the value and the slot when they changed
+        String[] names = cursor.length != cursorOnly.length ? null
+                : valueChanged ? slotChanged ? withValueAndSlot : withValue : slotChanged ? withSlot : cursorOnly;
+        Position out;
+        if (names != null) {
+            String[] values = new String[names.length];
+            System.arraycopy(cursor, 0, values, 0, cursor.length);
+            int n = cursor.length;
+            if (valueChanged) {
+                values[n++] = Long.toString(value);
+            }
+            if (slotChanged) {
+                values[n] = slotText();
+            }
+            out = (follows ? last : base).withOffsets(names, values, sortKey);
+        } else { // a cursor without a key yet (the start): only what it has
+            out = (follows ? last : base).withOffset(cursorName, cursor[0], sortKey)
+                    .withOffset(valueName, Long.toString(value), sortKey).withOffset(slotName, slotText(), sortKey);
         }
         last = out;
         lastBase = others;
         lastValue = value;
         lastSlot = slot;
         return out;
+    }
+
+    private String slotText() {
+        return slot < SLOTS.length ? SLOTS[(int) slot] : Long.toString(slot);
     }
 
     private static final String[] SLOTS = java.util.stream.IntStream.range(0, 64).mapToObj(Integer::toString)
@@ -273,6 +382,9 @@ final class QueryTable {
 
     /** {@link Position#sortKeyOf} without its intermediate strings. */
     static String sortKey(long v) {
+        if (v >>> 60 != 0) {
+            return Long.toHexString(v); // 16 digits already (any timestamp cursor since 1970): one string, no copy
+        }
         char[] c = new char[16];
         for (int i = 15; i >= 0; i--) {
             c[i] = HEX[(int) (v & 15)];

@@ -41,10 +41,7 @@ public final class JdbcKeyset {
             Row row = Row.of(names, values);
             String[] keys = new String[keyIndexes.length];
             for (int k = 0; k < keys.length; k++) {
-                Object v = values[keyIndexes[k] - 1];
-                // an integer's text is its digits: no second read of the column
-                keys[k] = v instanceof Long || v instanceof Integer || v instanceof Short ? v.toString()
-                        : keyText(rs, keyIndexes[k], key.get(k));
+                keys[k] = keyText(values[keyIndexes[k] - 1], rs, keyIndexes[k], key.get(k));
             }
             return new ReadRow(projection.of(values), row, keys);
         };
@@ -58,6 +55,12 @@ public final class JdbcKeyset {
                         st.setString(parameter, text);
                     }
                 });
+    }
+
+    /** A key value already read as text: an integer's is its digits (no second read of the column), others' as below. */
+    public static String keyText(Object value, ResultSet rs, int index, JdbcColumn column) throws SQLException {
+        return value instanceof Long || value instanceof Integer || value instanceof Short ? value.toString()
+                : keyText(rs, index, column);
     }
 
     /** A key value as text for a checkpoint. */

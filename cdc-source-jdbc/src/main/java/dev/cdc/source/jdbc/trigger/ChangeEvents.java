@@ -18,6 +18,7 @@ import dev.cdc.source.jdbc.dialect.ChangeLogSql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,9 @@ final class ChangeEvents {
     private final JdbcSourceConfig config;
     private final Connection connection;
     private final Map<String, State> tables = new HashMap<>();
+    /** The captured tables' names and states as arrays (when few), for {@link #state}. */
+    private String[] names;
+    private State[] states;
     /** Where triggers list the columns (MariaDB): fills what images written by stale triggers lack. */
     private final StaleImages stale;
 
@@ -81,10 +85,27 @@ final class ChangeEvents {
         }
     }
 
+    /**
+     * The state of a table by its name as the change log has it (a new string per row): compared
+     * with the few captured names (one vectorised comparison each) rather than hashed, when they are few.
+     */
+    private State state(String table) {
+        if (names == null) {
+            names = tables.size() <= 16 ? tables.keySet().toArray(String[]::new) : new String[0];
+            states = Arrays.stream(names).map(tables::get).toArray(State[]::new);
+        }
+        for (int i = 0; i < names.length; i++) {
+            if (names[i].equals(table)) {
+                return states[i];
+            }
+        }
+        return names.length == tables.size() ? null : tables.get(table);
+    }
+
     /** Adds the events of one change-log row (a schema change first when its shape is new). */
     void add(LogReader.Item item, LogReader reader, List<StreamEvent> out) throws SQLException {
         ChangeRow row = item.row();
-        State s = tables.get(row.table());
+        State s = state(row.table());
         if (s == null) {
             return; // a table no longer captured whose trigger is still there
         }

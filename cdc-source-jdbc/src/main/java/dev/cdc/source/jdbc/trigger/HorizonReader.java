@@ -43,6 +43,8 @@ import java.util.Optional;
 final class HorizonReader implements LogReader {
 
     static final int MAX_BATCH_ROWS = 1 << 19;
+    /** The offsets that differ between the rows of a batch. */
+    private static final String[] ROW_OFFSETS = {"id", "r"};
 
     private final Dialect dialect;
     private final String log;
@@ -140,7 +142,6 @@ final class HorizonReader implements LogReader {
         start.put("id", "");
         start.put("r", "");
         Position base = Position.of(start, "");
-        String hiKey = Position.sortKeyOf(hi);
         Snapshot visible = snap == null ? null : Snapshot.parse(snap);
         List<Item> out = new ArrayList<>();
         if (maxId == Long.MAX_VALUE) {
@@ -167,9 +168,9 @@ final class HorizonReader implements LogReader {
                             continue; // another batch's, or already in the snapshot
                         }
                         rank++;
-                        String sortKey = hiKey + LogReader.hex8(2 * rank + 1);
-                        out.add(new Item(row, base.withOffset("id", Long.toString(lastId), sortKey)
-                                .withOffset("r", Long.toString(rank), sortKey)));
+                        String sortKey = LogReader.sortKey(hi, 2 * rank + 1);
+                        out.add(new Item(row, base.withOffsets(ROW_OFFSETS, new String[] {Long.toString(lastId),
+                                Long.toString(rank)}, sortKey)));
                     }
                 }
                 if (raw < limit) {

@@ -2,6 +2,7 @@ package dev.cdc.source.jdbc.trigger;
 
 import dev.cdc.api.event.Position;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -47,6 +48,19 @@ interface LogReader {
     }
 
     /** The same sort key with its last 8 digits one less: the slot of a schema change just before a row. */
+    /** {@code Position.sortKeyOf(high) + hex8(low)} in one string, without the intermediate ones. */
+    static String sortKey(long high, long low) {
+        if (high < 0 || low >>> 32 != 0) {
+            return Position.sortKeyOf(high) + hex8(low);
+        }
+        byte[] c = new byte[24]; // hexadecimal digits: Latin-1, no char[] to compress
+        for (int i = 23; i >= 0; i--) {
+            long v = i >= 16 ? low >>> (4 * (23 - i)) : high >>> (4 * (15 - i));
+            c[i] = (byte) Character.forDigit((int) (v & 15), 16);
+        }
+        return new String(c, StandardCharsets.ISO_8859_1);
+    }
+
     static String before(String sortKey) {
         long low = Long.parseLong(sortKey.substring(sortKey.length() - 8), 16);
         return sortKey.substring(0, sortKey.length() - 8) + hex8(low - 1);
