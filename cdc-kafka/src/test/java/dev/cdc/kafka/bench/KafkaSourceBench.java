@@ -56,6 +56,9 @@ import java.util.Properties;
  * all three from the first record on (ConsumerPerformance's fetch.nMsg.sec) and both ratios; repeated
  * {@code runs} times, each with a group of its own, after one unmeasured pass of the source and of the
  * Jackson consumer to warm their JIT up.
+ * Also prints each one's CPU time per record, all its threads (for ConsumerPerformance its JVM's,
+ * less that of a run that reads one record), the figure that holds on a busy machine. The source's
+ * decode-threads is its default unless the system property {@code decode.threads} is set.
  * <pre>scripts/bench-kafka-source.sh [events=1000000] [partitions=3] [runs=3]</pre>
  */
 public final class KafkaSourceBench {
@@ -80,17 +83,24 @@ public final class KafkaSourceBench {
                     kafkaSource(topic, events, "warm-" + topic));
             System.out.printf("warm-up: KafkaConsumer + Jackson readTree %,.0f records/s (not counted)%n",
                     jacksonConsumer(topic, events, "warm-json-" + topic));
+            double perfTestStart = perfTestStartCpu(libs, topic);
             double[] ratios = new double[runs];
             double[] jsonRatios = new double[runs];
             for (int run = 1; run <= runs; run++) {
                 double raw = consumerPerfTest(libs, topic, events, "raw-" + run + "-" + topic);
+                double rawCpu = (lastCpuSeconds - perfTestStart) * 1e6 / events;
                 double json = jacksonConsumer(topic, events, "json-" + run + "-" + topic);
+                double jsonCpu = lastCpuSeconds * 1e6 / events;
                 double cdc = kafkaSource(topic, events, "cdc-" + run + "-" + topic);
+                double cdcCpu = lastCpuSeconds * 1e6 / events;
                 ratios[run - 1] = cdc / raw;
                 jsonRatios[run - 1] = cdc / json;
                 System.out.printf("run %d: kafka-consumer-perf-test %,.0f records/s; KafkaConsumer + Jackson readTree %,.0f"
                         + " records/s; kafka source -> discard %,.0f events/s; ratio %.2f (perf-test), %.2f (Jackson)%n",
                         run, raw, json, cdc, cdc / raw, cdc / json);
+                System.out.printf("run %d: CPU per record (all threads): kafka-consumer-perf-test %.2f us (its JVM's start"
+                        + " taken off); KafkaConsumer + Jackson readTree %.2f us; kafka source -> discard %.2f us%n",
+                        run, rawCpu, jsonCpu, cdcCpu);
             }
             Arrays.sort(ratios);
             Arrays.sort(jsonRatios);
@@ -136,15 +146,31 @@ public final class KafkaSourceBench {
         return bytes;
     }
 
+    /** CPU seconds of the last measured run (all its threads; for ConsumerPerformance, its whole JVM). */
+    private static double lastCpuSeconds;
+
+    /** CPU seconds of a ConsumerPerformance JVM that reads one record: its start, taken off its CPU per record. */
+    private static double perfTestStartCpu(Path libs, String topic) throws Exception {
+        consumerPerfTest(libs, topic, 1, "start-" + topic);
+        return lastCpuSeconds;
+    }
+
+    private static double processCpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+    }
+
     /** Kafka's own consumer benchmark: its fetch.nMsg.sec (records/s from the first fetch). */
     private static double consumerPerfTest(Path libs, String topic, long events, String group) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path props = Files.createTempFile("consumer", ".properties");
         Files.writeString(props, "isolation.level=read_committed\nauto.offset.reset=earliest\n");
-        Process p = new ProcessBuilder(java, "-Xmx1g", "-cp", libs + "/*", "org.apache.kafka.tools.ConsumerPerformance",
+        Path times = Files.createTempFile("consumer", ".times");
+        Process p = new ProcessBuilder("bash", "-c", "TIMEFORMAT='cpu %U %S'; time \"$@\"", "time", java,
+                "-Xmx1g", "-cp", libs + "/*", "org.apache.kafka.tools.ConsumerPerformance",
                 "--bootstrap-server", BOOTSTRAP, "--topic", topic, "--messages", Long.toString(events), "--group", group,
                 "--timeout", "60000", "--consumer.config", props.toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                .redirectError(times.toFile()).start();
         List<String> lines = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
@@ -152,7 +178,18 @@ public final class KafkaSourceBench {
                 lines.add(line);
             }
         }
-        if (p.waitFor() != 0 || lines.size() < 2) {
+        int exit = p.waitFor();
+        lastCpuSeconds = 0;
+        for (String line : Files.readAllLines(times)) {
+            if (line.startsWith("cpu ")) {
+                String[] f = line.split(" ");
+                lastCpuSeconds = Double.parseDouble(f[1]) + Double.parseDouble(f[2]);
+            } else {
+                System.err.println(line);
+            }
+        }
+        Files.deleteIfExists(times);
+        if (exit != 0 || lines.size() < 2) {
             throw new IllegalStateException("ConsumerPerformance failed: " + lines);
         }
         List<String> header = Arrays.stream(lines.get(0).split(",")).map(String::trim).toList();
@@ -176,6 +213,7 @@ public final class KafkaSourceBench {
         p.put("max.poll.records", "2000");
         p.put("max.poll.interval.ms", "300000");
         ObjectMapper json = new ObjectMapper();
+        double cpu = processCpuSeconds();
         long count = 0;
         long fields = 0;
         long first = 0;
@@ -201,6 +239,7 @@ public final class KafkaSourceBench {
                 }
             }
         }
+        lastCpuSeconds = processCpuSeconds() - cpu;
         if (fields == 0) {
             throw new IllegalStateException("no field parsed");
         }
@@ -212,11 +251,16 @@ public final class KafkaSourceBench {
         KafkaSourceFactory f = new KafkaSourceFactory();
         Map<String, Object> raw = new HashMap<>(Map.of("bootstrap-servers", List.of(BOOTSTRAP), "topics", List.of(topic),
                 "schema-topic", topic + ".schemas", "group-id", group));
+        if (System.getProperty("decode.threads") != null) {
+            raw.put("decode-threads", Integer.parseInt(System.getProperty("decode.threads")));
+        }
         Source source = f.create(PluginContext.of(Configuration.of(f.options(), raw), "bench", "source"));
         Counting ctx = new Counting(events);
+        double cpu = processCpuSeconds();
         source.open(ctx);
         source.run(ctx);
         source.close();
+        lastCpuSeconds = processCpuSeconds() - cpu;
         return ctx.count / ((ctx.last - ctx.first) / 1e9);
     }
 
