@@ -112,7 +112,7 @@ final class EnvelopeStream {
                 source.position, source.version, headers);
     }
 
-    private static Instant commitTime(String text) {
+    private static Instant commitInstant(String text) {
         CommitTime last = lastCommit;
         if (last.text().equals(text)) {
             return last.instant();
@@ -229,7 +229,7 @@ final class EnvelopeStream {
             if (offsets == null || sortKey == null || commitTs == null) {
                 return null;
             }
-            return new Source(Position.of(offsets, sortKey), commitTime(commitTs), txid, version);
+            return new Source(Position.of(offsets, sortKey), commitInstant(commitTs), txid, version);
         }
     }
 }
