@@ -16,17 +16,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Parses the records of a poll into events on several threads at once (the source thread and
- * {@code threads - 1} decoder threads, each a contiguous share of the poll), before the source
- * thread walks them in order: parsing is most of a record's cost, and it needs nothing but the
- * bytes and the row shape of the record's (table, schema version). A decoder thread uses only
+ * {@code threads - 1} decoder threads, each taking small runs of the poll's records in turn),
+ * before the source thread walks them in order: parsing is most of a record's cost, and it needs
+ * nothing but the bytes and the row shape of the record's (table, schema version). A decoder thread uses only
  * shapes the source thread resolved before ({@link SchemaHistory#knownShape}); a record whose
  * shape is not known yet, or that is a schema change, is left to the source thread, which parses
  * it in order with the schema history up to date ({@link RecordDecoder}). So the events are those
@@ -74,22 +74,35 @@ final class RecordParser implements AutoCloseable {
             all.addAll(records.records(tp));
         }
         Object[] flat = new Object[all.size()];
-        int share = (all.size() + threads - 1) / threads;
-        List<Future<?>> running = new ArrayList<>(threads - 1);
-        for (int from = share; from < all.size(); from += share) {
-            int start = from;
-            int end = Math.min(all.size(), from + share);
-            running.add(pool.submit(() -> parseRange(all, flat, start, end)));
-        }
-        parseRange(all, flat, 0, Math.min(share, all.size()));
-        try {
-            for (Future<?> f : running) {
-                f.get();
+        // small runs taken in turn: the source thread, which also polls and walks the events, takes fewer
+        int chunk = Math.max(16, all.size() / (threads * 8));
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger parsed = new AtomicInteger();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        Runnable work = () -> {
+            try {
+                int from;
+                while ((from = next.getAndAdd(chunk)) < all.size()) {
+                    int to = Math.min(all.size(), from + chunk);
+                    parseRange(all, flat, from, to);
+                    parsed.addAndGet(to - from);
+                }
+            } catch (Throwable t) {
+                failed.compareAndSet(null, t);
             }
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("a decoder thread failed", e.getCause());
-        } finally {
-            running.forEach(f -> f.cancel(true));
+        };
+        for (int i = 1; i < threads; i++) {
+            pool.execute(work); // a decoder thread that starts late finds nothing left to take, and ends
+        }
+        work.run();
+        while (parsed.get() < all.size()) { // the runs other threads took: short, so wait by parking briefly
+            if (failed.get() != null) {
+                throw new IllegalStateException("a decoder thread failed", failed.get());
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            LockSupport.parkNanos(20_000);
         }
         Map<TopicPartition, Object[]> out = new HashMap<>();
         int at = 0;
