@@ -14,6 +14,8 @@ import dev.cdc.api.spi.PluginContext;
 import dev.cdc.api.spi.Source;
 import dev.cdc.api.spi.SourceContext;
 import dev.cdc.format.EnvelopeFormat;
+import dev.cdc.format.EnvelopeReader;
+import dev.cdc.format.RowShape;
 import dev.cdc.format.EnvelopeWriter;
 import dev.cdc.kafka.source.KafkaSourceFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -65,6 +67,70 @@ public final class KafkaSourceBench {
 
     private static final String BOOTSTRAP = System.getProperty("cdc.kafka.bootstrap", "127.0.0.1:9092");
     private static final TableId TABLE = TableId.of("public", "orders");
+    private static final TableSchema SCHEMA = new TableSchema(TABLE, List.of(Column.notNull("id", DataType.int64()),
+            Column.of("name", DataType.string()), Column.of("status", DataType.string()),
+            Column.of("amount", DataType.decimal(12, 2)), Column.of("updated_at", DataType.timestampTz(6)),
+            Column.of("version", DataType.int64()), Column.of("payload", DataType.string())), List.of("id"));
+    private static final Instant BASE = Instant.parse("2026-01-02T13:45:00.123456Z");
+
+    /** The i-th change of the bench's topic: an update of a 7-column row, about 815 bytes as an envelope. */
+    private static ChangeEvent event(long i) {
+        long id = i % 100_000;
+        Row after = Row.builder().put("id", id).put("name", "customer " + id).put("status", i % 3 == 0 ? "paid" : "new")
+                .put("amount", BigDecimal.valueOf(i % 100_000, 2)).put("updated_at", BASE.plusNanos(i * 1000))
+                .put("version", i).put("payload", "x".repeat(120)).build();
+        return ChangeEvent.update(TABLE, Row.of("id", id), after, after, BASE, Position.ofSequence(i))
+                .withSchemaVersion(1).withTransactionId(Long.toString(i / 10));
+    }
+
+    /**
+     * Decoding alone, on this thread, no Kafka: CPU time per envelope (the thread's own, so waiting for a
+     * core does not count) of Jackson's readTree and of the source's reader (EnvelopeReader.readRecord
+     * with the schema's row shape), best of 5 interleaved passes over the same envelopes.
+     */
+    private static void decodeOnly(long events) throws IOException {
+        EnvelopeWriter writer = EnvelopeWriter.of(EnvelopeFormat.CDC, "bench");
+        int n = (int) Math.min(events, 100_000);
+        byte[][] values = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            values[i] = writer.toBytes(event(i + 1));
+        }
+        RowShape shape = RowShape.of(SCHEMA);
+        EnvelopeReader.Schemas schemas = new EnvelopeReader.Schemas() {
+            @Override
+            public Optional<TableSchema> at(TableId table, String sortKey, long schemaVersion) {
+                return Optional.of(SCHEMA);
+            }
+
+            @Override
+            public RowShape shape(TableId table, String sortKey, long schemaVersion) {
+                return shape;
+            }
+        };
+        ObjectMapper json = new ObjectMapper();
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        double bestJson = Double.MAX_VALUE;
+        double bestCdc = Double.MAX_VALUE;
+        long sink = 0;
+        for (int pass = 0; pass < 6; pass++) {
+            long t0 = threads.getCurrentThreadCpuTime();
+            for (byte[] v : values) {
+                sink += json.readTree(v).size();
+            }
+            long t1 = threads.getCurrentThreadCpuTime();
+            for (byte[] v : values) {
+                sink += EnvelopeReader.readRecord(null, v, EnvelopeFormat.CDC, schemas).size();
+            }
+            long t2 = threads.getCurrentThreadCpuTime();
+            if (pass > 0) { // the first pass warms the JIT up
+                bestJson = Math.min(bestJson, (t1 - t0) / 1e3 / n);
+                bestCdc = Math.min(bestCdc, (t2 - t1) / 1e3 / n);
+            }
+        }
+        System.out.printf("decoding alone (one thread, no Kafka, %,d envelopes, best of 5 passes, %d): Jackson readTree"
+                + " %.2f us CPU per record; kafka source's reader (typed ChangeEvent) %.2f us (%.2fx)%n", n, sink % 2,
+                bestJson, bestCdc, bestCdc / bestJson);
+    }
 
     public static void main(String[] args) throws Exception {
         long events = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
@@ -110,6 +176,7 @@ public final class KafkaSourceBench {
                     jsonRatios[runs / 2], jsonRatios[0], jsonRatios[runs - 1], runs);
             admin.deleteTopics(List.of(topic, topic + ".schemas")).all().get();
         }
+        decodeOnly(events);
     }
 
     private static long fill(String topic, long events) throws Exception {
@@ -120,23 +187,13 @@ public final class KafkaSourceBench {
         p.put("batch.size", Integer.toString(256 * 1024));
         p.put("compression.type", "lz4");
         EnvelopeWriter writer = EnvelopeWriter.of(EnvelopeFormat.CDC, "bench");
-        TableSchema schema = new TableSchema(TABLE, List.of(Column.notNull("id", DataType.int64()),
-                Column.of("name", DataType.string()), Column.of("status", DataType.string()),
-                Column.of("amount", DataType.decimal(12, 2)), Column.of("updated_at", DataType.timestampTz(6)),
-                Column.of("version", DataType.int64()), Column.of("payload", DataType.string())), List.of("id"));
         long bytes = 0;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(topic + ".schemas", null,
-                    writer.toBytes(SchemaChangeEvent.of(schema, Position.ofSequence(0), Instant.now())))).get();
-            Instant base = Instant.parse("2026-01-02T13:45:00.123456Z");
+                    writer.toBytes(SchemaChangeEvent.of(SCHEMA, Position.ofSequence(0), Instant.now())))).get();
             for (long i = 1; i <= events; i++) {
-                long id = i % 100_000;
-                Row after = Row.builder().put("id", id).put("name", "customer " + id).put("status", i % 3 == 0 ? "paid" : "new")
-                        .put("amount", BigDecimal.valueOf(i % 100_000, 2)).put("updated_at", base.plusNanos(i * 1000))
-                        .put("version", i).put("payload", "x".repeat(120)).build();
-                ChangeEvent e = ChangeEvent.update(TABLE, Row.of("id", id), after, after, base, Position.ofSequence(i))
-                        .withSchemaVersion(1).withTransactionId(Long.toString(i / 10));
+                ChangeEvent e = event(i);
                 byte[] value = writer.toBytes(e);
                 bytes += value.length;
                 producer.send(new ProducerRecord<>(topic, writer.keyToBytes(e), value));
