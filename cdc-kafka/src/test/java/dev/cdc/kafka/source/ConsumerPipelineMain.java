@@ -8,6 +8,7 @@ import dev.cdc.api.spi.Source;
 import dev.cdc.api.spi.SourceContext;
 
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +19,8 @@ import java.util.Optional;
  * membership id) into a context that prints, once, how long after {@code open} its first event
  * came ({@code first event after N ms}). Runs until killed, or until its standard input ends: then
  * it closes the source (leaving the group) and exits.
- * Arguments: bootstrap servers, topic, pipeline name, group.
+ * Arguments: bootstrap servers, topic, pipeline name, group, and optionally a group-instance-id
+ * ({@code none}: a dynamic member, to see the session timeout the default avoids).
  */
 public final class ConsumerPipelineMain {
 
@@ -27,8 +29,12 @@ public final class ConsumerPipelineMain {
 
     public static void main(String[] args) throws Exception {
         KafkaSourceFactory f = new KafkaSourceFactory();
-        Source source = f.create(PluginContext.of(Configuration.of(f.options(), Map.of("bootstrap-servers",
-                List.of(args[0]), "topics", List.of(args[1]), "group-id", args[3])), args[2], "source"));
+        Map<String, Object> options = new HashMap<>(Map.of("bootstrap-servers", List.of(args[0]), "topics",
+                List.of(args[1]), "group-id", args[3]));
+        if (args.length > 4) {
+            options.put("group-instance-id", args[4]);
+        }
+        Source source = f.create(PluginContext.of(Configuration.of(f.options(), options), args[2], "source"));
         Printing context = new Printing();
         Thread stdin = new Thread(() -> {
             try {
