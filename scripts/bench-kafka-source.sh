@@ -6,7 +6,8 @@
 # in the same run; prints all three and both ratios, repeated [runs] times.
 #   scripts/bench-kafka-source.sh [events=1000000] [partitions=3] [runs=3]
 # Needs the broker of scripts/services.sh kafka (its class path under $CDC_SERVICES_DIR holds the tools).
-# Maven settings such as -Dmaven.repo.local can be passed in MAVEN_OPTS.
+# Maven settings such as -Dmaven.repo.local can be passed in MAVEN_OPTS; JVM options of the bench (e.g.
+# -Ddecode.threads=1, the source's decode-threads) in BENCH_JAVA_OPTS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 libs=${CDC_SERVICES_DIR:-/var/lib/cdc-test}/kafka-4.1.1-libs
@@ -16,5 +17,5 @@ mvn -B -q test-compile -pl cdc-kafka
 CP_FILE=$(mktemp)
 trap 'rm -f "$CP_FILE"' EXIT
 mvn -B -q dependency:build-classpath -pl cdc-kafka -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test >/dev/null
-exec java -Xmx1g -Dkafka.libs="$libs" -cp "cdc-kafka/target/test-classes:cdc-kafka/target/classes:$(cat "$CP_FILE")" \
+exec java -Xmx1g ${BENCH_JAVA_OPTS:-} -Dkafka.libs="$libs" -cp "cdc-kafka/target/test-classes:cdc-kafka/target/classes:$(cat "$CP_FILE")" \
   dev.cdc.kafka.bench.KafkaSourceBench "$@"

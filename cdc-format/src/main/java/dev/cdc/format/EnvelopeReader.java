@@ -29,7 +29,9 @@ import java.util.Optional;
  * in effect for the row ({@link Schemas}, fed by the stream's own schema-change envelopes), through
  * the one value codec ({@link JsonValues#decode}); a row whose schema is not known keeps JSON's
  * own kinds. Events keep the envelope's position, so the writer's {@code sort_key} is theirs too.
- * Stateless and thread-safe.
+ * A row change is read in one pass over the tokens ({@link EnvelopeStream}); anything else, and
+ * any envelope that pass does not expect, through a tree of the document. Stateless and
+ * thread-safe.
  */
 public final class EnvelopeReader {
 
@@ -63,6 +65,12 @@ public final class EnvelopeReader {
      * @throws CdcException naming the field when the bytes are not a {@code cdc} envelope
      */
     public static StreamEvent read(byte[] value, Schemas schemas) {
+        ChangeEvent fast = EnvelopeStream.read(value, schemas);
+        return fast != null ? fast : read(parse(value), schemas);
+    }
+
+    /** The envelope read by the general tree path only (what {@link EnvelopeStream} must agree with). */
+    static StreamEvent readTree(byte[] value, Schemas schemas) {
         return read(parse(value), schemas);
     }
 
@@ -112,6 +120,12 @@ public final class EnvelopeReader {
     public static List<ReadEvent> readRecord(byte[] key, byte[] value, EnvelopeFormat format, Schemas schemas) {
         if (value == null) {
             return List.of();
+        }
+        if (format != EnvelopeFormat.DEBEZIUM) {
+            ChangeEvent fast = EnvelopeStream.read(value, schemas);
+            if (fast != null) {
+                return List.of(new ReadEvent(fast, Optional.empty()));
+            }
         }
         Object json = parse(value);
         if (format == EnvelopeFormat.CDC || format == null && json instanceof Map<?, ?> m && isCdcEnvelope(m)) {

@@ -42,7 +42,8 @@ final class JsonTree {
         }
     }
 
-    private static Object read(JsonParser p, JsonToken t) throws IOException {
+    /** The value that begins with {@code t}, read to its end. */
+    static Object read(JsonParser p, JsonToken t) throws IOException {
         switch (t) {
             case START_OBJECT -> {
                 Map<String, Object> map = new LinkedHashMap<>();

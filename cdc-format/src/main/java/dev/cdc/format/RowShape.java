@@ -22,6 +22,9 @@ public final class RowShape {
 
     private final Map<String, DataType> types;
     private final List<String> names;
+    /** The type of each of {@link #names}, and of each of {@link #keyNames}. */
+    private final DataType[] namedTypes;
+    private final DataType[] keyTypes;
     private final Row.Columns columns;
     private final List<String> keyNames;
     private final Row.Columns keyColumns;
@@ -32,6 +35,8 @@ public final class RowShape {
         this.columns = Row.Columns.of(names);
         this.keyNames = keyNames;
         this.keyColumns = Row.Columns.of(keyNames);
+        this.namedTypes = names.stream().map(types::get).toArray(DataType[]::new);
+        this.keyTypes = keyNames.stream().map(types::get).toArray(DataType[]::new);
     }
 
     public static RowShape of(TableSchema schema) {
@@ -73,5 +78,36 @@ public final class RowShape {
             values[i++] = ValueDecoder.decode(c.getValue(), types.get(name));
         }
         return Row.of(shared, values);
+    }
+
+    /**
+     * The same row as {@link #row(Map)} gives for a JSON object of these columns (names and JSON
+     * values in document order, no name twice), decoding {@code values} in place.
+     */
+    Row row(String[] jsonNames, Object[] values, int size) {
+        Row row = size == names.size() ? row(jsonNames, values, size, names, namedTypes, columns)
+                : size == keyNames.size() ? row(jsonNames, values, size, keyNames, keyTypes, keyColumns) : null;
+        if (row != null) {
+            return row;
+        }
+        Row.Builder b = Row.builder();
+        for (int i = 0; i < size; i++) {
+            b.put(jsonNames[i], ValueDecoder.decode(values[i], types.get(jsonNames[i])));
+        }
+        return b.build();
+    }
+
+    private static Row row(String[] jsonNames, Object[] values, int size, List<String> expected, DataType[] expectedTypes,
+                           Row.Columns shared) {
+        for (int i = 0; i < size; i++) {
+            if (!expected.get(i).equals(jsonNames[i])) {
+                return null;
+            }
+        }
+        Object[] decoded = new Object[size];
+        for (int i = 0; i < size; i++) {
+            decoded[i] = ValueDecoder.decode(values[i], expectedTypes[i]);
+        }
+        return Row.of(shared, decoded);
     }
 }

@@ -5,6 +5,7 @@ import dev.cdc.api.event.Position;
 import dev.cdc.api.event.StreamEvent;
 import dev.cdc.api.spi.Source;
 import dev.cdc.api.spi.SourceContext;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -12,6 +13,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +24,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -58,6 +61,8 @@ final class KafkaSource implements Source {
 
     private final KafkaSourceConfig config;
     private final String clientId;
+    /** The static group membership id, if any. */
+    private final Optional<String> instanceId;
     private final AtomicReference<Position> toCommit = new AtomicReference<>();
     private final Set<TopicPartition> owned = new HashSet<>();
     private final Map<String, Long> resume = new HashMap<>();
@@ -70,6 +75,7 @@ final class KafkaSource implements Source {
     private KafkaConsumer<byte[], byte[]> consumer;
     private SchemaTopic schemaTopic;
     private RecordDecoder decoder;
+    private RecordParser parser;
     private Position position = Position.of(Map.of(), "");
     private long lastPoll;
     private boolean closed;
@@ -77,6 +83,7 @@ final class KafkaSource implements Source {
     KafkaSource(KafkaSourceConfig config, String pipelineName, String instanceName) {
         this.config = config;
         this.clientId = "cdc-" + pipelineName + "-" + instanceName;
+        this.instanceId = config.instanceId(clientId);
     }
 
     @Override
@@ -88,16 +95,18 @@ final class KafkaSource implements Source {
         SchemaHistory history = new SchemaHistory(schemaTopic);
         history.catchUp();
         decoder = new RecordDecoder(config, history);
-        consumer = new KafkaConsumer<>(config.consumerProperties(clientId));
+        parser = new RecordParser(RecordDecoder.format(config), history, config.decodeThreads(), clientId);
+        consumer = new KafkaConsumer<>(config.consumerProperties(clientId, instanceId));
         Rebalances listener = new Rebalances();
         if (config.topicPattern().isPresent()) {
             consumer.subscribe(config.topicPattern().get(), listener);
         } else {
             consumer.subscribe(config.topics(), listener);
         }
-        LOG.info("kafka source: group '{}' reading {} ({}, {})", config.groupId(),
+        LOG.info("kafka source: group '{}' reading {} ({}, {}, {})", config.groupId(),
                 config.topicPattern().map(p -> "topics matching " + p).orElse("topics " + config.topics()),
-                config.isolationLevel(), config.client());
+                config.isolationLevel(), instanceId.map(id -> "static member '" + id + "'").orElse("dynamic member"),
+                config.client());
     }
 
     @Override
@@ -106,7 +115,7 @@ final class KafkaSource implements Source {
         boolean warned = false;
         while (!context.isStopping()) {
             commitCheckpoint();
-            ConsumerRecords<byte[], byte[]> records = consumer.poll(config.pollTimeout());
+            ConsumerRecords<byte[], byte[]> records = poll();
             lastPoll = System.nanoTime();
             if (owned.isEmpty() && !warned && lastPoll - started > UNASSIGNED_WARNING.toNanos()) {
                 warned = true;
@@ -122,8 +131,9 @@ final class KafkaSource implements Source {
                 batch.addAll(decoder.caughtUp(position));
             }
             unread.addAll(records.partitions());
+            Map<TopicPartition, Object[]> parsed = parser.parse(records);
             for (TopicPartition tp : records.partitions()) {
-                read(context, records.records(tp), tp, batch);
+                read(context, records.records(tp), parsed.get(tp), tp, batch);
                 unread.remove(tp);
             }
             releaseHeld();
@@ -133,16 +143,28 @@ final class KafkaSource implements Source {
         }
     }
 
+    private ConsumerRecords<byte[], byte[]> poll() {
+        try {
+            return consumer.poll(config.pollTimeout());
+        } catch (FencedInstanceIdException e) {
+            throw new CdcException("kafka source: another member of group '" + config.groupId() + "' joined with this "
+                    + "one's group-instance-id '" + instanceId.orElse("") + "' and fenced it; give each running instance "
+                    + "of the pipeline a group-instance-id of its own", e);
+        }
+    }
+
     /** Decodes one partition's records of a poll into the batch, unless it is revoked or held. */
-    private void read(SourceContext context, List<ConsumerRecord<byte[], byte[]>> records, TopicPartition tp,
-                      List<StreamEvent> batch) throws InterruptedException {
-        for (ConsumerRecord<byte[], byte[]> r : records) {
+    private void read(SourceContext context, List<ConsumerRecord<byte[], byte[]>> records, Object[] parsed,
+                      TopicPartition tp, List<StreamEvent> batch) throws InterruptedException {
+        for (int i = 0; i < records.size(); i++) {
+            ConsumerRecord<byte[], byte[]> r = records.get(i);
             if (!owned.contains(tp) || held.containsKey(tp)) {
                 return; // revoked while this poll's records were waiting, or waiting for a schema change
             }
             Position next;
             try {
-                next = decoder.decode(r, name(tp), position, batch, sk -> othersPassed(tp, sk));
+                next = decoder.decode(r, parsed == null ? null : parsed[i], name(tp), position, batch,
+                        sk -> othersPassed(tp, sk));
             } catch (CdcException e) {
                 context.emit(batch, this::whileWaiting); // what came before the bad record is delivered
                 throw e;
@@ -327,9 +349,15 @@ final class KafkaSource implements Source {
         try {
             if (consumer != null) {
                 commitCheckpoint();
-                consumer.close(Duration.ofSeconds(5));
+                // a static member leaves too: the other members take its partitions now, not after the session
+                // timeout; a killed one, started again with its id, takes them back without that wait
+                consumer.close(CloseOptions.timeout(Duration.ofSeconds(5))
+                        .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
             }
         } finally {
+            if (parser != null) {
+                parser.close();
+            }
             if (schemaTopic != null) {
                 schemaTopic.close();
             }

@@ -65,10 +65,32 @@ public final class KafkaSourceOptions {
             .defaultValue(2000).check(n -> n >= 1, ">= 1")
             .description("Most records one poll returns: the largest batch handed to the pipeline at once.");
 
+    public static final ConfigOption<String> GROUP_INSTANCE_ID = ConfigOption.key("group-instance-id").stringType()
+            .noDefaultValue().check(id -> id.matches("[A-Za-z0-9._-]{1,249}"),
+                    "1 to 249 ASCII letters, digits, '.', '_' and '-'")
+            .description("The consumer's static group membership id (Kafka's group.instance.id): a consumer pipeline "
+                    + "killed and started again with the same id takes its partitions back at once, instead of after "
+                    + "the group's session timeout (45 s by default); a pipeline that stops leaves the group, so the "
+                    + "other members take its partitions at once. Default: cdc-<pipeline>-<source>.<host name>. Two "
+                    + "running members of a group may not share an id (the later one fences the other): instances of "
+                    + "one pipeline on one host each set their own. none: no static membership.");
+
+    public static final ConfigOption<Integer> DECODE_THREADS = ConfigOption.key("decode-threads").intType()
+            .noDefaultValue().check(n -> n >= 1 && n <= 64, "between 1 and 64")
+            .description("Threads that parse a poll's records, the source thread included: a poll is split "
+                    + "among them, and its events are still handed on in each partition's order, exactly as one "
+                    + "thread would read them. 1 parses on the source thread only. Default: the number of "
+                    + "processors, at most 4.");
+
+    /** The default of {@link #DECODE_THREADS}: the processors, at most 4. */
+    static int defaultDecodeThreads() {
+        return Math.min(4, Runtime.getRuntime().availableProcessors());
+    }
+
     /** Every option, in the order {@code cdc plugins} lists them. */
     public static List<ConfigOption<?>> all() {
-        List<ConfigOption<?>> all = new ArrayList<>(List.of(TOPICS, TOPIC_PATTERN, GROUP_ID, FORMAT, SCHEMA_TOPIC,
-                ISOLATION_LEVEL, START_FROM, BAD_RECORDS, POLL_TIMEOUT, MAX_POLL_RECORDS));
+        List<ConfigOption<?>> all = new ArrayList<>(List.of(TOPICS, TOPIC_PATTERN, GROUP_ID, GROUP_INSTANCE_ID, FORMAT, SCHEMA_TOPIC,
+                ISOLATION_LEVEL, START_FROM, BAD_RECORDS, POLL_TIMEOUT, MAX_POLL_RECORDS, DECODE_THREADS));
         all.addAll(KafkaClientOptions.all());
         return List.copyOf(all);
     }

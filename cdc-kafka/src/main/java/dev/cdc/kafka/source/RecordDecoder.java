@@ -53,11 +53,7 @@ final class RecordDecoder {
     private String heldFor;
 
     RecordDecoder(KafkaSourceConfig config, SchemaHistory history) {
-        this.format = switch (config.format()) {
-            case "cdc" -> EnvelopeFormat.CDC;
-            case "debezium" -> EnvelopeFormat.DEBEZIUM;
-            default -> null;
-        };
+        this.format = format(config);
         this.skipBad = config.skipBadRecords();
         this.history = history;
     }
@@ -65,18 +61,20 @@ final class RecordDecoder {
     /**
      * Adds the record's events (with the schema changes due before them) to {@code batch}.
      *
+     * @param parsed   the record's result of {@link RecordParser#parse}, or null (or
+     *                 {@link RecordParser#IN_ORDER}) to parse it here
      * @param name     the record's partition as named in positions
      * @param position the position before the record
      * @param mayPassSchemaChange whether a schema change at this sort key may be handed on now
      * @return the position after the record, or null when the record must wait (its partition is
      *         held until {@link #heldFor()} may pass; nothing was added to the batch)
      */
-    Position decode(ConsumerRecord<byte[], byte[]> r, String name, Position position, List<StreamEvent> batch,
-                    Predicate<String> mayPassSchemaChange) {
+    Position decode(ConsumerRecord<byte[], byte[]> r, Object parsed, String name, Position position,
+                    List<StreamEvent> batch, Predicate<String> mayPassSchemaChange) {
         String next = Long.toString(r.offset() + 1);
         List<ReadEvent> read;
         try {
-            read = EnvelopeReader.readRecord(r.key(), r.value(), format, history);
+            read = parsed(r, parsed);
         } catch (RuntimeException e) {
             String where = "topic '" + r.topic() + "' partition " + r.partition() + " offset " + r.offset();
             if (!skipBad) {
@@ -117,6 +115,26 @@ final class RecordDecoder {
             }
         }
         return read.isEmpty() ? position.withOffset(name, next, position.sortKey()) : after;
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<ReadEvent> parsed(ConsumerRecord<byte[], byte[]> r, Object parsed) {
+        if (parsed instanceof List<?> events) {
+            return (List<ReadEvent>) events;
+        }
+        if (parsed instanceof RuntimeException e) {
+            throw e;
+        }
+        return EnvelopeReader.readRecord(r.key(), r.value(), format, history);
+    }
+
+    /** The format the config names, or null for auto. */
+    static EnvelopeFormat format(KafkaSourceConfig config) {
+        return switch (config.format()) {
+            case "cdc" -> EnvelopeFormat.CDC;
+            case "debezium" -> EnvelopeFormat.DEBEZIUM;
+            default -> null;
+        };
     }
 
     /** A Debezium record's sort key: the kafka sink's {@code cdc.sort_key} header when it wrote it, else the offset. */

@@ -14,13 +14,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The upstream pipeline's schema changes, per table in {@code sort_key} order: where rows find the
  * column types in effect for them ({@link #at}), and which schema changes are due to be handed to
  * the pipeline before a row ({@link #dueBefore}) so the consumers' sinks migrate between the last
  * row of the old shape and the first of the new. Filled from the schema topic ({@link SchemaTopic})
- * and from schema-change envelopes met in the subscribed topics. Used from the source thread only.
+ * and from schema-change envelopes met in the subscribed topics. Used from the source thread only,
+ * but {@link #knownShape}.
  */
 final class SchemaHistory implements EnvelopeReader.Schemas {
 
@@ -31,7 +33,8 @@ final class SchemaHistory implements EnvelopeReader.Schemas {
     private final Map<Version, Optional<TableSchema>> byVersion = new HashMap<>();
     /** The row shape of each schema, and of each (table, version). */
     private final Map<TableSchema, RowShape> shapes = new IdentityHashMap<>();
-    private final Map<Version, RowShape> shapeByVersion = new HashMap<>();
+    /** Read by decoder threads too ({@link #knownShape}). */
+    private final Map<Version, RowShape> shapeByVersion = new ConcurrentHashMap<>();
 
     private record Version(TableId table, long version) {
     }
@@ -82,6 +85,14 @@ final class SchemaHistory implements EnvelopeReader.Schemas {
             }
         }
         return shape;
+    }
+
+    /**
+     * The row shape {@link #shape} gave for (table, version) before, else null (also for version 0,
+     * whose shape depends on the row's sort key). Thread-safe: what a decoder thread may use.
+     */
+    RowShape knownShape(TableId table, long schemaVersion) {
+        return schemaVersion > 0 ? shapeByVersion.get(new Version(table, schemaVersion)) : null;
     }
 
     private Optional<TableSchema> floor(TableId table, String sortKey) {

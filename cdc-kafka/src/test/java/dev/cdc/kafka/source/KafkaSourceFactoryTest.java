@@ -45,6 +45,31 @@ class KafkaSourceFactoryTest {
         assertThat(c.consumerProperties("id")).containsEntry("enable.auto.commit", "false")
                 .containsEntry("isolation.level", "read_committed").containsEntry("group.id", "g");
         assertThat(c.schemaReaderProperties("id")).doesNotContainKey("group.id");
+        assertThat(c.decodeThreads()).isBetween(1, 4).isEqualTo(Math.min(4, Runtime.getRuntime().availableProcessors()));
+        // static membership by default, from the pipeline's and the source's names and the host
+        assertThat(c.instanceId("cdc-p-s")).hasValueSatisfying(id -> assertThat(id).startsWith("cdc-p-s.")
+                .hasSizeGreaterThan(8).matches("[A-Za-z0-9._-]+"));
+        assertThat(c.consumerProperties("cdc-p-s", c.instanceId("cdc-p-s")))
+                .containsEntry("group.instance.id", c.instanceId("cdc-p-s").orElseThrow());
+        assertThat(c.schemaReaderProperties("id")).doesNotContainKey("group.instance.id");
+    }
+
+    @Test
+    void theStaticMembershipIdCanBeSetOrTurnedOff() {
+        KafkaSourceConfig set = KafkaSourceConfig.from(options(Map.of("topics", List.of("t"), "group-id", "g",
+                "group-instance-id", "orders-consumer-2", "decode-threads", 1)));
+        assertThat(set.instanceId("cdc-p-s")).contains("orders-consumer-2");
+        assertThat(set.decodeThreads()).isEqualTo(1);
+        KafkaSourceConfig none = KafkaSourceConfig.from(options(Map.of("topics", List.of("t"), "group-id", "g",
+                "group-instance-id", "none")));
+        assertThat(none.instanceId("cdc-p-s")).isEmpty();
+        assertThat(none.consumerProperties("cdc-p-s", none.instanceId("cdc-p-s"))).doesNotContainKey("group.instance.id");
+        assertThat(FACTORY.validate(options(Map.of("topics", List.of("t"), "group-id", "g",
+                "client-properties", Map.of("group.instance.id", "x"))))).extracting(ConfigProblem::toString)
+                .anySatisfy(p -> assertThat(p).contains("group.instance.id"));
+        assertThatThrownBy(() -> options(Map.of("topics", List.of("t"), "group-id", "g", "group-instance-id", "a@b")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("group-instance-id")
+                .hasMessageContaining("'a@b'");
     }
 
     @Test
