@@ -153,6 +153,11 @@ class VerifyIT {
         assertThat(search.path("sample").path("different").get(1).path("fields").toString())
                 .isEqualTo("[\"flag\",\"price\"]");
         assertThat(search.path("sample").path("extra").get(0).path("key").toString()).isEqualTo("[\"777777\"]");
+        // the same by id, chunk by chunk (the way a sink too large to scan is read)
+        Cli byId = Cli.run("verify", yaml.toString(), "--json", "--settle", "300ms", "--sink", "search",
+                "--scan-limit", "0");
+        assertThat(byId.exitCode()).as(byId.all()).isEqualTo(ExitCodes.DIFFERENT);
+        assertCounts(JSON.readTree(byId.out()), "search", 7, 1, 2);
         Cli text = Cli.run("verify", yaml.toString(), "--sink", "cache", "--settle", "100ms", "--sample", "2");
         assertThat(text.out()).contains("public." + name + " -> cache: DIFFERENT").contains("missing 3: [1], [2], ...")
                 .contains("different 4: [20] (name), [21] (extra), ...").contains("DIFFERENT (9 row(s))");
