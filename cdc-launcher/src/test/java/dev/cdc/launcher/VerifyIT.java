@@ -239,7 +239,7 @@ class VerifyIT {
 
     /** Verify until it reports equality (the queued backfills run after the start). */
     private void awaitEqual() throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         Cli last;
         do {
             Thread.sleep(500);
@@ -312,10 +312,10 @@ class VerifyIT {
     }
 
     private void await(String what, Check check) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (!check.ok()) {
             if (System.nanoTime() > deadline) {
-                fail("not within 90 s: " + what + "\n" + (cdc == null ? "" : cdc.stderr()));
+                fail("not within 180 s: " + what + "\n" + (cdc == null ? "" : cdc.stderr()));
             }
             Thread.sleep(100);
         }
