@@ -245,7 +245,7 @@ class VerifyIT {
             Thread.sleep(500);
             last = Cli.run("verify", yaml.toString(), "--settle", "300ms", "--rechecks", "1");
             if (System.nanoTime() > deadline) {
-                fail("not equal within 90 s:\n" + last.all() + "\n" + cdc.stderr());
+                fail("not equal within 180 s:\n" + last.all() + "\n" + cdc.stderr());
             }
         } while (last.exitCode() != ExitCodes.OK);
         assertThat(last.out()).contains("EQUAL");
