@@ -11,6 +11,6 @@ mvn -B -q -o test-compile -pl cdc-launcher 2>/dev/null || mvn -B -q test-compile
 CP_FILE=$(mktemp)
 trap 'rm -f "$CP_FILE"' EXIT
 mvn -B -q -ntp dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CP_FILE" -pl cdc-launcher >/dev/null
-exec java -Xmx1g -cp "cdc-launcher/target/test-classes:cdc-launcher/target/classes:$(cat "$CP_FILE")" \
+exec java -Xmx3g -cp "cdc-launcher/target/test-classes:cdc-launcher/target/classes:$(cat "$CP_FILE")" \
   dev.cdc.launcher.bench.VerifyBenchmark "${3:-jdbc:postgresql://127.0.0.1:5432/test}" \
   "${4:-http://127.0.0.1:9200}" "${1:-1000000}" "${2:-2}"

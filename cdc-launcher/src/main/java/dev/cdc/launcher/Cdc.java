@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
         description = "Change data capture for the JVM: reads a database's change log and delivers every change "
                 + "to one or more sinks, with checkpoints so a restart resumes where it stopped.",
         subcommands = {RunCommand.class, ValidateCommand.class, PluginsCommand.class, StatusCommand.class,
-            SchemaCommand.class, SetupCommand.class, ReattachCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class},
+            SchemaCommand.class, SetupCommand.class, ReattachCommand.class, BackfillCommand.class, VerifyCommand.class,
+            CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         footerHeading = "%nExamples:%n",
         footer = {

@@ -25,7 +25,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "setup", mixinStandardHelpOptions = true,
         description = {"Creates what the pipeline's source needs in the database besides the captured tables (for"
-                + " jdbc-trigger: the change-log table and a trigger per table), or with --print only prints the"
+                + " jdbc-trigger: the change-log table and a trigger per table; for mysql: the backfills' watermark"
+                + " table), or with --print only prints the"
                 + " statements for a DBA to run, or with --drop removes them all.",
             "Connects to the source's database (to read the tables' columns); touches no checkpoint."})
 final class SetupCommand implements Callable<Integer> {
@@ -63,7 +64,7 @@ final class SetupCommand implements Callable<Integer> {
         try (Source source = p.source().create(PluginContext.of(p.source().options(), p.name(), "source"))) {
             if (!(source instanceof SourceSetup setup)) {
                 err.println("cdc setup: source type '" + p.source().type() + "' of pipeline '" + p.name() + "' needs no"
-                        + " setup in the database (jdbc-trigger does)");
+                        + " setup in the database (jdbc-trigger and mysql do)");
                 err.flush();
                 return ExitCodes.INVALID;
             }

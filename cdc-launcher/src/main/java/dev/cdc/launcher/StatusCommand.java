@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
 /** {@code cdc status [--url URL] [--json]}: asks a running {@code cdc run} for its {@code /status}. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Shows the status of a running pipeline: its state, events captured, each sink's "
-                + "written/queue/lag, the checkpoint and snapshot progress.",
+                + "written/queue/lag, the checkpoint, snapshot and backfill progress.",
             "Reads the /status endpoint that `cdc run` serves when metrics.port is set. "
                 + "Exits 0 if it answered, 1 if the pipeline is FAILED, 3 if it could not be reached."})
 final class StatusCommand implements Callable<Integer> {
@@ -189,6 +189,12 @@ final class StatusCommand implements Callable<Integer> {
                     sb.append(" rows");
                 }
                 sb.append(nl);
+            }
+        }
+        if (!s.path("backfills").isEmpty()) {
+            sb.append("backfills:").append(nl);
+            for (JsonNode b : s.path("backfills")) {
+                sb.append("  ").append(BackfillCommand.line(b)).append(nl);
             }
         }
         return sb.toString();

@@ -273,7 +273,7 @@ class SinkOutageIT {
         return out;
     }
 
-    private static Map<Long, Long> esValues(String index) throws Exception {
+    static Map<Long, Long> esValues(String index) throws Exception {
         es("POST", "/" + index + "/_refresh");
         JsonNode hits = es("POST", "/" + index + "/_search?size=10000").path("hits").path("hits");
         Map<Long, Long> out = new HashMap<>();
@@ -294,7 +294,7 @@ class SinkOutageIT {
         return out;
     }
 
-    private static JsonNode es(String method, String path) throws Exception {
+    static JsonNode es(String method, String path) throws Exception {
         HttpRequest r = HttpRequest.newBuilder(URI.create(Services.elasticsearchUrl() + path))
                 .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.noBody()).build();
         String body = HTTP.send(r, HttpResponse.BodyHandlers.ofString()).body();
@@ -307,7 +307,7 @@ class SinkOutageIT {
         boolean holds() throws Exception;
     }
 
-    private static void await(Pipeline p, String what, Condition condition) throws Exception {
+    static void await(Pipeline p, String what, Condition condition) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (!condition.holds()) {
             if (p.state().isTerminal() || System.nanoTime() > deadline) {

@@ -39,7 +39,7 @@ public final class Backfills {
     public static final class Refused extends IllegalArgumentException {
         private final boolean conflict;
 
-        Refused(String message, boolean conflict) {
+        public Refused(String message, boolean conflict) {
             super(message);
             this.conflict = conflict;
         }
@@ -120,8 +120,7 @@ public final class Backfills {
             cannotBackfill = Optional.empty();
             return;
         }
-        cannotBackfill = Optional.of("the source of pipeline '" + pipeline + "' (type " + type + ") cannot backfill; "
-                + "the postgres and mysql sources can");
+        cannotBackfill = Optional.of(cannotBackfill(pipeline, type));
         for (Entry e : active()) {
             fail(e, cannotBackfill.get());
         }
@@ -133,20 +132,7 @@ public final class Backfills {
      * @throws Refused when the source cannot backfill, a sink is unknown or detached, or the id exists
      */
     public synchronized BackfillStatus request(BackfillRequest request) {
-        BackfillStore.checkId(request.id());
-        if (cannotBackfill.isPresent()) {
-            throw new Refused(cannotBackfill.get(), false);
-        }
-        for (String s : request.sinks()) {
-            if (!sinkNames.contains(s)) {
-                throw new Refused("pipeline '" + pipeline + "' has no sink '" + s + "' (its sinks: "
-                        + String.join(", ", sinkNames) + ")", false);
-            }
-            if (detached.test(s)) {
-                throw new Refused("sink '" + s + "' is detached: nothing would reach it. Stop the pipeline and run "
-                        + "`cdc reattach <pipeline.yaml> " + s + " --backfill`", false);
-            }
-        }
+        check(pipeline, sinkNames, detached, cannotBackfill, request);
         if (entries.containsKey(request.id())) {
             throw new Refused("a backfill with id '" + request.id() + "' exists already", true);
         }
@@ -161,6 +147,36 @@ public final class Backfills {
                 request.byKeys() ? " (" + request.keys().size() + " keys)" : "",
                 request.sinks().isEmpty() ? "every sink" : "sink(s) " + request.sinks());
         return status(e);
+    }
+
+    /** What a source that cannot backfill answers: names the pipeline and the source's type. */
+    public static String cannotBackfill(String pipeline, String sourceType) {
+        return "the source of pipeline '" + pipeline + "' (type " + sourceType + ") cannot backfill; the postgres and "
+                + "mysql sources can";
+    }
+
+    /**
+     * Checks a request against the pipeline (also offline, by {@code cdc backfill}).
+     *
+     * @param cannotBackfill why the source cannot backfill, when it cannot
+     * @throws Refused naming what is wrong
+     */
+    public static void check(String pipeline, Set<String> sinkNames, Predicate<String> detached,
+                             Optional<String> cannotBackfill, BackfillRequest request) {
+        BackfillStore.checkId(request.id());
+        if (cannotBackfill.isPresent()) {
+            throw new Refused(cannotBackfill.get(), false);
+        }
+        for (String s : request.sinks()) {
+            if (!sinkNames.contains(s)) {
+                throw new Refused("pipeline '" + pipeline + "' has no sink '" + s + "' (its sinks: "
+                        + String.join(", ", sinkNames) + ")", false);
+            }
+            if (detached.test(s)) {
+                throw new Refused("sink '" + s + "' is detached: nothing would reach it. Bring it back with "
+                        + "`cdc reattach <pipeline.yaml> " + s + " --backfill` while the pipeline is stopped", false);
+            }
+        }
     }
 
     /** A request from inside the source (or the signal table): one with a known id is ignored. */

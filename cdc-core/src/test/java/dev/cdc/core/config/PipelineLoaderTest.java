@@ -506,7 +506,24 @@ class PipelineLoaderTest {
                         tuple(5, "sinks[0]", "was a string but a sink must be a mapping "
                                 + "with a name: and a type:"),
                         tuple(6, "engine", "was a string but it must be a mapping of "
-                                + "batch-size, queue-capacity, checkpoint-interval, shutdown-timeout, flush-interval"));
+                                + "batch-size, queue-capacity, checkpoint-interval, shutdown-timeout, flush-interval, "
+                                + "signal-table"));
+    }
+
+    @Test
+    void aSignalTableIsBoundAndABadOneNamedWithItsLine() {
+        List<ConfigProblem> problems = problems("""
+                pipeline: p
+                source: {type: postgres}
+                sinks:
+                  - {name: out, type: stdout}
+                engine:
+                  signal-table: "public.cdc signal"
+                """);
+        assertThat(problems).extracting(ConfigProblem::line, ConfigProblem::path)
+                .contains(tuple(6, "engine.signal-table"));
+        assertThat(problems).filteredOn(p -> p.path().equals("engine.signal-table")).singleElement()
+                .satisfies(p -> assertThat(p.message()).contains("public.cdc signal").contains("schema.table"));
     }
 
     @Test

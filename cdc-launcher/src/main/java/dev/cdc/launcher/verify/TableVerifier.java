@@ -319,9 +319,16 @@ public final class TableVerifier {
     private Map<String, Difference> compare(TableId table, int keyColumns, java.util.Collection<Candidate> candidates)
             throws Exception {
         Map<String, Difference> out = new LinkedHashMap<>();
-        if (candidates.isEmpty()) {
-            return out;
+        List<Candidate> all = new ArrayList<>(candidates);
+        for (int from = 0; from < all.size(); from += settings.chunkSize()) {
+            compareBatch(table, keyColumns, all.subList(from, Math.min(all.size(), from + settings.chunkSize())), out);
         }
+        return out;
+    }
+
+    /** {@link #compare} of at most a chunk of candidates, adding the differing ones to {@code out}. */
+    private void compareBatch(TableId table, int keyColumns, List<Candidate> candidates, Map<String, Difference> out)
+            throws Exception {
         List<List<String>> keys = new ArrayList<>();
         for (Candidate c : candidates) {
             if (c.key().size() == keyColumns) {
@@ -353,7 +360,6 @@ public final class TableVerifier {
                 }
             }
         }
-        return out;
     }
 
     /** The top-level fields whose values differ between two canonical JSON objects. */

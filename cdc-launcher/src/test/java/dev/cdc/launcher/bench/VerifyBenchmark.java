@@ -143,6 +143,10 @@ public final class VerifyBenchmark {
             HttpRequest r = HttpRequest.newBuilder(URI.create(es + path)).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build();
             HttpResponse<InputStream> reply = HTTP.send(r, HttpResponse.BodyHandlers.ofInputStream());
+            if (reply.statusCode() != 200) {
+                throw new IllegalStateException("the scroll failed after " + n + " documents: HTTP " + reply.statusCode()
+                        + " " + new String(reply.body().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
             int hits = 0;
             try (JsonParser p = JSON.createParser(reply.body())) {
                 // count the hits' _source objects while parsing the whole answer

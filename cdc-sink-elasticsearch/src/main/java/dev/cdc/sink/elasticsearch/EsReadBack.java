@@ -274,6 +274,10 @@ final class EsReadBack implements SinkReader {
                 JsonToken value = p.nextToken();
                 if (field.equals("_scroll_id")) {
                     scroll = p.getText();
+                } else if ((field.equals("_shards") || field.equals("timed_out")) && incomplete(p, value)) {
+                    throw new IOException("Elasticsearch answered a scroll page of an incomplete search (shards failed"
+                            + " or timed out): " + new String(answer, 0, Math.min(answer.length, 500),
+                            StandardCharsets.UTF_8));
                 } else if (field.equals("hits") && value == JsonToken.START_OBJECT) {
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
                         boolean hits = p.currentName().equals("hits");
@@ -291,6 +295,26 @@ final class EsReadBack implements SinkReader {
             }
         }
         return scroll;
+    }
+
+    /** Whether a {@code timed_out} or {@code _shards} value says the page misses documents. */
+    private static boolean incomplete(JsonParser p, JsonToken value) throws IOException {
+        if (value == JsonToken.VALUE_TRUE) {
+            return true;
+        }
+        if (value != JsonToken.START_OBJECT) {
+            return false;
+        }
+        boolean failed = false;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            p.nextToken();
+            if (f.equals("failed") && p.getValueAsLong() > 0) {
+                failed = true;
+            }
+            p.skipChildren();
+        }
+        return failed;
     }
 
     @Override

@@ -7,9 +7,13 @@ import dev.cdc.api.event.Position;
 import dev.cdc.api.event.StreamEvent;
 import dev.cdc.api.spi.Source;
 import dev.cdc.api.spi.SourceContext;
+import dev.cdc.api.spi.SourceSetup;
 import dev.cdc.jdbc.snapshot.ReconnectBudget;
 import dev.cdc.jdbc.snapshot.SnapshotMode;
 import dev.cdc.jdbc.snapshot.SnapshotState;
+import dev.cdc.source.mysql.backfill.MySqlBackfills;
+import dev.cdc.source.mysql.backfill.PositionHeal;
+import dev.cdc.source.mysql.backfill.WatermarkTable;
 import dev.cdc.source.mysql.binlog.BinlogConnection;
 import dev.cdc.source.mysql.binlog.BinlogGoneException;
 import dev.cdc.source.mysql.binlog.BinlogPosition;
@@ -18,6 +22,7 @@ import dev.cdc.source.mysql.schema.SchemaHistory;
 import dev.cdc.source.mysql.schema.SchemaReader;
 import dev.cdc.source.mysql.setup.ServerSetup;
 import dev.cdc.source.mysql.snapshot.SnapshotReader;
+import dev.cdc.jdbc.snapshot.backfill.OnPositionLost;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,22 +41,27 @@ import java.util.Properties;
  * {@code run} reads the snapshot if there is one, then streams the binlog, reconnecting after a
  * lost connection from the last handed-over event. Threads: as {@link Source} says.
  */
-public final class MySqlSource implements Source {
+public final class MySqlSource implements Source, SourceSetup {
 
     private static final Logger LOG = LoggerFactory.getLogger(MySqlSource.class);
 
     private final MySqlSourceConfig config;
+    private final WatermarkTable watermarks;
     private Connection connection;
     private boolean gtids;
     private SnapshotReader snapshot;
     private SchemaHistory history;
     private BinlogPosition streamFrom;
     private Optional<BinlogPosition> skipThrough = Optional.empty();
+    /** The lost checkpoint position being healed (on-position-lost: heal), until its backfills are requested. */
+    private Optional<BinlogPosition> healFrom = Optional.empty();
     private volatile BinlogConnection binlog;
+    private MySqlBackfills backfills;
     private volatile boolean closed;
 
     MySqlSource(MySqlSourceConfig config) {
         this.config = config;
+        this.watermarks = new WatermarkTable(config.watermarkTable(), config.serverId(), config.user());
     }
 
     @Override
@@ -64,6 +74,7 @@ public final class MySqlSource implements Source {
                 + " several DDLs of one table reads a later definition and then stops with an error rather than"
                 + " mis-name columns; binlog_row_metadata=FULL avoids that", m));
         gtids = config.useGtid() && ServerSetup.isMariaDb(connection);
+        watermarkTableReady();
         history = SchemaHistory.open(config.stateDirectory());
         Optional<Position> resume = context.resumePosition();
         if (resume.isPresent()) {
@@ -73,14 +84,18 @@ public final class MySqlSource implements Source {
             if (!ServerSetup.binaryLogs(connection).contains(at.file())) {
                 String msg = "the checkpointed binlog position " + at + " is no longer on the server: binlog file "
                         + at.file() + " was purged (the server has " + ServerSetup.binaryLogs(connection) + ")";
+                if (config.onPositionLost() == OnPositionLost.HEAL) {
+                    healFrom = Optional.of(at);
+                    streamFrom = PositionHeal.currentEnd(connection, gtids);
+                    LOG.warn("{}; on-position-lost: heal", msg);
+                    return;
+                }
                 if (config.snapshotMode() == SnapshotMode.WHEN_NEEDED) {
                     LOG.warn("{}; snapshot-mode when-needed: taking a new snapshot", msg);
                     startSnapshot(Optional.empty());
                     return;
                 }
-                throw new BinlogGoneException(msg + ". Changes after it are lost to this pipeline; set snapshot-mode:"
-                        + " when-needed to take a new snapshot and stream from there (or remove the checkpoint to"
-                        + " start over)");
+                throw PositionHeal.refusal(msg, null);
             }
             // the transaction's start, by file and offset and (when used) by the GTID position before it
             BinlogPosition start = new BinlogPosition(at.file(), at.offset(), 0, Optional.empty(),
@@ -109,6 +124,52 @@ public final class MySqlSource implements Source {
         startSnapshot(Optional.empty());
     }
 
+    /**
+     * setup: auto creates the watermark table when missing; a user who may not only gets a warning (the
+     * stream needs no watermark table; backfills then fail naming the statement).
+     */
+    private void watermarkTableReady() throws SQLException {
+        if (watermarks.exists(connection)) {
+            return;
+        }
+        if (config.setup() == WatermarkSetup.MANUAL) {
+            LOG.warn("{}", watermarks.missing("runs with setup: manual"));
+            return;
+        }
+        try {
+            watermarks.create(connection);
+            LOG.info("setup: auto: created the watermark table {}", watermarks.table());
+        } catch (CdcException e) {
+            LOG.warn("{}", e.getMessage());
+        }
+    }
+
+    @Override
+    public List<String> setupStatements() {
+        return watermarks.createStatements();
+    }
+
+    @Override
+    public List<String> dropStatements() {
+        return watermarks.dropStatements();
+    }
+
+    @Override
+    public void setUp() throws Exception {
+        try (Connection c = connect()) {
+            watermarks.create(c);
+        }
+    }
+
+    @Override
+    public void drop() throws Exception {
+        try (Connection c = connect(); java.sql.Statement s = c.createStatement()) {
+            for (String sql : watermarks.dropStatements()) {
+                s.execute(sql);
+            }
+        }
+    }
+
     private void startSnapshot(Optional<SnapshotReader.Resume> resume) throws SQLException {
         snapshot = SnapshotReader.begin(config, this::connect, history, resume);
         streamFrom = snapshot.binlogPosition();
@@ -124,9 +185,14 @@ public final class MySqlSource implements Source {
                 return;
             }
         }
+        if (healFrom.isPresent()) {
+            PositionHeal.requestBackfills(config, metadataConnection(), context, healFrom.get(), streamFrom);
+            healFrom = Optional.empty();
+        }
         BinlogReader reader = new BinlogReader(config, history, t -> SchemaReader.read(metadataConnection(), t),
                 streamFrom, skipThrough);
         Optional<BinlogPosition> lastEmitted = skipThrough;
+        backfills = new MySqlBackfills(config, this::connect, context);
         ReconnectBudget reconnects = ReconnectBudget.of(config.reconnectTimeout());
         while (!context.isStopping()) {
             try {
@@ -140,6 +206,7 @@ public final class MySqlSource implements Source {
                     reconnects.connected();
                 }
                 Event e = binlog.poll(200);
+                backfills.poll(e == null);
                 if (e == null) {
                     continue;
                 }
@@ -148,8 +215,23 @@ public final class MySqlSource implements Source {
                     context.emit(out);
                     lastEmitted = Optional.of(BinlogPosition.from(out.get(out.size() - 1).position()));
                 }
+                backfills.handled(e, out, reader);
+            } catch (BinlogGoneException ex) {
+                if (config.onPositionLost() != OnPositionLost.HEAL) {
+                    throw ex;
+                }
+                closeBinlog();
+                BinlogPosition lost = reader.resumePoint();
+                streamFrom = PositionHeal.currentEnd(metadataConnection(), gtids);
+                LOG.warn("{}; on-position-lost: heal", ex.getMessage());
+                PositionHeal.requestBackfills(config, metadataConnection(), context, lost, streamFrom);
+                reader = new BinlogReader(config, history, t -> SchemaReader.read(metadataConnection(), t), streamFrom,
+                        Optional.empty());
+                lastEmitted = Optional.empty();
+                backfills.restart();
             } catch (RetriableException ex) {
                 closeBinlog();
+                backfills.restart();
                 if (context.isStopping()) {
                     return;
                 }
@@ -220,12 +302,20 @@ public final class MySqlSource implements Source {
     }
 
     @Override
+    public boolean canBackfill() {
+        return true;
+    }
+
+    @Override
     public void close() throws Exception {
         if (closed) {
             return;
         }
         closed = true;
         closeBinlog();
+        if (backfills != null) {
+            backfills.close();
+        }
         if (snapshot != null) {
             snapshot.close();
         }

@@ -2,6 +2,7 @@ package dev.cdc.source.mysql;
 
 import dev.cdc.api.config.ConfigOption;
 import dev.cdc.jdbc.snapshot.SnapshotMode;
+import dev.cdc.jdbc.snapshot.backfill.OnPositionLost;
 
 import java.time.Duration;
 import java.util.List;
@@ -92,9 +93,38 @@ public final class MySqlSourceOptions {
                     + " connection (the server's default, 60 s, would drop it behind a sink slower than that; the"
                     + " source then reconnects and reads again from the first unfinished transaction).");
 
+    public static final ConfigOption<Integer> BACKFILL_CHUNK_SIZE = ConfigOption.key("backfill-chunk-size").intType()
+            .defaultValue(4096).check(n -> n > 0 && n <= 100_000, "1 to 100000")
+            .description("Rows per backfill chunk. A chunk is read between a low and a high watermark (rows written"
+                    + " to the watermark table) while the stream goes on; the stream waits for one chunk query at a"
+                    + " time, so keep it small enough to read in well under a second.");
+
+    public static final ConfigOption<OnPositionLost> ON_POSITION_LOST = ConfigOption.key("on-position-lost")
+            .enumType(OnPositionLost.class).defaultValue(OnPositionLost.FAIL)
+            .description("When the checkpoint's binlog position is gone (its file was purged, or no binlog of the"
+                    + " server holds its GTID position), at start or on a reconnect. fail: refuse, naming what was"
+                    + " lost; heal: stream from the binlog's current end and backfill every captured table while"
+                    + " streaming (watermark chunks: every row inserted or updated meanwhile comes back, no newer row"
+                    + " is overwritten; a row deleted meanwhile stays in the targets until cdc verify --repair)."
+                    + " Takes precedence over snapshot-mode: when-needed.");
+
+    public static final ConfigOption<String> WATERMARK_TABLE = ConfigOption.key("watermark-table").stringType()
+            .defaultValue("cdc_watermark").check(s -> s.matches("([A-Za-z_][A-Za-z0-9_$]*\\.)?[A-Za-z_][A-Za-z0-9_$]{0,63}"),
+                    "a table name, optionally database.name, of letters, digits, '_' and '$'")
+            .description("The table whose row writes mark the low and high watermarks of backfill chunks in the"
+                    + " binlog (one row per source, keyed by server-id); in the captured database unless qualified"
+                    + " as database.name; never captured itself. Created by `cdc setup` or by setup: auto; the user"
+                    + " needs INSERT and UPDATE on it.");
+
+    public static final ConfigOption<WatermarkSetup> SETUP = ConfigOption.key("setup").enumType(WatermarkSetup.class)
+            .defaultValue(WatermarkSetup.AUTO)
+            .description("auto: create the watermark table at start when it is missing (a user without CREATE only"
+                    + " gets a warning naming the statement, and backfills fail until a DBA ran it); manual: a DBA"
+                    + " creates it from `cdc setup pipeline.yaml --print`.");
+
     public static final List<ConfigOption<?>> ALL = List.of(HOST, PORT, USER, PASSWORD, DATABASE, TABLES, SERVER_ID,
             SNAPSHOT_MODE, SNAPSHOT_CHUNK_SIZE, SNAPSHOT_PARALLELISM, USE_GTID, TINYINT1_AS_BOOLEAN, MAX_BATCH, CONNECT_TIMEOUT, RECONNECT_TIMEOUT,
-            BINLOG_SEND_TIMEOUT);
+            BINLOG_SEND_TIMEOUT, BACKFILL_CHUNK_SIZE, ON_POSITION_LOST, WATERMARK_TABLE, SETUP);
 
     private MySqlSourceOptions() {
     }

@@ -5,6 +5,7 @@ import dev.cdc.jdbc.snapshot.SnapshotMode;
 import dev.cdc.source.mysql.binlog.BinlogConnection;
 import dev.cdc.source.mysql.binlog.BinlogPosition;
 import dev.cdc.source.mysql.setup.ServerSetup;
+import dev.cdc.jdbc.snapshot.backfill.OnPositionLost;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -40,7 +41,7 @@ class BinlogConnectionCloseIT extends MariaDbFixture {
         MySqlSourceConfig config = new MySqlSourceConfig("127.0.0.1", 3306, (String) o.get("user"),
                 (String) o.get("password"), "test", Pattern.compile(t.name()), (Long) o.get("server-id"),
                 SnapshotMode.NEVER, 1000, 1, true, true, 1000, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofHours(1),
-                Optional.empty());
+                Optional.empty(), 4096, OnPositionLost.FAIL, TableId.of("test", "cdc_watermark"), WatermarkSetup.MANUAL);
         // the hang was a race (the reading thread refilling the queue between close's clear and the library's
         // disconnect); a few rounds make it likely to show when the fix is gone
         for (int round = 0; round < 5; round++) {

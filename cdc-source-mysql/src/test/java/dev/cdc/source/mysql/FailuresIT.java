@@ -1,15 +1,11 @@
 package dev.cdc.source.mysql;
 
-import dev.cdc.api.event.ChangeEvent;
-import dev.cdc.api.event.Operation;
-import dev.cdc.api.event.Position;
 import dev.cdc.api.event.TableId;
 import dev.cdc.testkit.fixture.PrivateMariaDb;
 import dev.cdc.testkit.source.SourceRunner;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
@@ -18,9 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** A restarted server, a purged checkpoint, a server-id clash. */
+/** A restarted server, a server-id clash (a purged checkpoint: PositionLostIT). */
 class FailuresIT extends MariaDbFixture {
 
     /**
@@ -75,44 +70,6 @@ class FailuresIT extends MariaDbFixture {
     }
 
     @Test
-    void purgedCheckpointFailsClearlyOrResnapshotsUnderWhenNeeded() throws Exception {
-        TableId t = table("purge", "id INT PRIMARY KEY, v INT");
-        SourceRunner r = start(options(), Optional.empty());
-        db.execute("INSERT INTO " + MariaDbDriver.q(t) + " VALUES (1, 0)");
-        r.context().awaitChanges(e -> e.table().equals(t), 1, Duration.ofSeconds(30));
-        Position checkpoint = changes(r, t).get(0).position();
-        r.close();
-        db.execute("INSERT INTO " + MariaDbDriver.q(t) + " VALUES (2, 0)");
-        db.execute("FLUSH BINARY LOGS");
-        String current;
-        try (Statement s = db.connection.createStatement(); ResultSet rs = s.executeQuery("SHOW MASTER STATUS")) {
-            rs.next();
-            current = rs.getString(1);
-        }
-        // a binlog file still read by a (closing) dump thread is kept: purge until it is gone
-        String purged = checkpoint.offsets().get("file");
-        long deadline = System.currentTimeMillis() + 20_000;
-        do {
-            db.execute("PURGE BINARY LOGS TO '" + current + "'");
-            Thread.sleep(200);
-        } while (count(db.connection, "SELECT 0") == 0 && binaryLogs().contains(purged)
-                && System.currentTimeMillis() < deadline);
-        assertThat(binaryLogs()).as("binlog files after PURGE BINARY LOGS TO %s", current).doesNotContain(purged);
-
-        assertThatThrownBy(() -> start(options(), Optional.of(checkpoint)))
-                .hasStackTraceContaining(checkpoint.offsets().get("file"))
-                .hasStackTraceContaining("purged")
-                .hasStackTraceContaining("snapshot-mode: when-needed");
-
-        Map<String, Object> o = new HashMap<>(options());
-        o.put("snapshot-mode", "when-needed");
-        SourceRunner again = start(o, Optional.of(checkpoint));
-        again.context().awaitChanges(e -> e.table().equals(t), 2, Duration.ofSeconds(30));
-        assertThat(changes(again, t)).extracting(ChangeEvent::operation).containsOnly(Operation.READ);
-        assertThat(changes(again, t)).extracting(e -> e.key().get("id")).containsExactly(1, 2);
-    }
-
-    @Test
     void aSecondClientWithTheSameServerIdGivesOneClearError() throws Exception {
         table("clash", "id INT PRIMARY KEY");
         Map<String, Object> o = options();
@@ -131,22 +88,5 @@ class FailuresIT extends MariaDbFixture {
         assertThat(failed.get(0).failure().get()).hasMessageContaining("server-id " + o.get("server-id"))
                 .hasMessageContaining("own server-id");
         assertThat(List.of(first, second).stream().filter(SourceRunner::isRunning).count()).isEqualTo(1);
-    }
-
-    private List<String> binaryLogs() throws Exception {
-        List<String> out = new java.util.ArrayList<>();
-        try (Statement s = db.connection.createStatement(); ResultSet rs = s.executeQuery("SHOW BINARY LOGS")) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-        }
-        return out;
-    }
-
-    static long count(Connection c, String sql) throws Exception {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 }

@@ -206,6 +206,25 @@ public final class RecordingSourceContext implements SourceContext {
         return List.copyOf(backfillChunks);
     }
 
+    /**
+     * Waits until no backfill is left to run (every one finished or failed).
+     *
+     * @throws AssertionError on timeout (naming the ones left) or when the source failed
+     */
+    public synchronized void awaitBackfillsDone(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!backfills.isEmpty()) {
+            if (failure != null) {
+                throw new AssertionError("the source failed with backfills left: " + failure, failure);
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("backfills still running after " + timeout + ": " + backfills);
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+    }
+
     /** {@code "<id>: <reason>"} per failed backfill. */
     public synchronized List<String> backfillFailures() {
         return List.copyOf(backfillFailures);

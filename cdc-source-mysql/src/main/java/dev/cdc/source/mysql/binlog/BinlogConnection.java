@@ -156,8 +156,9 @@ public final class BinlogConnection implements AutoCloseable {
             if (se.getErrorCode() == 1236 && (lower.contains("could not find first log file")
                     || lower.contains("purged") || lower.contains("could not find") || lower.contains("binlog truncated"))) {
                 return new BinlogGoneException("the binlog position " + start + " is no longer on the server (" + msg
-                        + "): its file was purged. Set snapshot-mode: when-needed to take a new snapshot and stream from"
-                        + " there, or remove the checkpoint to start over", ex);
+                        + "): its file was purged. Set on-position-lost: heal to stream from the binlog's current end and"
+                        + " backfill every captured table, or snapshot-mode: when-needed to take a new snapshot and"
+                        + " stream from there, or remove the checkpoint to start over", ex);
             }
             if (se.getErrorCode() == 1236) {
                 return new CdcException("the server refused to send the binlog from " + start + ": " + msg, ex);

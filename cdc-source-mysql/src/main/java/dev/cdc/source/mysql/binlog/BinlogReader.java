@@ -133,6 +133,11 @@ public final class BinlogReader {
                 : String.join(",", gtidDomains.values()));
     }
 
+    /** The transaction being read (its start, GTID and the GTID position before it); null before the first. */
+    public BinlogPosition transaction() {
+        return tx;
+    }
+
     /** Where to reconnect so that nothing is lost: the start of the first transaction not yet fully handed over. */
     public BinlogPosition resumePoint() {
         return committed;

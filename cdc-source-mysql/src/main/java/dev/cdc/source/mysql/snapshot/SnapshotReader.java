@@ -3,30 +3,23 @@ package dev.cdc.source.mysql.snapshot;
 import dev.cdc.api.error.CdcException;
 import dev.cdc.api.event.ChangeEvent;
 import dev.cdc.api.event.Position;
-import dev.cdc.api.event.Row;
 import dev.cdc.api.event.SchemaChangeEvent;
 import dev.cdc.api.event.StreamEvent;
 import dev.cdc.api.event.TableId;
-import dev.cdc.api.schema.TypeKind;
 import dev.cdc.api.spi.SourceContext;
-import dev.cdc.jdbc.snapshot.KeysetTable;
 import dev.cdc.jdbc.snapshot.ParallelSnapshot;
-import dev.cdc.jdbc.snapshot.ReadRow;
 import dev.cdc.jdbc.snapshot.SnapshotState;
 import dev.cdc.jdbc.snapshot.TableProgress;
 import dev.cdc.source.mysql.MySqlSourceConfig;
 import dev.cdc.source.mysql.binlog.BinlogPosition;
-import dev.cdc.source.mysql.schema.ColumnInfo;
 import dev.cdc.source.mysql.schema.MySqlTable;
 import dev.cdc.source.mysql.schema.SchemaHistory;
 import dev.cdc.source.mysql.schema.SchemaReader;
 import dev.cdc.source.mysql.setup.ServerSetup;
-import dev.cdc.source.mysql.types.MySqlTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -34,12 +27,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.stream.Collectors;
 
 /**
  * A consistent snapshot: {@link #begin} opens {@code START TRANSACTION WITH CONSISTENT SNAPSHOT}
@@ -67,7 +58,6 @@ public final class SnapshotReader implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotReader.class);
     private static final int SAME_POSITION_ATTEMPTS = 20;
-    private static final String BINARY_KEY = "x:";
 
     /** Offset marking a snapshot position: {@code true} while reading, {@code last} on its final event. */
     public static final String SNAPSHOT = "snapshot";
@@ -157,7 +147,7 @@ public final class SnapshotReader implements AutoCloseable {
             }
             List<OptionalLong> estimates = new ArrayList<>();
             for (MySqlTable t : tables) {
-                estimates.add(estimate(main, t.id()));
+                estimates.add(MySqlKeyset.estimate(main, t.id()));
             }
             ok = true;
             return new SnapshotReader(config, connections, streamFrom, tables, estimates, state);
@@ -285,7 +275,7 @@ public final class SnapshotReader implements AutoCloseable {
             }
             TableProgress p = resumed == null ? null : resumed.inProgress().get(i);
             MySqlTable t = tables.get(i);
-            jobs.add(new ParallelSnapshot.Table(i, t.toSchema(config.tinyint1AsBoolean()), keyset(t), estimates.get(i),
+            jobs.add(new ParallelSnapshot.Table(i, t.toSchema(config.tinyint1AsBoolean()), MySqlKeyset.of(t, config.tinyint1AsBoolean()), estimates.get(i),
                     p == null ? null : p.keys(), p != null));
         }
         if (resumed != null) {
@@ -314,53 +304,6 @@ public final class SnapshotReader implements AutoCloseable {
         }
         LOG.info("snapshot: done, {} events; streaming from binlog {}", emitted, position);
         return true;
-    }
-
-    /** How a table is read in key order, with its columns' select expressions and JDBC decoding. */
-    private KeysetTable keyset(MySqlTable t) {
-        String cols = t.columns().stream().map(col -> MySqlTypes.selectExpression(col, quote(col.name())))
-                .collect(Collectors.joining(", "));
-        List<String> pk = t.primaryKey();
-        List<ColumnInfo> keyColumns = pk.stream().map(k -> t.column(k).orElseThrow()).toList();
-        int[] keyIndexes = pk.stream().mapToInt(k -> t.columns().indexOf(t.column(k).orElseThrow()) + 1).toArray();
-        boolean tinyintAsBoolean = config.tinyint1AsBoolean();
-        KeysetTable.RowReader rows = rs -> {
-            Row.Builder b = Row.builder();
-            int i = 1;
-            for (ColumnInfo col : t.columns()) {
-                b.put(col.name(), MySqlTypes.fromJdbc(col, rs, i++, tinyintAsBoolean));
-            }
-            Row row = b.build();
-            String[] keys = new String[pk.size()];
-            for (int k = 0; k < keys.length; k++) {
-                keys[k] = keyText(keyColumns.get(k), rs, keyIndexes[k]);
-            }
-            return new ReadRow(pk.isEmpty() ? Row.empty() : row.project(pk), row, keys);
-        };
-        return new KeysetTable(t.id(), quote(t.id().namespace()) + "." + quote(t.id().name()), cols,
-                pk.stream().map(SnapshotReader::quote).toList(), pk.stream().map(k -> "?").toList(),
-                KeysetTable.Syntax.LIMIT, rows, (ps, parameter, key, text) -> bindKey(ps, parameter, text));
-    }
-
-    private static boolean binaryKey(ColumnInfo c) {
-        return !c.json() && MySqlTypes.logicalType(c, false).kind() == TypeKind.BYTES && !MySqlTypes.isText(c);
-    }
-
-    /** A key value as text for the checkpoint ({@code x:<hex>} for a binary column). */
-    private static String keyText(ColumnInfo c, ResultSet rs, int index) throws SQLException {
-        if (binaryKey(c)) {
-            byte[] b = rs.getBytes(index);
-            return b == null ? null : BINARY_KEY + HexFormat.of().formatHex(b);
-        }
-        return rs.getString(index);
-    }
-
-    private static void bindKey(PreparedStatement ps, int index, String text) throws SQLException {
-        if (text != null && text.startsWith(BINARY_KEY)) {
-            ps.setBytes(index, HexFormat.of().parseHex(text.substring(BINARY_KEY.length())));
-        } else {
-            ps.setString(index, text);
-        }
     }
 
     // ------------------------------------------------------------------ events
@@ -398,23 +341,6 @@ public final class SnapshotReader implements AutoCloseable {
         Map<String, String> o = new HashMap<>(p.offsets());
         o.put(SNAPSHOT, value);
         return Position.of(o, p.sortKey());
-    }
-
-    private static OptionalLong estimate(Connection c, TableId t) {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
-            ps.setString(1, t.namespace());
-            ps.setString(2, t.name());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getObject(1) != null ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
-            }
-        } catch (SQLException e) {
-            return OptionalLong.empty();
-        }
-    }
-
-    static String quote(String name) {
-        return "`" + name.replace("`", "``") + "`";
     }
 
     private static void closeAll(List<Connection> connections) {

@@ -188,9 +188,15 @@ public final class MySqlTypes {
             return dt.equals("bit") && c.bitWidth() == 1 ? (Object) (b.length > 0 && b[b.length - 1] != 0) : b;
         }
         String s = rs.getString(index);
-        if (s == null) {
-            return null;
-        }
+        return s == null ? null : fromText(c, s, tinyint1AsBoolean);
+    }
+
+    /**
+     * A non-binary column's value as the server prints it (what the snapshot's SELECT reads, and the
+     * form a key is kept in as text) to its logical form.
+     */
+    public static Object fromText(ColumnInfo c, String s, boolean tinyint1AsBoolean) {
+        String dt = c.dataType();
         switch (dt) {
             case "tinyint":
                 if (tinyint1AsBoolean && c.isTinyint1()) {
