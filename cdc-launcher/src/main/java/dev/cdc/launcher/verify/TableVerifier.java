@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -56,7 +57,7 @@ public final class TableVerifier {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Source chunks read ahead while the sink is scanned. */
-    private static final int SCAN_AHEAD = 64;
+    private static final int SCAN_AHEAD = 8;
 
     private final RowReader source;
     private final SinkReader sink;
@@ -142,12 +143,14 @@ public final class TableVerifier {
 
     /**
      * Compares a table the sink can {@linkplain SinkReader#scan scan}: the sink's rows are read
-     * once at scan speed (their digests kept by id) while the source is read ahead, then each source
-     * chunk is compared against them; the ids no source row claimed are the extra rows.
+     * once at scan speed on a third thread (their digests kept by id) while the source chunks are
+     * compared as they come: a chunk's ids the scan has delivered are taken out of the scanned set
+     * and compared by chunk checksum; the others wait until the scan ends. Then the ids no source
+     * row claimed are the extra rows.
      */
     private void scanPass(TableId table, String sinkName, int keyColumns, PairResult result,
                           Map<String, Candidate> candidates) throws Exception {
-        Map<String, byte[]> held = new HashMap<>();
+        Map<String, byte[]> held = new ConcurrentHashMap<>();
         Exception[] failed = new Exception[1];
         Thread scanner = new Thread(() -> {
             try {
@@ -158,28 +161,57 @@ public final class TableVerifier {
         }, "cdc-verify-scan");
         scanner.setDaemon(true);
         scanner.start();
-        drain(table, sinkName, SCAN_AHEAD, result, candidates, chunk -> {
-            if (scanner.isAlive()) {
-                scanner.join();
-            }
-            if (failed[0] != null) {
-                throw failed[0];
-            }
-            result.chunks++;
-            if (!ChunkChecksums.equal(chunk.ids(), chunk.expected(), held)) {
-                result.chunksDiffering++;
-                for (String id : ChunkChecksums.narrow(chunk.ids(), chunk.expected(), held)) {
-                    candidates.put(id, new Candidate(id, chunk.keys().get(id)));
+        Map<String, byte[]> waiting = new HashMap<>();
+        Map<String, List<String>> waitingKeys = new HashMap<>();
+        try {
+            drain(table, sinkName, SCAN_AHEAD, result, candidates, chunk -> {
+                List<String> ids = new ArrayList<>(chunk.ids().size());
+                Map<String, byte[]> taken = new HashMap<>(chunk.ids().size() * 2);
+                for (String id : chunk.ids()) {
+                    byte[] digest = held.remove(id);
+                    if (digest != null) {
+                        ids.add(id);
+                        taken.put(id, digest);
+                    } else {
+                        waiting.put(id, chunk.expected().get(id));
+                        waitingKeys.put(id, chunk.keys().get(id));
+                    }
                 }
-            }
-            chunk.ids().forEach(held::remove);
-        });
-        scanner.join();
+                compareTaken(ids, chunk.expected(), taken, chunk.keys(), result, candidates);
+            });
+        } finally {
+            scanner.join();
+        }
         if (failed[0] != null) {
             throw failed[0];
         }
+        List<String> ids = new ArrayList<>(waiting.keySet());
+        Map<String, byte[]> taken = new HashMap<>();
+        for (String id : ids) {
+            byte[] digest = held.remove(id);
+            if (digest != null) {
+                taken.put(id, digest);
+            }
+        }
+        compareTaken(ids, waiting, taken, waitingKeys, result, candidates);
         for (String id : held.keySet()) {
             candidates.putIfAbsent(id, new Candidate(id, sink.keyOf(table, id, keyColumns).orElse(List.of())));
+        }
+    }
+
+    /** One chunk checksum over {@code ids}, narrowed to the differing ones when it differs. */
+    private static void compareTaken(List<String> ids, Map<String, byte[]> expected, Map<String, byte[]> stored,
+                                     Map<String, List<String>> keys, PairResult result,
+                                     Map<String, Candidate> candidates) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        result.chunks++;
+        if (!ChunkChecksums.equal(ids, expected, stored)) {
+            result.chunksDiffering++;
+            for (String id : ChunkChecksums.narrow(ids, expected, stored)) {
+                candidates.put(id, new Candidate(id, keys.get(id)));
+            }
         }
     }
 
@@ -256,13 +288,7 @@ public final class TableVerifier {
         Map<String, StoredRow> stored = sink.stored(table, chunk.ids());
         Map<String, byte[]> held = new HashMap<>(stored.size() * 2);
         stored.forEach((id, s) -> held.put(id, ChunkChecksums.row(id, s.canonical())));
-        result.chunks++;
-        if (!ChunkChecksums.equal(chunk.ids(), chunk.expected(), held)) {
-            result.chunksDiffering++;
-            for (String id : ChunkChecksums.narrow(chunk.ids(), chunk.expected(), held)) {
-                candidates.put(id, new Candidate(id, chunk.keys().get(id)));
-            }
-        }
+        compareTaken(chunk.ids(), chunk.expected(), held, chunk.keys(), result, candidates);
         return stored.size();
     }
 

@@ -53,8 +53,7 @@ public final class VerifyBenchmark {
                     "ANALYZE " + name);
             Path yaml = Files.writeString(dir.resolve("bench.yaml"), """
                     pipeline: %1$s
-                    source: {type: postgres, url: "%2$s", user: postgres, slot: %1$s, tables: [public.%1$s],
-                             snapshot-mode: initial-only}
+                    source: {type: postgres, url: "%2$s", user: postgres, slot: %1$s, tables: [public.%1$s]}
                     sinks:
                       - {name: search, type: elasticsearch, hosts: ["%3$s"], index: "%1$s",
                          index-settings: {number_of_replicas: "0", refresh_interval: "30s"}}
@@ -63,11 +62,18 @@ public final class VerifyBenchmark {
             long loadStart = System.nanoTime();
             Pipeline load = Pipeline.fromYaml(yaml);
             load.start();
-            while (!load.awaitTermination(Duration.ofSeconds(10))) {
-                System.out.printf("loading: %s%n", load.status());
+            // runs until the index holds every row (a completed snapshot-only run was seen to end with rows
+            // still in a spilled backlog), then stops
+            long indexed;
+            while ((indexed = count(es, name)) < rows) {
+                System.out.printf("loading: %,d of %,d rows indexed%n", indexed, rows);
+                if (load.awaitTermination(Duration.ofSeconds(10))) {
+                    throw new IllegalStateException("the loading pipeline ended: " + load.status());
+                }
             }
+            load.stop();
+            load.awaitTermination(Duration.ofSeconds(60));
             load.close();
-            http(es, "POST", "/" + name + "/_refresh");
             System.out.printf("loaded %,d rows into index %s in %.1f s (%s)%n", rows, name,
                     (System.nanoTime() - loadStart) / 1e9, load.state());
 
@@ -105,7 +111,7 @@ public final class VerifyBenchmark {
         } finally {
             exec(pg, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + name + "'",
                     "DROP PUBLICATION IF EXISTS " + name, "DROP TABLE IF EXISTS " + name);
-            http(es, "DELETE", "/" + name + "*");
+            http(es, "DELETE", "/" + name + "_v1");
         }
     }
 
@@ -178,6 +184,14 @@ public final class VerifyBenchmark {
         }
         http(es, "DELETE", "/_search/scroll/_all");
         return n;
+    }
+
+    private static long count(String es, String index) throws Exception {
+        http(es, "POST", "/" + index + "/_refresh");
+        String body = HTTP.send(HttpRequest.newBuilder(URI.create(es + "/" + index + "/_count")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"count\":(\\d+)").matcher(body);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 
     private static void http(String es, String method, String path) throws Exception {
