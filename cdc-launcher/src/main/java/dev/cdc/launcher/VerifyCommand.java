@@ -72,7 +72,7 @@ final class VerifyCommand implements Callable<Integer> {
             description = "How many keys to print per kind of difference. Default: ${DEFAULT-VALUE}.")
     private int sample;
 
-    @Option(names = "--chunk-size", paramLabel = "ROWS", defaultValue = "2000",
+    @Option(names = "--chunk-size", paramLabel = "ROWS", defaultValue = "5000",
             description = "Rows per compared chunk. Default: ${DEFAULT-VALUE}.")
     private int chunkSize;
 

@@ -236,7 +236,7 @@ final class EsReadBack implements SinkReader {
         byte[] page;
         try {
             page = client.raw("POST", "/" + index + "/_search?scroll=1m", "{\"size\":" + SCROLL_SIZE
-                    + ",\"version\":true,\"sort\":[\"_doc\"]}");
+                    + ",\"sort\":[\"_doc\"]}");
         } catch (EsClient.EsRequestException e) {
             if (e.status() == 404) {
                 return;
