@@ -72,7 +72,7 @@ final class VerifyCommand implements Callable<Integer> {
             description = "How many keys to print per kind of difference. Default: ${DEFAULT-VALUE}.")
     private int sample;
 
-    @Option(names = "--chunk-size", paramLabel = "ROWS", defaultValue = "2000",
+    @Option(names = "--chunk-size", paramLabel = "ROWS", defaultValue = "5000",
             description = "Rows per compared chunk. Default: ${DEFAULT-VALUE}.")
     private int chunkSize;
 
@@ -84,6 +84,12 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--rechecks", paramLabel = "N", defaultValue = "3",
             description = "How many times a difference is read again before it is reported. Default: ${DEFAULT-VALUE}.")
     private int rechecks;
+
+    @Option(names = "--scan-limit", paramLabel = "ROWS", defaultValue = "5000000",
+            description = "A sink that can scan (elasticsearch) and holds at most this many rows of a table is read in"
+                    + " one scan beside the source (memory: about 150 bytes per row); a larger one by id, chunk by"
+                    + " chunk. 0: always by id. Default: ${DEFAULT-VALUE}.")
+    private long scanLimit;
 
     @Option(names = "--json", description = "Print the report as JSON on stdout (progress still goes to stderr).")
     private boolean json;
@@ -128,7 +134,7 @@ final class VerifyCommand implements Callable<Integer> {
             err.println("cdc verify: pipeline '" + pipeline.name() + "': " + chosen.size() + " table(s) against sink(s) "
                     + (v.sinks().isEmpty() ? "(none that can be read back)" : String.join(", ", v.sinks().keySet())));
             err.flush();
-            TableVerifier.Settings settings = new TableVerifier.Settings(chunkSize, settle, rechecks);
+            TableVerifier.Settings settings = new TableVerifier.Settings(chunkSize, settle, rechecks, scanLimit);
             Progress progress = new Progress(err, progressInterval);
             boolean failed = false;
             for (TableId table : chosen) {

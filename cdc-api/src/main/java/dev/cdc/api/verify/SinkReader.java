@@ -26,8 +26,19 @@ public interface SinkReader extends AutoCloseable {
     /** The id the sink keeps a row of this table under (document id, Redis key). */
     String id(ChangeEvent row);
 
-    /** What the sink would store for this READ event, in canonical form (see {@link StoredRow#canonical}). */
+    /**
+     * What the sink would store for this READ event, in its stored form (see {@link StoredRow#canonical}):
+     * equal texts are equal rows. Chunk checksums hash these texts, so producing them must be cheap.
+     */
     String expected(ChangeEvent row);
+
+    /**
+     * Whether two texts that differ are still the same row (field order, white space): asked for
+     * the rows whose texts differ, before one is reported. The default: texts must be equal.
+     */
+    default boolean sameRow(String expected, String stored) {
+        return expected.equals(stored);
+    }
 
     /** What the sink holds now under these ids of the table; an id it holds nothing under is left out. */
     Map<String, StoredRow> stored(TableId table, Collection<String> ids) throws Exception;
@@ -38,6 +49,25 @@ public interface SinkReader extends AutoCloseable {
      */
     default OptionalLong count(TableId table) throws Exception {
         return OptionalLong.empty();
+    }
+
+    /**
+     * Whether {@link #scan} reads a table's stored rows faster than {@link #stored} reads them by
+     * id (a scroll over a search index): then a verify of a table the sink holds at most a few
+     * million rows of reads the sink once, at scan speed, beside the source.
+     */
+    default boolean canScan() {
+        return false;
+    }
+
+    /**
+     * Hands every row the sink holds for the table to {@code batch}, a batch at a time, in no
+     * particular order, in the same form as {@link #stored}.
+     *
+     * @throws UnsupportedOperationException when {@link #canScan} is false
+     */
+    default void scan(TableId table, Consumer<List<StoredRow>> batch) throws Exception {
+        throw new UnsupportedOperationException(this + " cannot scan a table; read it by id");
     }
 
     /** Hands every id the sink holds for the table to {@code batch}, a batch at a time. */

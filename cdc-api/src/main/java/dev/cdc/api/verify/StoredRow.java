@@ -8,8 +8,9 @@ import java.util.Optional;
  * {@link SinkReader#expected} gives for a source row, so equal rows give equal text).
  *
  * @param id        the sink's id of the row (document id, Redis key)
- * @param canonical the stored row in canonical form: a JSON object with its fields sorted, the
- *                  sink's own bookkeeping fields removed
+ * @param canonical the stored row in the sink's stored form, the form {@link SinkReader#expected}
+ *                  gives (for a search index: the document text as the sink sends it; for a cache:
+ *                  a JSON object with its fields sorted), the sink's own bookkeeping fields removed
  * @param version   the sink's record of the source position it holds (an external version, a
  *                  sort key), when it keeps one: a re-check sees whether the row moved meanwhile
  */

@@ -7,6 +7,7 @@ import dev.cdc.api.event.TableId;
 import dev.cdc.api.spi.BackfillRequest;
 import dev.cdc.core.backfill.BackfillJson;
 import dev.cdc.core.backfill.BackfillStore;
+import dev.cdc.core.runtime.OfflineBackfills;
 import dev.cdc.core.spec.PipelineSpec;
 
 import java.io.IOException;
@@ -116,13 +117,20 @@ public final class Repairs {
     }
 
     private Submitted queue(BackfillRequest r) throws IOException {
-        BackfillStore store = BackfillStore.of(spec).orElseThrow(() -> new IOException("no launcher answers for"
-                + " pipeline '" + spec.name() + "' (metrics.port " + (spec.metrics().port().isPresent()
-                ? "does not answer" : "is not set") + ") and it has no state directory (its checkpoint store is not"
-                + " 'file') to queue the repair in; start the pipeline with metrics.port set and run verify --repair"
-                + " again"));
-        store.queue(r, clock.instant());
-        return new Submitted(r, true, store.file(r.id()).toString());
+        if (BackfillStore.of(spec).isEmpty()) {
+            throw new IOException("no launcher answers for pipeline '" + spec.name() + "' (metrics.port "
+                    + (spec.metrics().port().isPresent() ? "does not answer" : "is not set") + ") and it has no state"
+                    + " directory (its checkpoint store is not 'file') to queue the repair in; start the pipeline with"
+                    + " metrics.port set and run verify --repair again");
+        }
+        try {
+            OfflineBackfills.queue(spec, r);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("the repair backfill was refused: " + e.getMessage(), e);
+        }
+        return new Submitted(r, true, BackfillStore.of(spec).orElseThrow().file(r.id()).toString());
     }
 
     /**

@@ -21,14 +21,19 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
  * Compares one table with one sink. First pass: the source's rows in key-ordered chunks; per
  * chunk, what the sink would store for each row (its own codec) and what it stores, as
- * {@link ChunkChecksums}; a differing chunk is narrowed to its keys. Then the sink's extra rows:
- * when the sink can count a table's rows and the count equals the rows found, there are none;
- * otherwise its ids are listed and looked up in the source. Then the re-checks: every candidate
+ * {@link ChunkChecksums}; a differing chunk is narrowed to its keys. What the sink stores comes
+ * from one {@linkplain SinkReader#scan scan} of the table when the sink can scan and holds at most
+ * {@code scanLimit} rows of it (the ids no source row claimed are the extra rows), else by id
+ * per chunk (then extra rows: when the sink's count equals the rows found there are none,
+ * otherwise its ids are listed and looked up in the source). Then the re-checks: every candidate
  * is read again on both sides after {@code settle} (the time a change takes through the
  * pipeline), up to {@code rechecks} times; only a row that differs every time is reported, so
  * rows changing while the check runs are not false differences. Used by one thread.
@@ -36,7 +41,7 @@ import java.util.function.Consumer;
 public final class TableVerifier {
 
     /** How the comparison runs. */
-    public record Settings(int chunkSize, Duration settle, int rechecks) {
+    public record Settings(int chunkSize, Duration settle, int rechecks, long scanLimit) {
         public Settings {
             if (chunkSize < 1) {
                 throw new IllegalArgumentException("chunk size must be > 0");
@@ -51,6 +56,8 @@ public final class TableVerifier {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Source chunks read ahead while the sink is scanned. */
+    private static final int SCAN_AHEAD = 8;
 
     private final RowReader source;
     private final SinkReader sink;
@@ -86,8 +93,15 @@ public final class TableVerifier {
                     + " key to compare by");
         }
         Map<String, Candidate> candidates = new LinkedHashMap<>();
-        long found = firstPass(table, sinkName, result, candidates);
-        extras(table, keyColumns, found, candidates);
+        OptionalLong count = sink.count(table);
+        if (sink.canScan() && count.isPresent() && count.getAsLong() <= settings.scanLimit()) {
+            scanPass(table, sinkName, keyColumns, result, candidates);
+        } else {
+            long found = firstPass(table, sinkName, result, candidates);
+            if (count.isEmpty() || count.getAsLong() != found) {
+                extras(table, keyColumns, candidates);
+            }
+        }
         result.candidates = candidates.size();
         Map<String, Difference> persisting = recheck(table, keyColumns, candidates);
         result.recheckedAway = candidates.size() - persisting.size();
@@ -111,53 +125,175 @@ public final class TableVerifier {
         return result;
     }
 
-    /** Compares the source's rows chunk by chunk; returns how many of them the sink holds. */
-    private long firstPass(TableId table, String sinkName, PairResult result, Map<String, Candidate> candidates)
-            throws Exception {
-        Optional<List<String>> after = Optional.empty();
-        long found = 0;
-        while (true) {
-            List<SourceRow> rows = source.readChunk(table, after, settings.chunkSize());
-            if (rows.isEmpty()) {
-                break;
-            }
-            List<String> ids = new ArrayList<>(rows.size());
-            Map<String, byte[]> expected = new HashMap<>();
-            Map<String, List<String>> keys = new HashMap<>();
-            for (SourceRow r : rows) {
-                String id = sink.id(r.event());
-                ids.add(id);
-                keys.put(id, r.key());
-                expected.put(id, ChunkChecksums.row(id, sink.expected(r.event())));
-            }
-            Map<String, StoredRow> stored = sink.stored(table, ids);
-            found += stored.size();
-            Map<String, byte[]> held = new HashMap<>();
-            stored.forEach((id, s) -> held.put(id, ChunkChecksums.row(id, s.canonical())));
-            result.chunks++;
-            if (!ChunkChecksums.equal(ids, expected, held)) {
-                result.chunksDiffering++;
-                for (String id : ChunkChecksums.narrow(ids, expected, held)) {
-                    candidates.put(id, new Candidate(id, keys.get(id)));
-                }
-            }
-            result.sourceRows += rows.size();
-            progress.rows(table, sinkName, result.sourceRows, candidates.size());
-            if (rows.size() < settings.chunkSize()) {
-                break;
-            }
-            after = Optional.of(rows.get(rows.size() - 1).key());
-        }
-        return found;
+    /** A source chunk made ready for comparing: its sink ids in key order, their digests and keys. */
+    private record Prepared(List<String> ids, Map<String, byte[]> expected, Map<String, List<String>> keys,
+                            boolean last) {
     }
 
-    /** Adds the ids the sink holds that the source has no row for (unless the sink's count rules them out). */
-    private void extras(TableId table, int keyColumns, long found, Map<String, Candidate> candidates)
+    /**
+     * Compares the source's rows chunk by chunk, reading the sink's rows of each chunk by id;
+     * returns how many of them the sink holds.
+     */
+    private long firstPass(TableId table, String sinkName, PairResult result, Map<String, Candidate> candidates)
             throws Exception {
-        OptionalLong count = sink.count(table);
-        if (count.isPresent() && count.getAsLong() == found) {
+        long[] found = new long[1];
+        drain(table, sinkName, 2, result, candidates, chunk -> found[0] += compareChunk(table, chunk, result, candidates));
+        return found[0];
+    }
+
+    /**
+     * Compares a table the sink can {@linkplain SinkReader#scan scan}: the sink's rows are read
+     * once at scan speed on a third thread (their digests kept by id) while the source chunks are
+     * compared as they come: a chunk's ids the scan has delivered are taken out of the scanned set
+     * and compared by chunk checksum; the others wait until the scan ends. Then the ids no source
+     * row claimed are the extra rows.
+     */
+    private void scanPass(TableId table, String sinkName, int keyColumns, PairResult result,
+                          Map<String, Candidate> candidates) throws Exception {
+        Map<String, byte[]> held = new ConcurrentHashMap<>();
+        Exception[] failed = new Exception[1];
+        Thread scanner = new Thread(() -> {
+            try {
+                sink.scan(table, rows -> rows.forEach(r -> held.put(r.id(), ChunkChecksums.row(r.id(), r.canonical()))));
+            } catch (Exception e) {
+                failed[0] = e;
+            }
+        }, "cdc-verify-scan");
+        scanner.setDaemon(true);
+        scanner.start();
+        Map<String, byte[]> waiting = new HashMap<>();
+        Map<String, List<String>> waitingKeys = new HashMap<>();
+        try {
+            drain(table, sinkName, SCAN_AHEAD, result, candidates, chunk -> {
+                List<String> ids = new ArrayList<>(chunk.ids().size());
+                Map<String, byte[]> taken = new HashMap<>(chunk.ids().size() * 2);
+                for (String id : chunk.ids()) {
+                    byte[] digest = held.remove(id);
+                    if (digest != null) {
+                        ids.add(id);
+                        taken.put(id, digest);
+                    } else {
+                        waiting.put(id, chunk.expected().get(id));
+                        waitingKeys.put(id, chunk.keys().get(id));
+                    }
+                }
+                compareTaken(ids, chunk.expected(), taken, chunk.keys(), result, candidates);
+            });
+        } finally {
+            scanner.join();
+        }
+        if (failed[0] != null) {
+            throw failed[0];
+        }
+        List<String> ids = new ArrayList<>(waiting.keySet());
+        Map<String, byte[]> taken = new HashMap<>();
+        for (String id : ids) {
+            byte[] digest = held.remove(id);
+            if (digest != null) {
+                taken.put(id, digest);
+            }
+        }
+        compareTaken(ids, waiting, taken, waitingKeys, result, candidates);
+        for (String id : held.keySet()) {
+            candidates.putIfAbsent(id, new Candidate(id, sink.keyOf(table, id, keyColumns).orElse(List.of())));
+        }
+    }
+
+    /** One chunk checksum over {@code ids}, narrowed to the differing ones when it differs. */
+    private static void compareTaken(List<String> ids, Map<String, byte[]> expected, Map<String, byte[]> stored,
+                                     Map<String, List<String>> keys, PairResult result,
+                                     Map<String, Candidate> candidates) {
+        if (ids.isEmpty()) {
             return;
         }
+        result.chunks++;
+        if (!ChunkChecksums.equal(ids, expected, stored)) {
+            result.chunksDiffering++;
+            for (String id : ChunkChecksums.narrow(ids, expected, stored)) {
+                candidates.put(id, new Candidate(id, keys.get(id)));
+            }
+        }
+    }
+
+    /** Compares one prepared chunk. */
+    @FunctionalInterface
+    private interface ChunkCheck {
+        void check(Prepared chunk) throws Exception;
+    }
+
+    /**
+     * Reads the source on a second thread, up to {@code ahead} chunks ahead, and checks each chunk
+     * on this one, so both sides are read at once; each reader is still used by one thread at a time.
+     */
+    private void drain(TableId table, String sinkName, int ahead, PairResult result, Map<String, Candidate> candidates,
+                       ChunkCheck check) throws Exception {
+        BlockingQueue<Object> ready = new ArrayBlockingQueue<>(ahead);
+        Thread reader = new Thread(() -> readSource(table, ready), "cdc-verify-source");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            while (true) {
+                Object next = ready.take();
+                if (next instanceof Exception e) {
+                    throw e;
+                }
+                Prepared chunk = (Prepared) next;
+                if (!chunk.ids().isEmpty()) {
+                    check.check(chunk);
+                    result.sourceRows += chunk.ids().size();
+                    progress.rows(table, sinkName, result.sourceRows, candidates.size());
+                }
+                if (chunk.last()) {
+                    return;
+                }
+            }
+        } finally {
+            reader.interrupt();
+            reader.join();
+        }
+    }
+
+    /** The second thread: reads and encodes chunk after chunk, hands each (or the failure) over. */
+    private void readSource(TableId table, BlockingQueue<Object> ready) {
+        try {
+            Optional<List<String>> after = Optional.empty();
+            while (true) {
+                List<SourceRow> rows = source.readChunk(table, after, settings.chunkSize());
+                List<String> ids = new ArrayList<>(rows.size());
+                Map<String, byte[]> expected = new HashMap<>(rows.size() * 2);
+                Map<String, List<String>> keys = new HashMap<>(rows.size() * 2);
+                for (SourceRow r : rows) {
+                    String id = sink.id(r.event());
+                    ids.add(id);
+                    keys.put(id, r.key());
+                    expected.put(id, ChunkChecksums.row(id, sink.expected(r.event())));
+                }
+                boolean last = rows.size() < settings.chunkSize();
+                ready.put(new Prepared(ids, expected, keys, last));
+                if (last) {
+                    return;
+                }
+                after = Optional.of(rows.get(rows.size() - 1).key());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            ready.offer(e);
+        }
+    }
+
+    /** Reads the chunk's rows from the sink and compares checksums; returns how many the sink holds. */
+    private int compareChunk(TableId table, Prepared chunk, PairResult result, Map<String, Candidate> candidates)
+            throws Exception {
+        Map<String, StoredRow> stored = sink.stored(table, chunk.ids());
+        Map<String, byte[]> held = new HashMap<>(stored.size() * 2);
+        stored.forEach((id, s) -> held.put(id, ChunkChecksums.row(id, s.canonical())));
+        compareTaken(chunk.ids(), chunk.expected(), held, chunk.keys(), result, candidates);
+        return stored.size();
+    }
+
+    /** Adds the ids the sink holds that the source has no row for. */
+    private void extras(TableId table, int keyColumns, Map<String, Candidate> candidates) throws Exception {
         Exception[] failure = new Exception[1];
         Consumer<List<String>> batch = ids -> {
             if (failure[0] != null) {
@@ -209,9 +345,16 @@ public final class TableVerifier {
     private Map<String, Difference> compare(TableId table, int keyColumns, java.util.Collection<Candidate> candidates)
             throws Exception {
         Map<String, Difference> out = new LinkedHashMap<>();
-        if (candidates.isEmpty()) {
-            return out;
+        List<Candidate> all = new ArrayList<>(candidates);
+        for (int from = 0; from < all.size(); from += settings.chunkSize()) {
+            compareBatch(table, keyColumns, all.subList(from, Math.min(all.size(), from + settings.chunkSize())), out);
         }
+        return out;
+    }
+
+    /** {@link #compare} of at most a chunk of candidates, adding the differing ones to {@code out}. */
+    private void compareBatch(TableId table, int keyColumns, List<Candidate> candidates, Map<String, Difference> out)
+            throws Exception {
         List<List<String>> keys = new ArrayList<>();
         for (Candidate c : candidates) {
             if (c.key().size() == keyColumns) {
@@ -237,13 +380,12 @@ public final class TableVerifier {
                 out.put(c.id(), new Difference(Difference.Kind.MISSING, c.id(), row.key(), List.of()));
             } else {
                 String expected = sink.expected(row.event());
-                if (!expected.equals(held.canonical())) {
+                if (!expected.equals(held.canonical()) && !sink.sameRow(expected, held.canonical())) {
                     out.put(c.id(), new Difference(Difference.Kind.DIFFERENT, c.id(), row.key(),
                             fields(expected, held.canonical())));
                 }
             }
         }
-        return out;
     }
 
     /** The top-level fields whose values differ between two canonical JSON objects. */

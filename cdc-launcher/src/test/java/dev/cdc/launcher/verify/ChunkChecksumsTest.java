@@ -71,4 +71,24 @@ class ChunkChecksumsTest {
                 .containsExactly("b", "c", "d");
         assertThat(TableVerifier.fields("{\"a\":1}", "not json")).containsExactly("(whole row)");
     }
+
+    @Test
+    void theRowHashIsMurmur3x64of128() {
+        // reference values: Guava's Hashing.murmur3_128() (seed 0), which prints h1 and h2 little-endian
+        assertThat(guavaHex("hello")).isEqualTo("029bbd41b3a7d8cb191dae486a901e5b");
+        assertThat(guavaHex("the quick brown fox jumps over")).isEqualTo("7d342e9ba12a76e1b76665c066367045");
+        for (int n = 0; n < 40; n++) {
+            assertThat(ChunkChecksums.murmur3(new byte[n])).as("length %d vs %d", n, n + 1)
+                    .isNotEqualTo(ChunkChecksums.murmur3(new byte[n + 1]));
+        }
+    }
+
+    private static String guavaHex(String text) {
+        java.nio.ByteBuffer digest = java.nio.ByteBuffer.wrap(ChunkChecksums.murmur3(
+                text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        long h1 = digest.getLong();
+        long h2 = digest.getLong();
+        return java.util.HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(16)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(h1).putLong(h2).array());
+    }
 }

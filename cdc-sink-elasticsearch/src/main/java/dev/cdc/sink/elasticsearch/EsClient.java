@@ -180,6 +180,26 @@ final class EsClient implements AutoCloseable {
         throw new EsRequestException(status, "Elasticsearch answered " + status + " to " + what + ": " + reason);
     }
 
+    /**
+     * A request whose answer (2xx) is wanted as its raw bytes, to be parsed as a stream (large
+     * answers: {@code _mget}); other statuses are thrown as by {@link #send}.
+     */
+    byte[] raw(String method, String path, String jsonBody) {
+        Request r = new Request(method, path);
+        r.setEntity(new ByteArrayEntity(jsonBody.getBytes(StandardCharsets.UTF_8), JSON));
+        String what = method + " " + path;
+        Response response;
+        try {
+            response = rest.performRequest(r);
+            return response.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(response.getEntity());
+        } catch (ResponseException e) {
+            send(r, false, what); // throws with Elasticsearch's reason
+            throw new IllegalStateException("unreachable");
+        } catch (IOException e) {
+            throw new RetriableException("Elasticsearch (" + hosts + ") did not answer " + what + ": " + e, e);
+        }
+    }
+
     /** Sends a bulk body asynchronously. */
     void bulkAsync(byte[] body, ResponseListener listener) {
         Request r = new Request("POST", "/_bulk");

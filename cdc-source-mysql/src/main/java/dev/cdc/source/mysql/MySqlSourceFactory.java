@@ -31,7 +31,7 @@ public final class MySqlSourceFactory implements SourceFactory {
         return new MySqlSource(config(context));
     }
 
-    /** The source's validated options, bound once (also for {@code cdc verify}'s row reader). */
+    /** The source's settings from its options (also what its read-back for verify uses). */
     static MySqlSourceConfig config(PluginContext context) {
         Configuration o = context.options();
         return new MySqlSourceConfig(o.get(MySqlSourceOptions.HOST), o.get(MySqlSourceOptions.PORT),

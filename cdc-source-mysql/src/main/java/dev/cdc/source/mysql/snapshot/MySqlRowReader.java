@@ -19,10 +19,10 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * The mysql source read back for {@code cdc verify}: the tables it captures (its {@code tables}
- * pattern in its database, never the watermark table), each read with the snapshot's keyset
- * statement and decoding ({@link MySqlKeyset}), on one autocommit connection in time zone +00:00
- * as the snapshot reads.
+ * The MySQL/MariaDB source read back for {@code cdc verify}: the tables it captures (its
+ * {@code tables} pattern in its database, the watermark table left out), each read with the
+ * snapshot's keyset statement and decoding ({@link MySqlKeyset}), on one autocommit connection
+ * in UTC as the snapshot's.
  */
 public final class MySqlRowReader extends KeysetRowReader {
 
@@ -44,14 +44,13 @@ public final class MySqlRowReader extends KeysetRowReader {
         try (Statement s = connection.createStatement()) {
             s.execute("SET SESSION time_zone = '+00:00'");
         }
-        connection.setAutoCommit(true);
     }
 
     @Override
     public List<TableId> tables() throws SQLException {
         return SchemaReader.tableNames(connection, config.database()).stream()
                 .filter(n -> config.captures(config.database(), n)).map(n -> TableId.of(config.database(), n))
-                .sorted(java.util.Comparator.comparing(TableId::toString)).toList();
+                .sorted().toList();
     }
 
     @Override
@@ -69,9 +68,9 @@ public final class MySqlRowReader extends KeysetRowReader {
         if (t.isEmpty()) {
             throw new SQLException("table " + table + " does not exist in " + config);
         }
-        KeysetTable k = MySqlKeyset.of(t.get(), config.tinyint1AsBoolean());
-        tables.put(table, k);
-        return k;
+        KeysetTable keyset = MySqlKeyset.of(t.get(), config.tinyint1AsBoolean());
+        tables.put(table, keyset);
+        return keyset;
     }
 
     @Override
