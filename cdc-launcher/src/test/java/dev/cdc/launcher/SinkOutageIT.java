@@ -102,7 +102,14 @@ class SinkOutageIT {
                 Optional<String> held = search.acked().map(a -> a.offset("lsn"));
                 assertThat(confirmed).as("the slot's confirmed_flush_lsn never passes what Elasticsearch acknowledged "
                         + "(%s)", held).isLessThanOrEqualTo(held.map(PostgresPipelineIT::lsn).orElse(Long.MAX_VALUE));
-                maxRedisLag = Math.max(maxRedisLag, redisLagMillis(name, writes));
+                long redisLag = redisLagMillis(name, writes);
+                if (redisLag > 2_000) {
+                    System.out.printf("%s Redis %d ms behind the writer (Redis lane: %s; the source waits on: %s; "
+                            + "load average %.1f)%n", java.time.Instant.now(), redisLag, sink(p, "cache"),
+                            p.status().sourceWaitingOn().orElse("none"), java.lang.management.ManagementFactory
+                                    .getOperatingSystemMXBean().getSystemLoadAverage());
+                }
+                maxRedisLag = Math.max(maxRedisLag, redisLag);
                 assertRedisFresh(name, writes, p);
             }
             assertThat(sawOutage).as("the outage was reported").isTrue();
