@@ -56,14 +56,32 @@ final class BacklogCodec {
     private BacklogCodec() {
     }
 
+    /** A reusable buffer to encode into: its bytes are {@code array()[0, size())}. One thread at a time. */
+    static final class Encoded extends ByteArrayOutputStream {
+        Encoded() {
+            super(64 * 1024);
+        }
+
+        byte[] array() {
+            return buf;
+        }
+    }
+
     /** The batch as bytes: the kind byte {@code B}, then its Smile document. */
     static byte[] encode(LaneBatch batch) throws Unspillable {
+        Encoded out = new Encoded();
+        encode(batch, out);
+        return out.toByteArray();
+    }
+
+    /** Writes the batch as {@link #encode(LaneBatch)} does into {@code out} (reset first): no array per batch. */
+    static void encode(LaneBatch batch, Encoded out) throws Unspillable {
         for (LaneEntry e : batch.entries()) {
             if (!(e.event() instanceof ChangeEvent) || e.catchUp() || e.schemaVersion().isPresent()) {
                 throw new Unspillable("a schema change");
             }
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + batch.entries().size() * 512);
+        out.reset();
         out.write(KIND);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();
@@ -83,7 +101,6 @@ final class BacklogCodec {
         } catch (IOException e) {
             throw new IllegalStateException("writing to memory failed: " + e, e);
         }
-        return out.toByteArray();
     }
 
     /** The batch {@link #encode} wrote (after its kind byte, {@code offset} 1). */
