@@ -22,7 +22,10 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -47,15 +50,16 @@ class SinkOutageIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final int ROWS = 300;
+    static final int ROWS = 300;
     private static final long OUTAGE_SECONDS = Long.getLong("cdc.it.outage.seconds", 10);
-    private static final Duration REDIS_BOUND = Duration.ofSeconds(2);
+    /** How far Redis may be behind the writer (the issue's 2 s; {@code -Dcdc.it.redis.bound.ms} for a loaded machine). */
+    private static final Duration REDIS_BOUND = Duration.ofMillis(Long.getLong("cdc.it.redis.bound.ms", 2_000));
 
     @TempDir
     Path work;
 
     /** One committed update: when, which row, which value. */
-    private record Write(long nanos, long id, long v) {
+    record Write(long nanos, long id, long v) {
     }
 
     @Test
@@ -72,7 +76,7 @@ class SinkOutageIT {
         Thread writer = new Thread(() -> write(name, writing, writes), "writer");
         Pipeline pipeline = null;
         try (TcpProxy proxy = TcpProxy.start(es.getHost(), es.getPort())) {
-            String yaml = yaml(name, proxy.port(), "{}");
+            String yaml = yaml(name, proxy.port(), "{}", work);
             pipeline = Pipeline.fromYaml(yaml, "outage.yaml");
             pipeline.start();
             Pipeline p = pipeline;
@@ -81,9 +85,13 @@ class SinkOutageIT {
             Thread.sleep(1_000);
 
             proxy.refuse();
+            // what another test's pipeline or backfill emits meanwhile: must not reach this pipeline's sinks
+            PostgresPipelineIT.exec("SELECT pg_logical_emit_message(false, 'cdc-heartbeat', now()::text)",
+                    "SELECT pg_logical_emit_message(true, 'cdc-backfill', 'foreign')");
             long outageEnd = System.nanoTime() + Duration.ofSeconds(OUTAGE_SECONDS).toNanos();
             boolean sawOutage = false;
             long maxBacklog = 0;
+            long maxRedisLag = 0;
             while (System.nanoTime() < outageEnd) {
                 Thread.sleep(250);
                 assertThat(p.state()).as("the pipeline runs through the outage").isEqualTo(PipelineState.RUNNING);
@@ -94,7 +102,15 @@ class SinkOutageIT {
                 Optional<String> held = search.acked().map(a -> a.offset("lsn"));
                 assertThat(confirmed).as("the slot's confirmed_flush_lsn never passes what Elasticsearch acknowledged "
                         + "(%s)", held).isLessThanOrEqualTo(held.map(PostgresPipelineIT::lsn).orElse(Long.MAX_VALUE));
-                assertRedisFresh(name, writes);
+                long redisLag = redisLagMillis(name, writes);
+                if (redisLag > 2_000) {
+                    System.out.printf("%s Redis %d ms behind the writer (Redis lane: %s; the source waits on: %s; "
+                            + "load average %.1f)%n", java.time.Instant.now(), redisLag, sink(p, "cache"),
+                            p.status().sourceWaitingOn().orElse("none"), java.lang.management.ManagementFactory
+                                    .getOperatingSystemMXBean().getSystemLoadAverage());
+                }
+                maxRedisLag = Math.max(maxRedisLag, redisLag);
+                assertRedisFresh(name, writes, p);
             }
             assertThat(sawOutage).as("the outage was reported").isTrue();
             assertThat(maxBacklog).as("the Elasticsearch lane spilled to its backlog").isPositive();
@@ -105,7 +121,9 @@ class SinkOutageIT {
             writing.set(false);
             writer.join();
             Map<Long, Long> table = tableValues(name);
-            await(p, "Elasticsearch equal to the table", () -> esValues(name).equals(table));
+            if (!within(p, Duration.ofSeconds(90), () -> esValues(name).equals(table))) {
+                fail("Elasticsearch differs from the table after the outage:\n" + mismatch(name, table, writes, p));
+            }
             await(p, "Redis equal to the table", () -> redisValues(name).equals(table));
             PipelineStatus.SinkStatus search = sink(p, "search");
             assertThat(search.deadLettered()).as("nothing dead-lettered").isZero();
@@ -113,16 +131,10 @@ class SinkOutageIT {
             assertThat(search.outage()).isEmpty();
             assertThat(work.resolve("state/dead-letter/search.jsonl")).satisfiesAnyOf(
                     f -> assertThat(f).doesNotExist(), f -> assertThat(f).isEmptyFile());
-            System.out.printf("outage of %d s: %d updates, the Elasticsearch backlog held up to %d events%n",
-                    OUTAGE_SECONDS, writes.size(), maxBacklog);
+            System.out.printf("outage of %d s: %d updates, the Elasticsearch backlog held up to %d events, Redis was "
+                    + "at most %d ms behind the writer%n", OUTAGE_SECONDS, writes.size(), maxBacklog, maxRedisLag);
         } finally {
-            writing.set(false);
-            writer.join();
-            if (pipeline != null) {
-                pipeline.stop();
-                pipeline.awaitTermination(Duration.ofSeconds(30));
-            }
-            cleanUp(name);
+            tearDown(writing, writer, pipeline, name);
         }
     }
 
@@ -145,7 +157,7 @@ class SinkOutageIT {
         Thread writer = new Thread(() -> write(name, writing, writes), "writer");
         Pipeline pipeline = null;
         try (TcpProxy proxy = TcpProxy.start(es.getHost(), es.getPort())) {
-            String yaml = yaml(name, proxy.port(), "{max-bytes: 8kb, when-full: detach}");
+            String yaml = yaml(name, proxy.port(), "{max-bytes: 8kb, when-full: detach}", work);
             pipeline = Pipeline.fromYaml(yaml, "detach.yaml");
             pipeline.start();
             Pipeline p = pipeline;
@@ -157,7 +169,7 @@ class SinkOutageIT {
             PipelineStatus.Detached detached = sink(p, "search").detached().get();
             long held = PostgresPipelineIT.lsn(detached.position().offset("lsn"));
             await(p, "the slot moves past what Elasticsearch held", () -> PostgresPipelineIT.confirmedFlush(name) > held);
-            assertRedisFresh(name, writes);
+            assertRedisFresh(name, writes, p);
             assertThat(sink(p, "search").state()).isEqualTo(PipelineStatus.LaneState.DETACHED);
             assertThat(detached.reason()).contains("max-bytes");
             assertThat(p.state()).isEqualTo(PipelineState.RUNNING);
@@ -180,22 +192,23 @@ class SinkOutageIT {
             assertThat(dev.cdc.core.runtime.DetachedSinks.reattach(again.spec(), "search")).isPresent();
             assertThat(work.resolve("state/detached/search.json")).doesNotExist();
         } finally {
-            writing.set(false);
-            if (writer.isAlive()) {
-                writer.join();
-            }
-            if (pipeline != null) {
-                pipeline.stop();
-                pipeline.awaitTermination(Duration.ofSeconds(30));
-            }
-            cleanUp(name);
+            tearDown(writing, writer, pipeline, name);
         }
     }
 
-    private String yaml(String name, int esPort, String backlog) {
+    /**
+     * Elasticsearch ({@code search}, at {@code esPort}, with the given backlog settings) and Redis
+     * ({@code cache}). The source leaves logical decoding messages out ({@code messages: false}):
+     * PostgreSQL hands every slot of the database the messages any session emits (other tests'
+     * heartbeats, backfill watermarks), and the index template puts every table's rows into the
+     * test's one index, so a foreign message became a document with fields of its own
+     * ({@code prefix}, {@code content}: an {@code update_mapping}) and the index never equalled the
+     * table (the soak's 1-in-4 mismatch).
+     */
+    static String yaml(String name, int esPort, String backlog, Path work) {
         return """
                 pipeline: %1$s
-                source: {type: postgres, url: "%2$s", user: postgres, slot: %1$s, tables: [public.%1$s]}
+                source: {type: postgres, url: "%2$s", user: postgres, slot: %1$s, tables: [public.%1$s], messages: false}
                 sinks:
                   - {name: search, type: elasticsearch, hosts: ["http://127.0.0.1:%3$d"], index: "%1$s",
                      index-settings: {number_of_replicas: 0, refresh_interval: 1s}, on-failure: dead-letter,
@@ -208,7 +221,20 @@ class SinkOutageIT {
                 """.formatted(name, PostgresPipelineIT.URL, esPort, Services.redisUri(), work.resolve("state"), backlog);
     }
 
-    private static void cleanUp(String name) throws Exception {
+    /** Stops the writer and the pipeline, then drops what the test made. */
+    static void tearDown(AtomicBoolean writing, Thread writer, Pipeline pipeline, String name) throws Exception {
+        writing.set(false);
+        if (writer.isAlive()) {
+            writer.join();
+        }
+        if (pipeline != null) {
+            pipeline.stop();
+            pipeline.awaitTermination(Duration.ofSeconds(30));
+        }
+        cleanUp(name);
+    }
+
+    static void cleanUp(String name) throws Exception {
         PostgresPipelineIT.dropSlotPublicationAndTable(name, name);
         es("DELETE", "/" + name + "_v1");
         try (Jedis redis = new Jedis(URI.create(Services.redisUri()))) {
@@ -218,14 +244,18 @@ class SinkOutageIT {
         }
     }
 
-    private static String redisValue(String name, long id) {
+    static String redisValue(String name, long id) {
         try (Jedis redis = new Jedis(URI.create(Services.redisUri()))) {
             return redis.hget(name + ":" + id, "v");
         }
     }
 
-    /** Every update the writer committed 2 s ago or earlier is in Redis (a later one of its row may be too). */
-    private static void assertRedisFresh(String name, ConcurrentLinkedDeque<Write> writes) {
+    /**
+     * Every update the writer committed {@link #REDIS_BOUND} ago or earlier is in Redis (a later one of
+     * its row may be too); a failure says what the pipeline reported meanwhile (the Redis lane's lag,
+     * whether the source waited on a lane), to tell a stall of the engine from a starved machine.
+     */
+    static void assertRedisFresh(String name, ConcurrentLinkedDeque<Write> writes, Pipeline p) {
         long bound = System.nanoTime() - REDIS_BOUND.toNanos();
         Write due = null;
         for (Write w : writes) {
@@ -238,12 +268,44 @@ class SinkOutageIT {
         }
         try (Jedis redis = new Jedis(URI.create(Services.redisUri()))) {
             String v = redis.hget(name + ":" + due.id(), "v");
-            assertThat(v == null ? -1 : Long.parseLong(v)).as("Redis holds the update of row %d committed %d ms ago",
-                    due.id(), (System.nanoTime() - due.nanos()) / 1_000_000).isGreaterThanOrEqualTo(due.v());
+            long age = (System.nanoTime() - due.nanos()) / 1_000_000;
+            assertThat(v == null ? -1 : Long.parseLong(v)).as("Redis holds the update of row %d committed %d ms ago "
+                    + "(Redis lane: %s; the source waits on: %s; load average %.1f)", due.id(), age, sink(p, "cache"),
+                    p.status().sourceWaitingOn().orElse("none"), java.lang.management.ManagementFactory
+                            .getOperatingSystemMXBean().getSystemLoadAverage()).isGreaterThanOrEqualTo(due.v());
         }
     }
 
-    private static void write(String table, AtomicBoolean writing, ConcurrentLinkedDeque<Write> writes) {
+    /** How far Redis is behind the writer now: the age of the oldest update of the last 10 s it lacks; 0 if none. */
+    static long redisLagMillis(String name, ConcurrentLinkedDeque<Write> writes) {
+        long now = System.nanoTime();
+        List<Write> recent = new ArrayList<>();
+        for (Iterator<Write> it = writes.descendingIterator(); it.hasNext(); ) {
+            Write w = it.next();
+            if (now - w.nanos() > Duration.ofSeconds(10).toNanos()) {
+                break;
+            }
+            recent.add(w);
+        }
+        Map<Long, Long> held = new HashMap<>();
+        try (Jedis redis = new Jedis(URI.create(Services.redisUri()))) {
+            for (Write w : recent) {
+                held.computeIfAbsent(w.id(), id -> {
+                    String v = redis.hget(name + ":" + id, "v");
+                    return v == null ? -1 : Long.parseLong(v);
+                });
+            }
+        }
+        long lag = 0;
+        for (Write w : recent) {
+            if (held.get(w.id()) < w.v()) {
+                lag = Math.max(lag, (now - w.nanos()) / 1_000_000);
+            }
+        }
+        return lag;
+    }
+
+    static void write(String table, AtomicBoolean writing, ConcurrentLinkedDeque<Write> writes) {
         long v = 0;
         try (Connection c = PostgresPipelineIT.connect(); Statement st = c.createStatement()) {
             while (writing.get()) {
@@ -258,11 +320,11 @@ class SinkOutageIT {
         }
     }
 
-    private static PipelineStatus.SinkStatus sink(Pipeline p, String name) {
+    static PipelineStatus.SinkStatus sink(Pipeline p, String name) {
         return p.status().sinks().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
     }
 
-    private static Map<Long, Long> tableValues(String table) throws Exception {
+    static Map<Long, Long> tableValues(String table) throws Exception {
         Map<Long, Long> out = new HashMap<>();
         try (Connection c = PostgresPipelineIT.connect(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT id, v FROM " + table)) {
@@ -281,7 +343,7 @@ class SinkOutageIT {
         return out;
     }
 
-    private static Map<Long, Long> redisValues(String name) {
+    static Map<Long, Long> redisValues(String name) {
         Map<Long, Long> out = new HashMap<>();
         try (Jedis redis = new Jedis(URI.create(Services.redisUri()))) {
             for (long id = 1; id <= ROWS; id++) {
@@ -305,6 +367,52 @@ class SinkOutageIT {
     @FunctionalInterface
     interface Condition {
         boolean holds() throws Exception;
+    }
+
+    /**
+     * What differs between Elasticsearch and the table, for a failure message: per differing id the
+     * table's value, the document's _version (as commit LSN and event index), _seq_no and _source, the
+     * Redis value and the writer's last updates of that id; then the index's mapping and the lanes.
+     */
+    static String mismatch(String name, Map<Long, Long> table, ConcurrentLinkedDeque<Write> writes,
+                                   Pipeline p) throws Exception {
+        StringBuilder out = new StringBuilder();
+        Map<Long, Long> search = esValues(name);
+        java.util.TreeSet<Long> ids = new java.util.TreeSet<>(table.keySet());
+        ids.addAll(search.keySet());
+        ids.removeIf(id -> java.util.Objects.equals(table.get(id), search.get(id)));
+        out.append(ids.size()).append(" id(s) differ (of ").append(table.size()).append(" rows, ")
+                .append(search.size()).append(" documents)\n");
+        for (long id : ids.stream().limit(20).toList()) {
+            JsonNode doc = es("GET", "/" + name + "/_doc/" + id);
+            long version = doc.path("_version").asLong(-1);
+            out.append(" id ").append(id).append(": table ").append(table.get(id)).append(", redis ")
+                    .append(redisValue(name, id)).append(", es _version ").append(version)
+                    .append(" (lsn ").append(Long.toHexString(version >>> 20 >>> 32).toUpperCase()).append('/')
+                    .append(Long.toHexString((version >>> 20) & 0xffffffffL).toUpperCase()).append(" index ")
+                    .append(version & 0xfffff).append("), _seq_no ").append(doc.path("_seq_no"))
+                    .append(", _source ").append(doc.path("_source")).append("\n   last writes:");
+            writes.stream().filter(w -> w.id() == id).skip(Math.max(0, writes.stream()
+                    .filter(w -> w.id() == id).count() - 4)).forEach(w -> out.append(' ').append(w.v()));
+            out.append('\n');
+        }
+        JsonNode strangers = es("POST", "/" + name + "/_search?size=5&q=NOT%20_exists_:id").path("hits");
+        out.append("documents without an id field: ").append(strangers.path("total").path("value")).append(' ')
+                .append(strangers.path("hits")).append('\n');
+        out.append("mapping: ").append(es("GET", "/" + name + "/_mapping")).append('\n');
+        out.append("status: ").append(p.status()).append('\n');
+        return out.toString();
+    }
+
+    static boolean within(Pipeline p, Duration limit, Condition condition) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.holds()) {
+            if (p.state().isTerminal() || System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(250);
+        }
+        return true;
     }
 
     static void await(Pipeline p, String what, Condition condition) throws Exception {

@@ -41,6 +41,8 @@ final class Backlog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Backlog.class);
     private static final int HEADER = 8;
     private static final int MAX_RECORD = 512 * 1024 * 1024;
+    /** The payload of a batch kept in memory at its place. */
+    private static final byte[] PINNED = {'P'};
 
     /** A record's size and age, kept until it is acknowledged. */
     private record Meta(int segment, int events, Instant enqueuedAt, Instant firstCommitTime) {
@@ -105,18 +107,25 @@ final class Backlog implements AutoCloseable {
     }
 
     /** Appends a batch (its {@link BacklogCodec} bytes, kind byte first, or null to keep it in memory). Writer thread. */
-    synchronized void append(LaneBatch batch, byte[] encoded) throws IOException {
+    void append(LaneBatch batch, byte[] encoded) throws IOException {
+        append(batch, encoded, encoded == null ? 0 : encoded.length);
+    }
+
+    /** {@link #append(LaneBatch, byte[])} of {@code encoded[0, length)}. */
+    synchronized void append(LaneBatch batch, byte[] encoded, int length) throws IOException {
         if (closed) {
             throw new IOException("the backlog in " + directory + " is closed (the pipeline stopped)");
         }
         byte[] payload;
+        int size = length;
         if (encoded == null) {
             pinned.put(written, batch);
-            payload = new byte[] {'P'};
+            payload = PINNED;
+            size = 1;
         } else {
             payload = encoded; // starts with its kind byte, B
         }
-        if (out == null || writeOffset > 0 && writeOffset + HEADER + payload.length > segmentBytes) {
+        if (out == null || writeOffset > 0 && writeOffset + HEADER + size > segmentBytes) {
             if (out != null) {
                 out.close();
             }
@@ -129,13 +138,13 @@ final class Backlog implements AutoCloseable {
             }
         }
         crc.reset();
-        crc.update(payload);
-        ByteBuffer header = ByteBuffer.allocate(HEADER).putInt(payload.length).putInt((int) crc.getValue());
+        crc.update(payload, 0, size);
+        ByteBuffer header = ByteBuffer.allocate(HEADER).putInt(size).putInt((int) crc.getValue());
         out.write(header.array());
-        out.write(payload);
+        out.write(payload, 0, size);
         out.flush();
-        writeOffset += HEADER + payload.length;
-        diskBytes += HEADER + payload.length;
+        writeOffset += HEADER + size;
+        diskBytes += HEADER + size;
         written++;
         events += batch.entries().size();
         unacknowledged.addLast(new Meta(writeSegment, batch.entries().size(), batch.enqueuedAt(),

@@ -56,38 +56,42 @@ final class BacklogCodec {
     private BacklogCodec() {
     }
 
+    /** A reusable buffer to encode into: its bytes are {@code array()[0, size())}. One thread at a time. */
+    static final class Encoded extends ByteArrayOutputStream {
+        Encoded() {
+            super(64 * 1024);
+        }
+
+        byte[] array() {
+            return buf;
+        }
+    }
+
     /** The batch as bytes: the kind byte {@code B}, then its Smile document. */
     static byte[] encode(LaneBatch batch) throws Unspillable {
+        Encoded out = new Encoded();
+        encode(batch, out);
+        return out.toByteArray();
+    }
+
+    /** Writes the batch as {@link #encode(LaneBatch)} does into {@code out} (reset first): no array per batch. */
+    static void encode(LaneBatch batch, Encoded out) throws Unspillable {
         for (LaneEntry e : batch.entries()) {
             if (!(e.event() instanceof ChangeEvent) || e.catchUp() || e.schemaVersion().isPresent()) {
                 throw new Unspillable("a schema change");
             }
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + batch.entries().size() * 512);
+        out.reset();
         out.write(KIND);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();
             g.writeNumberField("seq", batch.lastSequence());
             writePosition(g, "pos", batch.lastPosition());
-            g.writeStringField("fct", batch.firstCommitTime().toString());
-            g.writeStringField("enq", batch.enqueuedAt().toString());
+            writeInstant(g, "fct", batch.firstCommitTime());
+            writeInstant(g, "enq", batch.enqueuedAt());
             ColumnLists columns = new ColumnLists();
-            for (LaneEntry e : batch.entries()) {
-                ChangeEvent c = (ChangeEvent) e.event();
-                columns.indexOf(c.key().columnNames());
-                c.before().ifPresent(r -> columns.indexOf(r.columnNames()));
-                c.after().ifPresent(r -> columns.indexOf(r.columnNames()));
-            }
-            g.writeArrayFieldStart("cols"); // each column list once: rows name theirs by index
-            for (Row.Columns c : columns.lists) {
-                g.writeStartArray();
-                for (String name : c.names()) {
-                    g.writeString(name);
-                }
-                g.writeEndArray();
-            }
-            g.writeEndArray();
             Scratch scratch = new Scratch();
+            g.writeNumberField("n", batch.entries().size()); // the reader sizes its list once
             g.writeArrayFieldStart("entries");
             for (LaneEntry e : batch.entries()) {
                 writeRow(g, (ChangeEvent) e.event(), e.sequence(), columns, scratch);
@@ -97,7 +101,6 @@ final class BacklogCodec {
         } catch (IOException e) {
             throw new IllegalStateException("writing to memory failed: " + e, e);
         }
-        return out.toByteArray();
     }
 
     /** The batch {@link #encode} wrote (after its kind byte, {@code offset} 1). */
@@ -140,21 +143,29 @@ final class BacklogCodec {
     }
 
     /**
-     * A row as {@code {"c": index of its column list, "k": "type codes", "v": [values]}}; absent
-     * rows are left out.
+     * A row as {@code {"c": index of its column list, "k": "type codes", "v": [values]}}, the column
+     * list named ({@code "cn": [names]}) before {@code c} by the first row of the batch that has it;
+     * absent rows are left out.
      */
     private static void writeRowField(JsonGenerator g, String field, Row row, ColumnLists columns, Scratch scratch)
             throws IOException, Unspillable {
         g.writeObjectFieldStart(field);
-        int n = row.size();
-        Object[] values = scratch.values(n);
-        char[] codes = scratch.codes(n);
-        int i = 0;
-        for (Object v : row.asMap().values()) {
-            values[i] = v;
-            codes[i++] = code(v);
+        int n = scratch.load(row);
+        Object[] values = scratch.values;
+        char[] codes = scratch.codes;
+        for (int i = 0; i < n; i++) {
+            codes[i] = code(values[i]);
         }
-        g.writeNumberField("c", columns.indexOf(row.columnNames()));
+        int known = columns.lists.size();
+        int list = columns.indexOf(row.columnNames());
+        if (list == known) {
+            g.writeArrayFieldStart("cn"); // each column list once, at its first use: later rows name it by index
+            for (String name : row.columnNames().names()) {
+                g.writeString(name);
+            }
+            g.writeEndArray();
+        }
+        g.writeNumberField("c", list);
         g.writeFieldName("k");
         g.writeString(codes, 0, n);
         g.writeArrayFieldStart("v");
@@ -175,7 +186,13 @@ final class BacklogCodec {
             if (c == last) {
                 return lastIndex;
             }
-            int i = lists.indexOf(c);
+            int i = -1;
+            for (int j = 0; j < lists.size() && i < 0; j++) {
+                if (lists.get(j) == c) {
+                    i = j; // rows of one table share their column list: found without comparing names
+                }
+            }
+            i = i >= 0 ? i : lists.indexOf(c);
             if (i < 0) {
                 i = lists.size();
                 lists.add(c);
@@ -186,30 +203,51 @@ final class BacklogCodec {
         }
     }
 
-    /** Arrays reused across the rows of one batch (no allocation per row). */
-    private static final class Scratch {
+    /**
+     * A row's values and type codes, in arrays reused across the rows of one batch; filled through
+     * the row's own {@code forEach} (no iterator or copy per row).
+     */
+    private static final class Scratch implements java.util.function.BiConsumer<String, Object> {
         private Object[] values = new Object[16];
         private char[] codes = new char[16];
+        private int n;
 
-        Object[] values(int n) {
-            if (values.length < n) {
-                values = new Object[n];
+        /** Loads the row's values into {@link #values}; answers how many. */
+        int load(Row row) {
+            int size = row.size();
+            if (values.length < size) {
+                values = new Object[size];
+                codes = new char[size];
             }
-            return values;
+            n = 0;
+            row.asMap().forEach(this);
+            return n;
         }
 
-        char[] codes(int n) {
-            if (codes.length < n) {
-                codes = new char[n];
-            }
-            return codes;
+        @Override
+        public void accept(String column, Object value) {
+            values[n++] = value;
         }
     }
 
-    /** A value with no type code of its own (inside a list): {@code [code, value]}; else as JsonValues writes it. */
+    /**
+     * A value with no type code of its own (inside a list): {@code [code, value]}; dates and times as
+     * numbers (an {@code Instant} {@code [epoch second, nano]}, a {@code LocalDateTime} {@code [epoch
+     * day, nano of day]}, a {@code LocalDate} its epoch day, a {@code LocalTime} its nano of day):
+     * exact, and neither formatted nor parsed (text dates were a third of the codec's time); else as
+     * JsonValues writes it.
+     */
     private static void writeValue(JsonGenerator g, Object v) throws IOException, Unspillable {
         if (v instanceof String text) {
             g.writeString(text); // the most common value, as JsonValues writes it, without its dispatch
+        } else if (v instanceof Instant t) {
+            writePair(g, t.getEpochSecond(), t.getNano());
+        } else if (v instanceof LocalDateTime t) {
+            writePair(g, t.toLocalDate().toEpochDay(), t.toLocalTime().toNanoOfDay());
+        } else if (v instanceof LocalDate t) {
+            g.writeNumber(t.toEpochDay());
+        } else if (v instanceof LocalTime t) {
+            g.writeNumber(t.toNanoOfDay());
         } else if (v instanceof BigDecimal d) {
             g.writeString(d.toString()); // keeps a negative scale, which the plain form would lose
         } else if (v == Unchanged.VALUE) {
@@ -275,9 +313,14 @@ final class BacklogCodec {
 
     /** An event's own time (not a column value) as {@code [epoch second, nano]}: exact, and cheap to read back. */
     private static void writeInstant(JsonGenerator g, String field, Instant t) throws IOException {
-        g.writeArrayFieldStart(field);
-        g.writeNumber(t.getEpochSecond());
-        g.writeNumber(t.getNano());
+        g.writeFieldName(field);
+        writePair(g, t.getEpochSecond(), t.getNano());
+    }
+
+    private static void writePair(JsonGenerator g, long a, long b) throws IOException {
+        g.writeStartArray();
+        g.writeNumber(a);
+        g.writeNumber(b);
         g.writeEndArray();
     }
 

@@ -48,17 +48,9 @@ final class BacklogDecoder {
                 switch (field) {
                     case "seq" -> seq = p.getLongValue();
                     case "pos" -> pos = readPosition(p);
-                    case "fct" -> firstCommit = Instant.parse(p.getText());
-                    case "enq" -> enqueued = Instant.parse(p.getText());
-                    case "cols" -> {
-                        while (p.nextToken() == JsonToken.START_ARRAY) {
-                            List<String> names = new ArrayList<>();
-                            while (p.nextToken() != JsonToken.END_ARRAY) {
-                                names.add(p.getText());
-                            }
-                            columns.add(Row.Columns.of(names));
-                        }
-                    }
+                    case "fct" -> firstCommit = readInstant(p);
+                    case "enq" -> enqueued = readInstant(p);
+                    case "n" -> entries = new ArrayList<>(p.getIntValue());
                     case "entries" -> {
                         while (p.nextToken() == JsonToken.START_OBJECT) {
                             entries.add(readEntry(p, columns));
@@ -116,10 +108,22 @@ final class BacklogDecoder {
 
     /** {@code [epoch second, nano]}, at its START_ARRAY. */
     private static Instant readInstant(JsonParser p) throws IOException {
+        expect(p, p.currentToken(), JsonToken.START_ARRAY);
         p.nextToken();
         long seconds = p.getLongValue();
         p.nextToken();
         Instant t = Instant.ofEpochSecond(seconds, p.getIntValue());
+        expect(p, p.nextToken(), JsonToken.END_ARRAY);
+        return t;
+    }
+
+    /** {@code [epoch day, nano of day]}, at its START_ARRAY. */
+    private static LocalDateTime readLocalDateTime(JsonParser p) throws IOException {
+        expect(p, p.currentToken(), JsonToken.START_ARRAY);
+        p.nextToken();
+        LocalDate day = LocalDate.ofEpochDay(p.getLongValue());
+        p.nextToken();
+        LocalDateTime t = LocalDateTime.of(day, LocalTime.ofNanoOfDay(p.getLongValue()));
         expect(p, p.nextToken(), JsonToken.END_ARRAY);
         return t;
     }
@@ -133,6 +137,13 @@ final class BacklogDecoder {
             String field = p.currentName();
             p.nextToken();
             switch (field) {
+                case "cn" -> {
+                    List<String> list = new ArrayList<>();
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        list.add(p.getText());
+                    }
+                    columns.add(Row.Columns.of(list));
+                }
                 case "c" -> names = columns.get(p.getIntValue());
                 case "k" -> codes = p.getText();
                 case "v" -> {
@@ -173,10 +184,10 @@ final class BacklogDecoder {
             case 'F' -> Float.valueOf(p.getText());
             case 'N' -> new BigDecimal(p.getText());
             case 'b' -> p.getBinaryValue();
-            case 'T' -> Instant.parse(p.getText());
-            case 'l' -> LocalDateTime.parse(p.getText());
-            case 'd' -> LocalDate.parse(p.getText());
-            case 't' -> LocalTime.parse(p.getText());
+            case 'T' -> readInstant(p);
+            case 'l' -> readLocalDateTime(p);
+            case 'd' -> LocalDate.ofEpochDay(p.getLongValue());
+            case 't' -> LocalTime.ofNanoOfDay(p.getLongValue());
             case 'o' -> OffsetDateTime.parse(p.getText());
             case 'p' -> OffsetTime.parse(p.getText());
             case 'U' -> UUID.fromString(p.getText());

@@ -175,12 +175,12 @@ final class LaneBuffer {
     }
 
     /** The spill writer appended the oldest pending batch: it can be read now. Spill thread. */
-    private void written(LaneBatch batch, byte[] encoded) throws IOException {
+    private void written(LaneBatch batch, byte[] encoded, int length) throws IOException {
         synchronized (lock) {
             if (discarded) {
                 return;
             }
-            backlog.get().append(batch, encoded);
+            backlog.get().append(batch, encoded, length);
             DiskRun run = pendingRuns.pollFirst();
             run.pending--;
             run.records++;

@@ -16,19 +16,26 @@ final class SpillWriter {
 
     /** What the buffer does once a batch is in the backlog (under its lock), or skips when discarded. */
     interface Written {
-        /** Appends the batch (encoded, or null to pin it in memory) and counts it; under the buffer's lock. */
-        void append(LaneBatch batch, byte[] encoded) throws IOException;
+        /**
+         * Appends the batch ({@code encoded[0, length)}, or null to pin it in memory) and counts it;
+         * under the buffer's lock. The array is the writer's, reused for the next batch.
+         */
+        void append(LaneBatch batch, byte[] encoded, int length) throws IOException;
     }
 
     /** Batches handed over and not yet written; small, so the memory it holds stays bounded. */
     static final int HAND_OFF = 8;
     private static final long IDLE_MILLIS = 200;
+    /** A buffer grown past this by a large batch is let go after it. */
+    private static final int KEEP_BYTES = 4 << 20;
 
     private final ArrayBlockingQueue<LaneBatch> queue = new ArrayBlockingQueue<>(HAND_OFF);
     private final String name;
     private final Written written;
     private boolean running;
     private volatile IOException failure;
+    /** What batches are encoded into (the spill thread's: one runs at a time). */
+    private BacklogCodec.Encoded buffer = new BacklogCodec.Encoded();
 
     SpillWriter(String name, Written written) {
         this.name = name;
@@ -89,7 +96,11 @@ final class SpillWriter {
 
     private void write(LaneBatch batch) {
         try {
-            written.append(batch, encode(batch));
+            boolean spillable = encode(batch);
+            written.append(batch, spillable ? buffer.array() : null, spillable ? buffer.size() : 0);
+            if (buffer.array().length > KEEP_BYTES) {
+                buffer = new BacklogCodec.Encoded();
+            }
         } catch (IOException | RuntimeException e) {
             failure = e instanceof IOException io ? io : new IOException(e.toString(), e);
             stop();
@@ -101,11 +112,13 @@ final class SpillWriter {
         running = false;
     }
 
-    private static byte[] encode(LaneBatch batch) {
+    /** Encodes the batch into {@link #buffer}; false when it cannot be (it is kept in memory at its place in the backlog). */
+    private boolean encode(LaneBatch batch) {
         try {
-            return BacklogCodec.encode(batch);
+            BacklogCodec.encode(batch, buffer);
+            return true;
         } catch (BacklogCodec.Unspillable e) {
-            return null; // kept in memory at its place in the backlog
+            return false;
         }
     }
 }

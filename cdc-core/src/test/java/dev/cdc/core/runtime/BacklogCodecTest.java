@@ -42,6 +42,8 @@ class BacklogCodecTest {
                 .put("ot", OffsetTime.of(10, 0, 0, 0, ZoneOffset.UTC)).put("uuid", UUID.fromString(
                         "123e4567-e89b-12d3-a456-426614174000"))
                 .put("arr", Arrays.asList(1L, null, 3L)).put("nested", List.of(List.of("a"), List.of()))
+                .put("times", List.of(Instant.parse("1969-12-31T23:59:59.999999999Z"), LocalTime.MAX,
+                        LocalDateTime.of(-9999, 1, 1, 0, 0, 0, 1), LocalDate.of(+99999, 12, 31)))
                 .put("toast", Unchanged.VALUE).build();
     }
 
