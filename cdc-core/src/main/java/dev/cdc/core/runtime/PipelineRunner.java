@@ -61,6 +61,7 @@ public final class PipelineRunner {
     private final PipelineHooks hooks;
     private final Backfills backfills;
     private volatile boolean shutdownStarted;
+    private volatile boolean stopAsked;
     private volatile IngestStage ingest;
     private Source source;
     private CheckpointCoordinator coordinator;
@@ -214,6 +215,7 @@ public final class PipelineRunner {
         if (s == PipelineState.STARTING) {
             throw new IllegalStateException("pipeline '" + spec.name() + "' is still starting");
         }
+        stopAsked = true;
         shutdown(PipelineState.STOPPED);
     }
 
@@ -244,6 +246,10 @@ public final class PipelineRunner {
         try {
             join(sourceThread, deadline);
             lanes.forEach(SinkLane::end);
+            if (end == PipelineState.COMPLETED) {
+                CompletionDrain.await(spec.name(), lanes, laneThreads, () -> stopAsked || hooks.isAborting());
+                deadline = System.nanoTime() + spec.engine().shutdownTimeout().toNanos();
+            }
             for (Thread t : laneThreads) {
                 join(t, deadline);
             }
@@ -257,7 +263,8 @@ public final class PipelineRunner {
                 timer.shutdownNow();
             }
             closeAll();
-            PipelineState finalState = failure.get() != null ? PipelineState.FAILED : end;
+            PipelineState finalState = failure.get() != null ? PipelineState.FAILED
+                    : CompletionDrain.finalState(spec.name(), end, lanes);
             transition(finalState);
             LOG.info("pipeline '{}': {}{}", spec.name(), finalState.name().toLowerCase(Locale.ROOT),
                     coordinator == null ? "" : coordinator.last().map(c -> "; checkpoint " + c.position()).orElse(""));

@@ -45,13 +45,17 @@ class BacklogPipelineTest {
     private final RecordingSink healthy = new RecordingSink();
 
     PipelineSpec spec(Source source, BacklogSettings backlog) {
+        return spec(source, backlog, Duration.ofSeconds(10));
+    }
+
+    PipelineSpec spec(Source source, BacklogSettings backlog, Duration shutdownTimeout) {
         SinkSpec d = PipelineRunnerTest.sink("down", down, PipelineRunnerTest.FAST_RETRY, FailurePolicy.FAIL, null, 100,
                 500).withBacklog(backlog);
         SinkSpec h = PipelineRunnerTest.sink("healthy", healthy, PipelineRunnerTest.FAST_RETRY, FailurePolicy.FAIL,
                 null, 100, 500); // the default backlog
         return new PipelineSpec("backlog-test", PluginSpec.ofInstance("source", source), List.of(), List.of(),
                 List.of(d, h), PluginSpec.ofInstance("checkpoint", new FileCheckpointStore(state)), Optional.of(state),
-                new EngineSettings(100, 500, Duration.ofMillis(20), Duration.ofSeconds(10), Duration.ofMillis(10)),
+                new EngineSettings(100, 500, Duration.ofMillis(20), shutdownTimeout, Duration.ofMillis(10)),
                 new MetricsSettings(OptionalInt.empty(), "127.0.0.1", Duration.ofSeconds(60)));
     }
 
@@ -112,6 +116,39 @@ class BacklogPipelineTest {
         assertThat(status(p, "down").backlog()).isEqualTo(new PipelineStatus.Backlog(0, 0, 0));
         assertThat(new FileCheckpointStore(state).load().orElseThrow().position().offset("sequence"))
                 .isEqualTo(Long.toString(EVENTS - 1));
+    }
+
+    @Test
+    void aFiniteRunCompletesOnlyWhenEverySinkTookItsBacklogHoweverLongPastTheShutdownTimeout() throws Exception {
+        down.down = true;
+        Pipeline p = Pipeline.create(spec(new TestSource(EVENTS, 100, 300), BacklogSettings.DEFAULT,
+                Duration.ofMillis(200)), new SimpleMeterRegistry());
+        p.addListener(PipelineRunnerTest.checkpointNeverAhead(down, healthy));
+        p.start();
+        await("the source ran out and the healthy sink took everything", () -> healthy.durable.size() == EVENTS);
+        Thread.sleep(1_500); // well past the 200 ms shutdown timeout, with 'down' still holding a backlog
+        assertThat(p.state()).as("still delivering, neither COMPLETED nor cut short").isEqualTo(PipelineState.STOPPING);
+
+        down.down = false;
+        assertThat(p.awaitTermination(Duration.ofSeconds(60))).isTrue();
+        assertThat(p.state()).isEqualTo(PipelineState.COMPLETED);
+        assertThat(down.durable).extracting(PipelineRunnerTest::seq)
+                .containsExactlyElementsOf(PipelineRunnerTest.range(0, EVENTS));
+    }
+
+    @Test
+    void aStopWhileAFiniteRunWaitsForASinkEndsStoppedNotCompleted() throws Exception {
+        down.down = true;
+        Pipeline p = Pipeline.create(spec(new TestSource(EVENTS, 100, 300), BacklogSettings.DEFAULT,
+                Duration.ofMillis(200)), new SimpleMeterRegistry());
+        p.addListener(PipelineRunnerTest.checkpointNeverAhead(down, healthy));
+        p.start();
+        await("the source ran out and the healthy sink took everything", () -> healthy.durable.size() == EVENTS);
+        Thread.sleep(500);
+        p.stop();
+        assertThat(p.awaitTermination(Duration.ofSeconds(30))).isTrue();
+        assertThat(p.state()).as("events are left in 'down''s backlog").isEqualTo(PipelineState.STOPPED);
+        assertThat(down.durable.size()).isLessThan(EVENTS);
     }
 
     @Test
