@@ -17,6 +17,7 @@ import dev.cdc.source.postgres.catalog.CatalogTable;
 import dev.cdc.source.postgres.catalog.ColumnIdentities;
 import dev.cdc.source.postgres.catalog.TableCatalog;
 import dev.cdc.source.postgres.decoding.EventAssembler;
+import dev.cdc.source.postgres.decoding.InternalMessages;
 import dev.cdc.source.postgres.decoding.PgOutputDecoder;
 import dev.cdc.source.postgres.decoding.TransactionSpool;
 import dev.cdc.source.postgres.decoding.WatermarkFilter;
@@ -25,6 +26,7 @@ import dev.cdc.source.postgres.backfill.PgBackfillDatabase;
 import dev.cdc.source.postgres.backfill.PgBackfills;
 import dev.cdc.source.postgres.position.PgPosition;
 import dev.cdc.source.postgres.replication.Connections;
+import dev.cdc.source.postgres.replication.HeartbeatMark;
 import dev.cdc.source.postgres.replication.PublicationSetup;
 import dev.cdc.source.postgres.replication.SetupCheck;
 import dev.cdc.source.postgres.replication.SlotInfo;
@@ -46,12 +48,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -79,6 +83,9 @@ public final class PostgresSource implements Source {
     private final int batchSize;
 
     private final AtomicLong committedLsn = new AtomicLong(-1);
+    /** The last committed stream position, {lsn, index} (null: none this run), for heartbeats. */
+    private final AtomicReference<long[]> committedPosition = new AtomicReference<>();
+    private final HeartbeatMark heartbeatMark;
     private volatile double lagMillis;
     private final ReconnectBudget reconnects;
     private SlotMonitor slotMonitor;
@@ -126,6 +133,7 @@ public final class PostgresSource implements Source {
         this.mode = options.get(PostgresSourceOptions.SNAPSHOT_MODE);
         this.batchSize = options.get(PostgresSourceOptions.BATCH_SIZE);
         this.reconnects = ReconnectBudget.of(options.get(PostgresSourceOptions.RECONNECT_TIMEOUT));
+        this.heartbeatMark = new HeartbeatMark(publication, slot);
     }
 
     // ---------------------------------------------------------------- open
@@ -198,7 +206,8 @@ public final class PostgresSource implements Source {
 
     private SlotPlanner planner() {
         return new SlotPlanner(catalogConnection, connections, slot, mode,
-                options.get(PostgresSourceOptions.ON_POSITION_LOST), options.get(PostgresSourceOptions.FAILOVER_SLOT));
+                options.get(PostgresSourceOptions.ON_POSITION_LOST), options.get(PostgresSourceOptions.FAILOVER_SLOT),
+                heartbeatMark);
     }
 
     private void apply(SlotPlanner.Decision d) {
@@ -396,7 +405,8 @@ public final class PostgresSource implements Source {
                 PgPosition.formatLsn(Math.max(startLsn, slotFlush)), publication, protocol);
 
         List<StreamEvent> batch = new ArrayList<>(batchSize);
-        boolean messages = options.get(PostgresSourceOptions.MESSAGES) || heartbeatMillis() > 0;
+        boolean messages = options.get(PostgresSourceOptions.MESSAGES);
+        List<String> prefixes = options.get(PostgresSourceOptions.MESSAGE_PREFIXES);
         identities = new ColumnIdentities();
         EventAssembler assembler = new EventAssembler(this::resolve,
                 t -> t.equals(EventAssembler.MESSAGES) ? messages : selected.contains(t),
@@ -408,6 +418,7 @@ public final class PostgresSource implements Source {
                     }
                 });
         assembler.skipUpTo(skipLsn, skipIndex);
+        assembler.messagePrefixes(p -> prefixes.isEmpty() || prefixes.contains(p));
         assembler.database(databaseName);
         for (TableId t : selectedOrder) {
             Optional<CatalogTable> ct = catalog.find(t);
@@ -451,6 +462,7 @@ public final class PostgresSource implements Source {
                 long now = System.currentTimeMillis();
                 if (now >= nextHeartbeat) {
                     nextHeartbeat = now + heartbeat;
+                    confirmIdle();
                     heartbeat();
                 }
                 slotMonitor.poll();
@@ -519,9 +531,42 @@ public final class PostgresSource implements Source {
         }
     }
 
+    /**
+     * Between heartbeats, with the batch flushed: when every event emitted is acknowledged (the
+     * last committed position is the last emitted one, or nothing was emitted since resuming from
+     * a stream checkpoint), nothing captured lies between the checkpoint and what the server sent
+     * since (all of it read), so the slot may move there: noted first ({@link HeartbeatMark}, so
+     * that a restart accepts the slot ahead of the checkpoint), then confirmed. Never past an
+     * event not yet acknowledged; a transaction still open commits after it and comes again.
+     */
+    private void confirmIdle() {
+        long[] checkpoint = acknowledgedCheckpoint();
+        long upTo = stream.received();
+        if (checkpoint == null || Long.compareUnsigned(upTo, Math.max(flushedSent, checkpoint[0])) <= 0) {
+            return;
+        }
+        try {
+            heartbeatMark.record(catalogConnection, checkpoint[0], (int) checkpoint[1], upTo);
+            stream.acknowledge(upTo);
+            flushedSent = upTo;
+        } catch (SQLException e) {
+            LOG.warn("heartbeat could not move slot {} past the checkpoint (noting it on publication {} failed: "
+                    + "is the source its owner?): {}", slot, publication, e.getMessage());
+        }
+    }
+
+    /** The checkpoint {lsn, index} when it covers every event emitted, else null. */
+    private long[] acknowledgedCheckpoint() {
+        if (lastEmittedLsn < 0) {
+            return plan == Plan.STREAM && skipLsn >= 0 ? new long[] {skipLsn, skipIndex} : null;
+        }
+        long[] c = committedPosition.get();
+        return c != null && c[0] == lastEmittedLsn && c[1] == lastEmittedIndex ? c : null;
+    }
+
     private void heartbeat() {
         try (Statement st = catalogConnection.createStatement()) {
-            st.execute("SELECT pg_logical_emit_message(true, 'cdc-heartbeat', now()::text)");
+            st.execute("SELECT pg_logical_emit_message(true, '" + InternalMessages.HEARTBEAT + "', now()::text)");
         } catch (SQLException e) {
             LOG.warn("heartbeat failed: {}", e.getMessage());
         }
@@ -536,6 +581,8 @@ public final class PostgresSource implements Source {
         }
         long lsn = PgPosition.lsn(position);
         committedLsn.accumulateAndGet(lsn, Math::max);
+        long[] at = {lsn, PgPosition.index(position)};
+        committedPosition.accumulateAndGet(at, (a, b) -> a == null || Arrays.compare(b, a) > 0 ? b : a);
     }
 
     @Override

@@ -68,13 +68,22 @@ public final class PostgresSourceOptions {
     public static final ConfigOption<Boolean> MESSAGES = ConfigOption.key("messages").booleanType()
             .defaultValue(true)
             .description("Emit logical decoding messages (pg_logical_emit_message) as CREATE events of the table "
-                    + "pg_logical.message with columns prefix, content and transactional.");
+                    + "pg_logical.message with columns prefix, content and transactional. PostgreSQL sends every "
+                    + "slot the messages of every session of the database; those with a prefix cdc reserves ('cdc' "
+                    + "and 'cdc-...': backfill watermarks, heartbeats of any pipeline) never become events.");
+
+    public static final ConfigOption<List<String>> MESSAGE_PREFIXES = ConfigOption.key("message-prefixes").listType()
+            .defaultValue(List.of())
+            .description("With messages: true, emit only the messages with one of these prefixes (exact match). "
+                    + "Empty: every prefix but cdc's reserved ones.");
 
     public static final ConfigOption<Duration> HEARTBEAT_INTERVAL = ConfigOption.key("heartbeat-interval")
             .durationType().defaultValue(Duration.ZERO)
             .description("When > 0, emit pg_logical_emit_message(true, 'cdc-heartbeat', now()) this often, so "
-                    + "that the slot advances (and WAL is freed) while the captured tables are idle. The heartbeat "
-                    + "arrives as a pg_logical.message event. 0: off.");
+                    + "that the slot advances (and WAL is freed) while the captured tables are idle. Heartbeats are "
+                    + "no events: when every emitted event is acknowledged, the source confirms the WAL received "
+                    + "since, after noting it in the publication's comment (which needs the publication's owner) "
+                    + "so that a restart accepts the slot ahead of the checkpoint. 0: off.");
 
     public static final ConfigOption<Duration> STATUS_INTERVAL = ConfigOption.key("status-interval").durationType()
             .defaultValue(Duration.ofSeconds(1)).check(d -> !d.isNegative() && !d.isZero(), "> 0")
@@ -125,7 +134,7 @@ public final class PostgresSourceOptions {
                     + "position. Refused on an older server. An existing slot keeps how it was created.");
 
     static final List<ConfigOption<?>> ALL = List.of(URL, USER, PASSWORD, TABLES, SLOT, PUBLICATION, SNAPSHOT_MODE,
-            SNAPSHOT_CHUNK_SIZE, SNAPSHOT_PARALLELISM, PROTOCOL_VERSION, STREAMING, MESSAGES, HEARTBEAT_INTERVAL, STATUS_INTERVAL,
+            SNAPSHOT_CHUNK_SIZE, SNAPSHOT_PARALLELISM, PROTOCOL_VERSION, STREAMING, MESSAGES, MESSAGE_PREFIXES, HEARTBEAT_INTERVAL, STATUS_INTERVAL,
             BATCH_SIZE, RECONNECT_TIMEOUT, SLOT_RETENTION_WARNING, SLOT_CHECK_INTERVAL, BACKFILL_CHUNK_SIZE, ON_POSITION_LOST,
             FAILOVER_SLOT);
 

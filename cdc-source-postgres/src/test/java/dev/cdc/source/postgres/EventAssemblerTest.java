@@ -127,4 +127,24 @@ class EventAssemblerTest {
         assertThat(change.position().offsets()).containsEntry("index", "0");
         assertThat(out.get(1).position().offsets()).containsEntry("index", "1");
     }
+
+    @Test
+    void reservedMessagesAreNoEventsButKeepTheirIndexSoPositionsDoNotDependOnTheFilter() throws Exception {
+        List<StreamEvent> out = new ArrayList<>();
+        EventAssembler a = assembler(out, Optional.empty());
+        a.messagePrefixes(p -> !p.equals("skipped"));
+        a.begin(LSN, 0, 700);
+        a.relation(WIDE);
+        a.message(true, LSN - 8, "cdc-heartbeat", "now".getBytes());
+        a.message(true, LSN - 7, "cdc", "1:1:low".getBytes());
+        a.message(true, LSN - 6, "skipped", "x".getBytes());
+        a.message(true, LSN - 5, "app", "y".getBytes());
+        a.insert(16384, new Object[] {"1", "n"});
+        a.commit(LSN, LSN + 8, 0);
+        a.message(false, LSN + 16, "cdc-anything", "z".getBytes());
+        List<ChangeEvent> changes = out.stream().filter(e -> e instanceof ChangeEvent).map(e -> (ChangeEvent) e).toList();
+        assertThat(changes).extracting(e -> e.table().toString() + " " + PgPosition.index(e.position()))
+                .containsExactly("pg_logical.message 7", "public.t 9");
+        assertThat(changes.get(0).after().get().get("prefix")).isEqualTo("app");
+    }
 }

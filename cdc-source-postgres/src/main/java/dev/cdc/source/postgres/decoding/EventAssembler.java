@@ -72,6 +72,8 @@ public final class EventAssembler implements PgOutputListener {
     /** Shapes announced by a Relation message and not yet emitted (before the table's next data event). */
     private final Map<TableId, CapturedTable> pendingSchemas = new HashMap<>();
 
+    /** Which user message prefixes become events (reserved ones never do: {@link InternalMessages}). */
+    private Predicate<String> messagePrefixes = p -> true;
     private long skipLsn = -1;
     private int skipIndex = -1;
 
@@ -105,6 +107,11 @@ public final class EventAssembler implements PgOutputListener {
     @Override
     public void walStart(long lsn) {
         this.walStart = lsn;
+    }
+
+    /** Emits only the messages whose prefix passes {@code prefixes} (besides the table selection). */
+    public void messagePrefixes(Predicate<String> prefixes) {
+        this.messagePrefixes = prefixes;
     }
 
     /** Drops every event at or before ({@code lsn}, {@code index}); -1 drops nothing. */
@@ -304,7 +311,9 @@ public final class EventAssembler implements PgOutputListener {
             position = isSkipped(lsn, 1) ? null : position(lsn, 1);
             time = Instant.now();
         }
-        if (position == null || !selected.test(MESSAGES)) {
+        // a reserved message still takes its index, so positions do not depend on the prefix filter
+        if (position == null || !selected.test(MESSAGES) || InternalMessages.reserved(prefix)
+                || !messagePrefixes.test(prefix)) {
             return;
         }
         Row row = Row.of("prefix", prefix, "content", new String(content, StandardCharsets.UTF_8),

@@ -5,7 +5,9 @@ import dev.cdc.jdbc.snapshot.backfill.Watermark;
 /**
  * Takes the backfill watermarks (non-transactional logical messages with prefix
  * {@link Watermark#PREFIX}) out of the decoded stream and hands them, in log order, to the
- * source; everything else goes on to the next listener (the {@link EventAssembler}).
+ * source; everything else goes on to the next listener (the {@link EventAssembler}), which emits
+ * no message with a prefix cdc reserves ({@link InternalMessages}: other pipelines' watermarks,
+ * transactional ones, heartbeats).
  */
 public final class WatermarkFilter implements PgOutputListener {
 

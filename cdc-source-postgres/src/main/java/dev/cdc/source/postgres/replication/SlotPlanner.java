@@ -52,9 +52,11 @@ public final class SlotPlanner {
     private final SnapshotMode mode;
     private final OnPositionLost onLost;
     private final boolean failover;
+    private final HeartbeatMark mark;
 
     public SlotPlanner(Connection catalog, Connections connections, String slot, SnapshotMode mode,
-                       OnPositionLost onLost, boolean failover) {
+                       OnPositionLost onLost, boolean failover, HeartbeatMark mark) {
+        this.mark = mark;
         this.catalog = catalog;
         this.connections = connections;
         this.slot = slot;
@@ -78,7 +80,7 @@ public final class SlotPlanner {
         if (resume.isPresent()) {
             Position p = resume.get();
             long lsn = PgPosition.lsn(p);
-            Optional<String> problem = problem(info, p.toString(), lsn);
+            Optional<String> problem = problem(info, p, lsn);
             if (problem.isPresent()) {
                 if (onLost == OnPositionLost.HEAL && !PgPosition.isSnapshot(p)) {
                     return heal(info.isPresent(), PgPosition.formatLsn(lsn), problem.get());
@@ -134,18 +136,29 @@ public final class SlotPlanner {
     }
 
     /** What is wrong with the slot for a checkpoint at {@code lsn}, if anything. */
-    private Optional<String> problem(Optional<SlotInfo> info, String checkpoint, long lsn) {
+    private Optional<String> problem(Optional<SlotInfo> info, Position checkpoint, long lsn) throws SQLException {
         if (info.isEmpty()) {
-            return SetupCheck.slotMissing(slot, checkpoint);
+            return SetupCheck.slotMissing(slot, checkpoint.toString());
         }
         if ("lost".equals(info.get().walStatus())) {
             return SetupCheck.slotLost(slot, info.get().walStatus());
         }
-        if (info.get().confirmedFlush() > lsn) {
+        if (info.get().confirmedFlush() > lsn && !heartbeatAhead(info.get(), checkpoint, lsn)) {
             return SetupCheck.slotAhead(slot, PgPosition.formatLsn(info.get().confirmedFlush()),
                     PgPosition.formatLsn(lsn));
         }
         return Optional.empty();
+    }
+
+    /** The slot is ahead of a stream checkpoint only because heartbeats moved it over nothing captured. */
+    private boolean heartbeatAhead(SlotInfo info, Position checkpoint, long lsn) throws SQLException {
+        if (PgPosition.isSnapshot(checkpoint) || !mark.covers(catalog, lsn, PgPosition.index(checkpoint),
+                info.confirmedFlush())) {
+            return false;
+        }
+        LOG.info("slot {} is at {}, after the checkpoint {}: heartbeats moved it over WAL without captured changes",
+                slot, PgPosition.formatLsn(info.confirmedFlush()), checkpoint);
+        return true;
     }
 
     /**
