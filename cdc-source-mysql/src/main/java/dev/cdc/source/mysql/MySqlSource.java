@@ -108,7 +108,8 @@ public final class MySqlSource implements Source, SourceSetup {
                 return;
             }
             streamFrom = start;
-            if (!"last".equals(snap)) {
+            // the snapshot's last event and a heal's TRUNCATEs sort before their place: nothing there was read yet
+            if (!"last".equals(snap) && !BinlogPosition.isJustBefore(p)) {
                 skipThrough = Optional.of(at);
             }
             LOG.info("resuming after {}{}", at, start.gtidSet().isPresent() ? " by GTID position " + start.gtidSet().get()
@@ -186,7 +187,7 @@ public final class MySqlSource implements Source, SourceSetup {
             }
         }
         if (healFrom.isPresent()) {
-            PositionHeal.requestBackfills(config, metadataConnection(), context, healFrom.get(), streamFrom);
+            PositionHeal.heal(config, metadataConnection(), context, healFrom.get(), streamFrom);
             healFrom = Optional.empty();
         }
         BinlogReader reader = new BinlogReader(config, history, t -> SchemaReader.read(metadataConnection(), t),
@@ -225,7 +226,7 @@ public final class MySqlSource implements Source, SourceSetup {
                 BinlogPosition lost = reader.resumePoint();
                 streamFrom = PositionHeal.currentEnd(metadataConnection(), gtids);
                 LOG.warn("{}; on-position-lost: heal", ex.getMessage());
-                PositionHeal.requestBackfills(config, metadataConnection(), context, lost, streamFrom);
+                PositionHeal.heal(config, metadataConnection(), context, lost, streamFrom);
                 reader = new BinlogReader(config, history, t -> SchemaReader.read(metadataConnection(), t), streamFrom,
                         Optional.empty());
                 lastEmitted = Optional.empty();

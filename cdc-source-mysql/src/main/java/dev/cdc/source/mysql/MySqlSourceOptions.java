@@ -103,10 +103,9 @@ public final class MySqlSourceOptions {
             .enumType(OnPositionLost.class).defaultValue(OnPositionLost.FAIL)
             .description("When the checkpoint's binlog position is gone (its file was purged, or no binlog of the"
                     + " server holds its GTID position), at start or on a reconnect. fail: refuse, naming what was"
-                    + " lost; heal: stream from the binlog's current end and backfill every captured table while"
-                    + " streaming (watermark chunks: every row inserted or updated meanwhile comes back, no newer row"
-                    + " is overwritten; a row deleted meanwhile stays in the targets until cdc verify --repair)."
-                    + " Takes precedence over snapshot-mode: when-needed.");
+                    + " lost; heal: stream from the binlog's current end, and empty (a TRUNCATE event) then backfill"
+                    + " every captured table with watermarks while streaming (rows deleted meanwhile leave the"
+                    + " targets; no stop, no manual step). Takes precedence over snapshot-mode: when-needed.");
 
     public static final ConfigOption<String> WATERMARK_TABLE = ConfigOption.key("watermark-table").stringType()
             .defaultValue("cdc_watermark").check(s -> s.matches("([A-Za-z_][A-Za-z0-9_$]*\\.)?[A-Za-z_][A-Za-z0-9_$]{0,63}"),

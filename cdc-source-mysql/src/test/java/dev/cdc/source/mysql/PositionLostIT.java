@@ -5,6 +5,8 @@ import dev.cdc.api.event.Operation;
 import dev.cdc.api.event.Position;
 import dev.cdc.api.event.Row;
 import dev.cdc.api.event.TableId;
+import dev.cdc.api.spi.BackfillRequest;
+import dev.cdc.source.mysql.binlog.BinlogPosition;
 import dev.cdc.testkit.fixture.PrivateMariaDb;
 import dev.cdc.testkit.fixture.TcpProxy;
 import dev.cdc.testkit.source.SourceRunner;
@@ -26,9 +28,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The checkpoint's binlog file is purged while the pipeline is down and rows are written, on a
  * MariaDB of the test's own (the shared server's binlogs are never purged): by default the source
  * refuses, naming on-position-lost; snapshot-mode: when-needed snapshots again; on-position-lost:
- * heal streams from the current end and backfills every captured table (the events applied by key
- * end holding every row of the tables; a row deleted in the lost binlog is left for cdc verify
- * --repair), under ids that a second heal of the same position repeats.
+ * heal streams from the current end, empties (a TRUNCATE per table, before any streamed event) and
+ * backfills every captured table (the events applied by key end equal to the tables, rows deleted
+ * in the lost binlog included), under ids that a second heal of the same position repeats; a
+ * restart from a TRUNCATE's position streams from the new start without healing or skipping.
  */
 class PositionLostIT extends MariaDbFixture {
 
@@ -75,32 +78,73 @@ class PositionLostIT extends MariaDbFixture {
             heal.put("snapshot-mode", "when-needed"); // heal takes precedence
             SourceRunner healed = start(heal, Optional.of(checkpoint));
             exec(server, "INSERT INTO " + MariaDbDriver.q(a) + " VALUES (5, 5)");
-            healed.context().awaitChanges(e -> e.table().equals(a), 1, Duration.ofSeconds(60));
-            assertThat(changes(healed, a)).as("streamed from the binlog's current end, no snapshot")
-                    .extracting(ChangeEvent::operation).containsExactly(Operation.CREATE);
+            healed.context().awaitChanges(e -> e.operation() == Operation.CREATE, 1, Duration.ofSeconds(60));
             String lost = "heal-" + checkpoint.offsets().get("file") + "-" + checkpoint.offsets().get("pos") + "-";
             List<String> requested = healed.context().backfillIds();
             assertThat(requested).as("one backfill per captured table, its id derived from the lost position")
                     .containsExactlyInAnyOrder(lost + a, lost + b);
             healed.context().awaitBackfillsDone(Duration.ofSeconds(60));
             assertThat(healed.context().backfillFailures()).isEmpty();
+            List<ChangeEvent> healedEvents = healed.context().changeEvents();
+            assertThat(healedEvents.stream().filter(e -> e.header(BackfillRequest.ID_HEADER).isEmpty()))
+                    .as("streamed from the binlog's current end, no snapshot")
+                    .extracting(ChangeEvent::operation).containsExactly(Operation.CREATE);
+            ChangeEvent streamed = healedEvents.stream().filter(e -> e.operation() == Operation.CREATE).findFirst()
+                    .orElseThrow();
+            List<ChangeEvent> truncates = healedEvents.stream().filter(e -> e.operation() == Operation.TRUNCATE)
+                    .toList();
+            assertThat(truncates).as("one TRUNCATE per captured table, first of all, headed with its backfill's id")
+                    .hasSize(2).isEqualTo(healedEvents.subList(0, 2))
+                    .extracting(e -> e.header(BackfillRequest.ID_HEADER).orElseThrow())
+                    .containsExactlyInAnyOrder(lost + a, lost + b);
+            for (ChangeEvent tr : truncates) {
+                assertThat(tr.position().sortKey()).as("after the lost checkpoint, before the first streamed event")
+                        .isGreaterThan(checkpoint.sortKey()).isLessThan(streamed.position().sortKey());
+            }
             for (TableId t : List.of(a, b)) {
-                Map<Object, Row> targets = apply(apply(newState(), changes(first, t)), changes(healed, t));
-                Map<Object, Row> table = rows(server, t);
-                assertThat(targets).as("%s: every row inserted or updated while the binlog was lost is back", t)
-                        .containsAllEntriesOf(table);
-                // a row deleted in the lost binlog is in no backfill: cdc verify --repair finds and deletes it
-                targets.keySet().removeAll(table.keySet());
-                assertThat(targets.keySet()).as("%s: only the row deleted in the lost binlog is left over", t)
-                        .containsExactly(3);
+                List<ChangeEvent> events = changes(healed, t);
+                assertThat(events.get(0).operation()).as("%s: emptied before its backfill", t)
+                        .isEqualTo(Operation.TRUNCATE);
+                assertThat(events.subList(1, events.size())).as("%s: read back, and (a) the row streamed", t)
+                        .allSatisfy(e -> assertThat(e.operation()).isIn(Operation.READ, Operation.CREATE))
+                        .allSatisfy(e -> assertThat(e.position().sortKey()).isGreaterThan(
+                                events.get(0).position().sortKey()));
+                Map<Object, Row> targets = apply(apply(newState(), changes(first, t)), events);
+                assertThat(targets).as("%s: rows inserted, updated and deleted while the binlog was lost: the targets"
+                        + " equal the table", t).isEqualTo(rows(server, t)).doesNotContainKey(3);
             }
             healed.close();
+
+            // a restart from the last TRUNCATE (the checkpoint once it is durable): no second heal, nothing skipped
+            SourceRunner resumed = start(heal, Optional.of(truncates.get(1).position()));
+            resumed.context().awaitChanges(e -> e.operation() == Operation.CREATE, 1, Duration.ofSeconds(60));
+            assertThat(resumed.context().backfillIds()).isEmpty();
+            assertThat(resumed.context().changeEvents().get(0)).as("the first streamed event again, same place")
+                    .extracting(ChangeEvent::operation, ChangeEvent::position)
+                    .containsExactly(Operation.CREATE, streamed.position());
+            resumed.close();
+
+            // the same at the very start of a transaction: a row event at the place itself (row 1) is not skipped
+            BinlogPosition end = masterStatus(server);
+            Position before = end.justBefore(1);
+            exec(server, "INSERT INTO " + MariaDbDriver.q(b) + " VALUES (7, 7)");
+            SourceRunner atPlace = start(heal, Optional.of(before));
+            ChangeEvent seven = atPlace.context().awaitChanges(e -> e.operation() == Operation.CREATE, 1,
+                    Duration.ofSeconds(60)).get(0);
+            assertThat(BinlogPosition.from(seven.position())).as("the transaction starting at %s", end)
+                    .extracting(BinlogPosition::file, BinlogPosition::offset, BinlogPosition::row)
+                    .containsExactly(end.file(), end.offset(), 1L);
+            assertThat(before.sortKey()).isLessThan(seven.position().sortKey());
+            assertThat(atPlace.context().backfillIds()).isEmpty();
+            atPlace.close();
 
             // a crash before the checkpoint moved: the same heal asks for the same ids again (the engine ignores them)
             SourceRunner again = start(heal, Optional.of(checkpoint));
             exec(server, "INSERT INTO " + MariaDbDriver.q(a) + " VALUES (6, 6)");
-            again.context().awaitChanges(e -> e.table().equals(a), 1, Duration.ofSeconds(60));
+            again.context().awaitChanges(e -> e.operation() == Operation.CREATE, 1, Duration.ofSeconds(60));
             assertThat(again.context().backfillIds()).containsExactlyInAnyOrderElementsOf(requested);
+            assertThat(again.context().changeEvents()).filteredOn(e -> e.operation() == Operation.TRUNCATE)
+                    .as("emptied again: the checkpoint never passed the first heal's TRUNCATEs").hasSize(2);
             again.close();
         }
     }
@@ -130,6 +174,7 @@ class PositionLostIT extends MariaDbFixture {
             proxy.refuse();
             exec(server, "UPDATE " + MariaDbDriver.q(a) + " SET v = 7 WHERE id = 2");
             exec(server, "INSERT INTO " + MariaDbDriver.q(a) + " VALUES (5, 5)");
+            exec(server, "DELETE FROM " + MariaDbDriver.q(a) + " WHERE id = 3");
             server.purgeBinaryLogsThrough(reading);
             proxy.accept();
 
@@ -142,8 +187,20 @@ class PositionLostIT extends MariaDbFixture {
                     .endsWith("-" + a);
             r.context().awaitBackfillsDone(Duration.ofSeconds(60));
             exec(server, "INSERT INTO " + MariaDbDriver.q(a) + " VALUES (6, 6)");
-            r.context().awaitChanges(e -> e.key().get("id").equals(6), 1, Duration.ofSeconds(60));
-            assertThat(apply(newState(), changes(r, a))).isEqualTo(rows(server, a));
+            r.context().awaitChanges(e -> Integer.valueOf(6).equals(e.key().get("id")), 1, Duration.ofSeconds(60));
+            List<ChangeEvent> events = changes(r, a);
+            ChangeEvent truncate = events.stream().filter(e -> e.operation() == Operation.TRUNCATE).findFirst()
+                    .orElseThrow();
+            assertThat(truncate.header(BackfillRequest.ID_HEADER)).isEqualTo(Optional.of(r.context().backfillIds()
+                    .get(0)));
+            int at = events.indexOf(truncate);
+            assertThat(events.subList(0, at)).as("everything before the heal sorts before its TRUNCATE")
+                    .allSatisfy(e -> assertThat(e.position().sortKey()).isLessThan(truncate.position().sortKey()));
+            assertThat(events.subList(at + 1, events.size())).as("the backfill and the stream after it")
+                    .isNotEmpty()
+                    .allSatisfy(e -> assertThat(e.position().sortKey()).isGreaterThan(truncate.position().sortKey()));
+            assertThat(apply(newState(), events)).as("row 3, deleted while the binlog was lost, is gone")
+                    .isEqualTo(rows(server, a)).doesNotContainKey(3);
         }
     }
 
@@ -163,6 +220,15 @@ class PositionLostIT extends MariaDbFixture {
         try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.user(), server.password());
              Statement st = c.createStatement()) {
             st.execute(sql);
+        }
+    }
+
+    /** The server's binlog end ({@code SHOW MASTER STATUS}). */
+    static BinlogPosition masterStatus(PrivateMariaDb server) throws Exception {
+        try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.user(), server.password());
+             Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW MASTER STATUS")) {
+            assertThat(rs.next()).isTrue();
+            return BinlogPosition.of(rs.getString(1), rs.getLong(2));
         }
     }
 

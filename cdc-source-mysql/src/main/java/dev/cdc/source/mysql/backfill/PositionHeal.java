@@ -1,5 +1,7 @@
 package dev.cdc.source.mysql.backfill;
 
+import dev.cdc.api.event.ChangeEvent;
+import dev.cdc.api.event.StreamEvent;
 import dev.cdc.api.event.TableId;
 import dev.cdc.api.spi.BackfillRequest;
 import dev.cdc.api.spi.SourceContext;
@@ -13,15 +15,19 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code on-position-lost: heal}: the checkpoint's binlog position is gone, so the source streams
- * from the binlog's current end and asks for a backfill of every captured table, which re-reads
- * what the lost binlog held. The requests' ids derive from the lost position and the table, so a
- * crash during the heal (the checkpoint still at the lost position) asks for the same ids again,
- * which the engine ignores.
+ * {@code on-position-lost: heal}, as on PostgreSQL: the checkpoint's binlog position is gone, so
+ * the source streams from the binlog's current end, asks for a backfill of every captured table
+ * (which re-reads what the lost binlog held), and first empties each table's targets with a
+ * TRUNCATE event placed just before the new start: the targets may hold rows deleted in the lost
+ * binlog, which no read of the table can name. The requests' ids derive from the lost position
+ * and the table; the requests come first, then the TRUNCATEs, so a crash in between (the
+ * checkpoint still at the lost position) heals again and asks for the same ids, which the engine
+ * ignores.
  */
 public final class PositionHeal {
 
@@ -44,8 +50,34 @@ public final class PositionHeal {
         return gtids ? end.withGtidSet(ServerSetup.gtidPosition(c, end)) : end;
     }
 
+    /**
+     * Heals the loss of {@code lost}: asks for the backfills, then emits one TRUNCATE per captured
+     * table at {@link BinlogPosition#justBefore} {@code streamFrom} (after every event of the lost
+     * binlog, before every event streamed from the new start; a restart from one streams from
+     * {@code streamFrom} skipping nothing), headed with its backfill's id.
+     */
+    public static List<BackfillRequest> heal(MySqlSourceConfig config, Connection c, SourceContext context,
+                                             BinlogPosition lost, BinlogPosition streamFrom)
+            throws SQLException, InterruptedException {
+        List<BackfillRequest> requests = requestBackfills(config, c, context, lost, streamFrom);
+        if (lost.sortKey().compareTo(streamFrom.justBefore(0).sortKey()) >= 0) {
+            LOG.warn("the binlog's current end {} does not sort after the lost position {} (binlog numbering started"
+                    + " over, e.g. RESET MASTER): sinks that order by sort_key (Elasticsearch versions) keep their newer"
+                    + " documents; drop them and backfill, or remove the checkpoint to start over", streamFrom, lost);
+        }
+        List<StreamEvent> truncates = new ArrayList<>(requests.size());
+        for (BackfillRequest r : requests) {
+            truncates.add(ChangeEvent.truncate(r.table(), Instant.now(), streamFrom.justBefore(truncates.size()))
+                    .withHeader(BackfillRequest.ID_HEADER, r.id()));
+        }
+        if (!truncates.isEmpty()) {
+            context.emit(truncates);
+        }
+        return requests;
+    }
+
     /** Asks for a backfill of every captured table, ids derived from {@code lost}; returns them. */
-    public static List<BackfillRequest> requestBackfills(MySqlSourceConfig config, Connection c, SourceContext context,
+    private static List<BackfillRequest> requestBackfills(MySqlSourceConfig config, Connection c, SourceContext context,
                                                          BinlogPosition lost, BinlogPosition streamFrom)
             throws SQLException {
         List<BackfillRequest> out = new ArrayList<>();
@@ -57,7 +89,7 @@ public final class PositionHeal {
                 out.add(r);
             }
         }
-        LOG.warn("on-position-lost: heal: the binlog position {} was lost; streaming from {} and backfilling {} captured"
+        LOG.warn("on-position-lost: heal: the binlog position {} was lost; streaming from {}, emptying and backfilling {} captured"
                 + " table(s): {}", lost, streamFrom, out.size(), out.stream().map(r -> r.table().toString()).toList());
         return out;
     }

@@ -2,6 +2,7 @@ package dev.cdc.source.mysql.binlog;
 
 import dev.cdc.api.event.Position;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -37,6 +38,11 @@ public record BinlogPosition(String file, long offset, long row, Optional<String
     public static final String EVENT_ROW = "event_row";
     /** Offset of a row: the server id in its event's header (the debezium format's server_id). */
     public static final String SERVER_ID = "server_id";
+    /**
+     * Offset marking an event placed just before a binlog place rather than at it (the TRUNCATEs of a
+     * heal, see {@link #justBefore}): resuming from it starts at the place and skips nothing there.
+     */
+    public static final String BEFORE = "before";
 
     public BinlogPosition {
         Objects.requireNonNull(file, "file");
@@ -147,6 +153,27 @@ public record BinlogPosition(String file, long offset, long row, Optional<String
             c = Long.compare(offsetA, offsetB);
         }
         return c != 0 ? c : Long.compare(rowA, rowB);
+    }
+
+    /**
+     * The engine's position of the {@code index}-th event placed just before this place (a
+     * transaction's start): its sort key is the previous byte's ({@code offset - 1}, where no
+     * transaction starts), so it sorts after every event of an earlier place and before every event
+     * read from this one, row 0 included; its offsets are this place's with {@link #ROW} the index
+     * and {@link #BEFORE}, so that a restart from it reads from this place and skips nothing.
+     */
+    public Position justBefore(long index) {
+        if (offset == 0) {
+            throw new IllegalArgumentException("nothing sorts before offset 0 of " + file);
+        }
+        Map<String, String> o = new HashMap<>(withRow(index).toPosition().offsets());
+        o.put(BEFORE, "true");
+        return Position.of(o, sortKey(fileNumber(file), offset - 1, index));
+    }
+
+    /** Whether a position is one of {@link #justBefore}'s: nothing at its place was read yet. */
+    public static boolean isJustBefore(Position p) {
+        return "true".equals(p.offsets().get(BEFORE));
     }
 
     /** Reads back {@link #toPosition()}'s offsets. */

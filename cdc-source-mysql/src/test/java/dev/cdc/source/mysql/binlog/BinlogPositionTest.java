@@ -40,4 +40,25 @@ class BinlogPositionTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> BinlogPosition.sortKey(1, 1L << 32, 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("below 2^32");
     }
+
+    @org.junit.jupiter.api.Test
+    void aPositionJustBeforeAPlaceSortsBetweenThePreviousBytesAndRowZeroAndResumesThere() {
+        BinlogPosition start = BinlogPosition.of("mysql-bin.000007", 385).withGtidSet(Optional.of("0-1-12"));
+        Position first = start.justBefore(0);
+        Position second = start.justBefore(1);
+        String lastOfEarlierFile = new BinlogPosition("mysql-bin.000006", 4_000_000_000L, 4_000_000_000L,
+                Optional.empty()).toPosition().sortKey();
+        String previousTransactionsLastRow = new BinlogPosition("mysql-bin.000007", 300, 70_000, Optional.empty())
+                .toPosition().sortKey();
+        assertThat(first.sortKey()).isGreaterThan(lastOfEarlierFile).isGreaterThan(previousTransactionsLastRow)
+                .isLessThan(second.sortKey());
+        assertThat(second.sortKey()).isLessThan(start.toPosition().sortKey())
+                .isLessThan(start.withRow(1).toPosition().sortKey());
+        assertThat(BinlogPosition.isJustBefore(second)).isTrue();
+        assertThat(BinlogPosition.isJustBefore(start.toPosition())).isFalse();
+        BinlogPosition back = BinlogPosition.from(second);
+        assertThat(back.file()).isEqualTo("mysql-bin.000007");
+        assertThat(back.offset()).isEqualTo(385);
+        assertThat(back.gtidSet()).contains("0-1-12");
+    }
 }
