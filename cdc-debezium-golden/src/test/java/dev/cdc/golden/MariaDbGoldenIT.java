@@ -100,8 +100,9 @@ class MariaDbGoldenIT extends GoldenTest {
         String yaml = """
                 pipeline: golden
                 source: {type: mysql, host: 127.0.0.1, port: 3306, user: root, password: "", database: %1$s,
-                         tables: "t|h", server-id: 54103, watermark-table: test.cdc_watermark_golden}
-                """.formatted(DB) + SINKS; // the watermark table outside the database Debezium lists DDL of
+                         tables: "t|h", server-id: 54103, setup: manual}
+                """.formatted(DB) + SINKS; // no watermark table created at start: its DDL and binlog bytes
+                                           // would differ from Debezium's run (no backfill here needs it)
         try (DebeziumRun dbz = DebeziumRun.start(debezium(PREFIX, 54101, Map.of()));
              DebeziumRun dbzStrings = DebeziumRun.start(debezium(PREFIX + "s", 54102,
                      Map.of("decimal.handling.mode", "string")));
