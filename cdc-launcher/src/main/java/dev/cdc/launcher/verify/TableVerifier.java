@@ -227,14 +227,15 @@ public final class TableVerifier {
 
     /**
      * Reads the source on a second thread and encodes its rows (the sink's id and expected form of
-     * each, and their digests) on a third, up to {@code ahead} chunks ahead, and checks each chunk
+     * each, and their digests) on a third (two when the sink {@linkplain SinkReader#encodesConcurrently
+     * allows}), up to {@code ahead} chunks ahead, and checks each chunk
      * on this one, in key order, so both sides are read and encoded at once (encoding costs more
      * than reading); each reader is still used by one thread at a time.
      */
     private void drain(TableId table, String sinkName, int ahead, PairResult result, Map<String, Candidate> candidates,
                        ChunkCheck check) throws Exception {
         BlockingQueue<Object> ready = new ArrayBlockingQueue<>(ahead);
-        ExecutorService encoder = Executors.newSingleThreadExecutor(r -> {
+        ExecutorService encoder = Executors.newFixedThreadPool(sink.encodesConcurrently() ? 2 : 1, r -> {
             Thread t = new Thread(r, "cdc-verify-encode");
             t.setDaemon(true);
             return t;
