@@ -33,6 +33,14 @@ public interface SinkReader extends AutoCloseable {
     String expected(ChangeEvent row);
 
     /**
+     * Whether {@link #id} and {@link #expected} may be called from several threads at once (they
+     * read only immutable state), so a verify can encode source rows in parallel. Default: no.
+     */
+    default boolean encodesConcurrently() {
+        return false;
+    }
+
+    /**
      * Whether two texts that differ are still the same row (field order, white space): asked for
      * the rows whose texts differ, before one is reported. The default: texts must be equal.
      */

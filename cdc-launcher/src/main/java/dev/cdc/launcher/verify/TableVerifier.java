@@ -24,6 +24,10 @@ import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -222,13 +226,21 @@ public final class TableVerifier {
     }
 
     /**
-     * Reads the source on a second thread, up to {@code ahead} chunks ahead, and checks each chunk
-     * on this one, so both sides are read at once; each reader is still used by one thread at a time.
+     * Reads the source on a second thread and encodes its rows (the sink's id and expected form of
+     * each, and their digests) on a third (two when the sink {@linkplain SinkReader#encodesConcurrently
+     * allows}), up to {@code ahead} chunks ahead, and checks each chunk
+     * on this one, in key order, so both sides are read and encoded at once (encoding costs more
+     * than reading); each reader is still used by one thread at a time.
      */
     private void drain(TableId table, String sinkName, int ahead, PairResult result, Map<String, Candidate> candidates,
                        ChunkCheck check) throws Exception {
         BlockingQueue<Object> ready = new ArrayBlockingQueue<>(ahead);
-        Thread reader = new Thread(() -> readSource(table, ready), "cdc-verify-source");
+        ExecutorService encoder = Executors.newFixedThreadPool(sink.encodesConcurrently() ? 2 : 1, r -> {
+            Thread t = new Thread(r, "cdc-verify-encode");
+            t.setDaemon(true);
+            return t;
+        });
+        Thread reader = new Thread(() -> readSource(table, encoder, ready), "cdc-verify-source");
         reader.setDaemon(true);
         reader.start();
         try {
@@ -237,7 +249,7 @@ public final class TableVerifier {
                 if (next instanceof Exception e) {
                     throw e;
                 }
-                Prepared chunk = (Prepared) next;
+                Prepared chunk = encoded((Future<?>) next);
                 if (!chunk.ids().isEmpty()) {
                     check.check(chunk);
                     result.sourceRows += chunk.ids().size();
@@ -250,26 +262,30 @@ public final class TableVerifier {
         } finally {
             reader.interrupt();
             reader.join();
+            encoder.shutdownNow();
         }
     }
 
-    /** The second thread: reads and encodes chunk after chunk, hands each (or the failure) over. */
-    private void readSource(TableId table, BlockingQueue<Object> ready) {
+    /** The encoded chunk, or the encoding's failure thrown. */
+    private static Prepared encoded(Future<?> f) throws Exception {
+        try {
+            return (Prepared) f.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    /**
+     * The second thread: reads chunk after chunk and hands each over as its encoding (a future of
+     * the encoder, in chunk order), or the read's failure.
+     */
+    private void readSource(TableId table, ExecutorService encoder, BlockingQueue<Object> ready) {
         try {
             Optional<List<String>> after = Optional.empty();
             while (true) {
                 List<SourceRow> rows = source.readChunk(table, after, settings.chunkSize());
-                List<String> ids = new ArrayList<>(rows.size());
-                Map<String, byte[]> expected = new HashMap<>(rows.size() * 2);
-                Map<String, List<String>> keys = new HashMap<>(rows.size() * 2);
-                for (SourceRow r : rows) {
-                    String id = sink.id(r.event());
-                    ids.add(id);
-                    keys.put(id, r.key());
-                    expected.put(id, ChunkChecksums.row(id, sink.expected(r.event())));
-                }
                 boolean last = rows.size() < settings.chunkSize();
-                ready.put(new Prepared(ids, expected, keys, last));
+                ready.put(encoder.submit(() -> encode(rows, last)));
                 if (last) {
                     return;
                 }
@@ -280,6 +296,20 @@ public final class TableVerifier {
         } catch (Exception e) {
             ready.offer(e);
         }
+    }
+
+    /** One chunk's sink ids in key order, the digests of what the sink should hold, and the keys. */
+    private Prepared encode(List<SourceRow> rows, boolean last) {
+        List<String> ids = new ArrayList<>(rows.size());
+        Map<String, byte[]> expected = new HashMap<>(rows.size() * 2);
+        Map<String, List<String>> keys = new HashMap<>(rows.size() * 2);
+        for (SourceRow r : rows) {
+            String id = sink.id(r.event());
+            ids.add(id);
+            keys.put(id, r.key());
+            expected.put(id, ChunkChecksums.row(id, sink.expected(r.event())));
+        }
+        return new Prepared(ids, expected, keys, last);
     }
 
     /** Reads the chunk's rows from the sink and compares checksums; returns how many the sink holds. */

@@ -224,6 +224,12 @@ final class EsReadBack implements SinkReader {
         return OptionalLong.of(client.json("GET", "/" + index + "/_count", null).path("count").asLong());
     }
 
+    /** {@link #id} and {@link #expected} read only immutable settings and the thread-safe JSON factory. */
+    @Override
+    public boolean encodesConcurrently() {
+        return true;
+    }
+
     @Override
     public boolean canScan() {
         return true;
