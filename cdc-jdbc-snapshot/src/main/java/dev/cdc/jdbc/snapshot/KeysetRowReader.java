@@ -13,13 +13,15 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The chunk and key reads of a {@link RowReader} for a JDBC source, given how each table is read
  * ({@link KeysetTable}, the one its snapshot uses): chunks through {@link ChunkReader}, keys
  * through {@link KeyListReader}, each row as a READ event. A source supplies the connection, its
- * tables and their {@link KeysetTable}s. Used by one thread.
+ * tables and their {@link KeysetTable}s (each asked for once per table, then kept).
  */
 public abstract class KeysetRowReader implements RowReader {
 
@@ -27,6 +29,7 @@ public abstract class KeysetRowReader implements RowReader {
     private static final int KEYS_PER_STATEMENT = 500;
 
     private final Clock clock;
+    private final Map<TableId, KeysetTable> keysets = new ConcurrentHashMap<>();
 
     protected KeysetRowReader(Clock clock) {
         this.clock = clock;
@@ -35,8 +38,17 @@ public abstract class KeysetRowReader implements RowReader {
     /** The open connection the reads run on (autocommit: each chunk sees the latest committed rows). */
     protected abstract Connection connection();
 
-    /** How the table is read, as its snapshot reads it. */
-    protected abstract KeysetTable keyset(TableId table) throws SQLException;
+    /** How the table is read, as its snapshot reads it (asked once per table; then kept). */
+    protected abstract KeysetTable describe(TableId table) throws SQLException;
+
+    private KeysetTable keyset(TableId table) throws SQLException {
+        KeysetTable known = keysets.get(table);
+        if (known == null) {
+            known = describe(table);
+            keysets.put(table, known);
+        }
+        return known;
+    }
 
     @Override
     public List<String> keyColumns(TableId table) throws SQLException {

@@ -12,9 +12,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -27,7 +25,6 @@ import java.util.Properties;
 public final class MySqlRowReader extends KeysetRowReader {
 
     private final MySqlSourceConfig config;
-    private final Map<TableId, KeysetTable> tables = new HashMap<>();
     private Connection connection;
 
     public MySqlRowReader(MySqlSourceConfig config, Clock clock) {
@@ -59,18 +56,12 @@ public final class MySqlRowReader extends KeysetRowReader {
     }
 
     @Override
-    protected KeysetTable keyset(TableId table) throws SQLException {
-        KeysetTable known = tables.get(table);
-        if (known != null) {
-            return known;
-        }
+    protected KeysetTable describe(TableId table) throws SQLException {
         Optional<MySqlTable> t = SchemaReader.read(connection, table);
         if (t.isEmpty()) {
             throw new SQLException("table " + table + " does not exist in " + config);
         }
-        KeysetTable keyset = MySqlKeyset.of(t.get(), config.tinyint1AsBoolean());
-        tables.put(table, keyset);
-        return keyset;
+        return MySqlKeyset.of(t.get(), config.tinyint1AsBoolean());
     }
 
     @Override

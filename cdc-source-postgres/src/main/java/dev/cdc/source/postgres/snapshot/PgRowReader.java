@@ -13,9 +13,7 @@ import dev.cdc.source.postgres.types.TypeRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -28,7 +26,6 @@ public final class PgRowReader extends KeysetRowReader {
     private final Connections connections;
     private final List<String> patterns;
     private final String publication;
-    private final Map<TableId, KeysetTable> tables = new HashMap<>();
     private Connection connection;
     private TypeRegistry types;
     private TableCatalog catalog;
@@ -59,18 +56,12 @@ public final class PgRowReader extends KeysetRowReader {
     }
 
     @Override
-    protected KeysetTable keyset(TableId table) throws SQLException {
-        KeysetTable known = tables.get(table);
-        if (known != null) {
-            return known;
-        }
+    protected KeysetTable describe(TableId table) throws SQLException {
         Optional<CatalogTable> ct = catalog.find(table);
         if (ct.isEmpty()) {
             throw new SQLException("table " + table + " does not exist in " + connections.url());
         }
-        KeysetTable t = PgKeyset.of(CapturedTable.of(ct.get(), types), ct.get());
-        tables.put(table, t);
-        return t;
+        return PgKeyset.of(CapturedTable.of(ct.get(), types), ct.get());
     }
 
     @Override
