@@ -60,6 +60,15 @@ public final class BackfillRunner {
         /** Writes a watermark through the log, committed at once. */
         void watermark(String text) throws SQLException;
 
+        /**
+         * Writes a chunk's high watermark, which is followed by at most {@code events} events of the
+         * chunk: a source whose positions must reserve room for them records the number with the
+         * mark (the jdbc-trigger source on PostgreSQL). By default {@link #watermark(String)}.
+         */
+        default void highWatermark(String text, int events) throws SQLException {
+            watermark(text);
+        }
+
         /** A connection for chunk reads (not the one watermarks are written through). */
         Connection readConnection() throws SQLException;
     }
@@ -91,9 +100,20 @@ public final class BackfillRunner {
         Position at(int i);
     }
 
+    /**
+     * Where a chunk is reported once its events were emitted: {@link SourceContext#backfillChunk} at
+     * once by default; a source whose positions do not grow in emission order reports it later
+     * itself, once a checkpoint covers the chunk (the jdbc-query source).
+     */
+    @FunctionalInterface
+    public interface Reporter {
+        void chunk(String id, List<String> lastKey, Position at, long rows, long rowsEstimated, boolean finished);
+    }
+
     private final SourceContext context;
     private final Database database;
     private final int chunkSize;
+    private final Reporter reporter;
     private long nextChunk = System.currentTimeMillis() * 1000;
     /** Where each request stands here (ahead of the resume point the engine holds until the checkpoint). */
     private final Map<String, Optional<List<String>>> cursors = new HashMap<>();
@@ -105,9 +125,14 @@ public final class BackfillRunner {
     }
 
     public BackfillRunner(SourceContext context, Database database, int chunkSize) {
+        this(context, database, chunkSize, context::backfillChunk);
+    }
+
+    public BackfillRunner(SourceContext context, Database database, int chunkSize, Reporter reporter) {
         this.context = context;
         this.database = database;
         this.chunkSize = Math.max(1, chunkSize);
+        this.reporter = reporter;
     }
 
     /** Whether a chunk is between its watermarks. */
@@ -172,7 +197,7 @@ public final class BackfillRunner {
             int n = Math.min(chunkSize, MAX_PARAMETERS / table.keyset().keyColumns().size());
             List<List<String>> keys = r.keys().subList(Math.min(from, r.keys().size()),
                     Math.min(from + n, r.keys().size()));
-            KeyListReader.Result read = KeyListReader.read(c, table.keyset(), keys);
+            KeyListReader.Result read = KeyListReader.read(c, table.keyset(), keys, r.where());
             rows.addAll(read.found());
             read.absent().forEach(k -> absent.add(table.keyOf().apply(k)));
             lastKey = keys.isEmpty() ? List.of() : keys.get(keys.size() - 1);
@@ -188,12 +213,24 @@ public final class BackfillRunner {
             lastKey = rows.isEmpty() ? List.of() : Arrays.asList(rows.get(rows.size() - 1).keys());
             last = rows.size() < chunkSize;
         }
-        database.watermark(low.other().text());
+        database.highWatermark(low.other().text(), rows.size() + absent.size());
         ChunkWindow window = new ChunkWindow(low, r.table(), table.keyColumns(), rows, absent);
         inFlight = new InFlight(r, table, window, lastKey, last);
         LOG.debug("backfill {}: chunk {} of {} read {} rows after {}", r.id(), low.chunk(), r.table(), rows.size(),
                 after.orElse(List.of()));
         return true;
+    }
+
+    /**
+     * For a source without a log, whose positions are exact per row version (the jdbc-query source:
+     * a row's cursor value orders it against every other version of it): starts the next chunk and
+     * emits it at once, with no window.
+     *
+     * @return true when a chunk was read and emitted (maybe empty)
+     */
+    public boolean emitNow(Positions positions, Emitter emitter) throws SQLException, InterruptedException {
+        poll();
+        return inFlight != null && watermark(inFlight.window().high().text(), positions, emitter);
     }
 
     /** A change the log delivered (source thread, in log order). */
@@ -237,7 +274,7 @@ public final class BackfillRunner {
             over.add(r.id());
             cursors.remove(r.id());
         }
-        context.backfillChunk(r.id(), done.lastKey(), at, events.size(),
+        reporter.chunk(r.id(), done.lastKey(), at, events.size(),
                 r.byKeys() ? r.keys().size() : done.table().rowsEstimated(), done.last());
         if (window.changedKeys() > 0 || done.last()) {
             LOG.info("backfill {}: chunk of {} emitted {} of {} rows read ({} keys changed in the window){}", r.id(),

@@ -224,4 +224,54 @@ class BackfillRunnerTest {
         deliver(runner);
         assertThat(reports).containsExactly("good [10] 10/10 finished");
     }
+
+    /**
+     * Keys and a WHERE together: a listed key whose row the condition rejects exists, so it is
+     * neither read nor deleted; a key the table does not hold is deleted whatever the condition.
+     */
+    @Test
+    void aKeyListWithAWhereReadsOnlyTheKeysItAcceptsAndDeletesOnlyAbsentOnes() throws Exception {
+        requests.add(new BackfillRequest("b5", T, Optional.of("MOD(ID, 2) = 0"), List.of(List.of("3"), List.of("4"),
+                List.of("42"), List.of("8")), Set.of(), Optional.empty()));
+        BackfillRunner runner = runner(100);
+        runner.poll();
+        deliver(runner);
+        assertThat(ids(Operation.READ)).containsExactly(4, 8);
+        assertThat(ids(Operation.DELETE)).as("3 exists outside the WHERE: not deleted").containsExactly(42);
+        assertThat(reports).containsExactly("b5 [8] 3/4 finished");
+    }
+
+    /** A condition that is NULL for a row (as SQL's WHERE) rejects it; a key list keeps its order of chunks. */
+    @Test
+    void aKeyListWhereThatIsNullForARowLeavesItAlone() throws Exception {
+        try (Statement st = h2.createStatement()) {
+            st.execute("UPDATE BF SET V = NULL WHERE ID = 2");
+        }
+        var read = KeyListReader.read(h2, runnerKeyset(), List.of(List.of("1"), List.of("2"), List.of("77")),
+                Optional.of("V LIKE 'v%'"));
+        assertThat(read.found()).extracting(r -> r.key().get("ID")).containsExactly(1);
+        assertThat(read.absent()).containsExactly(List.of("77"));
+        assertThat(read.outside()).isEqualTo(1);
+    }
+
+    /** Without a log: each chunk is read and emitted at once, at the positions the source gives. */
+    @Test
+    void emitNowReadsAndEmitsAChunkWithoutWatermarksThroughALog() throws Exception {
+        requests.add(BackfillRequest.table("b6", T));
+        BackfillRunner runner = runner(6);
+        assertThat(runner.emitNow(i -> Position.ofSequence(100 + i), emitted::addAll)).isTrue();
+        assertThat(runner.inFlight()).isFalse();
+        assertThat(ids(Operation.READ)).containsExactly(1, 2, 3, 4, 5, 6);
+        assertThat(runner.emitNow(i -> Position.ofSequence(200 + i), emitted::addAll)).isTrue();
+        assertThat(runner.emitNow(i -> Position.ofSequence(300 + i), emitted::addAll)).isFalse();
+        assertThat(ids(Operation.READ)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+        assertThat(reports).containsExactly("b6 [6] 6/10", "b6 [10] 4/10 finished");
+    }
+
+    private static KeysetTable runnerKeyset() {
+        return new KeysetTable(T, "PUBLIC.BF", "ID, V", List.of("ID"), List.of("CAST(? AS INT)"),
+                KeysetTable.Syntax.LIMIT, rs -> new ReadRow(Row.of("ID", rs.getInt(1)),
+                Row.of("ID", rs.getInt(1), "V", rs.getString(2)), new String[] {rs.getString(1)}),
+                KeysetTable.KeyBinder.TEXT);
+    }
 }
