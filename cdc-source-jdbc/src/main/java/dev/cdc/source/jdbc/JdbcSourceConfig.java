@@ -27,7 +27,8 @@ public record JdbcSourceConfig(String url, String user, String password, Dialect
                                int batchSize, Setup setup, String changeLog, Duration retention, Duration gapConfirm,
                                Optional<String> timestampColumn, Optional<String> versionColumn,
                                Optional<String> createdColumn, Duration safetyWindow, Optional<String> softDeleteColumn,
-                               Duration keyScanInterval, Duration stopWhenIdle, Optional<java.nio.file.Path> stateDirectory) {
+                               Duration keyScanInterval, Duration stopWhenIdle, Optional<java.nio.file.Path> stateDirectory,
+                               int backfillChunkSize) {
 
     /** Binds the options of either source type (absent options take their defaults). */
     static JdbcSourceConfig of(Configuration o, boolean query, Optional<java.nio.file.Path> stateDirectory) {
@@ -45,7 +46,7 @@ public record JdbcSourceConfig(String url, String user, String password, Dialect
                 query ? o.get(JdbcSourceOptions.SAFETY_WINDOW) : Duration.ZERO,
                 query ? o.getOptional(JdbcSourceOptions.SOFT_DELETE_COLUMN) : Optional.empty(),
                 query ? o.get(JdbcSourceOptions.KEY_SCAN_INTERVAL) : Duration.ZERO,
-                o.get(JdbcSourceOptions.STOP_WHEN_IDLE), stateDirectory);
+                o.get(JdbcSourceOptions.STOP_WHEN_IDLE), stateDirectory, o.get(JdbcSourceOptions.BACKFILL_CHUNK_SIZE));
         if (query && c.timestampColumn.isPresent() == c.versionColumn.isPresent()) {
             throw new ConfigurationException("jdbc-query needs exactly one of timestamp-column (e.g. updated_at) and"
                     + " version-column; " + (c.timestampColumn.isPresent() ? "both are" : "neither is") + " set");

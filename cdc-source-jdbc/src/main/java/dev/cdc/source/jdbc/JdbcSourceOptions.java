@@ -72,6 +72,13 @@ public final class JdbcSourceOptions {
             .description("Finish (the pipeline drains and completes) once a read has found nothing new for this"
                     + " long, after the snapshot: a catch-up run, as a batch job; 0: never, capture until stopped.");
 
+    public static final ConfigOption<Integer> BACKFILL_CHUNK_SIZE = ConfigOption.key("backfill-chunk-size").intType()
+            .defaultValue(4096).check(n -> n > 0 && n <= 100_000, "1 to 100000")
+            .description("Rows per backfill chunk (`cdc backfill`, `cdc verify --repair`). jdbc-trigger reads a chunk"
+                    + " between a low and a high watermark row written into its change log while the stream goes on;"
+                    + " jdbc-query reads and emits it at once. The stream waits for one chunk query at a time, so keep"
+                    + " it small enough to read in well under a second. See docs/cdc-backfill.md.");
+
     // ---------------------------------------------------------------- jdbc-trigger
 
     public static final ConfigOption<Setup> SETUP = ConfigOption.key("setup").enumType(Setup.class)
@@ -135,7 +142,7 @@ public final class JdbcSourceOptions {
                     + " vanished since the last scan (hard deletes); 0: never. Memory: the keys of every table.");
 
     private static final List<ConfigOption<?>> COMMON = List.of(URL, USER, PASSWORD, DIALECT, TABLES, SNAPSHOT_MODE,
-            SNAPSHOT_CHUNK_SIZE, SNAPSHOT_PARALLELISM, POLL_INTERVAL, BATCH_SIZE, STOP_WHEN_IDLE);
+            SNAPSHOT_CHUNK_SIZE, SNAPSHOT_PARALLELISM, POLL_INTERVAL, BATCH_SIZE, STOP_WHEN_IDLE, BACKFILL_CHUNK_SIZE);
 
     /** The options of {@code jdbc-trigger}. */
     public static final List<ConfigOption<?>> TRIGGER = plus(COMMON, SETUP, CHANGE_LOG, RETENTION, GAP_CONFIRM);

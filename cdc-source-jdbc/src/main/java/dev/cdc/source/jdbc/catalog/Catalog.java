@@ -77,6 +77,24 @@ public final class Catalog {
         return Optional.of(new JdbcTable(id, columns, List.copyOf(key.values()), OptionalLong.empty()));
     }
 
+    /** The table's estimated row count from the statistics; -1 when the database does not say. */
+    public long estimate(TableId id) {
+        Optional<String> sql = dialect.estimateQuery();
+        if (sql.isEmpty()) {
+            return -1;
+        }
+        try (java.sql.PreparedStatement st = connection.prepareStatement(sql.get())) {
+            st.setString(1, id.namespace());
+            st.setString(2, id.name());
+            try (ResultSet rs = st.executeQuery()) {
+                long n = rs.next() ? rs.getLong(1) : -1;
+                return rs.wasNull() || n < 0 ? -1 : n;
+            }
+        } catch (SQLException e) {
+            return -1; // an estimate only: progress without one
+        }
+    }
+
     /** The table, which must exist and have a primary key. */
     public JdbcTable require(TableId id, String forWhat) throws SQLException {
         JdbcTable t = read(id).orElseThrow(() -> new CdcException("table " + id + " does not exist (any more)"));

@@ -55,6 +55,17 @@ public interface ChangeLogSql {
         return List.of();
     }
 
+    /**
+     * An insert of one backfill watermark row into the change log: {@code op} {@value #WATERMARK_OP},
+     * {@code tbl} {@code '-'}, {@code after_row} the mark (parameter 1), {@code before_row} how many
+     * chunk events follow it (parameter 2, text or NULL). The reader orders it like any change and
+     * never turns it into an event; it is removed with the rows a checkpoint covers.
+     */
+    String insertWatermark(TableId log);
+
+    /** The {@code op} of a watermark row. */
+    String WATERMARK_OP = "w";
+
     /** Removes the triggers of one captured table. */
     List<String> dropTriggers(TableId log, TableId table);
 

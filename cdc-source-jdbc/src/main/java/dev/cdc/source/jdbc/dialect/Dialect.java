@@ -48,6 +48,14 @@ public interface Dialect {
                 + window.toMillis() / 1000.0 + "' SECOND)";
     }
 
+    /**
+     * A query of a table's estimated row count (from the statistics, never a count), with the
+     * namespace and the name as parameters; empty when the dialect has none.
+     */
+    default Optional<String> estimateQuery() {
+        return Optional.empty();
+    }
+
     /** The change log and its triggers, when this database can have them. */
     default Optional<ChangeLogSql> changeLog() {
         return this instanceof ChangeLogSql sql ? Optional.of(sql) : Optional.empty();

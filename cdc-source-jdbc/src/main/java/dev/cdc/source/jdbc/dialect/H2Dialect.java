@@ -37,6 +37,18 @@ final class H2Dialect implements Dialect, ChangeLogSql {
                 + " \"after_row\" CLOB)");
     }
 
+    @Override
+    public java.util.Optional<String> estimateQuery() {
+        return java.util.Optional.of("SELECT ROW_COUNT_ESTIMATE FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = ? AND"
+                + " TABLE_NAME = ?");
+    }
+
+    @Override
+    public String insertWatermark(TableId log) {
+        return "INSERT INTO " + qualified(log) + " (\"tbl\", \"op\", \"after_row\", \"before_row\") VALUES ('-', '"
+                + WATERMARK_OP + "', ?, ?)";
+    }
+
     private String trigger(TableId log, TableId table) {
         return quote(table.namespace()) + "." + quote(H2ChangeTrigger.name(log.namespace(), log.name(), table.name()));
     }

@@ -50,6 +50,17 @@ final class MariaDbDialect implements Dialect, ChangeLogSql {
                 + " ENGINE=InnoDB");
     }
 
+    @Override
+    public java.util.Optional<String> estimateQuery() {
+        return java.util.Optional.of("SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?");
+    }
+
+    @Override
+    public String insertWatermark(TableId log) {
+        return "INSERT INTO " + qualified(log) + " (tbl, op, ts, after_row, before_row) VALUES ('-', '" + WATERMARK_OP
+                + "', UTC_TIMESTAMP(6), ?, ?)";
+    }
+
     private String image(JdbcTable table, String row) {
         return "JSON_OBJECT(" + table.columns().stream().map(c -> "'" + c.name().replace("'", "''") + "', "
                 + value(c, row)).collect(Collectors.joining(", ")) + ")";

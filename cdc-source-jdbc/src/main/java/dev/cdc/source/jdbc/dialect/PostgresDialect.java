@@ -76,6 +76,19 @@ final class PostgresDialect implements Dialect, ChangeLogSql {
                         + "END\n$cdc$");
     }
 
+    @Override
+    public java.util.Optional<String> estimateQuery() {
+        return java.util.Optional.of("SELECT GREATEST(c.reltuples::bigint, COALESCE((SELECT s.n_live_tup FROM"
+                + " pg_catalog.pg_stat_user_tables s WHERE s.relid = c.oid), -1)) FROM pg_catalog.pg_class c JOIN"
+                + " pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?");
+    }
+
+    @Override
+    public String insertWatermark(TableId log) {
+        return "INSERT INTO " + qualified(log) + " (txid, tbl, op, after_row, before_row) VALUES"
+                + " (pg_current_xact_id()::text::bigint, '-', '" + WATERMARK_OP + "', ?, ?)";
+    }
+
     private static String trigger(TableId log, TableId table) {
         return ChangeLogSql.triggerName(log, table, "", 63);
     }

@@ -63,6 +63,7 @@ public final class QuerySource implements Source {
     private long lastDelete;
     private long lastScan;
     private long lastSchemaCheck;
+    private QueryBackfills backfills;
     private volatile boolean closed;
 
     public QuerySource(JdbcSourceConfig config) {
@@ -97,6 +98,18 @@ public final class QuerySource implements Source {
             snapshot = config.snapshotMode() != SnapshotMode.NEVER;
         }
         keys = new KeyScans(config.stateDirectory());
+        backfills = new QueryBackfills(config, context, () -> connection,
+                () -> tables.stream().map(QueryTable::table).toList(), new QueryBackfills.Placement() {
+                    @Override
+                    public List<StreamEvent> place(List<StreamEvent> chunk) throws SQLException {
+                        return placed(chunk);
+                    }
+
+                    @Override
+                    public long emitted() {
+                        return emitted;
+                    }
+                });
         LOG.info("polling {} table(s) by {} with a safety window of {}: {}", tables.size(),
                 config.timestampColumn().or(config::versionColumn).orElseThrow(), config.safetyWindow(), ids);
     }
@@ -149,7 +162,8 @@ public final class QuerySource implements Source {
                 return;
             }
             housekeeping(context, read >= config.batchSize());
-            if (read == 0) {
+            boolean backfilled = backfills.poll();
+            if (read == 0 && !backfilled) {
                 Thread.sleep(config.pollInterval().toMillis());
             }
         }
@@ -326,8 +340,54 @@ public final class QuerySource implements Source {
         }
     }
 
+    /**
+     * A backfill chunk's events, each at the sort key of its row's version (soft-deleted rows as
+     * DELETEs), a listed key the table does not hold at the poll bound; every one with the cursors
+     * of all tables (where a checkpoint resumes polling) and its own emission number.
+     */
+    private List<StreamEvent> placed(List<StreamEvent> chunk) throws SQLException {
+        List<StreamEvent> out = new ArrayList<>(chunk.size());
+        Map<String, String> cursors = cursors();
+        Long bound = null;
+        for (StreamEvent e : chunk) {
+            ChangeEvent c = (ChangeEvent) e;
+            QueryTable t = tables.stream().filter(q -> q.table().id().equals(c.table())).findFirst().orElseThrow();
+            if (QueryBackfills.isAbsentKey(c)) {
+                if (bound == null) {
+                    bound = boundNow(t);
+                }
+                out.add(t.backfilledDelete(c, bound, cursors, ++emitted));
+            } else {
+                out.add(t.backfilled(c, cursors, ++emitted));
+            }
+        }
+        return out;
+    }
+
+    /** The cursor value up to which the poller reads now: now minus the safety window (or the version then). */
+    private long boundNow(QueryTable t) throws SQLException {
+        if (!timestamps) {
+            return versionBound(t);
+        }
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT " + bound(t))) {
+            rs.next();
+            Object v = JdbcTypes.read(rs, 1, t.table().column(config.timestampColumn().orElseThrow()).orElseThrow()
+                    .type());
+            return v == null ? 0 : t.cursorValue(v);
+        }
+    }
+
+    /** Backfills run between polls; each row is placed at its own version (no log, no watermark needed). */
+    @Override
+    public boolean canBackfill() {
+        return true;
+    }
+
     @Override
     public void commit(Position position) {
+        if (backfills != null) {
+            backfills.committed(position);
+        }
         String e = position.offsets().get(QueryTable.EMISSION);
         if (e != null && keys != null) {
             keys.committed(Long.parseLong(e));
@@ -340,6 +400,9 @@ public final class QuerySource implements Source {
             return;
         }
         closed = true;
+        if (backfills != null) {
+            backfills.close();
+        }
         if (connection != null) {
             connection.close();
         }

@@ -411,6 +411,39 @@ final class QueryTable {
         return v instanceof Boolean b ? b : v instanceof Number n && n.longValue() != 0;
     }
 
+    /**
+     * A backfilled row (a READ of the row as a chunk read it) at the sort key the row's own version
+     * has: its cursor value, slot 0, below the polled event of the same version (the same row, so
+     * either may win) and of every later version, above every earlier one. A soft-deleted row is a
+     * DELETE there. {@code others}: the offsets of every table's cursor, which the checkpoint resumes from.
+     */
+    ChangeEvent backfilled(ChangeEvent read, Map<String, String> others, long emission) {
+        Row row = read.after().orElseThrow();
+        Object c = row.get(cursorColumn.name());
+        Position p = at(others, emission, c == null ? 0 : cursorValue(c) << 10);
+        if (softDelete.isPresent() && isTrue(row.get(softDelete.get().name()))) {
+            return new ChangeEvent(Operation.DELETE, table.id(), read.key(), Optional.of(row), Optional.empty(),
+                    read.commitTime(), Optional.empty(), p, 0, read.headers());
+        }
+        return read.withPosition(p);
+    }
+
+    /**
+     * The DELETE of a listed key the table does not hold, at the highest slot of the poll bound's
+     * cursor value ({@code bound}): above every version at or below the bound (committed, by the
+     * safety window's assumption, and so older than the delete), below any later one (a re-insert
+     * the read could not see yet).
+     */
+    ChangeEvent backfilledDelete(ChangeEvent delete, long bound, Map<String, String> others, long emission) {
+        return delete.withPosition(at(others, emission, (bound << 10) | 1023));
+    }
+
+    private static Position at(Map<String, String> others, long emission, long sortValue) {
+        Map<String, String> o = new java.util.HashMap<>(others);
+        o.put(EMISSION, Long.toString(emission));
+        return Position.of(o, sortKey(Math.max(0, sortValue)));
+    }
+
     /** The key columns, for the key scan. */
     String keyList() {
         return table.primaryKey().stream().map(dialect::quote).collect(Collectors.joining(", "));

@@ -78,6 +78,20 @@ final class ChangeEvents {
         }
     }
 
+    /**
+     * Before a backfill chunk's rows, read in the table's {@code shape} now: its schema change at
+     * {@code at} when this run has not announced the table in that shape.
+     */
+    void announceChunk(JdbcTable shape, Position at, java.time.Instant ts, List<StreamEvent> out) {
+        State s = tables.get(shape.id().toString());
+        if (s == null || s.announced != null && s.announced.sameShape(shape)) {
+            return;
+        }
+        out.add(SchemaChangeEvent.of(shape.schema(), at, ts));
+        s.catalog = shape;
+        announce(s, shape);
+    }
+
     /** The snapshot announced these shapes. */
     void announced(List<JdbcTable> shapes) {
         for (JdbcTable t : shapes) {

@@ -27,7 +27,9 @@ import java.util.Optional;
  * position is {@code lo}, {@code hi}, the row's {@code id} and its rank {@code r} in the batch;
  * the sort key {@code hex16(hi) + hex8(2r + 1)}. A batch holds at most {@value #MAX_BATCH_ROWS}
  * rows unless one transaction alone has more (the batch ends at a smaller transaction id), so
- * ranks stay below 2^20 for the Elasticsearch sink's default version layout.
+ * ranks stay below 2^20 for the Elasticsearch sink's default version layout. A backfill's high
+ * watermark row reserves the ranks after its own for its chunk's events (at most
+ * {@code backfill-chunk-size}, and one such row per batch: the next chunk starts after it was read).
  *
  * <p>Each batch's bounds are recorded ({@code <log>_batches}) before its first row is emitted, so a
  * restart reads the same batches again and a replayed row keeps its position.
@@ -171,6 +173,7 @@ final class HorizonReader implements LogReader {
                         String sortKey = LogReader.sortKey(hi, 2 * rank + 1);
                         out.add(new Item(row, base.withOffsets(ROW_OFFSETS, new String[] {Long.toString(lastId),
                                 Long.toString(rank)}, sortKey)));
+                        rank += LogReader.reserved(row); // a high watermark's chunk events take these ranks
                     }
                 }
                 if (raw < limit) {
@@ -257,6 +260,18 @@ final class HorizonReader implements LogReader {
     @Override
     public Position schemaPosition(Position row) {
         return Position.of(row.offsets(), LogReader.before(row.sortKey()));
+    }
+
+    /**
+     * Chunk events take the ranks a high watermark row reserved after its own ({@code r + 1 + i}),
+     * which the next row skips on every read of the batch (the number is in the row), and resume
+     * where the next row would: after the reserved ranks.
+     */
+    @Override
+    public Position chunkPosition(Position watermark, long reserved, int i) {
+        long r = Long.parseLong(watermark.offsets().get("r"));
+        long batch = Long.parseLong(watermark.offsets().get("hi"));
+        return watermark.withOffset("r", Long.toString(r + reserved), LogReader.sortKey(batch, 2 * (r + 1 + i) + 1));
     }
 
     @Override

@@ -26,6 +26,26 @@ interface LogReader {
     /** The position a schema change just before the row at {@code row} gets. */
     Position schemaPosition(Position row);
 
+    /**
+     * The position of the {@code i}-th event of a backfill chunk emitted at its high watermark's row
+     * (at {@code watermark}, which reserved room for {@code reserved} events): after every change
+     * before the row, before every change after it, and resuming after the row. The slot just
+     * before the first ({@code LogReader.before} of it) is free for the table's schema change.
+     */
+    Position chunkPosition(Position watermark, long reserved, int i);
+
+    /** How many chunk events a watermark row reserved room for (its {@code before_row}); 0 for other rows. */
+    static long reserved(ChangeRow row) {
+        if (!"w".equals(row.op()) || row.before() == null) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Long.parseLong(row.before().trim()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     /** Writes where streaming starts into a snapshot position's offsets (the snapshot resumes to it). */
     void writeStart(Map<String, String> offsets);
 

@@ -65,6 +65,7 @@ public final class TriggerSource implements Source, SourceSetup {
     private Position cleaned;
     private long lastCleanup;
     private long lastSchemaCheck;
+    private TriggerBackfills backfills;
     private volatile boolean closed;
 
     public TriggerSource(JdbcSourceConfig config) {
@@ -103,6 +104,8 @@ public final class TriggerSource implements Source, SourceSetup {
         if (plan != Plan.STREAM) {
             prepareSnapshot();
         }
+        backfills = new TriggerBackfills(config, context, () -> connection, () -> tables, logSql,
+                config.dialect().changeLog().orElseThrow().insertWatermark(log));
         LOG.info("capturing {} table(s) through the change log {}: {}", tables.size(), log,
                 tables.stream().map(JdbcTable::id).toList());
     }
@@ -173,11 +176,20 @@ public final class TriggerSource implements Source, SourceSetup {
                 }
                 List<StreamEvent> out = new ArrayList<>(items.size() + 1);
                 for (LogReader.Item item : items) {
+                    if (TriggerBackfills.isWatermark(item)) {
+                        backfills.watermark(item, reader, events, out);
+                        continue;
+                    }
+                    int from = out.size();
                     events.add(item, reader, out);
+                    backfills.changed(out, from);
                 }
-                context.emit(out);
+                if (!out.isEmpty()) {
+                    context.emit(out);
+                }
             }
             housekeeping(items.size() >= config.batchSize());
+            backfills.poll();
             if (items.size() < config.batchSize() && !context.isStopping()) {
                 Thread.sleep(config.pollInterval().toMillis());
             }
@@ -281,6 +293,12 @@ public final class TriggerSource implements Source, SourceSetup {
         committed.set(position);
     }
 
+    /** Backfills run between reads of the change log, with watermark rows written into it. */
+    @Override
+    public boolean canBackfill() {
+        return true;
+    }
+
     @Override
     public void close() throws Exception {
         if (closed) {
@@ -288,6 +306,9 @@ public final class TriggerSource implements Source, SourceSetup {
         }
         closed = true;
         releaseSnapshot();
+        if (backfills != null) {
+            backfills.close();
+        }
         if (connection != null) {
             try {
                 connection.close();
