@@ -50,8 +50,13 @@ class TriggerBackfillIT {
     }
 
     private static void fill(TestDb db, TableId t, int rows) throws Exception {
-        try (Connection c = db.connect(); PreparedStatement st = c.prepareStatement("INSERT INTO " + db.q(t)
-                + " VALUES (?, ?, 0)")) {
+        fill(db, t, rows, "", "");
+    }
+
+    /** Rows 1..rows named "row i" with amount 0, and {@code more} columns set to {@code values} (SQL). */
+    static void fill(TestDb db, TableId t, int rows, String more, String values) throws Exception {
+        try (Connection c = db.connect(); PreparedStatement st = c.prepareStatement("INSERT INTO " + db.q(t) + " ("
+                + db.q("id") + ", " + db.q("name") + ", " + db.q("amount") + more + ") VALUES (?, ?, 0" + values + ")")) {
             c.setAutoCommit(false);
             for (int i = 1; i <= rows; i++) {
                 st.setLong(1, i);
