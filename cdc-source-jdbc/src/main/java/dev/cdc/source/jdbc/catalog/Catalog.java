@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import java.sql.PreparedStatement;
 
 /** Reads captured tables from the driver's metadata ({@link DatabaseMetaData}): any JDBC database. */
 public final class Catalog {
@@ -83,7 +84,7 @@ public final class Catalog {
         if (sql.isEmpty()) {
             return -1;
         }
-        try (java.sql.PreparedStatement st = connection.prepareStatement(sql.get())) {
+        try (PreparedStatement st = connection.prepareStatement(sql.get())) {
             st.setString(1, id.namespace());
             st.setString(2, id.name());
             try (ResultSet rs = st.executeQuery()) {

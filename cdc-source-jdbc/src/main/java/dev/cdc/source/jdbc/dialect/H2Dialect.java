@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * H2 (2.x): a Java row trigger ({@link H2ChangeTrigger}, which must be on the class path of the
@@ -38,8 +39,8 @@ final class H2Dialect implements Dialect, ChangeLogSql {
     }
 
     @Override
-    public java.util.Optional<String> estimateQuery() {
-        return java.util.Optional.of("SELECT ROW_COUNT_ESTIMATE FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = ? AND"
+    public Optional<String> estimateQuery() {
+        return Optional.of("SELECT ROW_COUNT_ESTIMATE FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = ? AND"
                 + " TABLE_NAME = ?");
     }
 

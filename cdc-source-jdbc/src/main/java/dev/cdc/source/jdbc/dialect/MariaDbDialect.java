@@ -51,8 +51,8 @@ final class MariaDbDialect implements Dialect, ChangeLogSql {
     }
 
     @Override
-    public java.util.Optional<String> estimateQuery() {
-        return java.util.Optional.of("SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?");
+    public Optional<String> estimateQuery() {
+        return Optional.of("SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?");
     }
 
     @Override

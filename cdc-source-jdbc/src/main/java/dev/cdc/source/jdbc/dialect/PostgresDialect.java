@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * PostgreSQL (13+): one PL/pgSQL trigger function per change log writes {@code row_to_json} of
@@ -77,8 +78,8 @@ final class PostgresDialect implements Dialect, ChangeLogSql {
     }
 
     @Override
-    public java.util.Optional<String> estimateQuery() {
-        return java.util.Optional.of("SELECT GREATEST(c.reltuples::bigint, COALESCE((SELECT s.n_live_tup FROM"
+    public Optional<String> estimateQuery() {
+        return Optional.of("SELECT GREATEST(c.reltuples::bigint, COALESCE((SELECT s.n_live_tup FROM"
                 + " pg_catalog.pg_stat_user_tables s WHERE s.relid = c.oid), -1)) FROM pg_catalog.pg_class c JOIN"
                 + " pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?");
     }

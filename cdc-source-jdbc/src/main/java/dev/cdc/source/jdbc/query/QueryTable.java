@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.HashMap;
 
 /**
  * One polled table of {@code jdbc-query}: its cursor ({@code (cursor column, key)} of the last
@@ -334,7 +335,7 @@ final class QueryTable {
         String sortKey = sortKey((value << 10) | Math.min(s, 1023));
         Position base = others instanceof Base b ? b.position : null;
         if (base == null) {
-            Map<String, String> o = new java.util.HashMap<>(others);
+            Map<String, String> o = new HashMap<>(others);
             writeTo(o);
             o.put(EMISSION, Long.toString(emission));
             last = null;
@@ -439,7 +440,7 @@ final class QueryTable {
     }
 
     private static Position at(Map<String, String> others, long emission, long sortValue) {
-        Map<String, String> o = new java.util.HashMap<>(others);
+        Map<String, String> o = new HashMap<>(others);
         o.put(EMISSION, Long.toString(emission));
         return Position.of(o, sortKey(Math.max(0, sortValue)));
     }

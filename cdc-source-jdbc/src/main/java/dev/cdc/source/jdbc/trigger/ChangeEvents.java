@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.time.Instant;
 
 /**
  * Turns change-log rows into events. Each table's shape is announced (a schema change event in
@@ -82,7 +83,7 @@ final class ChangeEvents {
      * Before a backfill chunk's rows, read in the table's {@code shape} now: its schema change at
      * {@code at} when this run has not announced the table in that shape.
      */
-    void announceChunk(JdbcTable shape, Position at, java.time.Instant ts, List<StreamEvent> out) {
+    void announceChunk(JdbcTable shape, Position at, Instant ts, List<StreamEvent> out) {
         State s = tables.get(shape.id().toString());
         if (s == null || s.announced != null && s.announced.sameShape(shape)) {
             return;
