@@ -60,10 +60,18 @@ final class TriggerBackfills implements AutoCloseable {
         this.runner = new BackfillRunner(context, database, config.backfillChunkSize());
     }
 
-    /** Between reads of the log: starts the next chunk when none is in flight. */
-    void poll() {
+    /**
+     * Between reads of the log: starts the next chunk when none is in flight.
+     *
+     * @return true when a chunk was started now (its watermarks are in the log: read on at once)
+     */
+    boolean poll() {
+        if (runner.inFlight()) {
+            return false;
+        }
         try {
             runner.poll();
+            return runner.inFlight();
         } catch (SQLException e) {
             database.close();
             throw new RetriableException("a backfill chunk's watermark or read failed: " + e.getMessage(), e);

@@ -189,8 +189,8 @@ public final class TriggerSource implements Source, SourceSetup {
                 }
             }
             housekeeping(items.size() >= config.batchSize());
-            backfills.poll();
-            if (items.size() < config.batchSize() && !context.isStopping()) {
+            boolean chunkStarted = backfills.poll();
+            if (items.size() < config.batchSize() && !chunkStarted && !context.isStopping()) {
                 Thread.sleep(config.pollInterval().toMillis());
             }
         }
