@@ -1,16 +1,12 @@
 package dev.cdc.source.jdbc.bench;
 
 import dev.cdc.api.config.Configuration;
-import dev.cdc.api.event.ChangeEvent;
-import dev.cdc.api.event.Operation;
-import dev.cdc.api.event.Position;
-import dev.cdc.api.event.StreamEvent;
 import dev.cdc.api.event.TableId;
 import dev.cdc.api.spi.BackfillRequest;
 import dev.cdc.api.spi.PluginContext;
 import dev.cdc.api.spi.Source;
-import dev.cdc.api.spi.SourceContext;
 import dev.cdc.source.jdbc.JdbcTriggerSourceFactory;
+import dev.cdc.testkit.source.BackfillBenchContext;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -54,7 +50,7 @@ public final class JdbcBackfillBench {
             s.execute(pg ? "ANALYZE " + name : "ANALYZE TABLE " + name);
         }
         try {
-            Counting snapshot = new Counting(null);
+            BackfillBenchContext snapshot = new BackfillBenchContext(Optional.empty());
             Source initial = source(url, user, ns, name, log, "initial-only", chunk);
             initial.open(snapshot); // creates the change log and triggers: not timed, as the backfill's open is not
             long t0 = System.nanoTime();
@@ -65,13 +61,14 @@ public final class JdbcBackfillBench {
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong writes = new AtomicLong();
             Thread writer = new Thread(() -> write(url, user, name, rows, rate, stop, writes), "writer");
-            Counting backfill = new Counting(BackfillRequest.table("bench", TableId.of(ns, name)));
+            BackfillBenchContext backfill = new BackfillBenchContext(Optional.of(BackfillRequest.table("bench",
+                    TableId.of(ns, name))));
             writer.start();
             Source streaming = source(url, user, ns, name, log, "never", chunk);
             streaming.open(backfill);
             long b0 = System.nanoTime();
             long w0 = writes.get();
-            backfill.started = true;
+            backfill.start();
             streaming.run(backfill);
             double backfillSeconds = (System.nanoTime() - b0) / 1e9;
             long loaded = writes.get() - w0;
@@ -79,14 +76,14 @@ public final class JdbcBackfillBench {
             writer.join();
             streaming.close();
 
-            double snapshotRate = snapshot.reads / snapshotSeconds;
-            double backfillRate = backfill.reads / backfillSeconds;
+            double snapshotRate = snapshot.reads() / snapshotSeconds;
+            double backfillRate = backfill.reads() / backfillSeconds;
             System.out.printf("jdbc-trigger on %s, %,d rows%n", pg ? "PostgreSQL" : "MariaDB", rows);
-            System.out.printf("initial snapshot:              %,d rows in %.2f s (%,.0f rows/s)%n", snapshot.reads,
+            System.out.printf("initial snapshot:              %,d rows in %.2f s (%,.0f rows/s)%n", snapshot.reads(),
                     snapshotSeconds, snapshotRate);
             System.out.printf("backfill under streaming load: %,d rows in %.2f s (%,.0f rows/s), chunk %d; %,d updates"
-                    + " (%.0f/s) streamed meanwhile (%,d change events)%n", backfill.reads, backfillSeconds, backfillRate,
-                    chunk, loaded, loaded / backfillSeconds, backfill.streamed);
+                    + " (%.0f/s) streamed meanwhile (%,d change events)%n", backfill.reads(), backfillSeconds, backfillRate,
+                    chunk, loaded, loaded / backfillSeconds, backfill.streamed());
             System.out.printf("ratio backfill / snapshot: %.2f%n", backfillRate / snapshotRate);
         } finally {
             try (Connection c = DriverManager.getConnection(url, user, ""); Statement s = c.createStatement()) {
@@ -126,58 +123,6 @@ public final class JdbcBackfillBench {
             }
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** Counts READ rows (and other change events); stops once the snapshot or the backfill is done. */
-    private static final class Counting implements SourceContext {
-        private final BackfillRequest request;
-        volatile boolean started;
-        volatile long reads;
-        volatile long streamed;
-        volatile boolean finished;
-
-        Counting(BackfillRequest request) {
-            this.request = request;
-        }
-
-        @Override
-        public String pipelineName() {
-            return "bench";
-        }
-
-        @Override
-        public Optional<Position> resumePosition() {
-            return Optional.empty();
-        }
-
-        @Override
-        public void emit(List<? extends StreamEvent> events) {
-            for (StreamEvent e : events) {
-                if (e instanceof ChangeEvent c) {
-                    if (c.operation() == Operation.READ) {
-                        reads++;
-                    } else {
-                        streamed++;
-                    }
-                }
-            }
-        }
-
-        @Override
-        public List<BackfillRequest> backfills() {
-            return request == null || finished || !started ? List.of() : List.of(request);
-        }
-
-        @Override
-        public void backfillChunk(String id, List<String> lastKey, Position at, long rows, long rowsEstimated,
-                                  boolean last) {
-            finished |= last;
-        }
-
-        @Override
-        public boolean isStopping() {
-            return request != null && finished;
         }
     }
 }
