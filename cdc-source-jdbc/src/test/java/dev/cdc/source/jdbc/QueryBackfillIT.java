@@ -16,6 +16,7 @@ import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -156,6 +157,81 @@ class QueryBackfillIT {
             assertThat(two.get("name")).isEqualTo("row 2");
             assertThat(r.context().backfillChunks()).singleElement()
                     .satisfies(c -> assertThat(c.finished()).isTrue());
+        }
+    }
+
+    /**
+     * Stopped in the middle (a crash): the second run starts from the checkpoint (an event's
+     * position) and the resume point of the last chunk reported, which a checkpoint covered. The
+     * events up to the checkpoint and the second run's, in a sink ordered by sort key, equal the table.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDb.class)
+    void aBackfillStoppedInTheMiddleResumesAndEndsEqual(TestDb db) throws Exception {
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong writes = new AtomicLong();
+        try (SourceFixture f = new SourceFixture(db)) {
+            TableId t = f.table("qbr", true);
+            fill(db, t, ROWS);
+            Map<String, Object> o = options(f, t, 100);
+            SourceRunner first = SourceRunner.start(f.create(new JdbcQuerySourceFactory(), o),
+                    RecordingSourceContext.fresh(), Duration.ofSeconds(30));
+            Thread writer = new Thread(() -> write(db, t, first.context(), running, writes), "qb-writer");
+            writer.start();
+            List<ChangeEvent> applied;
+            RecordingSourceContext.BackfillChunk durable;
+            try {
+                first.context().addBackfill(BackfillRequest.table("qbr-1", t));
+                long deadline = System.nanoTime() + LONG.toNanos();
+                int committed = 0;
+                while (first.context().backfillChunks().size() < 5 && System.nanoTime() < deadline) {
+                    List<ChangeEvent> sofar = first.context().changeEvents();
+                    if (sofar.size() > committed) {
+                        committed = sofar.size();
+                        first.source().commit(sofar.get(committed - 1).position());
+                    }
+                    Thread.sleep(20);
+                }
+                first.close(); // the crash
+                List<RecordingSourceContext.BackfillChunk> chunks = first.context().backfillChunks();
+                durable = chunks.get(chunks.size() - 1);
+                // the engine's checkpoint is the chunk's report position (a committed event's): events up to it
+                List<ChangeEvent> all = first.context().changeEvents();
+                int upTo = 0;
+                for (int i = 0; i < all.size(); i++) {
+                    if (all.get(i).position().equals(durable.at())) {
+                        upTo = i + 1;
+                    }
+                }
+                assertThat(upTo).as("the chunk was reported at a committed event's position").isPositive();
+                applied = new ArrayList<>(all.subList(0, upTo));
+            } finally {
+                running.set(false);
+                writer.join(10_000);
+            }
+            SourceRunner second = SourceRunner.start(f.create(new JdbcQuerySourceFactory(), o),
+                    RecordingSourceContext.resumingAfter(durable.at()), Duration.ofSeconds(30));
+            AtomicBoolean committing = new AtomicBoolean(true);
+            Thread committer = committer(second, committing);
+            try {
+                second.context().addBackfill(BackfillRequest.table("qbr-1", t).resumingAfter(durable.lastKey()));
+                second.context().awaitBackfillsDone(LONG);
+                db.execute("UPDATE " + db.q(t) + " SET " + db.q("name") + " = 'last', " + db.q("updated_at") + " = "
+                        + now(db) + " WHERE " + db.q("id") + " = 1");
+                second.context().awaitChanges(e -> "last".equals(e.after().map(r -> r.get("name")).orElse(null)), 1,
+                        LONG);
+                assertThat(second.context().changeEvents().stream().filter(e -> e.operation() == Operation.READ)
+                        .mapToLong(e -> (Long) e.key().get("id")).min().orElseThrow())
+                        .as("the resumed backfill starts after its resume point")
+                        .isGreaterThan(Long.parseLong(durable.lastKey().get(0)));
+                applied.addAll(second.context().changeEvents());
+            } finally {
+                committing.set(false);
+                committer.join(10_000);
+                second.close();
+            }
+            assertThat(sink(applied.stream().filter(e -> e.table().equals(t)).toList()))
+                    .isEqualTo(SinkState.read(db, db.q(t), db.q("deleted") + " = FALSE"));
         }
     }
 

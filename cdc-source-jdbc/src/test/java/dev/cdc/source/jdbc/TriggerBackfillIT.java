@@ -3,6 +3,8 @@ package dev.cdc.source.jdbc;
 import dev.cdc.api.event.ChangeEvent;
 import dev.cdc.api.event.Operation;
 import dev.cdc.api.event.Position;
+import dev.cdc.api.event.SchemaChangeEvent;
+import dev.cdc.api.event.StreamEvent;
 import dev.cdc.api.event.TableId;
 import dev.cdc.api.spi.BackfillRequest;
 import dev.cdc.testkit.assertion.BackfillAssertions;
@@ -99,6 +101,9 @@ class TriggerBackfillIT {
             assertThat(SinkState.apply(events)).as("the events applied in order equal the table")
                     .isEqualTo(SinkState.read(db, db.q(t), ""));
             assertNeverBackInTime(events);
+            List<StreamEvent> all = ctx.events().stream().filter(e -> e.table().equals(t)).toList();
+            assertThat(all.get(0)).as("the table's schema comes before its first row (chunk or change)")
+                    .isInstanceOf(SchemaChangeEvent.class);
             long reads = events.stream().filter(e -> e.operation() == Operation.READ).count();
             assertThat(reads).as("rows backfilled").isGreaterThan(ROWS / 2);
             assertThat(writes.get()).as("writes during the backfill").isGreaterThan(30);

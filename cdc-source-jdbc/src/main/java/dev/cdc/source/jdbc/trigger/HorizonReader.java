@@ -44,7 +44,8 @@ import java.util.Optional;
  */
 final class HorizonReader implements LogReader {
 
-    static final int MAX_BATCH_ROWS = 1 << 19;
+    /** 2^19 less room for one high watermark's chunk (backfill-chunk-size is at most 100,000): ranks stay below 2^19. */
+    static final int MAX_BATCH_ROWS = (1 << 19) - (1 << 17);
     /** The offsets that differ between the rows of a batch. */
     private static final String[] ROW_OFFSETS = {"id", "r"};
 
