@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class QueryBackfillIT {
 
     private static final Duration LONG = Duration.ofSeconds(120);
-    private static final int ROWS = 2_000;
+    private static final int ROWS = 4_000;
 
     private static String now(TestDb db) {
         return db == TestDb.POSTGRES ? "clock_timestamp()" : db == TestDb.MARIADB ? "NOW(6)" : "LOCALTIMESTAMP(6)";
@@ -262,7 +262,6 @@ class QueryBackfillIT {
                 s.executeUpdate("UPDATE " + db.q(t) + " SET " + set + ", " + db.q("updated_at") + " = " + now(db)
                         + " WHERE " + db.q("id") + " = " + id + " AND " + db.q("deleted") + " = FALSE");
                 writes.incrementAndGet();
-                Thread.sleep(2);
             }
         } catch (Exception e) {
             throw new IllegalStateException("the writer failed", e);

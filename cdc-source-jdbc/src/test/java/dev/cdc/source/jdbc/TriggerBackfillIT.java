@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TriggerBackfillIT {
 
     private static final Duration LONG = Duration.ofSeconds(120);
-    private static final int ROWS = 3_000;
+    private static final int ROWS = 6_000;
     private static final int CHUNK = 100;
 
     private static long version(ChangeEvent e) {
@@ -279,7 +279,6 @@ class TriggerBackfillIT {
                     s.executeUpdate("INSERT INTO " + db.q(t) + " VALUES (" + inserted++ + ", 'new', 0)");
                 }
                 writes.incrementAndGet();
-                Thread.sleep(2);
             }
         } catch (Exception e) {
             throw new IllegalStateException("the writer failed", e);
