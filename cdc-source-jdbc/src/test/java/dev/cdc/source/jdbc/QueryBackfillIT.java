@@ -150,13 +150,55 @@ class QueryBackfillIT {
                     .containsExactly("READ 2", "DELETE 3", "DELETE 77");
             assertThat(got).allSatisfy(e -> assertThat(e.header(BackfillRequest.SINKS_HEADER)).contains("es"));
             Row two = got.get(0).after().orElseThrow();
-            assertThat(got.get(1).position().sortKey()).as("the soft delete at its own version, after row 2's")
-                    .isGreaterThan(got.get(0).position().sortKey());
+            assertThat(got.get(1).position().sortKey()).as("rows at or below the poll cursor: one slot at the cursor")
+                    .isEqualTo(got.get(0).position().sortKey());
             assertThat(got.get(2).position().sortKey()).as("an absent key's delete at the poll bound: after both")
                     .isGreaterThan(got.get(1).position().sortKey());
             assertThat(two.get("name")).isEqualTo("row 2");
             assertThat(r.context().backfillChunks()).singleElement()
                     .satisfies(c -> assertThat(c.finished()).isTrue());
+        }
+    }
+
+    /**
+     * A repair: the sink holds a row from the snapshot and another as polled, and the backfill's
+     * copies of both sort above them (a sink that orders by sort key takes them), while a later
+     * update of the row sorts above the backfill's copy.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDb.class)
+    void aBackfilledRowReplacesTheCopiesASinkHoldsAndALaterVersionReplacesIt(TestDb db) throws Exception {
+        try (SourceFixture f = new SourceFixture(db)) {
+            TableId t = f.table("qbp", true);
+            fill(db, t, 2);
+            Thread.sleep(1_200);
+            Map<String, Object> o = options(f, t, 100);
+            o.put("snapshot-mode", "initial");
+            SourceRunner r = f.start(new JdbcQuerySourceFactory(), o);
+            RecordingSourceContext ctx = r.context();
+            ctx.awaitChanges(e -> e.table().equals(t), 2, LONG);
+            db.execute("UPDATE " + db.q(t) + " SET " + db.q("amount") + " = 5, " + db.q("updated_at") + " = " + now(db)
+                    + " WHERE " + db.q("id") + " = 1");
+            ctx.awaitChanges(e -> e.table().equals(t) && e.operation() != Operation.READ, 1, LONG);
+            Thread.sleep(200);
+            ctx.addBackfill(new BackfillRequest("qbp-1", t, Optional.empty(), List.of(List.of("1"), List.of("2")),
+                    Set.of(), Optional.empty()));
+            List<ChangeEvent> backfilled = ctx.awaitChanges(e -> "qbp-1".equals(e.headers().get(
+                    BackfillRequest.ID_HEADER)), 2, LONG);
+            List<ChangeEvent> before = SourceFixture.changes(r, t).stream().filter(e -> !backfilled.contains(e)).toList();
+            ChangeEvent snapshotTwo = before.stream().filter(e -> Long.valueOf(2).equals(e.key().get("id"))).findFirst()
+                    .orElseThrow();
+            ChangeEvent polledOne = before.stream().filter(e -> e.operation() != Operation.READ).findFirst().orElseThrow();
+            assertThat(backfilled.get(0).position().sortKey()).as("above the polled copy of row 1")
+                    .isGreaterThan(polledOne.position().sortKey());
+            assertThat(backfilled.get(1).position().sortKey()).as("above the snapshot's copy of row 2")
+                    .isGreaterThan(snapshotTwo.position().sortKey());
+            db.execute("UPDATE " + db.q(t) + " SET " + db.q("amount") + " = 6, " + db.q("updated_at") + " = " + now(db)
+                    + " WHERE " + db.q("id") + " = 2");
+            ChangeEvent later = ctx.awaitChanges(e -> e.table().equals(t) && e.operation() != Operation.READ
+                    && Long.valueOf(2).equals(e.key().get("id")), 1, LONG).get(0);
+            assertThat(later.position().sortKey()).as("a later version above the backfill's copy")
+                    .isGreaterThan(backfilled.get(1).position().sortKey());
         }
     }
 

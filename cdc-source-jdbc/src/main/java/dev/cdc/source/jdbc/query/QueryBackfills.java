@@ -21,10 +21,11 @@ import java.util.function.Supplier;
 /**
  * Backfills of {@code jdbc-query}. There is no log to write watermarks through, and none is needed:
  * every row carries its version (the cursor column), so a chunk is read and emitted at once
- * ({@link BackfillRunner#emitNow}), each row at the sort key the poller gives that version
- * ({@link QueryTable#backfilled}). A sink's sort-key guard then keeps whichever is newer, the
- * backfilled row or a polled one, whatever order they arrive in: a backfilled row never replaces a
- * newer version.
+ * ({@link BackfillRunner#emitNow}), each row placed by its version against the poll cursor
+ * ({@link QueryTable#backfilled}): at the cursor when the poller has passed its version (above every
+ * copy a sink holds, below every later version), else at its own version. A sink's sort-key guard
+ * then keeps whichever is newer, the backfilled row or a polled one, whatever order they arrive in:
+ * a backfilled row never replaces a newer version.
  *
  * <p>Those sort keys do not grow in emission order, so a chunk is reported
  * ({@link SourceContext#backfillChunk}) only once a checkpoint covers it: at the committed position,

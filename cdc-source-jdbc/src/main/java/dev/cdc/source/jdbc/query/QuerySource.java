@@ -341,24 +341,30 @@ public final class QuerySource implements Source {
     }
 
     /**
-     * A backfill chunk's events, each at the sort key of its row's version (soft-deleted rows as
-     * DELETEs), a listed key the table does not hold at the poll bound; every one with the cursors
-     * of all tables (where a checkpoint resumes polling) and its own emission number.
+     * A backfill chunk's events (of one table), each where {@link QueryTable#backfilled} places its
+     * row's version (soft-deleted rows as DELETEs), a listed key the table does not hold at the poll
+     * bound; every one with the cursors of all tables (where a checkpoint resumes polling) and its
+     * own emission number.
      */
     private List<StreamEvent> placed(List<StreamEvent> chunk) throws SQLException {
         List<StreamEvent> out = new ArrayList<>(chunk.size());
+        if (chunk.isEmpty()) {
+            return out;
+        }
+        TableId id = ((ChangeEvent) chunk.get(0)).table();
+        QueryTable t = tables.stream().filter(q -> q.table().id().equals(id)).findFirst().orElseThrow();
+        long atCursor = t.backfillSlot();
         Map<String, String> cursors = cursors();
         Long bound = null;
         for (StreamEvent e : chunk) {
             ChangeEvent c = (ChangeEvent) e;
-            QueryTable t = tables.stream().filter(q -> q.table().id().equals(c.table())).findFirst().orElseThrow();
             if (QueryBackfills.isAbsentKey(c)) {
                 if (bound == null) {
                     bound = boundNow(t);
                 }
                 out.add(t.backfilledDelete(c, bound, cursors, ++emitted));
             } else {
-                out.add(t.backfilled(c, cursors, ++emitted));
+                out.add(t.backfilled(c, atCursor, cursors, ++emitted));
             }
         }
         return out;

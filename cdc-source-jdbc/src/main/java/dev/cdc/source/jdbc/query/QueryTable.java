@@ -413,15 +413,32 @@ final class QueryTable {
     }
 
     /**
-     * A backfilled row (a READ of the row as a chunk read it) at the sort key the row's own version
-     * has: its cursor value, slot 0, below the polled event of the same version (the same row, so
-     * either may win) and of every later version, above every earlier one. A soft-deleted row is a
-     * DELETE there. {@code others}: the offsets of every table's cursor, which the checkpoint resumes from.
+     * Where a backfill chunk's rows at or below the poll cursor go: the even slot after the last
+     * polled row's, at the cursor's value (as a key scan's delete), taken once per chunk: above
+     * every version the poller (or the snapshot, whose keys start with a smaller value) has emitted,
+     * below every row polled later and every later version of any of them.
      */
-    ChangeEvent backfilled(ChangeEvent read, Map<String, String> others, long emission) {
+    long backfillSlot() {
+        slot = slot + (slot % 2);
+        long at = (value << 10) | Math.min(slot, 1023);
+        slot++;
+        return at;
+    }
+
+    /**
+     * A backfilled row (a READ of the row as a chunk read it). At or below the poll cursor's value,
+     * the row cannot have changed since without a newer version, which will be polled past the
+     * cursor: it goes at {@code atCursor} ({@link #backfillSlot}), above whatever copy of it a sink
+     * holds, so a backfill repairs it. Past the cursor (not polled yet), at its own version's value,
+     * slot 0: below the polled event of the same version (the same row) and every later version. A
+     * soft-deleted row is a DELETE there. {@code others}: every table's cursor (where a checkpoint
+     * resumes polling).
+     */
+    ChangeEvent backfilled(ChangeEvent read, long atCursor, Map<String, String> others, long emission) {
         Row row = read.after().orElseThrow();
         Object c = row.get(cursorColumn.name());
-        Position p = at(others, emission, c == null ? 0 : cursorValue(c) << 10);
+        long v = c == null ? 0 : cursorValue(c);
+        Position p = at(others, emission, v > value ? v << 10 : atCursor);
         if (softDelete.isPresent() && isTrue(row.get(softDelete.get().name()))) {
             return new ChangeEvent(Operation.DELETE, table.id(), read.key(), Optional.of(row), Optional.empty(),
                     read.commitTime(), Optional.empty(), p, 0, read.headers());
