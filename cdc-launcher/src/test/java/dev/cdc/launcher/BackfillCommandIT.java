@@ -301,7 +301,7 @@ class BackfillCommandIT {
         boolean holds() throws Exception;
     }
 
-    private static void await(CdcJar cdc, String what, Condition condition) throws Exception {
+    static void await(CdcJar cdc, String what, Condition condition) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (!condition.holds()) {
             if (!cdc.process().isAlive() || System.nanoTime() > deadline) {
@@ -330,7 +330,7 @@ class BackfillCommandIT {
         return out;
     }
 
-    private static Map<Long, Long> redisValues(String name) {
+    static Map<Long, Long> redisValues(String name) {
         Map<Long, Long> out = new HashMap<>();
         try (Jedis redis = new Jedis(URI.create(Services.redisUri()))) {
             for (String key : redis.keys(name + ":*")) {

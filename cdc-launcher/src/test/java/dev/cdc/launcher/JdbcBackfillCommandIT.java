@@ -14,13 +14,11 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * {@code cdc backfill --wait} against a running {@code cdc run} of the JDBC sources: jdbc-trigger on
@@ -97,37 +95,22 @@ class JdbcBackfillCommandIT {
         CdcJar run = CdcJar.start(work, "run", "run", yaml.getFileName().toString(), "--status-interval", "0");
         try {
             Map<Long, Long> table = tableValues(url, user, password, name);
-            await(run, "the snapshot in Redis", () -> redisValues(name).equals(table));
+            BackfillCommandIT.await(run, "the snapshot in Redis", () -> BackfillCommandIT.redisValues(name).equals(table));
             try (Jedis redis = new Jedis(URI.create(Services.redisUri()))) {
                 for (long id = 1; id <= 20; id++) {
                     redis.del(name + ":" + id);
                     redis.hset(name + ":" + (500 + id), "v", "-7");
                 }
             }
-            assertThat(redisValues(name)).isNotEqualTo(table);
+            assertThat(BackfillCommandIT.redisValues(name)).isNotEqualTo(table);
             CdcJar bf = CdcJar.start(work, "backfill", "backfill", yaml.getFileName().toString(), "--table",
                     namespace + "." + name, "--id", "repair", "--wait");
             assertThat(bf.waitFor(180)).as(bf.stderr() + run.stderr()).isEqualTo(ExitCodes.OK);
             assertThat(bf.stdout()).contains("repair " + namespace + "." + name + " -> every sink: done, " + ROWS);
-            await(run, "Redis equal to the table", () -> redisValues(name).equals(table));
+            BackfillCommandIT.await(run, "Redis equal to the table", () -> BackfillCommandIT.redisValues(name).equals(table));
         } finally {
             run.process().destroy();
             run.waitFor(60);
-        }
-    }
-
-    @FunctionalInterface
-    interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void await(CdcJar cdc, String what, Condition condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (!condition.holds()) {
-            if (!cdc.process().isAlive() || System.nanoTime() > deadline) {
-                fail("waiting for " + what + "; cdc stderr:\n" + cdc.stderr());
-            }
-            Thread.sleep(250);
         }
     }
 
@@ -146,22 +129,6 @@ class JdbcBackfillCommandIT {
              ResultSet rs = st.executeQuery("SELECT id, v FROM " + table)) {
             while (rs.next()) {
                 out.put(rs.getLong(1), rs.getLong(2));
-            }
-        }
-        return out;
-    }
-
-    private static Map<Long, Long> redisValues(String name) {
-        Map<Long, Long> out = new HashMap<>();
-        try (Jedis redis = new Jedis(URI.create(Services.redisUri()))) {
-            for (String key : redis.keys(name + ":*")) {
-                if (key.startsWith(name + ":meta:")) {
-                    continue;
-                }
-                String v = redis.hget(key, "v");
-                if (v != null) {
-                    out.put(Long.parseLong(key.substring(name.length() + 1)), Long.parseLong(v));
-                }
             }
         }
         return out;
