@@ -104,10 +104,7 @@ class QueryBackfillIT {
                 writer.join(10_000);
                 committer.join(10_000);
             }
-            db.execute("INSERT INTO " + db.q(t) + " (" + db.q("id") + ", " + db.q("name") + ", " + db.q("amount") + ", "
-                    + db.q("updated_at") + ", " + db.q("created_at") + ") VALUES (999999, 'end', 0, " + now(db) + ", "
-                    + now(db) + ")");
-            ctx.awaitChanges(e -> Long.valueOf(999_999).equals(e.key().get("id")), 1, LONG);
+            sentinel(db, t, ctx);
             List<ChangeEvent> events = SourceFixture.changes(r, t);
             assertThat(sink(events)).isEqualTo(SinkState.read(db, db.q(t), db.q("deleted") + " = FALSE"));
             long reads = events.stream().filter(e -> "qbw-1".equals(e.headers().get(BackfillRequest.ID_HEADER))).count();
@@ -258,10 +255,7 @@ class QueryBackfillIT {
             try {
                 second.context().addBackfill(BackfillRequest.table("qbr-1", t).resumingAfter(durable.lastKey()));
                 second.context().awaitBackfillsDone(LONG);
-                db.execute("UPDATE " + db.q(t) + " SET " + db.q("name") + " = 'last', " + db.q("updated_at") + " = "
-                        + now(db) + " WHERE " + db.q("id") + " = 1");
-                second.context().awaitChanges(e -> "last".equals(e.after().map(r -> r.get("name")).orElse(null)), 1,
-                        LONG);
+                sentinel(db, t, second.context());
                 assertThat(second.context().changeEvents().stream().filter(e -> e.operation() == Operation.READ)
                         .mapToLong(e -> (Long) e.key().get("id")).min().orElseThrow())
                         .as("the resumed backfill starts after its resume point")
@@ -290,6 +284,14 @@ class QueryBackfillIT {
                     + " is not captured by this source");
             assertThat(r.failure()).isEmpty();
         }
+    }
+
+    /** A new row after the backfill, awaited once polled: every change before it was delivered. */
+    private static void sentinel(TestDb db, TableId t, RecordingSourceContext ctx) throws Exception {
+        db.execute("INSERT INTO " + db.q(t) + " (" + db.q("id") + ", " + db.q("name") + ", " + db.q("amount") + ", "
+                + db.q("updated_at") + ", " + db.q("created_at") + ") VALUES (999999, 'end', 0, " + now(db) + ", "
+                + now(db) + ")");
+        ctx.awaitChanges(e -> Long.valueOf(999_999).equals(e.key().get("id")), 1, LONG);
     }
 
     /** Updates (amount + 1, a new updated_at) and soft-deletes rows just after the backfill's last chunk. */

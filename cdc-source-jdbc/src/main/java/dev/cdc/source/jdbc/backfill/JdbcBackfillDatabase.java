@@ -24,7 +24,8 @@ import java.util.function.Supplier;
 /**
  * The database side of backfills for {@code jdbc-trigger} and {@code jdbc-query}
  * ({@link BackfillRunner.Database}): a request's table must be one the source captures; it is read
- * as the catalog describes it now, with the snapshot's decoding ({@link JdbcKeyset}), on a
+ * as the catalog describes it (read again at most once a second), with the snapshot's decoding
+ * ({@link JdbcKeyset}), on a
  * connection of its own (autocommit: each chunk statement sees what was committed when it
  * started). Watermarks go where the source says ({@link Marks}). Source thread only.
  */
@@ -42,7 +43,13 @@ public final class JdbcBackfillDatabase implements BackfillRunner.Database, Auto
     private final Supplier<Connection> catalog;
     private final Supplier<List<JdbcTable>> captured;
     private final Marks marks;
-    private final Map<TableId, JdbcTable> shapes = new HashMap<>();
+    /** The catalog is read again at most this often per table (chunks follow each other in tens of ms). */
+    private static final long REREAD_NANOS = 1_000_000_000L;
+
+    private record Read(long at, JdbcTable shape, BackfillRunner.BackfillTable table) {
+    }
+
+    private final Map<TableId, Read> reads = new HashMap<>();
     private Connection read;
 
     /**
@@ -65,20 +72,26 @@ public final class JdbcBackfillDatabase implements BackfillRunner.Database, Auto
         if (c.isEmpty()) {
             return Optional.empty();
         }
-        Catalog cat = new Catalog(catalog.get(), config.dialect());
-        Optional<JdbcTable> now = cat.read(c.get().id());
-        if (now.isEmpty()) {
-            return Optional.empty();
+        Read last = reads.get(id);
+        long now = System.nanoTime();
+        if (last == null || now - last.at() > REREAD_NANOS) {
+            Catalog cat = new Catalog(catalog.get(), config.dialect());
+            Optional<JdbcTable> t = cat.read(c.get().id());
+            if (t.isEmpty()) {
+                reads.remove(id);
+                return Optional.empty();
+            }
+            JdbcTable table = t.get();
+            last = new Read(now, table, new BackfillRunner.BackfillTable(JdbcKeyset.of(table, config.dialect()),
+                    table.primaryKey(), key -> key(table, key), cat.estimate(table.id())));
+            reads.put(id, last);
         }
-        JdbcTable t = now.get();
-        shapes.put(id, t);
-        return Optional.of(new BackfillRunner.BackfillTable(JdbcKeyset.of(t, config.dialect()), t.primaryKey(),
-                key -> key(t, key), cat.estimate(t.id())));
+        return Optional.of(last.table());
     }
 
     /** The table as the last chunk of {@code id} read it (its columns then). */
     public Optional<JdbcTable> shape(TableId id) {
-        return Optional.ofNullable(shapes.get(id));
+        return Optional.ofNullable(reads.get(id)).map(Read::shape);
     }
 
     /** A key row from its values as text (key column order; binary ones as {@code x:<hex>}). */
