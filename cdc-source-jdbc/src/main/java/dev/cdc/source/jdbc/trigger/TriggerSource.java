@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * log's present. {@code run} takes the snapshot if planned, then reads the change log in change
  * order ({@link HorizonReader} on PostgreSQL, {@link GapReader} elsewhere) and emits its rows as
  * events ({@link ChangeEvents}); rows a checkpoint covers are deleted from the log (after
- * {@code retention}).
+ * {@code retention}). Backfills run between reads, with watermark rows written into the change
+ * log and met by the reader in change order ({@link TriggerBackfills}).
  *
  * <h2>Threads</h2>
  * {@code open}, {@code run}, {@code close} on the source thread; {@link #commit} on the
