@@ -12,6 +12,7 @@ import dev.cdc.jdbc.snapshot.ReconnectBudget;
 import dev.cdc.jdbc.snapshot.SnapshotMode;
 import dev.cdc.jdbc.snapshot.SnapshotState;
 import dev.cdc.source.mysql.backfill.MySqlBackfills;
+import dev.cdc.source.mysql.backfill.NewlyCaptured;
 import dev.cdc.source.mysql.backfill.PositionHeal;
 import dev.cdc.source.mysql.backfill.WatermarkTable;
 import dev.cdc.source.mysql.binlog.BinlogConnection;
@@ -53,6 +54,8 @@ public final class MySqlSource implements Source, SourceSetup {
     private SchemaHistory history;
     private BinlogPosition streamFrom;
     private Optional<BinlogPosition> skipThrough = Optional.empty();
+    /** The run resumes a stream checkpoint (not a snapshot, a heal or a first start). */
+    private boolean resumedStream;
     /** The lost checkpoint position being healed (on-position-lost: heal), until its backfills are requested. */
     private Optional<BinlogPosition> healFrom = Optional.empty();
     private volatile BinlogConnection binlog;
@@ -108,6 +111,7 @@ public final class MySqlSource implements Source, SourceSetup {
                 return;
             }
             streamFrom = start;
+            resumedStream = true;
             // the snapshot's last event and a heal's TRUNCATEs sort before their place: nothing there was read yet
             if (!"last".equals(snap) && !BinlogPosition.isJustBefore(p)) {
                 skipThrough = Optional.of(at);
@@ -189,7 +193,10 @@ public final class MySqlSource implements Source, SourceSetup {
         if (healFrom.isPresent()) {
             PositionHeal.heal(config, metadataConnection(), context, healFrom.get(), streamFrom);
             healFrom = Optional.empty();
+            resumedStream = false;
         }
+        NewlyCaptured captures = new NewlyCaptured(config, context);
+        captures.atStart(metadataConnection(), streamFrom, resumedStream);
         BinlogReader reader = new BinlogReader(config, history, t -> SchemaReader.read(metadataConnection(), t),
                 streamFrom, skipThrough);
         Optional<BinlogPosition> lastEmitted = skipThrough;
@@ -213,6 +220,7 @@ public final class MySqlSource implements Source, SourceSetup {
                     continue;
                 }
                 List<StreamEvent> out = reader.handle(e);
+                captures.handled(e, reader.transaction());
                 if (!out.isEmpty()) {
                     context.emit(out);
                     lastEmitted = Optional.of(BinlogPosition.from(out.get(out.size() - 1).position()));

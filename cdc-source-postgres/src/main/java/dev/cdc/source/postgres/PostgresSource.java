@@ -22,11 +22,12 @@ import dev.cdc.source.postgres.decoding.PgOutputDecoder;
 import dev.cdc.source.postgres.decoding.TransactionSpool;
 import dev.cdc.source.postgres.decoding.WatermarkFilter;
 import dev.cdc.source.postgres.backfill.CaptureWatch;
+import dev.cdc.source.postgres.backfill.CapturedTables;
 import dev.cdc.source.postgres.backfill.PgBackfillDatabase;
 import dev.cdc.source.postgres.backfill.PgBackfills;
 import dev.cdc.source.postgres.position.PgPosition;
 import dev.cdc.source.postgres.replication.Connections;
-import dev.cdc.source.postgres.replication.HeartbeatMark;
+import dev.cdc.source.postgres.replication.IdleConfirmation;
 import dev.cdc.source.postgres.replication.PublicationSetup;
 import dev.cdc.source.postgres.replication.SetupCheck;
 import dev.cdc.source.postgres.replication.SlotInfo;
@@ -42,20 +43,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -82,10 +81,8 @@ public final class PostgresSource implements Source {
     private final SnapshotMode mode;
     private final int batchSize;
 
-    private final AtomicLong committedLsn = new AtomicLong(-1);
-    /** The last committed stream position, {lsn, index} (null: none this run), for heartbeats. */
-    private final AtomicReference<long[]> committedPosition = new AtomicReference<>();
-    private final HeartbeatMark heartbeatMark;
+    private final IdleConfirmation progress;
+    private final CapturedTables captured;
     private volatile double lagMillis;
     private final ReconnectBudget reconnects;
     private SlotMonitor slotMonitor;
@@ -115,15 +112,12 @@ public final class PostgresSource implements Source {
     private long startLsn;
     private long skipLsn = -1;
     private int skipIndex = -1;
-    private long lastEmittedLsn = -1;
-    private int lastEmittedIndex = -1;
-    private long flushedSent = -1;
     /** The replication connection was closed while waiting for the pipeline (the server is stopping). */
     private boolean releasedWhileWaiting;
     private PluginMetrics.Counter eventCounter;
     private volatile boolean closed;
 
-    PostgresSource(Configuration options, PluginMetrics metrics) {
+    PostgresSource(Configuration options, PluginMetrics metrics, Optional<Path> stateDirectory) {
         this.options = options;
         this.metrics = metrics;
         this.connections = new Connections(options.get(PostgresSourceOptions.URL),
@@ -133,7 +127,8 @@ public final class PostgresSource implements Source {
         this.mode = options.get(PostgresSourceOptions.SNAPSHOT_MODE);
         this.batchSize = options.get(PostgresSourceOptions.BATCH_SIZE);
         this.reconnects = ReconnectBudget.of(options.get(PostgresSourceOptions.RECONNECT_TIMEOUT));
-        this.heartbeatMark = new HeartbeatMark(publication, slot);
+        this.progress = new IdleConfirmation(slot, publication);
+        this.captured = CapturedTables.open(stateDirectory);
     }
 
     // ---------------------------------------------------------------- open
@@ -207,7 +202,7 @@ public final class PostgresSource implements Source {
     private SlotPlanner planner() {
         return new SlotPlanner(catalogConnection, connections, slot, mode,
                 options.get(PostgresSourceOptions.ON_POSITION_LOST), options.get(PostgresSourceOptions.FAILOVER_SLOT),
-                heartbeatMark);
+                progress.mark());
     }
 
     private void apply(SlotPlanner.Decision d) {
@@ -233,7 +228,15 @@ public final class PostgresSource implements Source {
 
     @Override
     public void run(SourceContext context) throws Exception {
+        boolean healing = healedFrom.isPresent();
         requestHealBackfills(context);
+        if (plan == Plan.STREAM && !healing) {
+            // tables that joined the capture while the source was down, or whose request a crash interrupted
+            for (TableId t : captured.uncovered(selectedOrder)) {
+                backfills.captured(t, captured.requestId(slot, t));
+            }
+        }
+        captured.record(selectedOrder);
         if (plan != Plan.STREAM) {
             if (!snapshot(context)) {
                 return;
@@ -285,7 +288,7 @@ public final class PostgresSource implements Source {
                 return;
             }
             try {
-                acknowledge();
+                progress.acknowledge(stream);
                 stream.keepAlive();
             } catch (SQLException e) {
                 LOG.debug("keepalive while waiting for the pipeline failed: {}", e.getMessage());
@@ -316,8 +319,7 @@ public final class PostgresSource implements Source {
         if (healedFrom.isPresent()) {
             backfills.healed(healedFrom.get(), consistentPoint, selectedOrder, databaseName, events -> {
                 emit(context, events);
-                lastEmittedLsn = consistentPoint;
-                lastEmittedIndex = PgPosition.index(events.get(events.size() - 1).position());
+                progress.emitted(consistentPoint, PgPosition.index(events.get(events.size() - 1).position()));
             });
             healedFrom = Optional.empty();
         }
@@ -346,10 +348,11 @@ public final class PostgresSource implements Source {
                 catalogConnection = null;
                 slotMonitor.close();
                 Thread.sleep(backoff.get().toMillis());
-                if (lastEmittedLsn >= 0) {
-                    startLsn = lastEmittedLsn;
-                    skipLsn = lastEmittedLsn;
-                    skipIndex = lastEmittedIndex;
+                long[] emitted = progress.lastEmitted();
+                if (emitted != null) {
+                    startLsn = emitted[0];
+                    skipLsn = emitted[0];
+                    skipIndex = (int) emitted[1];
                 }
             }
         }
@@ -364,7 +367,7 @@ public final class PostgresSource implements Source {
         if (healed.isPresent()) {
             closeReplication();
             apply(healed.get());
-            lastEmittedLsn = -1;
+            progress.forgetEmitted();
             requestHealBackfills(context);
         }
         Optional<SlotInfo> info = SlotInfo.read(catalogConnection, slot);
@@ -394,7 +397,7 @@ public final class PostgresSource implements Source {
                 options.get(PostgresSourceOptions.STATUS_INTERVAL).toMillis());
         // the slot may be behind what was acknowledged before (PostgreSQL < 17 does not persist a logical
         // slot's confirmed_flush_lsn at shutdown when only it changed): acknowledge the checkpoint again
-        flushedSent = slotFlush;
+        progress.streaming(slotFlush);
         if (reconnects.failing()) {
             LOG.info("reconnected to {} after {} attempt(s) over {} s; the reconnect budget starts over",
                     connections.url(), reconnects.attempts(), reconnects.outage().toSeconds());
@@ -432,8 +435,7 @@ public final class PostgresSource implements Source {
             flushBatch(context, batch);
             backfills.watermark(lsn, text, databaseName, assembler::announced, events -> {
                 emit(context, events);
-                lastEmittedLsn = lsn;
-                lastEmittedIndex = PgPosition.index(events.get(events.size() - 1).position());
+                progress.emitted(lsn, PgPosition.index(events.get(events.size() - 1).position()));
             });
         });
         try (TransactionSpool spool = new TransactionSpool(null)) {
@@ -450,20 +452,21 @@ public final class PostgresSource implements Source {
                             WalStream.dataStart(message));
                     if (++sinceAck >= 4096) {
                         sinceAck = 0;
-                        acknowledge();
+                        progress.acknowledge(stream);
                         slotMonitor.poll();
                         betweenBatches(context, assembler);
                     }
                     continue;
                 }
                 flushBatch(context, batch);
-                acknowledge();
+                progress.acknowledge(stream);
                 betweenBatches(context, assembler);
                 long now = System.currentTimeMillis();
                 if (now >= nextHeartbeat) {
                     nextHeartbeat = now + heartbeat;
-                    confirmIdle();
-                    heartbeat();
+                    progress.confirmIdle(stream, catalogConnection,
+                            plan == Plan.STREAM && skipLsn >= 0 ? new long[] {skipLsn, skipIndex} : null);
+                    IdleConfirmation.heartbeat(catalogConnection);
                 }
                 slotMonitor.poll();
                 idle++;
@@ -489,7 +492,8 @@ public final class PostgresSource implements Source {
             selectedOrder = List.copyOf(order);
             selected = Set.copyOf(order);
             assembler.announce(CapturedTable.of(ct.get(), types));
-            backfills.captured(t, PgPosition.formatLsn(stream.received()));
+            backfills.captured(t, captured.requestId(slot, t));
+            captured.record(selectedOrder);
         }
         backfills.poll();
     }
@@ -517,59 +521,8 @@ public final class PostgresSource implements Source {
         StreamEvent last = batch.get(batch.size() - 1);
         emit(context, List.copyOf(batch));
         batch.clear();
-        lastEmittedLsn = PgPosition.lsn(last.position());
-        lastEmittedIndex = PgPosition.index(last.position());
+        progress.emitted(PgPosition.lsn(last.position()), PgPosition.index(last.position()));
         lagMillis = Math.max(0, System.currentTimeMillis() - last.commitTime().toEpochMilli());
-    }
-
-    /** Hands the engine's committed LSN to the server (source thread). */
-    private void acknowledge() throws SQLException {
-        long c = committedLsn.get();
-        if (c > flushedSent && stream != null) {
-            stream.acknowledge(c);
-            flushedSent = c;
-        }
-    }
-
-    /**
-     * Between heartbeats, with the batch flushed: when every event emitted is acknowledged (the
-     * last committed position is the last emitted one, or nothing was emitted since resuming from
-     * a stream checkpoint), nothing captured lies between the checkpoint and what the server sent
-     * since (all of it read), so the slot may move there: noted first ({@link HeartbeatMark}, so
-     * that a restart accepts the slot ahead of the checkpoint), then confirmed. Never past an
-     * event not yet acknowledged; a transaction still open commits after it and comes again.
-     */
-    private void confirmIdle() {
-        long[] checkpoint = acknowledgedCheckpoint();
-        long upTo = stream.received();
-        if (checkpoint == null || Long.compareUnsigned(upTo, Math.max(flushedSent, checkpoint[0])) <= 0) {
-            return;
-        }
-        try {
-            heartbeatMark.record(catalogConnection, checkpoint[0], (int) checkpoint[1], upTo);
-            stream.acknowledge(upTo);
-            flushedSent = upTo;
-        } catch (SQLException e) {
-            LOG.warn("heartbeat could not move slot {} past the checkpoint (noting it on publication {} failed: "
-                    + "is the source its owner?): {}", slot, publication, e.getMessage());
-        }
-    }
-
-    /** The checkpoint {lsn, index} when it covers every event emitted, else null. */
-    private long[] acknowledgedCheckpoint() {
-        if (lastEmittedLsn < 0) {
-            return plan == Plan.STREAM && skipLsn >= 0 ? new long[] {skipLsn, skipIndex} : null;
-        }
-        long[] c = committedPosition.get();
-        return c != null && c[0] == lastEmittedLsn && c[1] == lastEmittedIndex ? c : null;
-    }
-
-    private void heartbeat() {
-        try (Statement st = catalogConnection.createStatement()) {
-            st.execute("SELECT pg_logical_emit_message(true, '" + InternalMessages.HEARTBEAT + "', now()::text)");
-        } catch (SQLException e) {
-            LOG.warn("heartbeat failed: {}", e.getMessage());
-        }
     }
 
     // ---------------------------------------------------------------- commit, close
@@ -579,10 +532,7 @@ public final class PostgresSource implements Source {
         if (PgPosition.isSnapshot(position)) {
             return; // the slot stays at its consistent point until streaming begins
         }
-        long lsn = PgPosition.lsn(position);
-        committedLsn.accumulateAndGet(lsn, Math::max);
-        long[] at = {lsn, PgPosition.index(position)};
-        committedPosition.accumulateAndGet(at, (a, b) -> a == null || Arrays.compare(b, a) > 0 ? b : a);
+        progress.committed(PgPosition.lsn(position), PgPosition.index(position));
     }
 
     @Override

@@ -134,10 +134,10 @@ public final class PgBackfills implements AutoCloseable {
         }
     }
 
-    /** A table starts being captured at {@code at}: its existing rows are read. */
-    public void captured(TableId table, String at) {
-        context.requestBackfill(BackfillRequest.table(id("capture", table, at), table));
-        LOG.info("table {} is captured from {} on: backfilling it", table, at);
+    /** A table starts being captured: its existing rows are read ({@code id}: see {@link CapturedTables}). */
+    public void captured(TableId table, String id) {
+        context.requestBackfill(BackfillRequest.table(id, table));
+        LOG.info("table {} is captured now: backfilling it ({})", table, id);
     }
 
     private String id(String kind, TableId table, String lsn) {
