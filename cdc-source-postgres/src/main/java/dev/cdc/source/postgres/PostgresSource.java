@@ -242,7 +242,9 @@ public final class PostgresSource implements Source {
                 return;
             }
             if (mode == SnapshotMode.INITIAL_ONLY) {
-                LOG.info("snapshot finished; snapshot-mode initial-only: done");
+                backfills.runWithoutStream(consistentPoint, databaseName);
+                LOG.info("snapshot finished{}; snapshot-mode initial-only: done", context.backfills().isEmpty() ? ""
+                        : " (backfills left: the pipeline is stopping)");
                 return;
             }
         }

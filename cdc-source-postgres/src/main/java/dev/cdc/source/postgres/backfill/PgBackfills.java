@@ -46,6 +46,7 @@ public final class PgBackfills implements AutoCloseable {
     private final PgBackfillDatabase database;
     private final BackfillRunner runner;
     private final int serverVersion;
+    private final int chunkSize;
     private final String slot;
     private final Set<String> refused = new HashSet<>();
 
@@ -55,6 +56,7 @@ public final class PgBackfills implements AutoCloseable {
         this.database = database;
         this.runner = new BackfillRunner(context, database, chunkSize);
         this.serverVersion = serverVersion;
+        this.chunkSize = chunkSize;
         this.slot = slot;
     }
 
@@ -132,6 +134,16 @@ public final class PgBackfills implements AutoCloseable {
         if (!truncates.isEmpty()) {
             emitter.emit(truncates);
         }
+    }
+
+    /**
+     * {@code snapshot-mode: initial-only}, after the snapshot: the queued requests, read to their end
+     * with no stream to interleave with ({@link OfflineBackfills}), their events at LSN
+     * {@code consistentPoint} (after every snapshot event), index 1, 2, ...
+     */
+    public void runWithoutStream(long consistentPoint, String db) throws SQLException, InterruptedException {
+        new OfflineBackfills(database).run(context, chunkSize, 1,
+                n -> PgPosition.stream(consistentPoint, Math.toIntExact(n), consistentPoint, -1, db));
     }
 
     /** A table starts being captured: its existing rows are read ({@code id}: see {@link CapturedTables}). */
