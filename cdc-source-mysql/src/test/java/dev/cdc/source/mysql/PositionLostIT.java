@@ -48,11 +48,7 @@ class PositionLostIT extends MariaDbFixture {
             }
             Map<String, Object> o = on(server);
             SourceRunner first = start(o, Optional.empty());
-            exec(server, "UPDATE " + MariaDbDriver.q(a) + " SET v = 1 WHERE id = 1");
-            first.context().awaitChanges(e -> e.operation() == Operation.UPDATE, 1, Duration.ofSeconds(60));
-            List<ChangeEvent> seen = first.context().changeEvents();
-            Position checkpoint = seen.get(seen.size() - 1).position();
-            first.close();
+            Position checkpoint = updateAndStop(server, first, a);
 
             // while the pipeline is down: writes, then the checkpoint's file is purged
             for (TableId t : List.of(a, b)) {
@@ -163,13 +159,8 @@ class PositionLostIT extends MariaDbFixture {
             TableId a = TableId.of("test", target.name("a"));
             exec(server, "CREATE TABLE " + MariaDbDriver.q(a) + " (id INT PRIMARY KEY, v INT)");
             exec(server, "INSERT INTO " + MariaDbDriver.q(a) + " VALUES (1, 0), (2, 0), (3, 0)");
-            Map<String, Object> o = on(server);
-            SourceRunner first = start(o, Optional.empty());
-            exec(server, "UPDATE " + MariaDbDriver.q(a) + " SET v = 1 WHERE id = 1");
-            first.context().awaitChanges(e -> e.operation() == Operation.UPDATE, 1, Duration.ofSeconds(60));
-            List<ChangeEvent> seen = first.context().changeEvents();
-            Position checkpoint = seen.get(seen.size() - 1).position();
-            first.close();
+            SourceRunner first = start(on(server), Optional.empty());
+            Position checkpoint = updateAndStop(server, first, a);
             exec(server, "INSERT INTO " + MariaDbDriver.q(a) + " VALUES (4, 4)");
             exec(server, "DELETE FROM " + MariaDbDriver.q(a) + " WHERE id = 3");
             server.purgeBinaryLogsThrough(checkpoint.offsets().get("file"));
@@ -261,6 +252,15 @@ class PositionLostIT extends MariaDbFixture {
             assertThat(apply(newState(), events)).as("row 3, deleted while the binlog was lost, is gone")
                     .isEqualTo(rows(server, a)).doesNotContainKey(3);
         }
+    }
+
+    /** Updates row 1 of {@code a}, waits for it, stops the source: the update's position is the checkpoint. */
+    private static Position updateAndStop(PrivateMariaDb server, SourceRunner first, TableId a) throws Exception {
+        exec(server, "UPDATE " + MariaDbDriver.q(a) + " SET v = 1 WHERE id = 1");
+        first.context().awaitChanges(e -> e.operation() == Operation.UPDATE, 1, Duration.ofSeconds(60));
+        List<ChangeEvent> seen = first.context().changeEvents();
+        first.close();
+        return seen.get(seen.size() - 1).position();
     }
 
     static Map<String, Object> on(PrivateMariaDb server, Map<String, Object> base) {

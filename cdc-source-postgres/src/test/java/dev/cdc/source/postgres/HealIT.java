@@ -101,13 +101,7 @@ class HealIT extends PrivatePgTestBase {
         assertThat(requested).as("requested before the TRUNCATEs").hasSize(1);
         assertThat(crashing.changeEvents()).as("no TRUNCATE delivered").isEmpty();
         crashed.close(); // its events from here on are not delivered: the checkpoint stays at the lost position
-        await("the walsender gone", () -> {
-            try {
-                return activePid().isEmpty();
-            } catch (Exception e) {
-                return false;
-            }
-        }, Duration.ofSeconds(20));
+        awaitWalsenderGone();
 
         SourceRunner r = start(heal, Optional.of(first.checkpoint));
         await("the heal backfill", () -> r.context().backfillChunks().stream()
@@ -153,6 +147,11 @@ class HealIT extends PrivatePgTestBase {
         Thread.sleep(1500);
         r.close();
         runners.remove(r);
+        awaitWalsenderGone();
+        return new Run(events, checkpoint);
+    }
+
+    private void awaitWalsenderGone() throws InterruptedException {
         await("the walsender gone", () -> {
             try {
                 return activePid().isEmpty();
@@ -160,7 +159,6 @@ class HealIT extends PrivatePgTestBase {
                 return false;
             }
         }, Duration.ofSeconds(20));
-        return new Run(events, checkpoint);
     }
 
     private static void writeWhileDown(String t) throws Exception {
