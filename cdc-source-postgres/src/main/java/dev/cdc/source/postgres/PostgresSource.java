@@ -1,7 +1,6 @@
 package dev.cdc.source.postgres;
 
 import dev.cdc.api.config.Configuration;
-import dev.cdc.api.error.CdcException;
 import dev.cdc.api.error.RetriableException;
 import dev.cdc.api.event.Position;
 import dev.cdc.api.event.StreamEvent;
@@ -14,10 +13,9 @@ import dev.cdc.jdbc.snapshot.SnapshotMode;
 import dev.cdc.jdbc.snapshot.SnapshotState;
 import dev.cdc.source.postgres.catalog.CapturedTable;
 import dev.cdc.source.postgres.catalog.CatalogTable;
-import dev.cdc.source.postgres.catalog.ColumnIdentities;
+import dev.cdc.source.postgres.catalog.RelationResolver;
 import dev.cdc.source.postgres.catalog.TableCatalog;
 import dev.cdc.source.postgres.decoding.EventAssembler;
-import dev.cdc.source.postgres.decoding.InternalMessages;
 import dev.cdc.source.postgres.decoding.PgOutputDecoder;
 import dev.cdc.source.postgres.decoding.TransactionSpool;
 import dev.cdc.source.postgres.decoding.WatermarkFilter;
@@ -45,12 +43,9 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,8 +61,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <h2>Threads</h2>
  * {@code open}, {@code run} and {@code close} on the source thread; {@link #commit} on the
- * engine's checkpoint thread, which only records the LSN in an atomic; the source thread hands
- * it to the server ({@link WalStream#acknowledge}) between reads.
+ * engine's checkpoint thread, which only records the LSN ({@link IdleConfirmation#committed}, in
+ * atomics); the source thread hands it to the server ({@link WalStream#acknowledge}) between
+ * reads, and confirms WAL without captured changes between heartbeats ({@link IdleConfirmation}).
  */
 public final class PostgresSource implements Source {
 
@@ -90,10 +86,6 @@ public final class PostgresSource implements Source {
     private Connection catalogConnection;
     private TypeRegistry types;
     private TableCatalog catalog;
-    /** Column attnums per table along the stream; new per streaming session (a reconnect goes back in the log). */
-    private ColumnIdentities identities = new ColumnIdentities();
-    /** How long a Relation message's transaction may take to become visible before its attnums count as unknown. */
-    private static final Duration VISIBLE_WAIT = Duration.ofSeconds(2);
     private Set<TableId> selected = Set.of();
     private List<TableId> selectedOrder = List.of();
     private Connection replicationConnection;
@@ -142,14 +134,9 @@ public final class PostgresSource implements Source {
         slotMonitor = new SlotMonitor(() -> connections.regular("slot-monitor"), slot,
                 options.get(PostgresSourceOptions.SLOT_RETENTION_WARNING),
                 options.get(PostgresSourceOptions.SLOT_CHECK_INTERVAL), context::retentionAtRisk);
-        m.gauge("cdc.source.postgres.wal.retained.bytes", "WAL the slot retains: pg_current_wal_lsn() - "
-                + "confirmed_flush_lsn", () -> slotMonitor.last().retained());
-        m.gauge("cdc.source.slot.safe_wal_size", "Bytes the server may still write before it drops WAL the slot "
-                + "needs (pg_replication_slots.safe_wal_size); -1 when unlimited", () -> slotMonitor.last().safeWalSize());
-        m.gauge("cdc.source.slot.wal_status", "The slot's wal_status: 0 reserved, 1 extended, 2 unreserved, 3 lost "
-                + "(-1 unknown)", () -> walStatusCode(slotMonitor.last().walStatus()));
+        slotMonitor.registerGauges(m);
         openCatalog();
-        checkServer();
+        serverVersion = SetupCheck.checkServer(catalogConnection, options.get(PostgresSourceOptions.FAILOVER_SLOT));
         selectTables();
         ensurePublication();
         apply(planner().decide(context.resumePosition()));
@@ -164,28 +151,6 @@ public final class PostgresSource implements Source {
         databaseName = catalogConnection.getCatalog();
         types.load();
         catalog = new TableCatalog(catalogConnection);
-    }
-
-    private void checkServer() throws SQLException {
-        try (Statement st = catalogConnection.createStatement()) {
-            try (ResultSet rs = st.executeQuery("SHOW server_version_num")) {
-                rs.next();
-                serverVersion = Integer.parseInt(rs.getString(1));
-            }
-            if (options.get(PostgresSourceOptions.FAILOVER_SLOT) && serverVersion < 170000) {
-                throw new CdcException("failover-slot: true needs PostgreSQL 17 or later (CREATE_REPLICATION_SLOT "
-                        + "... FAILOVER); the server is " + serverVersion / 10000 + ": set failover-slot: false");
-            }
-            try (ResultSet rs = st.executeQuery("SHOW wal_level")) {
-                rs.next();
-                SetupCheck.require(SetupCheck.walLevel(rs.getString(1)));
-            }
-            try (ResultSet rs = st.executeQuery("SELECT current_user, rolreplication, rolsuper FROM pg_catalog.pg_roles"
-                    + " WHERE rolname = current_user")) {
-                rs.next();
-                SetupCheck.require(SetupCheck.replicationRole(rs.getString(1), rs.getBoolean(2), rs.getBoolean(3)));
-            }
-        }
     }
 
     private void selectTables() throws SQLException {
@@ -273,48 +238,16 @@ public final class PostgresSource implements Source {
     }
 
     /**
-     * While the pipeline is full (source thread): answers the walsender, so that
-     * {@code wal_sender_timeout} does not drop the connection, with the flushed position still the
-     * checkpoint's (never ahead), and keeps watching the slot's retention.
+     * While the pipeline is full (source thread): answers the walsender with the checkpoint
+     * ({@link IdleConfirmation#keepAlive}); lets the replication connection go when the server is
+     * shutting down; keeps watching the slot's retention.
      */
     private void whileWaiting() {
-        if (stream != null && !releasedWhileWaiting) {
-            if (!serverAnswers()) {
-                // a fast shutdown terminates the plain connections first, then waits for the walsender,
-                // which waits for this client to catch up; a keepalive would hold the shutdown as long
-                // as the pipeline is full: let the replication connection go, reconnect after the wait
-                LOG.info("the server closed the plain connection while the source waits for the pipeline (shutting"
-                        + " down?): closing the replication connection; reconnecting once the pipeline takes events");
-                releasedWhileWaiting = true;
-                closeQuietly(replicationConnection);
-                return;
-            }
-            try {
-                progress.acknowledge(stream);
-                stream.keepAlive();
-            } catch (SQLException e) {
-                LOG.debug("keepalive while waiting for the pipeline failed: {}", e.getMessage());
-            }
+        if (stream != null && !releasedWhileWaiting && !progress.keepAlive(stream, catalogConnection)) {
+            releasedWhileWaiting = true;
+            closeQuietly(replicationConnection);
         }
         slotMonitor.poll();
-    }
-
-    private boolean serverAnswers() {
-        try {
-            return catalogConnection != null && catalogConnection.isValid(2);
-        } catch (SQLException e) {
-            return false;
-        }
-    }
-
-    private static double walStatusCode(String status) {
-        return switch (status) {
-            case "reserved" -> 0;
-            case "extended" -> 1;
-            case "unreserved" -> 2;
-            case "lost" -> 3;
-            default -> -1;
-        };
     }
 
     private void requestHealBackfills(SourceContext context) throws InterruptedException {
@@ -385,15 +318,9 @@ public final class PostgresSource implements Source {
             replicationConnection = connections.replication();
         }
         int protocol = options.get(PostgresSourceOptions.PROTOCOL_VERSION);
-        Map<String, String> pluginOptions = new LinkedHashMap<>();
-        pluginOptions.put("proto_version", Integer.toString(protocol));
-        pluginOptions.put("publication_names", publication);
-        if (options.get(PostgresSourceOptions.MESSAGES) || heartbeatMillis() > 0 || backfills.supported()) {
-            pluginOptions.put("messages", "true");
-        }
-        if (options.get(PostgresSourceOptions.STREAMING)) {
-            pluginOptions.put("streaming", "true");
-        }
+        Map<String, String> pluginOptions = WalStream.pgoutputOptions(protocol, publication,
+                options.get(PostgresSourceOptions.MESSAGES) || heartbeatMillis() > 0 || backfills.supported(),
+                options.get(PostgresSourceOptions.STREAMING));
         // status updates report no flush position except the one acknowledging a checkpoint (WalStream)
         stream = WalStream.start(replicationConnection, slot, Math.max(0, startLsn), pluginOptions,
                 options.get(PostgresSourceOptions.STATUS_INTERVAL).toMillis());
@@ -412,8 +339,7 @@ public final class PostgresSource implements Source {
         List<StreamEvent> batch = new ArrayList<>(batchSize);
         boolean messages = options.get(PostgresSourceOptions.MESSAGES);
         List<String> prefixes = options.get(PostgresSourceOptions.MESSAGE_PREFIXES);
-        identities = new ColumnIdentities();
-        EventAssembler assembler = new EventAssembler(this::resolve,
+        EventAssembler assembler = new EventAssembler(new RelationResolver(catalog, types)::resolve,
                 t -> t.equals(EventAssembler.MESSAGES) ? messages : selected.contains(t),
                 event -> {
                     backfills.changed(event);
@@ -502,18 +428,6 @@ public final class PostgresSource implements Source {
 
     private long heartbeatMillis() {
         return options.get(PostgresSourceOptions.HEARTBEAT_INTERVAL).toMillis();
-    }
-
-    private CapturedTable resolve(dev.cdc.source.postgres.decoding.RelationMessage relation, long xid)
-            throws SQLException, InterruptedException {
-        // the log can deliver a transaction a moment before it is visible to other sessions: a catalog
-        // read then would be older than the message, and the attnums it gives wrong
-        boolean current = xid >= 0 && catalog.awaitVisible(xid, VISIBLE_WAIT);
-        Optional<CatalogTable> now = catalog.find(relation.oid());
-        Optional<List<Integer>> attnums = current
-                ? identities.identify(relation.oid(), relation.columns().size(), now)
-                : identities.forget(relation.oid());
-        return CapturedTable.of(relation, now, attnums, types);
     }
 
     private void flushBatch(SourceContext context, List<StreamEvent> batch) throws InterruptedException {

@@ -82,6 +82,39 @@ public final class IdleConfirmation {
     }
 
     /**
+     * While the pipeline is full: answers the walsender, so that {@code wal_sender_timeout} does not
+     * drop the connection, with the flushed position still the checkpoint's (never ahead).
+     *
+     * @return false when the server no longer answers on the plain connection (shutting down): the
+     *         source should let the replication connection go and reconnect after the wait
+     */
+    public boolean keepAlive(WalStream stream, Connection catalog) {
+        if (!answers(catalog)) {
+            // a fast shutdown terminates the plain connections first, then waits for the walsender,
+            // which waits for this client to catch up; a keepalive would hold the shutdown as long
+            // as the pipeline is full: let the replication connection go, reconnect after the wait
+            LOG.info("the server closed the plain connection while the source waits for the pipeline (shutting"
+                    + " down?): closing the replication connection; reconnecting once the pipeline takes events");
+            return false;
+        }
+        try {
+            acknowledge(stream);
+            stream.keepAlive();
+        } catch (SQLException e) {
+            LOG.debug("keepalive while waiting for the pipeline failed: {}", e.getMessage());
+        }
+        return true;
+    }
+
+    private static boolean answers(Connection catalog) {
+        try {
+            return catalog != null && catalog.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /**
      * Between heartbeats, with the batch flushed: when every event emitted is acknowledged (the
      * last committed position is the last emitted one, or nothing was emitted since resuming from
      * the stream checkpoint {@code resumedFrom}), nothing captured lies between the checkpoint and
