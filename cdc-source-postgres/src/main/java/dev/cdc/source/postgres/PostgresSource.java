@@ -46,6 +46,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -96,6 +97,8 @@ public final class PostgresSource implements Source {
     private int serverVersion;
     private PgBackfills backfills;
     private CaptureWatch captureWatch;
+    /** Tables found uncovered at start: the sinks have no schema of them yet (announced, not known). */
+    private final Set<TableId> unannounced = new HashSet<>();
     private String snapshotName;
     /** The captured database's name (pgjdbc's catalog): the {@code db} offset of every position. */
     private String databaseName = "";
@@ -199,6 +202,7 @@ public final class PostgresSource implements Source {
             // tables that joined the capture while the source was down, or whose request a crash interrupted
             for (TableId t : captured.uncovered(selectedOrder)) {
                 backfills.captured(t, captured.requestId(slot, t));
+                unannounced.add(t);
             }
         }
         captured.record(selectedOrder);
@@ -353,7 +357,9 @@ public final class PostgresSource implements Source {
         assembler.database(databaseName);
         for (TableId t : selectedOrder) {
             Optional<CatalogTable> ct = catalog.find(t);
-            if (ct.isPresent()) {
+            if (ct.isPresent() && unannounced.contains(t)) {
+                assembler.announce(CapturedTable.of(ct.get(), types));
+            } else if (ct.isPresent()) {
                 assembler.knowSchema(CapturedTable.of(ct.get(), types).schema());
             }
         }

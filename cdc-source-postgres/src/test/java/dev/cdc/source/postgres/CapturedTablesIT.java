@@ -2,6 +2,7 @@ package dev.cdc.source.postgres;
 
 import dev.cdc.api.event.Operation;
 import dev.cdc.api.event.Position;
+import dev.cdc.api.event.SchemaChangeEvent;
 import dev.cdc.api.event.StreamEvent;
 import dev.cdc.testkit.source.SourceRunner;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,8 @@ class CapturedTablesIT extends PgTestBase {
         Pg.exec("UPDATE " + b + " SET v = v + 1 WHERE id <= 10");
         await("the streamed updates", () -> count(second, b, Operation.UPDATE) == 10, LONG);
         assertThat(fold(of(second, b))).isEqualTo(tableState(b));
+        List<StreamEvent> ofB = second.context().events().stream().filter(e -> e.table().name().equals(b)).toList();
+        assertThat(ofB.get(0)).as("b's schema comes before its first row").isInstanceOf(SchemaChangeEvent.class);
         second.close();
         assertThat(Files.readString(file)).contains(b);
 
