@@ -49,6 +49,7 @@ public final class NewlyCaptured {
 
     private static final Logger LOG = LoggerFactory.getLogger(NewlyCaptured.class);
     static final String FILE = "capture-filter.txt";
+    private static final Pattern RENAME = Pattern.compile("rename", Pattern.CASE_INSENSITIVE);
 
     private final MySqlSourceConfig config;
     private final SourceContext context;
@@ -104,6 +105,9 @@ public final class NewlyCaptured {
             return;
         }
         QueryEventData q = event.getData();
+        if (!RENAME.matcher(q.getSql()).find()) {
+            return; // BEGIN, other DDL: not parsed on the event path
+        }
         String db = q.getDatabase() == null ? "" : q.getDatabase();
         for (DdlStatements.Affected a : DdlStatements.parse(q.getSql(), db)) {
             if (a.kind() == DdlStatements.Kind.RENAME && a.renamedFrom().isPresent()
