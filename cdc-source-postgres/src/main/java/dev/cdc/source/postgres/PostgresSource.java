@@ -198,14 +198,7 @@ public final class PostgresSource implements Source {
     public void run(SourceContext context) throws Exception {
         boolean healing = healedFrom.isPresent();
         requestHealBackfills(context);
-        if (plan == Plan.STREAM && !healing) {
-            // tables that joined the capture while the source was down, or whose request a crash interrupted
-            for (TableId t : captured.uncovered(selectedOrder)) {
-                backfills.captured(t, captured.requestId(slot, t));
-                unannounced.add(t);
-            }
-        }
-        captured.record(selectedOrder);
+        unannounced.addAll(backfills.coverAtStart(captured, selectedOrder, plan == Plan.STREAM && !healing));
         if (plan != Plan.STREAM) {
             if (!snapshot(context)) {
                 return;
@@ -374,8 +367,7 @@ public final class PostgresSource implements Source {
         });
         try (TransactionSpool spool = new TransactionSpool(null)) {
             PgOutputDecoder decoder = new PgOutputDecoder(watermarks, spool);
-            long heartbeat = heartbeatMillis();
-            long nextHeartbeat = heartbeat > 0 ? System.currentTimeMillis() + heartbeat : Long.MAX_VALUE;
+            progress.heartbeatsFromNow(heartbeatMillis());
             int idle = 0;
             int sinceAck = 0;
             while (!context.isStopping()) {
@@ -395,13 +387,8 @@ public final class PostgresSource implements Source {
                 flushBatch(context, batch);
                 progress.acknowledge(stream);
                 betweenBatches(context, assembler);
-                long now = System.currentTimeMillis();
-                if (now >= nextHeartbeat) {
-                    nextHeartbeat = now + heartbeat;
-                    progress.confirmIdle(stream, catalogConnection,
-                            plan == Plan.STREAM && skipLsn >= 0 ? new long[] {skipLsn, skipIndex} : null);
-                    IdleConfirmation.heartbeat(catalogConnection);
-                }
+                progress.idle(stream, catalogConnection,
+                        plan == Plan.STREAM && skipLsn >= 0 ? new long[] {skipLsn, skipIndex} : null);
                 slotMonitor.poll();
                 idle++;
                 LockSupport.parkNanos(idle < 2000 ? 100_000L : 10_000_000L);

@@ -146,6 +146,22 @@ public final class PgBackfills implements AutoCloseable {
                 n -> PgPosition.stream(consistentPoint, Math.toIntExact(n), consistentPoint, -1, db));
     }
 
+    /**
+     * At the start of a run: with {@code compare} (a resumed stream, not a snapshot or a heal, which
+     * read every table), a backfill of each captured table not covered yet (it joined while the
+     * source was down, or a crash cut its request off); then {@code tables} are recorded as covered.
+     *
+     * @return the tables backfilled (the sinks have no schema of them yet)
+     */
+    public List<TableId> coverAtStart(CapturedTables captured, List<TableId> tables, boolean compare) {
+        List<TableId> uncovered = compare ? captured.uncovered(tables) : List.of();
+        for (TableId t : uncovered) {
+            captured(t, captured.requestId(slot, t));
+        }
+        captured.record(tables);
+        return uncovered;
+    }
+
     /** A table starts being captured: its existing rows are read ({@code id}: see {@link CapturedTables}). */
     public void captured(TableId table, String id) {
         context.requestBackfill(BackfillRequest.table(id, table));

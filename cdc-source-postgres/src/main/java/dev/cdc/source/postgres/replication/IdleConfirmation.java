@@ -31,6 +31,8 @@ public final class IdleConfirmation {
     private final AtomicReference<long[]> committedPosition = new AtomicReference<>();
     private long flushedSent = -1;
     private long lastEmittedLsn = -1;
+    private long heartbeatMillis;
+    private long nextHeartbeat = Long.MAX_VALUE;
     private int lastEmittedIndex = -1;
 
     public IdleConfirmation(String slot, String publication) {
@@ -114,6 +116,27 @@ public final class IdleConfirmation {
         }
     }
 
+    /** A streaming session starts: heartbeats every {@code millis} from now on (none when 0). */
+    public void heartbeatsFromNow(long millis) {
+        heartbeatMillis = millis;
+        nextHeartbeat = millis > 0 ? System.currentTimeMillis() + millis : Long.MAX_VALUE;
+    }
+
+    /**
+     * The stream has nothing to read, the batch is flushed: once per heartbeat interval, confirms
+     * the idle WAL ({@link #confirmIdle}) and writes a heartbeat message.
+     *
+     * @param resumedFrom the stream checkpoint {lsn, index} this run resumed from, or null
+     */
+    public void idle(WalStream stream, Connection catalog, long[] resumedFrom) {
+        long now = System.currentTimeMillis();
+        if (now >= nextHeartbeat) {
+            nextHeartbeat = now + heartbeatMillis;
+            confirmIdle(stream, catalog, resumedFrom);
+            heartbeat(catalog);
+        }
+    }
+
     /**
      * Between heartbeats, with the batch flushed: when every event emitted is acknowledged (the
      * last committed position is the last emitted one, or nothing was emitted since resuming from
@@ -125,7 +148,7 @@ public final class IdleConfirmation {
      *
      * @param resumedFrom the stream checkpoint {lsn, index} this run resumed from, or null
      */
-    public void confirmIdle(WalStream stream, Connection catalog, long[] resumedFrom) {
+    private void confirmIdle(WalStream stream, Connection catalog, long[] resumedFrom) {
         long[] checkpoint = acknowledgedCheckpoint(resumedFrom);
         long upTo = stream.received();
         if (checkpoint == null || Long.compareUnsigned(upTo, Math.max(flushedSent, checkpoint[0])) <= 0) {
@@ -151,7 +174,7 @@ public final class IdleConfirmation {
     }
 
     /** Writes a heartbeat message through the WAL. */
-    public static void heartbeat(Connection catalog) {
+    private static void heartbeat(Connection catalog) {
         try (Statement st = catalog.createStatement()) {
             st.execute("SELECT pg_logical_emit_message(true, '" + InternalMessages.HEARTBEAT + "', now()::text)");
         } catch (SQLException e) {
