@@ -97,8 +97,10 @@ public final class PostgresSource implements Source {
     private int serverVersion;
     private PgBackfills backfills;
     private CaptureWatch captureWatch;
-    /** Tables found uncovered at start: the sinks have no schema of them yet (announced, not known). */
+    /** Newly captured tables whose schema event may not be emitted yet: announced again by a new session. */
     private final Set<TableId> unannounced = new HashSet<>();
+    /** The previous streaming session's assembler: which of {@link #unannounced} it emitted. */
+    private EventAssembler previous;
     private String snapshotName;
     /** The captured database's name (pgjdbc's catalog): the {@code db} offset of every position. */
     private String databaseName = "";
@@ -348,6 +350,11 @@ public final class PostgresSource implements Source {
         assembler.skipUpTo(skipLsn, skipIndex);
         assembler.messagePrefixes(p -> prefixes.isEmpty() || prefixes.contains(p));
         assembler.database(databaseName);
+        EventAssembler before = previous;
+        if (before != null) {
+            unannounced.removeIf(t -> !before.schemaPending(t));
+        }
+        previous = assembler;
         for (TableId t : selectedOrder) {
             Optional<CatalogTable> ct = catalog.find(t);
             if (ct.isPresent() && unannounced.contains(t)) {
@@ -413,6 +420,7 @@ public final class PostgresSource implements Source {
             selectedOrder = List.copyOf(order);
             selected = Set.copyOf(order);
             assembler.announce(CapturedTable.of(ct.get(), types));
+            unannounced.add(t);
             backfills.captured(t, captured.requestId(slot, t));
             captured.record(selectedOrder);
         }
