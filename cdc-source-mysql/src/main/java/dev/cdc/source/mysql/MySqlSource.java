@@ -12,6 +12,8 @@ import dev.cdc.jdbc.snapshot.ReconnectBudget;
 import dev.cdc.jdbc.snapshot.SnapshotMode;
 import dev.cdc.jdbc.snapshot.SnapshotState;
 import dev.cdc.source.mysql.backfill.MySqlBackfills;
+import dev.cdc.source.mysql.backfill.NewlyCaptured;
+import dev.cdc.source.mysql.backfill.OfflineBackfills;
 import dev.cdc.source.mysql.backfill.PositionHeal;
 import dev.cdc.source.mysql.backfill.WatermarkTable;
 import dev.cdc.source.mysql.binlog.BinlogConnection;
@@ -53,6 +55,12 @@ public final class MySqlSource implements Source, SourceSetup {
     private SchemaHistory history;
     private BinlogPosition streamFrom;
     private Optional<BinlogPosition> skipThrough = Optional.empty();
+    /** The run resumes a stream checkpoint (not a snapshot, a heal or a first start). */
+    private boolean resumedStream;
+    /** snapshot-mode initial-only, restarted after its snapshot finished: the checkpoint (no binlog is read). */
+    private Optional<Position> initialOnlyDone = Optional.empty();
+    /** The first event number of backfills placed after a snapshot at its own place (above every snapshot row). */
+    private static final long AFTER_SNAPSHOT = 1L << 31;
     /** The lost checkpoint position being healed (on-position-lost: heal), until its backfills are requested. */
     private Optional<BinlogPosition> healFrom = Optional.empty();
     private volatile BinlogConnection binlog;
@@ -81,6 +89,12 @@ public final class MySqlSource implements Source, SourceSetup {
             Position p = resume.get();
             String snap = p.offsets().get(SnapshotReader.SNAPSHOT);
             BinlogPosition at = BinlogPosition.from(p);
+            if (config.snapshotMode() == SnapshotMode.INITIAL_ONLY && !"true".equals(snap)) {
+                initialOnlyDone = Optional.of(p);
+                LOG.info("snapshot-mode initial-only: the snapshot finished before ({}); running the queued backfills,"
+                        + " if any, then finishing", at);
+                return;
+            }
             if (!ServerSetup.binaryLogs(connection).contains(at.file())) {
                 String msg = "the checkpointed binlog position " + at + " is no longer on the server: binlog file "
                         + at.file() + " was purged (the server has " + ServerSetup.binaryLogs(connection) + ")";
@@ -108,6 +122,7 @@ public final class MySqlSource implements Source, SourceSetup {
                 return;
             }
             streamFrom = start;
+            resumedStream = true;
             // the snapshot's last event and a heal's TRUNCATEs sort before their place: nothing there was read yet
             if (!"last".equals(snap) && !BinlogPosition.isJustBefore(p)) {
                 skipThrough = Optional.of(at);
@@ -179,17 +194,34 @@ public final class MySqlSource implements Source, SourceSetup {
     @Override
     public void run(SourceContext context) throws Exception {
         if (snapshot != null) {
+            BinlogPosition start = snapshot.binlogPosition();
             boolean finished = snapshot.read(context);
             snapshot.close();
             snapshot = null;
-            if (!finished || config.snapshotMode() == SnapshotMode.INITIAL_ONLY || context.isStopping()) {
+            if (!finished || context.isStopping()) {
                 return;
             }
+            if (config.snapshotMode() == SnapshotMode.INITIAL_ONLY) {
+                backfillWithoutStream(context, start, AFTER_SNAPSHOT);
+                return;
+            }
+        }
+        if (initialOnlyDone.isPresent()) {
+            Position p = initialOnlyDone.get();
+            if (BinlogPosition.isJustBefore(p)) { // an earlier run's backfill event: continue after it
+                backfillWithoutStream(context, BinlogPosition.from(p), BinlogPosition.from(p).row() + 1);
+            } else {
+                backfillWithoutStream(context, PositionHeal.currentEnd(metadataConnection(), gtids), AFTER_SNAPSHOT);
+            }
+            return;
         }
         if (healFrom.isPresent()) {
             PositionHeal.heal(config, metadataConnection(), context, healFrom.get(), streamFrom);
             healFrom = Optional.empty();
+            resumedStream = false;
         }
+        NewlyCaptured captures = new NewlyCaptured(config, context);
+        captures.atStart(metadataConnection(), streamFrom, resumedStream);
         BinlogReader reader = new BinlogReader(config, history, t -> SchemaReader.read(metadataConnection(), t),
                 streamFrom, skipThrough);
         Optional<BinlogPosition> lastEmitted = skipThrough;
@@ -213,6 +245,7 @@ public final class MySqlSource implements Source, SourceSetup {
                     continue;
                 }
                 List<StreamEvent> out = reader.handle(e);
+                captures.handled(e, reader.transaction());
                 if (!out.isEmpty()) {
                     context.emit(out);
                     lastEmitted = Optional.of(BinlogPosition.from(out.get(out.size() - 1).position()));
@@ -257,6 +290,20 @@ public final class MySqlSource implements Source, SourceSetup {
                 Thread.sleep(backoff.get().toMillis());
             }
         }
+    }
+
+    /**
+     * snapshot-mode initial-only: the queued backfills, read to their end with no binlog
+     * ({@link OfflineBackfills}), their events {@link BinlogPosition#justBefore} {@code place}
+     * numbered from {@code first}: after every snapshot event (numbered below 2^31 at the snapshot's
+     * place) and every event of an earlier run, and a restart from one reads no binlog either.
+     */
+    private void backfillWithoutStream(SourceContext context, BinlogPosition place, long first) throws Exception {
+        try (MySqlBackfills database = new MySqlBackfills(config, this::connect, context)) {
+            new OfflineBackfills(database).run(context, config.backfillChunkSize(), first, place::justBefore);
+        }
+        LOG.info("snapshot-mode initial-only: done{}", context.backfills().isEmpty() ? ""
+                : " (backfills left: the pipeline is stopping)");
     }
 
     private Connection metadataConnection() throws SQLException {

@@ -45,7 +45,8 @@ public final class MySqlSourceOptions {
             .description("initial: on a first start, read every captured table in a consistent snapshot, then"
                     + " stream from the binlog position of that snapshot; never: stream only, from the current"
                     + " binlog end on a first start; when-needed: as initial, and also snapshot again when the"
-                    + " checkpointed binlog file was purged; initial-only: the snapshot, then finish.");
+                    + " checkpointed binlog file was purged; initial-only: the snapshot, then the queued backfills (read"
+                    + " without the binlog), then finish.");
 
     public static final ConfigOption<Integer> SNAPSHOT_CHUNK_SIZE = ConfigOption.key("snapshot-chunk-size").intType()
             .defaultValue(10_000).check(n -> n > 0, "> 0")

@@ -9,6 +9,8 @@ import dev.cdc.api.spi.BackfillRequest;
 import dev.cdc.source.mysql.binlog.BinlogPosition;
 import dev.cdc.testkit.fixture.PrivateMariaDb;
 import dev.cdc.testkit.fixture.TcpProxy;
+import dev.cdc.testkit.fixture.TestPluginContext;
+import dev.cdc.testkit.source.RecordingSourceContext;
 import dev.cdc.testkit.source.SourceRunner;
 import org.junit.jupiter.api.Test;
 
@@ -46,11 +48,7 @@ class PositionLostIT extends MariaDbFixture {
             }
             Map<String, Object> o = on(server);
             SourceRunner first = start(o, Optional.empty());
-            exec(server, "UPDATE " + MariaDbDriver.q(a) + " SET v = 1 WHERE id = 1");
-            first.context().awaitChanges(e -> e.operation() == Operation.UPDATE, 1, Duration.ofSeconds(60));
-            List<ChangeEvent> seen = first.context().changeEvents();
-            Position checkpoint = seen.get(seen.size() - 1).position();
-            first.close();
+            Position checkpoint = updateAndStop(server, first, a);
 
             // while the pipeline is down: writes, then the checkpoint's file is purged
             for (TableId t : List.of(a, b)) {
@@ -150,6 +148,58 @@ class PositionLostIT extends MariaDbFixture {
     }
 
     /**
+     * A crash after the heal asked for its backfills and before its TRUNCATEs reached the pipeline
+     * (the emit is held, then the source is closed: nothing after the lost checkpoint counts as
+     * delivered): the restart from the same checkpoint heals again, asks for the same ids, and the
+     * targets end equal to the table, the row deleted in the lost binlog included.
+     */
+    @Test
+    void aCrashBetweenTheHealsRequestsAndItsTruncatesHealsAgain() throws Exception {
+        try (PrivateMariaDb server = PrivateMariaDb.start("lost-crash-" + target.name())) {
+            TableId a = TableId.of("test", target.name("a"));
+            exec(server, "CREATE TABLE " + MariaDbDriver.q(a) + " (id INT PRIMARY KEY, v INT)");
+            exec(server, "INSERT INTO " + MariaDbDriver.q(a) + " VALUES (1, 0), (2, 0), (3, 0)");
+            SourceRunner first = start(on(server), Optional.empty());
+            Position checkpoint = updateAndStop(server, first, a);
+            exec(server, "INSERT INTO " + MariaDbDriver.q(a) + " VALUES (4, 4)");
+            exec(server, "DELETE FROM " + MariaDbDriver.q(a) + " WHERE id = 3");
+            server.purgeBinaryLogsThrough(checkpoint.offsets().get("file"));
+
+            Map<String, Object> heal = on(server);
+            heal.put("on-position-lost", "heal");
+            RecordingSourceContext crashing = new RecordingSourceContext(TestPluginContext.PIPELINE,
+                    Optional.of(checkpoint));
+            crashing.holdEmits();
+            MySqlSourceFactory f = new MySqlSourceFactory();
+            List<String> requested;
+            try (SourceRunner crashed = SourceRunner.start(f.create(TestPluginContext.bind(f, heal, target, "source")),
+                    crashing, Duration.ofSeconds(60), Duration.ofSeconds(10))) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (!crashing.isWaitingToEmit() && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertThat(crashing.isWaitingToEmit()).as("the heal's TRUNCATEs held").isTrue();
+                requested = crashing.backfillIds();
+                assertThat(requested).as("requested before the TRUNCATEs").hasSize(1);
+                assertThat(crashing.changeEvents()).as("no TRUNCATE delivered").isEmpty();
+            } // closed: what it emits from here on is not delivered, the checkpoint stays at the lost position
+
+            SourceRunner restarted = start(heal, Optional.of(checkpoint));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (restarted.context().backfillIds().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(restarted.context().backfillIds()).as("the same ids: derived from the lost position")
+                    .isEqualTo(requested);
+            restarted.context().awaitBackfillsDone(Duration.ofSeconds(60));
+            List<ChangeEvent> events = changes(restarted, a);
+            assertThat(events.get(0).operation()).isEqualTo(Operation.TRUNCATE);
+            assertThat(apply(apply(newState(), changes(first, a)), events)).as("the targets equal the table")
+                    .isEqualTo(rows(server, a)).doesNotContainKey(3);
+        }
+    }
+
+    /**
      * The binlog connection is cut (a proxy refuses) and the file it was reading is purged meanwhile:
      * the reconnect finds the position gone and, with heal, the running source heals without a
      * restart: streams from the end and backfills the table, its events ending equal to the table.
@@ -202,6 +252,15 @@ class PositionLostIT extends MariaDbFixture {
             assertThat(apply(newState(), events)).as("row 3, deleted while the binlog was lost, is gone")
                     .isEqualTo(rows(server, a)).doesNotContainKey(3);
         }
+    }
+
+    /** Updates row 1 of {@code a}, waits for it, stops the source: the update's position is the checkpoint. */
+    private static Position updateAndStop(PrivateMariaDb server, SourceRunner first, TableId a) throws Exception {
+        exec(server, "UPDATE " + MariaDbDriver.q(a) + " SET v = 1 WHERE id = 1");
+        first.context().awaitChanges(e -> e.operation() == Operation.UPDATE, 1, Duration.ofSeconds(60));
+        List<ChangeEvent> seen = first.context().changeEvents();
+        first.close();
+        return seen.get(seen.size() - 1).position();
     }
 
     static Map<String, Object> on(PrivateMariaDb server, Map<String, Object> base) {

@@ -1,7 +1,6 @@
 package dev.cdc.source.postgres;
 
 import dev.cdc.api.config.Configuration;
-import dev.cdc.api.error.CdcException;
 import dev.cdc.api.error.RetriableException;
 import dev.cdc.api.event.Position;
 import dev.cdc.api.event.StreamEvent;
@@ -14,19 +13,19 @@ import dev.cdc.jdbc.snapshot.SnapshotMode;
 import dev.cdc.jdbc.snapshot.SnapshotState;
 import dev.cdc.source.postgres.catalog.CapturedTable;
 import dev.cdc.source.postgres.catalog.CatalogTable;
-import dev.cdc.source.postgres.catalog.ColumnIdentities;
+import dev.cdc.source.postgres.catalog.RelationResolver;
 import dev.cdc.source.postgres.catalog.TableCatalog;
 import dev.cdc.source.postgres.decoding.EventAssembler;
-import dev.cdc.source.postgres.decoding.InternalMessages;
 import dev.cdc.source.postgres.decoding.PgOutputDecoder;
 import dev.cdc.source.postgres.decoding.TransactionSpool;
 import dev.cdc.source.postgres.decoding.WatermarkFilter;
 import dev.cdc.source.postgres.backfill.CaptureWatch;
+import dev.cdc.source.postgres.backfill.CapturedTables;
 import dev.cdc.source.postgres.backfill.PgBackfillDatabase;
 import dev.cdc.source.postgres.backfill.PgBackfills;
 import dev.cdc.source.postgres.position.PgPosition;
 import dev.cdc.source.postgres.replication.Connections;
-import dev.cdc.source.postgres.replication.HeartbeatMark;
+import dev.cdc.source.postgres.replication.IdleConfirmation;
 import dev.cdc.source.postgres.replication.PublicationSetup;
 import dev.cdc.source.postgres.replication.SetupCheck;
 import dev.cdc.source.postgres.replication.SlotInfo;
@@ -42,20 +41,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -67,8 +62,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <h2>Threads</h2>
  * {@code open}, {@code run} and {@code close} on the source thread; {@link #commit} on the
- * engine's checkpoint thread, which only records the LSN in an atomic; the source thread hands
- * it to the server ({@link WalStream#acknowledge}) between reads.
+ * engine's checkpoint thread, which only records the LSN ({@link IdleConfirmation#committed}, in
+ * atomics); the source thread hands it to the server ({@link WalStream#acknowledge}) between
+ * reads, and confirms WAL without captured changes between heartbeats ({@link IdleConfirmation}).
  */
 public final class PostgresSource implements Source {
 
@@ -82,10 +78,8 @@ public final class PostgresSource implements Source {
     private final SnapshotMode mode;
     private final int batchSize;
 
-    private final AtomicLong committedLsn = new AtomicLong(-1);
-    /** The last committed stream position, {lsn, index} (null: none this run), for heartbeats. */
-    private final AtomicReference<long[]> committedPosition = new AtomicReference<>();
-    private final HeartbeatMark heartbeatMark;
+    private final IdleConfirmation progress;
+    private final CapturedTables captured;
     private volatile double lagMillis;
     private final ReconnectBudget reconnects;
     private SlotMonitor slotMonitor;
@@ -93,10 +87,6 @@ public final class PostgresSource implements Source {
     private Connection catalogConnection;
     private TypeRegistry types;
     private TableCatalog catalog;
-    /** Column attnums per table along the stream; new per streaming session (a reconnect goes back in the log). */
-    private ColumnIdentities identities = new ColumnIdentities();
-    /** How long a Relation message's transaction may take to become visible before its attnums count as unknown. */
-    private static final Duration VISIBLE_WAIT = Duration.ofSeconds(2);
     private Set<TableId> selected = Set.of();
     private List<TableId> selectedOrder = List.of();
     private Connection replicationConnection;
@@ -107,6 +97,10 @@ public final class PostgresSource implements Source {
     private int serverVersion;
     private PgBackfills backfills;
     private CaptureWatch captureWatch;
+    /** Newly captured tables whose schema event may not be emitted yet: announced again by a new session. */
+    private final Set<TableId> unannounced = new HashSet<>();
+    /** The previous streaming session's assembler: which of {@link #unannounced} it emitted. */
+    private EventAssembler previous;
     private String snapshotName;
     /** The captured database's name (pgjdbc's catalog): the {@code db} offset of every position. */
     private String databaseName = "";
@@ -115,15 +109,12 @@ public final class PostgresSource implements Source {
     private long startLsn;
     private long skipLsn = -1;
     private int skipIndex = -1;
-    private long lastEmittedLsn = -1;
-    private int lastEmittedIndex = -1;
-    private long flushedSent = -1;
     /** The replication connection was closed while waiting for the pipeline (the server is stopping). */
     private boolean releasedWhileWaiting;
     private PluginMetrics.Counter eventCounter;
     private volatile boolean closed;
 
-    PostgresSource(Configuration options, PluginMetrics metrics) {
+    PostgresSource(Configuration options, PluginMetrics metrics, Optional<Path> stateDirectory) {
         this.options = options;
         this.metrics = metrics;
         this.connections = new Connections(options.get(PostgresSourceOptions.URL),
@@ -133,7 +124,8 @@ public final class PostgresSource implements Source {
         this.mode = options.get(PostgresSourceOptions.SNAPSHOT_MODE);
         this.batchSize = options.get(PostgresSourceOptions.BATCH_SIZE);
         this.reconnects = ReconnectBudget.of(options.get(PostgresSourceOptions.RECONNECT_TIMEOUT));
-        this.heartbeatMark = new HeartbeatMark(publication, slot);
+        this.progress = new IdleConfirmation(slot, publication);
+        this.captured = CapturedTables.open(stateDirectory);
     }
 
     // ---------------------------------------------------------------- open
@@ -147,14 +139,9 @@ public final class PostgresSource implements Source {
         slotMonitor = new SlotMonitor(() -> connections.regular("slot-monitor"), slot,
                 options.get(PostgresSourceOptions.SLOT_RETENTION_WARNING),
                 options.get(PostgresSourceOptions.SLOT_CHECK_INTERVAL), context::retentionAtRisk);
-        m.gauge("cdc.source.postgres.wal.retained.bytes", "WAL the slot retains: pg_current_wal_lsn() - "
-                + "confirmed_flush_lsn", () -> slotMonitor.last().retained());
-        m.gauge("cdc.source.slot.safe_wal_size", "Bytes the server may still write before it drops WAL the slot "
-                + "needs (pg_replication_slots.safe_wal_size); -1 when unlimited", () -> slotMonitor.last().safeWalSize());
-        m.gauge("cdc.source.slot.wal_status", "The slot's wal_status: 0 reserved, 1 extended, 2 unreserved, 3 lost "
-                + "(-1 unknown)", () -> walStatusCode(slotMonitor.last().walStatus()));
+        slotMonitor.registerGauges(m);
         openCatalog();
-        checkServer();
+        serverVersion = SetupCheck.checkServer(catalogConnection, options.get(PostgresSourceOptions.FAILOVER_SLOT));
         selectTables();
         ensurePublication();
         apply(planner().decide(context.resumePosition()));
@@ -171,28 +158,6 @@ public final class PostgresSource implements Source {
         catalog = new TableCatalog(catalogConnection);
     }
 
-    private void checkServer() throws SQLException {
-        try (Statement st = catalogConnection.createStatement()) {
-            try (ResultSet rs = st.executeQuery("SHOW server_version_num")) {
-                rs.next();
-                serverVersion = Integer.parseInt(rs.getString(1));
-            }
-            if (options.get(PostgresSourceOptions.FAILOVER_SLOT) && serverVersion < 170000) {
-                throw new CdcException("failover-slot: true needs PostgreSQL 17 or later (CREATE_REPLICATION_SLOT "
-                        + "... FAILOVER); the server is " + serverVersion / 10000 + ": set failover-slot: false");
-            }
-            try (ResultSet rs = st.executeQuery("SHOW wal_level")) {
-                rs.next();
-                SetupCheck.require(SetupCheck.walLevel(rs.getString(1)));
-            }
-            try (ResultSet rs = st.executeQuery("SELECT current_user, rolreplication, rolsuper FROM pg_catalog.pg_roles"
-                    + " WHERE rolname = current_user")) {
-                rs.next();
-                SetupCheck.require(SetupCheck.replicationRole(rs.getString(1), rs.getBoolean(2), rs.getBoolean(3)));
-            }
-        }
-    }
-
     private void selectTables() throws SQLException {
         selectedOrder = new PublicationSetup(catalogConnection, catalog, connections, publication)
                 .selectTables(options.get(PostgresSourceOptions.TABLES));
@@ -207,7 +172,7 @@ public final class PostgresSource implements Source {
     private SlotPlanner planner() {
         return new SlotPlanner(catalogConnection, connections, slot, mode,
                 options.get(PostgresSourceOptions.ON_POSITION_LOST), options.get(PostgresSourceOptions.FAILOVER_SLOT),
-                heartbeatMark);
+                progress.mark());
     }
 
     private void apply(SlotPlanner.Decision d) {
@@ -233,13 +198,17 @@ public final class PostgresSource implements Source {
 
     @Override
     public void run(SourceContext context) throws Exception {
+        boolean healing = healedFrom.isPresent();
         requestHealBackfills(context);
+        unannounced.addAll(backfills.coverAtStart(captured, selectedOrder, plan == Plan.STREAM && !healing));
         if (plan != Plan.STREAM) {
             if (!snapshot(context)) {
                 return;
             }
             if (mode == SnapshotMode.INITIAL_ONLY) {
-                LOG.info("snapshot finished; snapshot-mode initial-only: done");
+                backfills.runWithoutStream(consistentPoint, databaseName);
+                LOG.info("snapshot finished{}; snapshot-mode initial-only: done", context.backfills().isEmpty() ? ""
+                        : " (backfills left: the pipeline is stopping)");
                 return;
             }
         }
@@ -268,56 +237,23 @@ public final class PostgresSource implements Source {
     }
 
     /**
-     * While the pipeline is full (source thread): answers the walsender, so that
-     * {@code wal_sender_timeout} does not drop the connection, with the flushed position still the
-     * checkpoint's (never ahead), and keeps watching the slot's retention.
+     * While the pipeline is full (source thread): answers the walsender with the checkpoint
+     * ({@link IdleConfirmation#keepAlive}); lets the replication connection go when the server is
+     * shutting down; keeps watching the slot's retention.
      */
     private void whileWaiting() {
-        if (stream != null && !releasedWhileWaiting) {
-            if (!serverAnswers()) {
-                // a fast shutdown terminates the plain connections first, then waits for the walsender,
-                // which waits for this client to catch up; a keepalive would hold the shutdown as long
-                // as the pipeline is full: let the replication connection go, reconnect after the wait
-                LOG.info("the server closed the plain connection while the source waits for the pipeline (shutting"
-                        + " down?): closing the replication connection; reconnecting once the pipeline takes events");
-                releasedWhileWaiting = true;
-                closeQuietly(replicationConnection);
-                return;
-            }
-            try {
-                acknowledge();
-                stream.keepAlive();
-            } catch (SQLException e) {
-                LOG.debug("keepalive while waiting for the pipeline failed: {}", e.getMessage());
-            }
+        if (stream != null && !releasedWhileWaiting && !progress.keepAlive(stream, catalogConnection)) {
+            releasedWhileWaiting = true;
+            closeQuietly(replicationConnection);
         }
         slotMonitor.poll();
-    }
-
-    private boolean serverAnswers() {
-        try {
-            return catalogConnection != null && catalogConnection.isValid(2);
-        } catch (SQLException e) {
-            return false;
-        }
-    }
-
-    private static double walStatusCode(String status) {
-        return switch (status) {
-            case "reserved" -> 0;
-            case "extended" -> 1;
-            case "unreserved" -> 2;
-            case "lost" -> 3;
-            default -> -1;
-        };
     }
 
     private void requestHealBackfills(SourceContext context) throws InterruptedException {
         if (healedFrom.isPresent()) {
             backfills.healed(healedFrom.get(), consistentPoint, selectedOrder, databaseName, events -> {
                 emit(context, events);
-                lastEmittedLsn = consistentPoint;
-                lastEmittedIndex = PgPosition.index(events.get(events.size() - 1).position());
+                progress.emitted(consistentPoint, PgPosition.index(events.get(events.size() - 1).position()));
             });
             healedFrom = Optional.empty();
         }
@@ -346,10 +282,11 @@ public final class PostgresSource implements Source {
                 catalogConnection = null;
                 slotMonitor.close();
                 Thread.sleep(backoff.get().toMillis());
-                if (lastEmittedLsn >= 0) {
-                    startLsn = lastEmittedLsn;
-                    skipLsn = lastEmittedLsn;
-                    skipIndex = lastEmittedIndex;
+                long[] emitted = progress.lastEmitted();
+                if (emitted != null) {
+                    startLsn = emitted[0];
+                    skipLsn = emitted[0];
+                    skipIndex = (int) emitted[1];
                 }
             }
         }
@@ -364,7 +301,7 @@ public final class PostgresSource implements Source {
         if (healed.isPresent()) {
             closeReplication();
             apply(healed.get());
-            lastEmittedLsn = -1;
+            progress.forgetEmitted();
             requestHealBackfills(context);
         }
         Optional<SlotInfo> info = SlotInfo.read(catalogConnection, slot);
@@ -380,21 +317,15 @@ public final class PostgresSource implements Source {
             replicationConnection = connections.replication();
         }
         int protocol = options.get(PostgresSourceOptions.PROTOCOL_VERSION);
-        Map<String, String> pluginOptions = new LinkedHashMap<>();
-        pluginOptions.put("proto_version", Integer.toString(protocol));
-        pluginOptions.put("publication_names", publication);
-        if (options.get(PostgresSourceOptions.MESSAGES) || heartbeatMillis() > 0 || backfills.supported()) {
-            pluginOptions.put("messages", "true");
-        }
-        if (options.get(PostgresSourceOptions.STREAMING)) {
-            pluginOptions.put("streaming", "true");
-        }
+        Map<String, String> pluginOptions = WalStream.pgoutputOptions(protocol, publication,
+                options.get(PostgresSourceOptions.MESSAGES) || heartbeatMillis() > 0 || backfills.supported(),
+                options.get(PostgresSourceOptions.STREAMING));
         // status updates report no flush position except the one acknowledging a checkpoint (WalStream)
         stream = WalStream.start(replicationConnection, slot, Math.max(0, startLsn), pluginOptions,
                 options.get(PostgresSourceOptions.STATUS_INTERVAL).toMillis());
         // the slot may be behind what was acknowledged before (PostgreSQL < 17 does not persist a logical
         // slot's confirmed_flush_lsn at shutdown when only it changed): acknowledge the checkpoint again
-        flushedSent = slotFlush;
+        progress.streaming(slotFlush);
         if (reconnects.failing()) {
             LOG.info("reconnected to {} after {} attempt(s) over {} s; the reconnect budget starts over",
                     connections.url(), reconnects.attempts(), reconnects.outage().toSeconds());
@@ -407,8 +338,7 @@ public final class PostgresSource implements Source {
         List<StreamEvent> batch = new ArrayList<>(batchSize);
         boolean messages = options.get(PostgresSourceOptions.MESSAGES);
         List<String> prefixes = options.get(PostgresSourceOptions.MESSAGE_PREFIXES);
-        identities = new ColumnIdentities();
-        EventAssembler assembler = new EventAssembler(this::resolve,
+        EventAssembler assembler = new EventAssembler(new RelationResolver(catalog, types)::resolve,
                 t -> t.equals(EventAssembler.MESSAGES) ? messages : selected.contains(t),
                 event -> {
                     backfills.changed(event);
@@ -420,9 +350,16 @@ public final class PostgresSource implements Source {
         assembler.skipUpTo(skipLsn, skipIndex);
         assembler.messagePrefixes(p -> prefixes.isEmpty() || prefixes.contains(p));
         assembler.database(databaseName);
+        EventAssembler before = previous;
+        if (before != null) {
+            unannounced.removeIf(t -> !before.schemaPending(t));
+        }
+        previous = assembler;
         for (TableId t : selectedOrder) {
             Optional<CatalogTable> ct = catalog.find(t);
-            if (ct.isPresent()) {
+            if (ct.isPresent() && unannounced.contains(t)) {
+                assembler.announce(CapturedTable.of(ct.get(), types));
+            } else if (ct.isPresent()) {
                 assembler.knowSchema(CapturedTable.of(ct.get(), types).schema());
             }
         }
@@ -432,14 +369,12 @@ public final class PostgresSource implements Source {
             flushBatch(context, batch);
             backfills.watermark(lsn, text, databaseName, assembler::announced, events -> {
                 emit(context, events);
-                lastEmittedLsn = lsn;
-                lastEmittedIndex = PgPosition.index(events.get(events.size() - 1).position());
+                progress.emitted(lsn, PgPosition.index(events.get(events.size() - 1).position()));
             });
         });
         try (TransactionSpool spool = new TransactionSpool(null)) {
             PgOutputDecoder decoder = new PgOutputDecoder(watermarks, spool);
-            long heartbeat = heartbeatMillis();
-            long nextHeartbeat = heartbeat > 0 ? System.currentTimeMillis() + heartbeat : Long.MAX_VALUE;
+            progress.heartbeatsFromNow(heartbeatMillis());
             int idle = 0;
             int sinceAck = 0;
             while (!context.isStopping()) {
@@ -450,21 +385,17 @@ public final class PostgresSource implements Source {
                             WalStream.dataStart(message));
                     if (++sinceAck >= 4096) {
                         sinceAck = 0;
-                        acknowledge();
+                        progress.acknowledge(stream);
                         slotMonitor.poll();
                         betweenBatches(context, assembler);
                     }
                     continue;
                 }
                 flushBatch(context, batch);
-                acknowledge();
+                progress.acknowledge(stream);
                 betweenBatches(context, assembler);
-                long now = System.currentTimeMillis();
-                if (now >= nextHeartbeat) {
-                    nextHeartbeat = now + heartbeat;
-                    confirmIdle();
-                    heartbeat();
-                }
+                progress.idle(stream, catalogConnection,
+                        plan == Plan.STREAM && skipLsn >= 0 ? new long[] {skipLsn, skipIndex} : null);
                 slotMonitor.poll();
                 idle++;
                 LockSupport.parkNanos(idle < 2000 ? 100_000L : 10_000_000L);
@@ -489,25 +420,15 @@ public final class PostgresSource implements Source {
             selectedOrder = List.copyOf(order);
             selected = Set.copyOf(order);
             assembler.announce(CapturedTable.of(ct.get(), types));
-            backfills.captured(t, PgPosition.formatLsn(stream.received()));
+            unannounced.add(t);
+            backfills.captured(t, captured.requestId(slot, t));
+            captured.record(selectedOrder);
         }
         backfills.poll();
     }
 
     private long heartbeatMillis() {
         return options.get(PostgresSourceOptions.HEARTBEAT_INTERVAL).toMillis();
-    }
-
-    private CapturedTable resolve(dev.cdc.source.postgres.decoding.RelationMessage relation, long xid)
-            throws SQLException, InterruptedException {
-        // the log can deliver a transaction a moment before it is visible to other sessions: a catalog
-        // read then would be older than the message, and the attnums it gives wrong
-        boolean current = xid >= 0 && catalog.awaitVisible(xid, VISIBLE_WAIT);
-        Optional<CatalogTable> now = catalog.find(relation.oid());
-        Optional<List<Integer>> attnums = current
-                ? identities.identify(relation.oid(), relation.columns().size(), now)
-                : identities.forget(relation.oid());
-        return CapturedTable.of(relation, now, attnums, types);
     }
 
     private void flushBatch(SourceContext context, List<StreamEvent> batch) throws InterruptedException {
@@ -517,59 +438,8 @@ public final class PostgresSource implements Source {
         StreamEvent last = batch.get(batch.size() - 1);
         emit(context, List.copyOf(batch));
         batch.clear();
-        lastEmittedLsn = PgPosition.lsn(last.position());
-        lastEmittedIndex = PgPosition.index(last.position());
+        progress.emitted(PgPosition.lsn(last.position()), PgPosition.index(last.position()));
         lagMillis = Math.max(0, System.currentTimeMillis() - last.commitTime().toEpochMilli());
-    }
-
-    /** Hands the engine's committed LSN to the server (source thread). */
-    private void acknowledge() throws SQLException {
-        long c = committedLsn.get();
-        if (c > flushedSent && stream != null) {
-            stream.acknowledge(c);
-            flushedSent = c;
-        }
-    }
-
-    /**
-     * Between heartbeats, with the batch flushed: when every event emitted is acknowledged (the
-     * last committed position is the last emitted one, or nothing was emitted since resuming from
-     * a stream checkpoint), nothing captured lies between the checkpoint and what the server sent
-     * since (all of it read), so the slot may move there: noted first ({@link HeartbeatMark}, so
-     * that a restart accepts the slot ahead of the checkpoint), then confirmed. Never past an
-     * event not yet acknowledged; a transaction still open commits after it and comes again.
-     */
-    private void confirmIdle() {
-        long[] checkpoint = acknowledgedCheckpoint();
-        long upTo = stream.received();
-        if (checkpoint == null || Long.compareUnsigned(upTo, Math.max(flushedSent, checkpoint[0])) <= 0) {
-            return;
-        }
-        try {
-            heartbeatMark.record(catalogConnection, checkpoint[0], (int) checkpoint[1], upTo);
-            stream.acknowledge(upTo);
-            flushedSent = upTo;
-        } catch (SQLException e) {
-            LOG.warn("heartbeat could not move slot {} past the checkpoint (noting it on publication {} failed: "
-                    + "is the source its owner?): {}", slot, publication, e.getMessage());
-        }
-    }
-
-    /** The checkpoint {lsn, index} when it covers every event emitted, else null. */
-    private long[] acknowledgedCheckpoint() {
-        if (lastEmittedLsn < 0) {
-            return plan == Plan.STREAM && skipLsn >= 0 ? new long[] {skipLsn, skipIndex} : null;
-        }
-        long[] c = committedPosition.get();
-        return c != null && c[0] == lastEmittedLsn && c[1] == lastEmittedIndex ? c : null;
-    }
-
-    private void heartbeat() {
-        try (Statement st = catalogConnection.createStatement()) {
-            st.execute("SELECT pg_logical_emit_message(true, '" + InternalMessages.HEARTBEAT + "', now()::text)");
-        } catch (SQLException e) {
-            LOG.warn("heartbeat failed: {}", e.getMessage());
-        }
     }
 
     // ---------------------------------------------------------------- commit, close
@@ -579,10 +449,7 @@ public final class PostgresSource implements Source {
         if (PgPosition.isSnapshot(position)) {
             return; // the slot stays at its consistent point until streaming begins
         }
-        long lsn = PgPosition.lsn(position);
-        committedLsn.accumulateAndGet(lsn, Math::max);
-        long[] at = {lsn, PgPosition.index(position)};
-        committedPosition.accumulateAndGet(at, (a, b) -> a == null || Arrays.compare(b, a) > 0 ? b : a);
+        progress.committed(PgPosition.lsn(position), PgPosition.index(position));
     }
 
     @Override

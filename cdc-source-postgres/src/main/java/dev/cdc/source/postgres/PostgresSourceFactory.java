@@ -41,6 +41,6 @@ public final class PostgresSourceFactory implements SourceFactory {
     public Source create(PluginContext context) {
         var o = context.options();
         requireValid(o);
-        return new PostgresSource(o, context.metrics());
+        return new PostgresSource(o, context.metrics(), context.stateDirectory());
     }
 }

@@ -43,7 +43,7 @@ public final class PostgresSourceOptions {
             .description("initial: on a first start read every table in the new slot's snapshot, then stream; "
                     + "never: only stream; when-needed: snapshot again whenever the slot or the checkpoint is not "
                     + "usable (slot dropped, invalidated or ahead of the checkpoint) instead of failing; "
-                    + "initial-only: read every table, then finish.");
+                    + "initial-only: read every table, then run the queued backfills, then finish.");
 
     public static final ConfigOption<Integer> SNAPSHOT_CHUNK_SIZE = ConfigOption.key("snapshot-chunk-size").intType()
             .defaultValue(10_000).check(n -> n > 0, "> 0")

@@ -78,6 +78,44 @@ class HealIT extends PrivatePgTestBase {
         assertThat(r.failure()).isEmpty();
     }
 
+    /**
+     * A crash after the heal asked for its backfills and before its TRUNCATEs reached the pipeline
+     * (the emit is held, then the source is closed: nothing after the lost checkpoint counts as
+     * delivered): the restart from the same checkpoint heals again, asks for the same ids, and the
+     * targets end equal to the table.
+     */
+    @Test
+    void aCrashBetweenTheHealsRequestsAndItsTruncatesHealsAgain() throws Exception {
+        String t = privateTable("d", "id bigint PRIMARY KEY, v bigint NOT NULL");
+        Run first = runAndStop(t);
+        exec("SELECT pg_drop_replication_slot('" + slot + "')");
+        writeWhileDown(t);
+        Map<String, Object> heal = privateOptions("on-position-lost", "heal", "backfill-chunk-size", 64);
+        RecordingSourceContext crashing = new RecordingSourceContext("it", Optional.of(first.checkpoint));
+        crashing.holdEmits();
+        SourceRunner crashed = SourceRunner.start(newSource(heal), crashing, Duration.ofSeconds(60),
+                Duration.ofSeconds(10));
+        runners.add(crashed);
+        await("the heal's TRUNCATEs held", crashing::isWaitingToEmit, LONG);
+        List<String> requested = crashing.backfillIds();
+        assertThat(requested).as("requested before the TRUNCATEs").hasSize(1);
+        assertThat(crashing.changeEvents()).as("no TRUNCATE delivered").isEmpty();
+        crashed.close(); // its events from here on are not delivered: the checkpoint stays at the lost position
+        awaitWalsenderGone();
+
+        SourceRunner r = start(heal, Optional.of(first.checkpoint));
+        await("the heal backfill", () -> r.context().backfillChunks().stream()
+                .anyMatch(c -> c.id().startsWith("heal-" + slot) && c.finished()), LONG);
+        assertThat(r.context().backfillIds()).as("the same ids: derived from the lost position").isEqualTo(requested);
+        exec("DELETE FROM " + t + " WHERE id = 3");
+        await("streaming from the new slot", () -> count(r, t, Operation.DELETE) >= 1, LONG);
+        List<ChangeEvent> all = new ArrayList<>(first.events);
+        all.addAll(of(r, t));
+        assertThat(fold(all)).as("rows deleted while the slot was lost are gone too").isEqualTo(privateTableState(t));
+        assertThat(count(r, t, Operation.TRUNCATE)).isEqualTo(1);
+        assertThat(r.failure()).isEmpty();
+    }
+
     /** About 8 MB of WAL past the slot (max_slot_wal_keep_size 1 MB), then checkpoints until the server gives it up. */
     private void invalidateSlot() throws InterruptedException {
         await("the slot invalidated", () -> {
@@ -109,6 +147,11 @@ class HealIT extends PrivatePgTestBase {
         Thread.sleep(1500);
         r.close();
         runners.remove(r);
+        awaitWalsenderGone();
+        return new Run(events, checkpoint);
+    }
+
+    private void awaitWalsenderGone() throws InterruptedException {
         await("the walsender gone", () -> {
             try {
                 return activePid().isEmpty();
@@ -116,7 +159,6 @@ class HealIT extends PrivatePgTestBase {
                 return false;
             }
         }, Duration.ofSeconds(20));
-        return new Run(events, checkpoint);
     }
 
     private static void writeWhileDown(String t) throws Exception {

@@ -100,7 +100,12 @@ public final class PositionHeal {
      * ends in its hash (the engine's rule for ids).
      */
     static String id(BinlogPosition lost, TableId table) {
-        String id = ("heal-" + lost.file() + "-" + lost.offset() + "-" + table.namespace() + "." + table.name())
+        return id("heal", lost, table);
+    }
+
+    /** {@code <kind>-<file>-<offset>-<database>.<table>}, as {@link #id(BinlogPosition, TableId)}. */
+    static String id(String kind, BinlogPosition at, TableId table) {
+        String id = (kind + "-" + at.file() + "-" + at.offset() + "-" + table.namespace() + "." + table.name())
                 .replaceAll("[^A-Za-z0-9._-]", "_");
         return id.length() <= 128 ? id : id.substring(0, 119) + "-" + String.format("%08x", id.hashCode());
     }

@@ -46,6 +46,7 @@ public final class PgBackfills implements AutoCloseable {
     private final PgBackfillDatabase database;
     private final BackfillRunner runner;
     private final int serverVersion;
+    private final int chunkSize;
     private final String slot;
     private final Set<String> refused = new HashSet<>();
 
@@ -55,6 +56,7 @@ public final class PgBackfills implements AutoCloseable {
         this.database = database;
         this.runner = new BackfillRunner(context, database, chunkSize);
         this.serverVersion = serverVersion;
+        this.chunkSize = chunkSize;
         this.slot = slot;
     }
 
@@ -134,10 +136,36 @@ public final class PgBackfills implements AutoCloseable {
         }
     }
 
-    /** A table starts being captured at {@code at}: its existing rows are read. */
-    public void captured(TableId table, String at) {
-        context.requestBackfill(BackfillRequest.table(id("capture", table, at), table));
-        LOG.info("table {} is captured from {} on: backfilling it", table, at);
+    /**
+     * {@code snapshot-mode: initial-only}, after the snapshot: the queued requests, read to their end
+     * with no stream to interleave with ({@link OfflineBackfills}), their events at LSN
+     * {@code consistentPoint} (after every snapshot event), index 1, 2, ...
+     */
+    public void runWithoutStream(long consistentPoint, String db) throws SQLException, InterruptedException {
+        new OfflineBackfills(database).run(context, chunkSize, 1,
+                n -> PgPosition.stream(consistentPoint, Math.toIntExact(n), consistentPoint, -1, db));
+    }
+
+    /**
+     * At the start of a run: with {@code compare} (a resumed stream, not a snapshot or a heal, which
+     * read every table), a backfill of each captured table not covered yet (it joined while the
+     * source was down, or a crash cut its request off); then {@code tables} are recorded as covered.
+     *
+     * @return the tables backfilled (the sinks have no schema of them yet)
+     */
+    public List<TableId> coverAtStart(CapturedTables captured, List<TableId> tables, boolean compare) {
+        List<TableId> uncovered = compare ? captured.uncovered(tables) : List.of();
+        for (TableId t : uncovered) {
+            captured(t, captured.requestId(slot, t));
+        }
+        captured.record(tables);
+        return uncovered;
+    }
+
+    /** A table starts being captured: its existing rows are read ({@code id}: see {@link CapturedTables}). */
+    public void captured(TableId table, String id) {
+        context.requestBackfill(BackfillRequest.table(id, table));
+        LOG.info("table {} is captured now: backfilling it ({})", table, id);
     }
 
     private String id(String kind, TableId table, String lsn) {

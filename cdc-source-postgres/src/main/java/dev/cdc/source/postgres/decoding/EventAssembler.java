@@ -136,6 +136,11 @@ public final class EventAssembler implements PgOutputListener {
         }
     }
 
+    /** Whether a schema of {@code table} waits to be emitted (announced, or from a Relation message). */
+    public boolean schemaPending(TableId table) {
+        return pendingSchemas.containsKey(table);
+    }
+
     /** Takes the schema {@link #announce}d for a table and not yet emitted (the caller emits it), if any. */
     public Optional<TableSchema> announced(TableId table) {
         CapturedTable pending = pendingSchemas.remove(table);

@@ -3,6 +3,10 @@ package dev.cdc.source.postgres.replication;
 import dev.cdc.api.error.CdcException;
 import dev.cdc.api.event.TableId;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -10,11 +14,39 @@ import java.util.Optional;
 /**
  * What the database must provide for logical replication, each check as a message that says
  * what was found, what is needed and the setting or SQL that fixes it. Pure functions over facts
- * read from the server, so they are unit-tested without one.
+ * read from the server, so they are unit-tested without one (and {@link #checkServer}, which reads them).
  */
 public final class SetupCheck {
 
     private SetupCheck() {
+    }
+
+    /**
+     * At open: the server's version (returned, {@code server_version_num}), {@code wal_level} and the
+     * role's replication right; {@code failover-slot: true} needs PostgreSQL 17.
+     */
+    public static int checkServer(Connection c, boolean failoverSlot) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            int serverVersion;
+            try (ResultSet rs = st.executeQuery("SHOW server_version_num")) {
+                rs.next();
+                serverVersion = Integer.parseInt(rs.getString(1));
+            }
+            if (failoverSlot && serverVersion < 170000) {
+                throw new CdcException("failover-slot: true needs PostgreSQL 17 or later (CREATE_REPLICATION_SLOT "
+                        + "... FAILOVER); the server is " + serverVersion / 10000 + ": set failover-slot: false");
+            }
+            try (ResultSet rs = st.executeQuery("SHOW wal_level")) {
+                rs.next();
+                require(walLevel(rs.getString(1)));
+            }
+            try (ResultSet rs = st.executeQuery("SELECT current_user, rolreplication, rolsuper FROM pg_catalog.pg_roles"
+                    + " WHERE rolname = current_user")) {
+                rs.next();
+                require(replicationRole(rs.getString(1), rs.getBoolean(2), rs.getBoolean(3)));
+            }
+            return serverVersion;
+        }
     }
 
     public static Optional<String> walLevel(String walLevel) {

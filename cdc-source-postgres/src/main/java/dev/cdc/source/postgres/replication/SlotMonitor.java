@@ -1,5 +1,6 @@
 package dev.cdc.source.postgres.replication;
 
+import dev.cdc.api.spi.PluginMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +76,26 @@ public final class SlotMonitor implements AutoCloseable {
         this.warningBytes = warningBytes;
         this.everyNanos = every.toNanos();
         this.atRisk = atRisk;
+    }
+
+    /** The slot's gauges: WAL retained, safe_wal_size and wal_status, read from {@link #last}. */
+    public void registerGauges(PluginMetrics m) {
+        m.gauge("cdc.source.postgres.wal.retained.bytes", "WAL the slot retains: pg_current_wal_lsn() - "
+                + "confirmed_flush_lsn", () -> last().retained());
+        m.gauge("cdc.source.slot.safe_wal_size", "Bytes the server may still write before it drops WAL the slot "
+                + "needs (pg_replication_slots.safe_wal_size); -1 when unlimited", () -> last().safeWalSize());
+        m.gauge("cdc.source.slot.wal_status", "The slot's wal_status: 0 reserved, 1 extended, 2 unreserved, 3 lost "
+                + "(-1 unknown)", () -> walStatusCode(last().walStatus()));
+    }
+
+    private static double walStatusCode(String status) {
+        return switch (status) {
+            case "reserved" -> 0;
+            case "extended" -> 1;
+            case "unreserved" -> 2;
+            case "lost" -> 3;
+            default -> -1;
+        };
     }
 
     /** The last reading (for gauges). */

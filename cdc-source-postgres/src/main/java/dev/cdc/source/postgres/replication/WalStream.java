@@ -7,6 +7,7 @@ import org.postgresql.copy.CopyDual;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -50,6 +51,21 @@ public final class WalStream implements AutoCloseable {
         this.received = startLsn;
         this.statusIntervalNanos = statusIntervalNanos;
         this.lastStatus = System.nanoTime();
+    }
+
+    /** pgoutput's options: protocol, publication, and {@code messages} / {@code streaming} when wanted. */
+    public static Map<String, String> pgoutputOptions(int protocol, String publication, boolean messages,
+                                                      boolean streaming) {
+        Map<String, String> o = new LinkedHashMap<>();
+        o.put("proto_version", Integer.toString(protocol));
+        o.put("publication_names", publication);
+        if (messages) {
+            o.put("messages", "true");
+        }
+        if (streaming) {
+            o.put("streaming", "true");
+        }
+        return o;
     }
 
     /**
