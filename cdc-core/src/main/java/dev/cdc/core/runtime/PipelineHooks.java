@@ -104,10 +104,18 @@ final class PipelineHooks implements IngestStage.Pipeline, SinkLane.Owner {
         Optional<DetachedSinks> r = records;
         LOG.error("pipeline '{}': sink '{}' DETACHED at position {}: {}; the checkpoint and the other sinks move on "
                         + "without it. {}", name, lane.name(), detached.position(), detached.reason(),
-                r.map(d -> "Recorded in " + d.file(lane.name()) + "; later runs skip the sink until `cdc reattach "
-                        + "<pipeline.yaml> " + lane.name() + "`").orElse("(no state directory: a restart re-attaches "
+                r.map(d -> "Recorded in " + d.file(lane.name()) + "; it receives nothing (in this run and later "
+                        + "ones) until `cdc reattach <pipeline.yaml> " + lane.name() + " --backfill`").orElse("(no state directory: a restart re-attaches "
                         + "it)"));
         r.ifPresent(d -> d.write(lane.name(), detached));
         listeners.forEach(l -> l.onSinkDetached(lane.name(), detached));
+    }
+
+    /** The lane was re-attached while running: its detached record is deleted. */
+    void laneReattached(SinkLane lane, PipelineStatus.Detached was, Optional<Position> from) {
+        records.ifPresent(d -> d.delete(lane.name()));
+        LOG.warn("pipeline '{}': sink '{}' RE-ATTACHED while running (it was detached since {} at position {}); it "
+                + "receives every change after {}", name, lane.name(), was.since(), was.position(),
+                from.map(Object::toString).orElse("the start"));
     }
 }

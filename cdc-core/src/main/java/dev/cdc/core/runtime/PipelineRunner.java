@@ -1,6 +1,9 @@
 package dev.cdc.core.runtime;
 
 import dev.cdc.api.error.CdcException;
+import dev.cdc.api.event.Position;
+import dev.cdc.api.event.TableId;
+import dev.cdc.api.spi.BackfillRequest;
 import dev.cdc.api.spi.Checkpoint;
 import dev.cdc.api.spi.CheckpointStore;
 import dev.cdc.api.spi.SnapshotProgress;
@@ -14,6 +17,7 @@ import dev.cdc.core.spec.PipelineListener;
 import dev.cdc.core.spec.PipelineSpec;
 import dev.cdc.core.spec.PipelineState;
 import dev.cdc.core.spec.PipelineStatus;
+import dev.cdc.core.spec.Reattachment;
 import dev.cdc.core.spec.SinkSpec;
 import dev.cdc.schema.registry.SchemaRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,7 +31,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -55,7 +62,9 @@ public final class PipelineRunner {
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final Plugins plugins;
     private final List<SinkLane> lanes = new ArrayList<>();
-    private final List<Thread> laneThreads = new ArrayList<>();
+    private final List<Thread> laneThreads = new CopyOnWriteArrayList<>();
+    /** Sinks not opened at start (an earlier run detached them): opened when re-attached. */
+    private final Set<String> unopened = ConcurrentHashMap.newKeySet();
     private final LagAlerts lagAlerts;
 
     private final PipelineHooks hooks;
@@ -64,6 +73,8 @@ public final class PipelineRunner {
     private volatile boolean stopAsked;
     private volatile IngestStage ingest;
     private Source source;
+    private LaneWiring wiring;
+    private SchemaTracker schemas;
     private CheckpointCoordinator coordinator;
     private ScheduledExecutorService timer;
     private Thread sourceThread;
@@ -130,16 +141,17 @@ public final class PipelineRunner {
                 c -> LOG.info("pipeline '{}': resuming after checkpoint {} saved {} in {}", spec.name(), c.position(),
                         c.savedAt(), store.describe()),
                 () -> LOG.info("pipeline '{}': no checkpoint in {}; starting fresh", spec.name(), store.describe()));
-        SchemaTracker schemas = new SchemaTracker(SchemaRegistry.open(SchemaTracker.store(spec.stateDirectory())), clock);
+        schemas = new SchemaTracker(SchemaRegistry.open(SchemaTracker.store(spec.stateDirectory())), clock);
         TransformChain chain = new TransformChain(plugins.createAll(spec.filters()),
                 plugins.createAll(spec.transforms()));
-        LaneWiring wiring = new LaneWiring(spec, plugins, metrics, clock);
+        wiring = new LaneWiring(spec, plugins, metrics, clock);
         hooks.opened(restored.map(Checkpoint::position), wiring.detachedSinks());
         for (SinkSpec s : spec.sinks()) {
             lanes.add(wiring.lane(s, hooks));
         }
         for (SinkLane lane : lanes) {
             if (lane.detached().isPresent()) {
+                unopened.add(lane.name());
                 continue;
             }
             lane.sink().open();
@@ -158,11 +170,7 @@ public final class PipelineRunner {
             backfills.committed(c.position());
             listeners.forEach(l -> l.onCheckpoint(c));
         });
-        for (SinkLane lane : lanes) {
-            Thread t = new Thread(lane, "cdc-" + spec.name() + "-sink-" + lane.name());
-            laneThreads.add(t);
-            t.start();
-        }
+        lanes.forEach(this::startWorker);
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cdc-" + spec.name() + "-checkpoint");
             t.setDaemon(true);
@@ -172,6 +180,77 @@ public final class PipelineRunner {
         timer.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
         sourceThread = new Thread(this::runSource, "cdc-" + spec.name() + "-source");
         sourceThread.start();
+    }
+
+    private void startWorker(SinkLane lane) {
+        Thread t = new Thread(lane, "cdc-" + spec.name() + "-sink-" + lane.name());
+        laneThreads.add(t);
+        t.start();
+    }
+
+    /**
+     * Re-attaches a detached sink while the pipeline runs: its lane queues and delivers every batch
+     * the ingest stage hands over from now on (what it skipped while detached stays acknowledged: the
+     * checkpoint had moved on without it), its detached record is deleted, and, when {@code tables}
+     * is not empty, a backfill of each table into that sink only is queued to fill what it missed.
+     *
+     * @param tables the tables to backfill; empty for none
+     * @return what it did
+     * @throws java.util.NoSuchElementException for an unknown sink
+     * @throws IllegalStateException when the pipeline is not running, or the sink is not detached or
+     *                               still ending its old delivery
+     * @throws Backfills.Refused     when tables are named and the source cannot backfill (the sink stays detached)
+     * @throws CdcException          when a sink an earlier run detached cannot be opened (it stays detached)
+     */
+    public synchronized Reattachment reattach(String sink, List<TableId> tables) {
+        SinkLane lane = lanes.stream().filter(l -> l.name().equals(sink)).findFirst()
+                .orElseThrow(() -> new NoSuchElementException("pipeline '" + spec.name() + "' has no sink '" + sink
+                        + "' (its sinks: " + String.join(", ", spec.sinks().stream().map(SinkSpec::name).toList())
+                        + ")"));
+        if (state.get() != PipelineState.RUNNING || shutdownStarted) {
+            throw new IllegalStateException("pipeline '" + spec.name() + "' is " + state.get() + ", not RUNNING");
+        }
+        if (lane.detached().isEmpty()) {
+            throw new IllegalStateException("sink '" + sink + "' is not detached");
+        }
+        if (!tables.isEmpty() && backfills.whyCannotBackfill().isPresent()) {
+            throw new Backfills.Refused(backfills.whyCannotBackfill().get() + ", so sink '" + sink + "' cannot be "
+                    + "re-attached by a backfill; re-attach it without --backfill and re-snapshot it", false);
+        }
+        SinkSpec sinkSpec = spec.sinks().stream().filter(s -> s.name().equals(sink)).findFirst().orElseThrow();
+        if (unopened.contains(sink)) {
+            try {
+                lane.sink().open();
+                if (lane.deadLetterSink().isPresent()) {
+                    lane.deadLetterSink().get().open();
+                }
+            } catch (Exception e) {
+                throw new CdcException("sink '" + sink + "' could not be opened, so it stays detached: " + e, e);
+            }
+            unopened.remove(sink);
+        }
+        PipelineStatus.Detached was = lane.reattach(wiring.backlog(sinkSpec));
+        Optional<Position> from = Optional.ofNullable(lane.ackedPosition());
+        hooks.laneReattached(lane, was, from);
+        startWorker(lane);
+        List<Reattachment.Backfill> queued = new ArrayList<>();
+        for (TableId t : tables) {
+            BackfillRequest r = new BackfillRequest("reattach-" + sink + "-" + BackfillStore.newId(t), t,
+                    Optional.empty(), List.of(), Set.of(sink), Optional.empty());
+            queued.add(new Reattachment.Backfill(backfills.request(r).id(), t));
+        }
+        return new Reattachment(sink, was, from, queued);
+    }
+
+    /** The tables the pipeline's schema history knows (every table the stream carried), without the signal table. */
+    public List<TableId> capturedTables() {
+        SchemaTracker s = schemas;
+        if (s == null) {
+            return List.of();
+        }
+        List<TableId> out = new ArrayList<>(s.registry().tables());
+        spec.engine().signalTable().ifPresent(out::remove);
+        return out;
     }
 
     private void tick() {

@@ -63,7 +63,7 @@ final class SinkLane implements Runnable {
     private final Delivery delivery;
     private final Rejections rejections;
     private final SchemaGate gate;
-    private final LaneBuffer buffer;
+    private volatile LaneBuffer buffer;
     private final Clock clock;
     private final LaneSchemaChanges schemaChanges;
 
@@ -94,8 +94,8 @@ final class SinkLane implements Runnable {
         this.delivery = new Delivery("sink '" + spec.name() + "'", spec.retry(), stats, this::stopsWork);
         this.rejections = new Rejections(spec, sink, deadLetter, stats, this::stopsWork);
         this.schemaChanges = new LaneSchemaChanges(spec.name(), sink, gate, delivery, rejections, stats);
-        stats.pending(buffer::oldestCommitTime);
-        LaneGauges.register(stats.metrics(), this, buffer, gate);
+        stats.pending(() -> this.buffer.oldestCommitTime());
+        LaneGauges.register(stats.metrics(), this, gate);
     }
 
     String name() {
@@ -138,6 +138,11 @@ final class SinkLane implements Runnable {
         return stats;
     }
 
+    /** What the lane holds now (a re-attached lane has a new one). */
+    LaneBuffer buffer() {
+        return buffer;
+    }
+
     /** True when the lane delivers nothing more: the pipeline aborts, or the sink was detached. */
     private boolean stopsWork() {
         return owner.isAborting() || detached != null;
@@ -161,18 +166,22 @@ final class SinkLane implements Runnable {
      *                              or the backlog cannot be written
      */
     boolean enqueue(LaneBatch batch, Runnable whileWaiting) throws InterruptedException {
-        if (detached == null) {
-            lastOffered = batch;
-            try {
-                return buffer.offer(batch, () -> owner.isAborting() || finished && detached == null, whileWaiting,
-                        reason -> budgetSpent(reason, batch));
-            } catch (IOException e) {
-                throw new SinkFailureException(spec.name(), "could not write its backlog: " + e, e);
+        LaneBuffer into;
+        synchronized (this) { // against reattach: each batch is either skipped or queued in the new buffer
+            if (detached != null) {
+                ackedPosition = batch.lastPosition();
+                ackedSequence = batch.lastSequence();
+                return true;
             }
+            into = buffer;
+            lastOffered = batch;
         }
-        ackedPosition = batch.lastPosition();
-        ackedSequence = batch.lastSequence();
-        return true;
+        try {
+            return into.offer(batch, () -> owner.isAborting() || finished && detached == null, whileWaiting,
+                    reason -> budgetSpent(reason, batch));
+        } catch (IOException e) {
+            throw new SinkFailureException(spec.name(), "could not write its backlog: " + e, e);
+        }
     }
 
     /** The backlog's budget is spent and {@code when-full} is fail or detach. */
@@ -225,6 +234,31 @@ final class SinkLane implements Runnable {
         ackedSequence = sequence;
     }
 
+    /**
+     * Brings the detached lane back while the pipeline runs: the batches the ingest stage hands over
+     * from now on are queued (in a fresh buffer; {@code backlog} when it spills) and delivered again;
+     * those it skipped while detached stay acknowledged, so the checkpoint never waits for them (a
+     * backfill into this sink fills them). The caller starts a new worker ({@link #run}) after this.
+     *
+     * @return the detached record it ends
+     * @throws IllegalStateException when the lane is not detached, or its old worker has not ended yet
+     */
+    synchronized PipelineStatus.Detached reattach(Optional<Backlog> backlog) {
+        if (detached == null) {
+            throw new IllegalStateException("sink '" + spec.name() + "' is not detached");
+        }
+        if (!finished) {
+            throw new IllegalStateException("sink '" + spec.name() + "' is still ending the delivery it was doing when "
+                    + "it was detached; try again in a few seconds");
+        }
+        PipelineStatus.Detached was = detached;
+        buffer = new LaneBuffer(spec.queueCapacity(), backlog, spec.backlog(), clock);
+        lastOffered = null;
+        finished = false;
+        detached = null;
+        return was;
+    }
+
     BacklogSettings.WhenFull whenFull() {
         return spec.backlog().whenFull();
     }
@@ -255,8 +289,11 @@ final class SinkLane implements Runnable {
                 owner.laneFailed(this, t);
             }
         } finally {
-            finished = true;
-            discardIfDetached();
+            try {
+                discardIfDetached();
+            } finally {
+                finished = true; // after the discard: a re-attach may open a new backlog in the same directory
+            }
         }
     }
 
