@@ -206,6 +206,100 @@ class BackfillCommandIT {
     }
 
     @Test
+    void aDetachedSinkIsReattachedWhileThePipelineRunsAndWritesGoOn() throws Exception {
+        requireServers();
+        String name = "bf_live_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 20);
+        int port = CdcJar.freePort();
+        URI es = URI.create(Services.elasticsearchUrl());
+        CdcJar run = null;
+        try (TcpProxy proxy = TcpProxy.start(es.getHost(), es.getPort())) {
+            Path yaml = pipeline(name, port);
+            Files.writeString(yaml, Files.readString(yaml).replace("hosts: [\"" + Services.elasticsearchUrl() + "\"]",
+                    "hosts: [\"http://127.0.0.1:" + proxy.port() + "\"], queue-capacity: 64, "
+                            + "retry: {max-attempts: 3, initial-backoff: 50ms, max-backoff: 200ms}, "
+                            + "backlog: {max-bytes: 2mb, when-full: detach}"));
+            PostgresPipelineIT.exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, v bigint NOT NULL)",
+                    "INSERT INTO " + name + " SELECT g, g FROM generate_series(1, " + ROWS + ") g");
+            run = CdcJar.start(work, "run", "run", yaml.getFileName().toString(), "--status-interval", "0");
+            CdcJar running = run;
+            awaitHttp(port);
+            Map<Long, Long> initial = tableValues(name);
+            await(run, "the snapshot in both sinks", () -> esValues(name).equals(initial)
+                    && redisValues(name).equals(initial));
+
+            // Elasticsearch unreachable: its lane spends its 2 MB backlog budget and is detached (when-full: detach)
+            proxy.refuse();
+            long v = 0;
+            while (!JSON.readTree(get(port, "/status")).path("sinks").get(0).path("detached").isObject()) {
+                assertThat(run.process().isAlive()).as(run.stderr()).isTrue();
+                PostgresPipelineIT.exec("UPDATE " + name + " SET v = " + (--v) + " WHERE id <= 500");
+                Thread.sleep(50);
+            }
+            assertThat(work.resolve("state/detached/search.json")).exists();
+            PostgresPipelineIT.exec("UPDATE " + name + " SET v = -v WHERE id % 10 = 0",
+                    "DELETE FROM " + name + " WHERE id BETWEEN 1901 AND 1950",
+                    "INSERT INTO " + name + " SELECT g, g FROM generate_series(" + (ROWS + 1) + ", " + (ROWS + 100)
+                            + ") g");
+            Map<Long, Long> changed = tableValues(name);
+            await(run, "Redis follows while search is detached", () -> redisValues(name).equals(changed));
+            proxy.accept();
+            Thread.sleep(1500); // the detached sink stays detached with its target back
+            assertThat(JSON.readTree(get(port, "/status")).path("sinks").get(0).path("state").asText())
+                    .isEqualTo("detached");
+
+            CdcJar reattach;
+            try (Connection c = PostgresPipelineIT.connect();
+                 BackgroundWrites writes = new BackgroundWrites(name, () -> {
+                     try (Statement st = c.createStatement()) {
+                         st.executeUpdate("UPDATE " + name + " SET v = v + 1000 WHERE id = "
+                                 + (1 + ThreadLocalRandom.current().nextInt(ROWS + 100)));
+                     }
+                 })) {
+                Thread.sleep(500);
+                reattach = CdcJar.start(work, "reattach", "reattach", yaml.getFileName().toString(), "search",
+                        "--backfill");
+                assertThat(reattach.waitFor(60)).as(reattach.stderr()).isEqualTo(ExitCodes.OK);
+                Thread.sleep(1500); // writes go on after the re-attach: they must reach the sink by the stream
+            }
+            assertThat(run.process().isAlive()).as("the same run goes on").isTrue();
+            assertThat(reattach.stdout()).contains("sink 'search' re-attached in the running pipeline '" + name + "'")
+                    .contains("It receives every change after position").contains("reattach-search-")
+                    .contains("public." + name);
+            assertThat(work.resolve("state/detached/search.json")).doesNotExist();
+            JsonNode sink = JSON.readTree(get(port, "/status")).path("sinks").get(0);
+            assertThat(sink.path("detached").isNull()).as(sink.toString()).isTrue();
+
+            await(run, "the backfill done", () -> {
+                JsonNode list = JSON.readTree(get(port, "/backfills"));
+                return list.size() == 1 && list.get(0).path("state").asText().equals("done");
+            });
+            JsonNode b = JSON.readTree(get(port, "/backfills")).get(0);
+            assertThat(b.path("sinks").toString()).isEqualTo("[\"search\"]");
+            assertThat(b.path("table").asText()).isEqualTo("public." + name);
+            Map<Long, Long> now = tableValues(name);
+            Map<Long, Long> withDeleted = new HashMap<>(now);
+            for (long id = 1901; id <= 1950; id++) {
+                withDeleted.put(id, id); // as the snapshot wrote it: every later change was skipped
+            }
+            await(run, "Elasticsearch equal to the table, but for the rows deleted while detached",
+                    () -> esValues(name).equals(withDeleted));
+            assertThat(redisValues(name)).isEqualTo(now);
+
+            CdcJar verify = CdcJar.start(work, "verify", "verify", yaml.getFileName().toString(), "--sink", "search",
+                    "--repair", "--wait", "--settle", "500ms");
+            assertThat(verify.waitFor(180)).as(verify.stderr()).isEqualTo(ExitCodes.OK);
+            assertThat(verify.stdout()).contains("extra 50").contains("EQUAL");
+            await(running, "Elasticsearch equal to the table", () -> esValues(name).equals(now));
+        } finally {
+            if (run != null) {
+                run.process().destroy();
+                run.waitFor(60);
+            }
+            cleanUp(name);
+        }
+    }
+
+    @Test
     void anInsertIntoTheSignalTableBackfillsAndTheSignalReachesNoSink() throws Exception {
         requireServers();
         String name = "bf_signal_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 20);

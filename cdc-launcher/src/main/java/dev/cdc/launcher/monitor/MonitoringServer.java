@@ -24,8 +24,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>{@code GET /status}: {@link StatusJson#status} (state, per-sink counters and lag, checkpoint, snapshot,
  *   backfills)</li>
  *   <li>{@code POST /backfills}, {@code GET /backfills}, {@code GET /backfills/<id>}: {@link BackfillApi}</li>
+ *   <li>{@code POST /sinks/<name>/reattach}: {@link SinkApi}</li>
  * </ul>
- * Other paths answer 404, other methods 405 (POST only to {@code /backfills}). {@link #close()} is idempotent. Thread-safe.
+ * Other paths answer 404, other methods 405 (POST only to {@code /backfills} and
+ * {@code /sinks/<name>/reattach}). {@link #close()} is idempotent. Thread-safe.
  */
 public final class MonitoringServer implements AutoCloseable {
 
@@ -88,6 +90,12 @@ public final class MonitoringServer implements AutoCloseable {
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
             boolean head = method.equals("HEAD");
+            if (method.equals("POST") && SinkApi.handles(path)) {
+                byte[] body = exchange.getRequestBody().readNBytes(64 * 1024);
+                BackfillApi.Answer a = SinkApi.post(observer, path, new String(body, StandardCharsets.UTF_8));
+                send(exchange, a.status(), JSON, a.body(), false);
+                return;
+            }
             if (method.equals("POST") && BackfillApi.handles(path)) {
                 byte[] body = exchange.getRequestBody().readNBytes(BackfillApi.MAX_BODY + 1);
                 BackfillApi.Answer a = body.length > BackfillApi.MAX_BODY

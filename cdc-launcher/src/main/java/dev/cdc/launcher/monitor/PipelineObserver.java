@@ -1,10 +1,12 @@
 package dev.cdc.launcher.monitor;
 
+import dev.cdc.api.event.TableId;
 import dev.cdc.api.spi.SnapshotProgress;
 import dev.cdc.core.backfill.Backfills;
 import dev.cdc.core.pipeline.Pipeline;
 import dev.cdc.core.spec.PipelineListener;
 import dev.cdc.core.spec.PipelineStatus;
+import dev.cdc.core.spec.Reattachment;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -23,7 +25,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * {@link Pipeline#addListener} before {@link Pipeline#start()}. Thread-safe: the engine's
  * threads report, HTTP and console threads read.
  */
-public final class PipelineObserver implements PipelineListener {
+public final class PipelineObserver implements PipelineListener, SinkApi.Target {
 
     private final Pipeline pipeline;
     private final Clock clock;
@@ -74,6 +76,17 @@ public final class PipelineObserver implements PipelineListener {
     /** The pipeline's backfills (requests and progress). */
     public Backfills backfills() {
         return pipeline.backfills();
+    }
+
+    /** Re-attaches a detached sink while the pipeline runs; see {@link Pipeline#reattach}. */
+    @Override
+    public Reattachment reattach(String sink, List<TableId> tables) {
+        return pipeline.reattach(sink, tables);
+    }
+
+    @Override
+    public List<TableId> capturedTables() {
+        return pipeline.capturedTables();
     }
 
     /** The pipeline's health now. */

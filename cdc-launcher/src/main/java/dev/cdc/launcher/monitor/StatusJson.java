@@ -176,7 +176,7 @@ public final class StatusJson {
         return document.toString();
     }
 
-    private static ObjectNode offsets(Position position) {
+    static ObjectNode offsets(Position position) {
         ObjectNode n = MAPPER.createObjectNode();
         for (Map.Entry<String, String> e : position.offsets().entrySet()) {
             n.put(e.getKey(), e.getValue());
