@@ -141,13 +141,7 @@ class BackfillCommandIT {
         URI es = URI.create(Services.elasticsearchUrl());
         CdcJar started = null;
         try (TcpProxy proxy = TcpProxy.start(es.getHost(), es.getPort())) {
-            Path yaml = pipeline(name, port);
-            Files.writeString(yaml, Files.readString(yaml).replace("hosts: [\"" + Services.elasticsearchUrl() + "\"]",
-                    "hosts: [\"http://127.0.0.1:" + proxy.port() + "\"], queue-capacity: 64, "
-                            + "retry: {max-attempts: 3, initial-backoff: 50ms, max-backoff: 200ms}, "
-                            + "backlog: {max-bytes: 2mb, when-full: detach}"));
-            PostgresPipelineIT.exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, v bigint NOT NULL)",
-                    "INSERT INTO " + name + " SELECT g, g FROM generate_series(1, " + ROWS + ") g");
+            Path yaml = detachablePipeline(name, port, proxy);
             CdcJar first = CdcJar.start(work, "run1", "run", yaml.getFileName().toString(), "--status-interval", "0");
             started = first;
             awaitHttp(port);
@@ -156,13 +150,7 @@ class BackfillCommandIT {
                     && redisValues(name).equals(initial));
 
             // Elasticsearch unreachable: its lane spends its 2 MB backlog budget and is detached (when-full: detach)
-            proxy.refuse();
-            long v = 0;
-            while (!JSON.readTree(get(port, "/status")).path("sinks").get(0).path("detached").isObject()) {
-                assertThat(first.process().isAlive()).as(first.stderr()).isTrue();
-                PostgresPipelineIT.exec("UPDATE " + name + " SET v = " + (--v) + " WHERE id <= 500");
-                Thread.sleep(50);
-            }
+            detachSearch(first, name, port, proxy);
             PostgresPipelineIT.exec("UPDATE " + name + " SET v = -v WHERE id % 10 = 0",
                     "INSERT INTO " + name + " SELECT g, g FROM generate_series(" + (ROWS + 1) + ", " + (ROWS + 100)
                             + ") g");
@@ -213,13 +201,7 @@ class BackfillCommandIT {
         URI es = URI.create(Services.elasticsearchUrl());
         CdcJar run = null;
         try (TcpProxy proxy = TcpProxy.start(es.getHost(), es.getPort())) {
-            Path yaml = pipeline(name, port);
-            Files.writeString(yaml, Files.readString(yaml).replace("hosts: [\"" + Services.elasticsearchUrl() + "\"]",
-                    "hosts: [\"http://127.0.0.1:" + proxy.port() + "\"], queue-capacity: 64, "
-                            + "retry: {max-attempts: 3, initial-backoff: 50ms, max-backoff: 200ms}, "
-                            + "backlog: {max-bytes: 2mb, when-full: detach}"));
-            PostgresPipelineIT.exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, v bigint NOT NULL)",
-                    "INSERT INTO " + name + " SELECT g, g FROM generate_series(1, " + ROWS + ") g");
+            Path yaml = detachablePipeline(name, port, proxy);
             run = CdcJar.start(work, "run", "run", yaml.getFileName().toString(), "--status-interval", "0");
             CdcJar running = run;
             awaitHttp(port);
@@ -228,13 +210,7 @@ class BackfillCommandIT {
                     && redisValues(name).equals(initial));
 
             // Elasticsearch unreachable: its lane spends its 2 MB backlog budget and is detached (when-full: detach)
-            proxy.refuse();
-            long v = 0;
-            while (!JSON.readTree(get(port, "/status")).path("sinks").get(0).path("detached").isObject()) {
-                assertThat(run.process().isAlive()).as(run.stderr()).isTrue();
-                PostgresPipelineIT.exec("UPDATE " + name + " SET v = " + (--v) + " WHERE id <= 500");
-                Thread.sleep(50);
-            }
+            detachSearch(run, name, port, proxy);
             assertThat(work.resolve("state/detached/search.json")).exists();
             PostgresPipelineIT.exec("UPDATE " + name + " SET v = -v WHERE id % 10 = 0",
                     "DELETE FROM " + name + " WHERE id BETWEEN 1901 AND 1950",
@@ -342,6 +318,29 @@ class BackfillCommandIT {
             }
             cleanUp(name);
             PostgresPipelineIT.exec("DROP TABLE IF EXISTS " + signal);
+        }
+    }
+
+    /** The pipeline of {@link #pipeline}, its Elasticsearch sink behind {@code proxy}, detached when its 2 MB are spent. */
+    private Path detachablePipeline(String name, int port, TcpProxy proxy) throws Exception {
+        Path yaml = pipeline(name, port);
+        Files.writeString(yaml, Files.readString(yaml).replace("hosts: [\"" + Services.elasticsearchUrl() + "\"]",
+                "hosts: [\"http://127.0.0.1:" + proxy.port() + "\"], queue-capacity: 64, "
+                        + "retry: {max-attempts: 3, initial-backoff: 50ms, max-backoff: 200ms}, "
+                        + "backlog: {max-bytes: 2mb, when-full: detach}"));
+        PostgresPipelineIT.exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, v bigint NOT NULL)",
+                "INSERT INTO " + name + " SELECT g, g FROM generate_series(1, " + ROWS + ") g");
+        return yaml;
+    }
+
+    /** Elasticsearch unreachable, rows updated until its lane spent its backlog budget and was detached. */
+    private static void detachSearch(CdcJar run, String name, int port, TcpProxy proxy) throws Exception {
+        proxy.refuse();
+        long v = 0;
+        while (!JSON.readTree(get(port, "/status")).path("sinks").get(0).path("detached").isObject()) {
+            assertThat(run.process().isAlive()).as(run.stderr()).isTrue();
+            PostgresPipelineIT.exec("UPDATE " + name + " SET v = " + (--v) + " WHERE id <= 500");
+            Thread.sleep(50);
         }
     }
 
