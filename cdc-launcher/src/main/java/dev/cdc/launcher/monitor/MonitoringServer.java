@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>{@code GET /metrics}: every meter in the Prometheus text format</li>
  *   <li>{@code GET /health}: {@link Health} as JSON; 200 while UP or DEGRADED, 503 when DOWN</li>
  *   <li>{@code GET /status}: {@link StatusJson#status} (state, per-sink counters and lag, checkpoint, snapshot,
- *   backfills)</li>
+ *   backfills, the latest verify results)</li>
  *   <li>{@code POST /backfills}, {@code GET /backfills}, {@code GET /backfills/<id>}: {@link BackfillApi}</li>
  *   <li>{@code POST /sinks/<name>/reattach}: {@link SinkApi}</li>
  * </ul>
@@ -64,6 +64,7 @@ public final class MonitoringServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        observer.verifyResults().bindTo(registry);
         MonitoringServer m = new MonitoringServer(server, executor, registry, observer);
         server.createContext("/", m::handle);
         server.setExecutor(executor);
@@ -110,7 +111,10 @@ public final class MonitoringServer implements AutoCloseable {
                 return;
             }
             switch (path) {
-                case "/metrics" -> send(exchange, 200, PROMETHEUS_TEXT, registry.scrape(), head);
+                case "/metrics" -> {
+                    observer.verifyResults().refresh();
+                    send(exchange, 200, PROMETHEUS_TEXT, registry.scrape(), head);
+                }
                 case "/health", "/health/" -> {
                     Health h = observer.health();
                     send(exchange, h.httpStatus(), JSON,

@@ -7,6 +7,7 @@ import dev.cdc.core.pipeline.Pipeline;
 import dev.cdc.core.spec.PipelineListener;
 import dev.cdc.core.spec.PipelineStatus;
 import dev.cdc.core.spec.Reattachment;
+import dev.cdc.launcher.verify.VerifyRecords;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -32,11 +33,13 @@ public final class PipelineObserver implements PipelineListener, SinkApi.Target 
     private final Instant createdAt;
     private final Map<String, SnapshotProgress> snapshot = new ConcurrentSkipListMap<>();
     private final Set<String> lagAlerts = ConcurrentHashMap.newKeySet();
+    private final VerifyResults verifyResults;
 
     public PipelineObserver(Pipeline pipeline, Clock clock) {
         this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.createdAt = clock.instant();
+        this.verifyResults = new VerifyResults(pipeline.name(), VerifyRecords.of(pipeline.spec()));
     }
 
     /** An observer already listening to {@code pipeline}. */
@@ -87,6 +90,11 @@ public final class PipelineObserver implements PipelineListener, SinkApi.Target 
     @Override
     public List<TableId> capturedTables() {
         return pipeline.capturedTables();
+    }
+
+    /** The latest {@code cdc verify} results, from the state directory. */
+    public VerifyResults verifyResults() {
+        return verifyResults;
     }
 
     /** The pipeline's health now. */
