@@ -261,11 +261,45 @@ class BackfillCommandIT {
                     () -> esValues(name).equals(withDeleted));
             assertThat(redisValues(name)).isEqualTo(now);
 
+            // cdc verify (its own process) finds them; the running launcher shows its result
+            String tags = "pipeline=\"" + name + "\",sink=\"search\",table=\"public." + name + "\"";
+            CdcJar check = CdcJar.start(work, "check", "verify", yaml.getFileName().toString(), "--sink", "search",
+                    "--settle", "500ms");
+            assertThat(check.waitFor(180)).as(check.stderr()).isEqualTo(ExitCodes.DIFFERENT);
+            assertThat(check.stdout()).contains("extra 50");
+            JsonNode found = JSON.readTree(get(port, "/status")).path("verify");
+            assertThat(found).as(found.toString()).singleElement().satisfies(r -> {
+                assertThat(r.path("table").asText()).isEqualTo("public." + name);
+                assertThat(r.path("sink").asText()).isEqualTo("search");
+                assertThat(r.path("equal").asBoolean()).isFalse();
+                assertThat(r.path("extra").asLong()).isEqualTo(50);
+                assertThat(r.path("missing").asLong()).isZero();
+                assertThat(r.path("different").asLong()).isZero();
+                assertThat(r.path("source_rows").asLong()).isEqualTo(now.size());
+                assertThat(r.path("sample").path("extra")).hasSize(10);
+            });
+            assertThat(get(port, "/metrics")).contains("cdc_verify_differences{kind=\"extra\"," + tags + "} 50.0")
+                    .contains("cdc_verify_equal{" + tags + "} 0.0")
+                    .contains("cdc_verify_rows{" + tags + "} " + now.size() + ".0")
+                    .contains("cdc_verify_last_run_timestamp_seconds{" + tags + "}");
+            CdcJar status = CdcJar.start(work, "status", "status", "--url", "http://127.0.0.1:" + port);
+            assertThat(status.waitFor(60)).isEqualTo(ExitCodes.OK);
+            assertThat(status.stdout()).contains("verify (latest `cdc verify` of each table and sink):")
+                    .contains("public." + name + " -> search: DIFFERENT (" + now.size() + " rows; missing 0, extra 50, "
+                            + "different 0)");
+
             CdcJar verify = CdcJar.start(work, "verify", "verify", yaml.getFileName().toString(), "--sink", "search",
                     "--repair", "--wait", "--settle", "500ms");
             assertThat(verify.waitFor(180)).as(verify.stderr()).isEqualTo(ExitCodes.OK);
             assertThat(verify.stdout()).contains("extra 50").contains("EQUAL");
             await(running, "Elasticsearch equal to the table", () -> esValues(name).equals(now));
+            JsonNode repaired = JSON.readTree(get(port, "/status")).path("verify").get(0);
+            assertThat(repaired.path("equal").asBoolean()).as(repaired.toString()).isTrue();
+            assertThat(repaired.path("extra").asLong()).isZero();
+            assertThat(repaired.path("found").path("extra").asLong()).isEqualTo(50);
+            assertThat(repaired.path("repair").asText()).contains("backfill").contains("done");
+            assertThat(get(port, "/metrics")).contains("cdc_verify_differences{kind=\"extra\"," + tags + "} 0.0")
+                    .contains("cdc_verify_equal{" + tags + "} 1.0");
         } finally {
             if (run != null) {
                 run.process().destroy();
