@@ -49,7 +49,7 @@ final class LaneWiring {
         return detachedSinks;
     }
 
-    SinkLane lane(SinkSpec s, SinkLane.Owner owner) {
+    SinkLane lane(SinkSpec s, LaneOwner owner) {
         Optional<PipelineStatus.Detached> detached = detachedSinks.flatMap(d -> d.find(s.name()));
         detached.ifPresent(d -> LOG.warn("pipeline '{}': sink '{}' is DETACHED since {} at position {} ({}); it "
                         + "receives nothing. It misses every change after that position: run `cdc reattach "

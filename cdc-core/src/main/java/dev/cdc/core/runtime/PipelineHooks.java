@@ -3,6 +3,7 @@ package dev.cdc.core.runtime;
 import dev.cdc.api.event.Position;
 import dev.cdc.api.spi.SnapshotProgress;
 import dev.cdc.core.spec.PipelineListener;
+import dev.cdc.core.spec.PipelineState;
 import dev.cdc.core.spec.PipelineStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +18,7 @@ import java.util.function.Consumer;
  * the run resumed, and the hooks through which a lane fails the pipeline or reports that it was
  * detached (recorded in the state directory, told to the listeners). Thread-safe.
  */
-final class PipelineHooks implements IngestStage.Pipeline, SinkLane.Owner {
+final class PipelineHooks implements IngestStage.Pipeline, LaneOwner {
 
     private static final Logger LOG = LoggerFactory.getLogger(PipelineHooks.class);
 
@@ -97,6 +98,17 @@ final class PipelineHooks implements IngestStage.Pipeline, SinkLane.Owner {
     @Override
     public void laneFailed(SinkLane lane, Throwable cause) {
         onFailure.accept(cause);
+    }
+
+    /** Tells every listener; one that throws is logged and the others are still told. */
+    void stateChanged(PipelineState from, PipelineState to) {
+        for (PipelineListener l : listeners) {
+            try {
+                l.onStateChange(from, to);
+            } catch (RuntimeException e) {
+                LOG.warn("a pipeline listener failed: {}", e.toString());
+            }
+        }
     }
 
     @Override

@@ -1,9 +1,7 @@
 package dev.cdc.core.runtime;
 
 import dev.cdc.api.error.CdcException;
-import dev.cdc.api.event.Position;
 import dev.cdc.api.event.TableId;
-import dev.cdc.api.spi.BackfillRequest;
 import dev.cdc.api.spi.Checkpoint;
 import dev.cdc.api.spi.CheckpointStore;
 import dev.cdc.api.spi.SnapshotProgress;
@@ -31,10 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -63,8 +58,6 @@ public final class PipelineRunner {
     private final Plugins plugins;
     private final List<SinkLane> lanes = new ArrayList<>();
     private final List<Thread> laneThreads = new CopyOnWriteArrayList<>();
-    /** Sinks not opened at start (an earlier run detached them): opened when re-attached. */
-    private final Set<String> unopened = ConcurrentHashMap.newKeySet();
     private final LagAlerts lagAlerts;
 
     private final PipelineHooks hooks;
@@ -73,8 +66,7 @@ public final class PipelineRunner {
     private volatile boolean stopAsked;
     private volatile IngestStage ingest;
     private Source source;
-    private LaneWiring wiring;
-    private SchemaTracker schemas;
+    private volatile LaneReattacher reattacher;
     private CheckpointCoordinator coordinator;
     private ScheduledExecutorService timer;
     private Thread sourceThread;
@@ -118,7 +110,7 @@ public final class PipelineRunner {
         if (!state.compareAndSet(PipelineState.CREATED, PipelineState.STARTING)) {
             throw new IllegalStateException("pipeline '" + spec.name() + "' was already started (" + state.get() + ")");
         }
-        fire(PipelineState.CREATED, PipelineState.STARTING);
+        hooks.stateChanged(PipelineState.CREATED, PipelineState.STARTING);
         try {
             open();
         } catch (Throwable t) {
@@ -141,17 +133,18 @@ public final class PipelineRunner {
                 c -> LOG.info("pipeline '{}': resuming after checkpoint {} saved {} in {}", spec.name(), c.position(),
                         c.savedAt(), store.describe()),
                 () -> LOG.info("pipeline '{}': no checkpoint in {}; starting fresh", spec.name(), store.describe()));
-        schemas = new SchemaTracker(SchemaRegistry.open(SchemaTracker.store(spec.stateDirectory())), clock);
+        SchemaTracker schemas = new SchemaTracker(SchemaRegistry.open(SchemaTracker.store(spec.stateDirectory())), clock);
         TransformChain chain = new TransformChain(plugins.createAll(spec.filters()),
                 plugins.createAll(spec.transforms()));
-        wiring = new LaneWiring(spec, plugins, metrics, clock);
+        LaneWiring wiring = new LaneWiring(spec, plugins, metrics, clock);
+        reattacher = new LaneReattacher(spec, lanes, wiring, backfills, hooks, schemas, this::startWorker);
         hooks.opened(restored.map(Checkpoint::position), wiring.detachedSinks());
         for (SinkSpec s : spec.sinks()) {
             lanes.add(wiring.lane(s, hooks));
         }
         for (SinkLane lane : lanes) {
             if (lane.detached().isPresent()) {
-                unopened.add(lane.name());
+                reattacher.notOpened(lane.name());
                 continue;
             }
             lane.sink().open();
@@ -189,68 +182,21 @@ public final class PipelineRunner {
     }
 
     /**
-     * Re-attaches a detached sink while the pipeline runs: its lane queues and delivers every batch
-     * the ingest stage hands over from now on (what it skipped while detached stays acknowledged: the
-     * checkpoint had moved on without it), its detached record is deleted, and, when {@code tables}
-     * is not empty, a backfill of each table into that sink only is queued to fill what it missed.
+     * Re-attaches a detached sink while the pipeline runs ({@link LaneReattacher#reattach}).
      *
-     * @param tables the tables to backfill; empty for none
-     * @return what it did
-     * @throws java.util.NoSuchElementException for an unknown sink
-     * @throws IllegalStateException when the pipeline is not running, or the sink is not detached or
-     *                               still ending its old delivery
-     * @throws Backfills.Refused     when tables are named and the source cannot backfill (the sink stays detached)
-     * @throws CdcException          when a sink an earlier run detached cannot be opened (it stays detached)
+     * @throws IllegalStateException when the pipeline is not running (and as {@link LaneReattacher#reattach})
      */
     public synchronized Reattachment reattach(String sink, List<TableId> tables) {
-        SinkLane lane = lanes.stream().filter(l -> l.name().equals(sink)).findFirst()
-                .orElseThrow(() -> new NoSuchElementException("pipeline '" + spec.name() + "' has no sink '" + sink
-                        + "' (its sinks: " + String.join(", ", spec.sinks().stream().map(SinkSpec::name).toList())
-                        + ")"));
         if (state.get() != PipelineState.RUNNING || shutdownStarted) {
             throw new IllegalStateException("pipeline '" + spec.name() + "' is " + state.get() + ", not RUNNING");
         }
-        if (lane.detached().isEmpty()) {
-            throw new IllegalStateException("sink '" + sink + "' is not detached");
-        }
-        if (!tables.isEmpty() && backfills.whyCannotBackfill().isPresent()) {
-            throw new Backfills.Refused(backfills.whyCannotBackfill().get() + ", so sink '" + sink + "' cannot be "
-                    + "re-attached by a backfill; re-attach it without --backfill and re-snapshot it", false);
-        }
-        SinkSpec sinkSpec = spec.sinks().stream().filter(s -> s.name().equals(sink)).findFirst().orElseThrow();
-        if (unopened.contains(sink)) {
-            try {
-                lane.sink().open();
-                if (lane.deadLetterSink().isPresent()) {
-                    lane.deadLetterSink().get().open();
-                }
-            } catch (Exception e) {
-                throw new CdcException("sink '" + sink + "' could not be opened, so it stays detached: " + e, e);
-            }
-            unopened.remove(sink);
-        }
-        PipelineStatus.Detached was = lane.reattach(wiring.backlog(sinkSpec));
-        Optional<Position> from = Optional.ofNullable(lane.ackedPosition());
-        hooks.laneReattached(lane, was, from);
-        startWorker(lane);
-        List<Reattachment.Backfill> queued = new ArrayList<>();
-        for (TableId t : tables) {
-            BackfillRequest r = new BackfillRequest("reattach-" + sink + "-" + BackfillStore.newId(t), t,
-                    Optional.empty(), List.of(), Set.of(sink), Optional.empty());
-            queued.add(new Reattachment.Backfill(backfills.request(r).id(), t));
-        }
-        return new Reattachment(sink, was, from, queued);
+        return reattacher.reattach(sink, tables);
     }
 
     /** The tables the pipeline's schema history knows (every table the stream carried), without the signal table. */
     public List<TableId> capturedTables() {
-        SchemaTracker s = schemas;
-        if (s == null) {
-            return List.of();
-        }
-        List<TableId> out = new ArrayList<>(s.registry().tables());
-        spec.engine().signalTable().ifPresent(out::remove);
-        return out;
+        LaneReattacher r = reattacher;
+        return r == null ? List.of() : r.capturedTables();
     }
 
     private void tick() {
@@ -323,14 +269,14 @@ public final class PipelineRunner {
     private void drainAndClose(PipelineState end) {
         long deadline = System.nanoTime() + spec.engine().shutdownTimeout().toNanos();
         try {
-            join(sourceThread, deadline);
+            CompletionDrain.join(spec, sourceThread, deadline, hooks::abort);
             lanes.forEach(SinkLane::end);
             if (end == PipelineState.COMPLETED) {
                 CompletionDrain.await(spec.name(), lanes, laneThreads, () -> stopAsked || hooks.isAborting());
                 deadline = System.nanoTime() + spec.engine().shutdownTimeout().toNanos();
             }
             for (Thread t : laneThreads) {
-                join(t, deadline);
+                CompletionDrain.join(spec, t, deadline, hooks::abort);
             }
             if (coordinator != null) {
                 coordinator.commit();
@@ -348,23 +294,6 @@ public final class PipelineRunner {
             LOG.info("pipeline '{}': {}{}", spec.name(), finalState.name().toLowerCase(Locale.ROOT),
                     coordinator == null ? "" : coordinator.last().map(c -> "; checkpoint " + c.position()).orElse(""));
             terminated.countDown();
-        }
-    }
-
-    private void join(Thread t, long deadlineNanos) throws InterruptedException {
-        if (t == null || t == Thread.currentThread()) {
-            return;
-        }
-        long left = deadlineNanos - System.nanoTime();
-        if (left > 0) {
-            t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-        }
-        if (t.isAlive()) {
-            LOG.warn("pipeline '{}': {} did not finish within the shutdown timeout of {}; interrupting it",
-                    spec.name(), t.getName(), spec.engine().shutdownTimeout());
-            hooks.abort();
-            t.interrupt();
-            t.join(5_000);
         }
     }
 
@@ -407,17 +336,7 @@ public final class PipelineRunner {
     private void transition(PipelineState to) {
         PipelineState from = state.getAndSet(to);
         if (from != to) {
-            fire(from, to);
-        }
-    }
-
-    private void fire(PipelineState from, PipelineState to) {
-        for (PipelineListener l : listeners) {
-            try {
-                l.onStateChange(from, to);
-            } catch (RuntimeException e) {
-                LOG.warn("a pipeline listener failed: {}", e.toString());
-            }
+            hooks.stateChanged(from, to);
         }
     }
 

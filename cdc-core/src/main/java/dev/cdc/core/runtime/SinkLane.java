@@ -31,26 +31,6 @@ import java.util.Optional;
  */
 final class SinkLane implements Runnable {
 
-    /** What a lane needs from its pipeline. */
-    interface Owner {
-        /** True when the pipeline is failing: blocked producers give up and lanes stop taking work. */
-        boolean isAborting();
-
-        /** True when the pipeline stops (gracefully or not): a lane waiting at a held schema change gives up. */
-        boolean isStopping();
-
-        void laneFailed(SinkLane lane, Throwable cause);
-
-        /** The lane's backlog budget was spent under {@code when-full: detach}: record it, raise the alert. */
-        void laneDetached(SinkLane lane, PipelineStatus.Detached detached);
-
-        /** The checkpoint the run resumed from, if any: where a lane that acknowledged nothing stands. */
-        Optional<Position> resumedFrom();
-
-        /** Since when the source waits on a full lane (of any sink); empty while it does not. */
-        Optional<Instant> sourceWaitingSince();
-    }
-
     private static final Logger LOG = LoggerFactory.getLogger(SinkLane.class);
 
     private final SinkSpec spec;
@@ -58,7 +38,7 @@ final class SinkLane implements Runnable {
     private final Optional<Sink> deadLetter;
     private final TransformChain chain;
     private final LaneStats stats;
-    private final Owner owner;
+    private final LaneOwner owner;
     private final Duration pollInterval;
     private final Delivery delivery;
     private final Rejections rejections;
@@ -78,7 +58,7 @@ final class SinkLane implements Runnable {
      * @param detached set when the sink was detached by an earlier run: the lane delivers nothing
      */
     SinkLane(SinkSpec spec, Sink sink, Optional<Sink> deadLetter, List<Filter> filters, List<Transformer> transforms,
-             PipelineMetrics metrics, Owner owner, Clock clock, Duration pollInterval, SchemaGate gate,
+             PipelineMetrics metrics, LaneOwner owner, Clock clock, Duration pollInterval, SchemaGate gate,
              Optional<Backlog> backlog, Optional<PipelineStatus.Detached> detached) {
         this.spec = spec;
         this.gate = gate;
@@ -167,7 +147,7 @@ final class SinkLane implements Runnable {
      */
     boolean enqueue(LaneBatch batch, Runnable whileWaiting) throws InterruptedException {
         LaneBuffer into;
-        synchronized (this) { // against reattach: each batch is either skipped or queued in the new buffer
+        synchronized (this) { // against reattach: a batch is skipped or goes to the new buffer
             if (detached != null) {
                 ackedPosition = batch.lastPosition();
                 ackedSequence = batch.lastSequence();
@@ -235,13 +215,10 @@ final class SinkLane implements Runnable {
     }
 
     /**
-     * Brings the detached lane back while the pipeline runs: the batches the ingest stage hands over
-     * from now on are queued (in a fresh buffer; {@code backlog} when it spills) and delivered again;
-     * those it skipped while detached stay acknowledged, so the checkpoint never waits for them (a
-     * backfill into this sink fills them). The caller starts a new worker ({@link #run}) after this.
+     * Re-attaches the detached lane: batches handed over from now on are queued (a fresh buffer) and
+     * delivered by a new worker the caller starts; those skipped while detached stay acknowledged.
      *
-     * @return the detached record it ends
-     * @throws IllegalStateException when the lane is not detached, or its old worker has not ended yet
+     * @throws IllegalStateException when it is not detached, or its old worker has not ended yet
      */
     synchronized PipelineStatus.Detached reattach(Optional<Backlog> backlog) {
         if (detached == null) {
@@ -289,11 +266,8 @@ final class SinkLane implements Runnable {
                 owner.laneFailed(this, t);
             }
         } finally {
-            try {
-                discardIfDetached();
-            } finally {
-                finished = true; // after the discard: a re-attach may open a new backlog in the same directory
-            }
+            discardIfDetached(); // before finished: a re-attach then opens a new backlog in the same directory
+            finished = true;
         }
     }
 
@@ -305,7 +279,7 @@ final class SinkLane implements Runnable {
         if (detached != null) {
             try {
                 buffer.discard();
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 LOG.warn("sink '{}': could not delete its backlog: {}", spec.name(), e.toString());
             }
         }
@@ -338,7 +312,7 @@ final class SinkLane implements Runnable {
                 }
                 continue;
             }
-            deliver(run);
+            PendingWrite.deliver(sink, run, stats, rejections, delivery);
             run = new ArrayList<>();
             int at = i;
             try {
@@ -348,7 +322,7 @@ final class SinkLane implements Runnable {
                 throw failure;
             }
         }
-        deliver(run);
+        PendingWrite.deliver(sink, run, stats, rejections, delivery);
         if (detached == null) {
             ackedPosition = last.lastPosition();
             ackedSequence = last.lastSequence();
@@ -364,18 +338,6 @@ final class SinkLane implements Runnable {
                 ackedSequence = out.get(j).sequence();
                 break;
             }
-        }
-    }
-
-    /** Writes and flushes the events through the delivery; what it gives up on takes the failure policy. */
-    private void deliver(List<ChangeEvent> events) throws Exception {
-        if (events.isEmpty()) {
-            return;
-        }
-        PendingWrite pending = new PendingWrite(sink, events, stats, rejections);
-        Delivery.Outcome outcome = delivery.run(pending::attempt);
-        if (!outcome.succeeded()) {
-            rejections.exhausted(pending.events(), outcome.attempts(), outcome.failure().get(), delivery);
         }
     }
 
