@@ -384,12 +384,16 @@ class BackfillCommandIT {
         Services.requireReachable(Service.REDIS);
     }
 
+    /**
+     * The test pipeline. {@code messages: false}: PostgreSQL hands every slot the logical messages of
+     * every session, so other tests' messages on the shared server would become documents in the index.
+     */
     private Path pipeline(String name, int port) throws Exception {
         Path file = work.resolve(name + ".yaml");
         Files.writeString(file, """
                 pipeline: %1$s
                 source: {type: postgres, url: "%2$s", user: postgres, slot: %1$s, tables: [public.%1$s],
-                         backfill-chunk-size: 500}
+                         backfill-chunk-size: 500, messages: false}
                 sinks:
                   - {name: search, type: elasticsearch, hosts: ["%3$s"], index: "%1$s",
                      index-settings: {number_of_replicas: 0, refresh_interval: 1s}}
