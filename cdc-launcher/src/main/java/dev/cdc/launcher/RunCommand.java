@@ -28,6 +28,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -40,7 +42,8 @@ import java.util.concurrent.Callable;
         description = {"Runs a pipeline until its source completes, it fails, or it is stopped (Ctrl-C, SIGTERM: "
                 + "drain every sink, save the final checkpoint, exit 0).",
             "Status lines go to stderr; stdout is left to the stdout sink. With metrics.port set, "
-                + "http://HOST:PORT serves /metrics (Prometheus), /health and /status (JSON)."})
+                + "http://HOST:PORT serves /metrics (Prometheus), /health and /status (JSON).",
+            "With --verify-every, `cdc verify FILE` runs on a schedule and its results show there too."})
 final class RunCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -57,6 +60,16 @@ final class RunCommand implements Callable<Integer> {
             description = "How often to print a status line to stderr (e.g. 10s, 500ms; 0: never). "
                     + "Default: ${DEFAULT-VALUE}.")
     private Duration statusInterval;
+
+    @Option(names = "--verify-every", paramLabel = "DURATION", defaultValue = "0", converter = DurationConverter.class,
+            description = "Run `cdc verify FILE` (a child process) this often, the first time one interval after the "
+                    + "start; its results show in /status, `cdc status` and the cdc_verify_* metrics (e.g. 6h; 0: never)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    private Duration verifyEvery;
+
+    @Option(names = "--verify-arg", paramLabel = "ARG", description = "With --verify-every: one more argument of the "
+            + "scheduled `cdc verify` (repeat for more), e.g. --verify-arg=--sink --verify-arg=search.")
+    private List<String> verifyArgs = new ArrayList<>();
 
     @Override
     public Integer call() throws InterruptedException {
@@ -90,9 +103,14 @@ final class RunCommand implements Callable<Integer> {
                     return ExitCodes.CANNOT_START;
                 }
             }
+            ScheduledVerify verify = verifyEvery.isZero() || verifyEvery.isNegative() ? null
+                    : ScheduledVerify.start(pipelineSpec.name(), file, verifyEvery, verifyArgs);
             try {
                 return run(pipeline, reporter, server, err, verbosity);
             } finally {
+                if (verify != null) {
+                    verify.close();
+                }
                 if (server != null) {
                     server.close();
                 }

@@ -310,6 +310,51 @@ class BackfillCommandIT {
     }
 
     @Test
+    void aScheduledVerifyShowsDriftInTheRunningLauncher() throws Exception {
+        requireServers();
+        String name = "bf_sched_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 20);
+        int port = CdcJar.freePort();
+        Path yaml = pipeline(name, port);
+        CdcJar run = null;
+        try {
+            PostgresPipelineIT.exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, v bigint NOT NULL)",
+                    "INSERT INTO " + name + " SELECT g, g FROM generate_series(1, 300) g");
+            run = CdcJar.start(work, "run", "run", yaml.getFileName().toString(), "--status-interval", "0",
+                    "--verify-every", "2s", "--verify-arg=--sink", "--verify-arg=search", "--verify-arg=--settle",
+                    "--verify-arg=200ms", "--verify-arg=--rechecks", "--verify-arg=1");
+            awaitHttp(port);
+            Map<Long, Long> table = tableValues(name);
+            await(run, "the snapshot in both sinks", () -> esValues(name).equals(table) && redisValues(name).equals(table));
+            await(run, "a scheduled verify found the index equal", () -> {
+                JsonNode v = JSON.readTree(get(port, "/status")).path("verify");
+                return v.size() == 1 && v.get(0).path("equal").asBoolean() && v.get(0).path("source_rows").asLong() == 300;
+            });
+
+            // behind the pipeline's back: 5 documents deleted; the next scheduled verify shows them
+            for (JsonNode hit : es("POST", "/" + name + "/_search?size=10000", "").path("hits").path("hits")) {
+                if (hit.path("_source").path("id").asLong() <= 5) {
+                    es("DELETE", "/" + hit.path("_index").asText() + "/_doc/" + hit.path("_id").asText(), "");
+                }
+            }
+            String tags = "pipeline=\"" + name + "\",sink=\"search\",table=\"public." + name + "\"";
+            await(run, "the scheduled verify's drift in the metrics", () -> get(port, "/metrics")
+                    .contains("cdc_verify_differences{kind=\"missing\"," + tags + "} 5.0"));
+            assertThat(get(port, "/metrics")).contains("cdc_verify_equal{" + tags + "} 0.0");
+            JsonNode v = JSON.readTree(get(port, "/status")).path("verify").get(0);
+            assertThat(v.path("missing").asLong()).isEqualTo(5);
+            assertThat(v.path("sample").path("missing")).hasSize(5);
+            CdcJar running = run;
+            await(run, "the drift in the log", () -> running.stderr().contains("scheduled verify found DIFFERENCES (exit 4)"));
+        } finally {
+            if (run != null) {
+                run.process().destroy();
+                run.waitFor(60);
+            }
+            cleanUp(name);
+        }
+    }
+
+    @Test
     void anInsertIntoTheSignalTableBackfillsAndTheSignalReachesNoSink() throws Exception {
         requireServers();
         String name = "bf_signal_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 20);
