@@ -43,7 +43,8 @@ import java.util.concurrent.Callable;
                 + "drain every sink, save the final checkpoint, exit 0).",
             "Status lines go to stderr; stdout is left to the stdout sink. With metrics.port set, "
                 + "http://HOST:PORT serves /metrics (Prometheus), /health and /status (JSON).",
-            "With --verify-every, `cdc verify FILE` runs on a schedule and its results show there too."})
+            "With --verify-every (or POST /verify), `cdc verify FILE` runs in a child process and its results "
+                + "show there too."})
 final class RunCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -67,8 +68,8 @@ final class RunCommand implements Callable<Integer> {
                     + " Default: ${DEFAULT-VALUE}.")
     private Duration verifyEvery;
 
-    @Option(names = "--verify-arg", paramLabel = "ARG", description = "With --verify-every: one more argument of the "
-            + "scheduled `cdc verify` (repeat for more), e.g. --verify-arg=--sink --verify-arg=search.")
+    @Option(names = "--verify-arg", paramLabel = "ARG", description = "One more argument of the scheduled (or POST "
+            + "/verify) `cdc verify` (repeat for more), e.g. --verify-arg=--sink --verify-arg=search.")
     private List<String> verifyArgs = new ArrayList<>();
 
     @Override
@@ -103,14 +104,14 @@ final class RunCommand implements Callable<Integer> {
                     return ExitCodes.CANNOT_START;
                 }
             }
-            ScheduledVerify verify = verifyEvery.isZero() || verifyEvery.isNegative() ? null
-                    : ScheduledVerify.start(pipelineSpec.name(), file, verifyEvery, verifyArgs);
+            ScheduledVerify verify = ScheduledVerify.start(pipelineSpec.name(), file, verifyEvery, verifyArgs);
+            if (server != null) {
+                server.onVerify(verify::trigger);
+            }
             try {
                 return run(pipeline, reporter, server, err, verbosity);
             } finally {
-                if (verify != null) {
-                    verify.close();
-                }
+                verify.close();
                 if (server != null) {
                     server.close();
                 }

@@ -11,13 +11,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code cdc run --verify-every D}: runs {@code cdc verify FILE [--verify-arg ...]} as a child
  * process (the same Java and class path) every {@code D}, the first time {@code D} after the start,
- * never two at once. Each run leaves its results in the pipeline's state directory, where this
+ * and when asked ({@code POST /verify}), never two at once. Each run leaves its results in the pipeline's state directory, where this
  * launcher's {@code /status} and {@code cdc_verify_*} metrics show them; the outcome is logged
  * (equal: INFO; different or failed: WARN, with the report's last lines). A separate process keeps
  * a verify's memory and failures away from the pipeline. {@link #close()} stops the schedule and
@@ -32,6 +34,7 @@ final class ScheduledVerify implements AutoCloseable {
     private final String pipeline;
     private final List<String> command;
     private final ScheduledExecutorService timer;
+    private final AtomicBoolean busy = new AtomicBoolean();
     private volatile Process running;
 
     private ScheduledVerify(String pipeline, List<String> command) {
@@ -44,7 +47,7 @@ final class ScheduledVerify implements AutoCloseable {
         });
     }
 
-    /** Starts the schedule. */
+    /** Starts the schedule ({@code every} zero: none; {@link #trigger} still runs one on request). */
     static ScheduledVerify start(String pipeline, Path file, Duration every, List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin",
@@ -56,9 +59,41 @@ final class ScheduledVerify implements AutoCloseable {
         command.add(file.toAbsolutePath().toString());
         command.addAll(args);
         ScheduledVerify s = new ScheduledVerify(pipeline, List.copyOf(command));
-        s.timer.scheduleWithFixedDelay(s::runOnce, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
-        LOG.info("pipeline '{}': cdc verify every {} ({})", pipeline, every, String.join(" ", args));
+        if (!every.isZero() && !every.isNegative()) {
+            s.timer.scheduleWithFixedDelay(s::scheduled, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+            LOG.info("pipeline '{}': cdc verify every {} ({})", pipeline, every, String.join(" ", args));
+        }
         return s;
+    }
+
+    /** Starts a verify now ({@code POST /verify}); false when one is under way. */
+    boolean trigger() {
+        if (!busy.compareAndSet(false, true)) {
+            return false;
+        }
+        try {
+            timer.execute(() -> {
+                try {
+                    runOnce();
+                } finally {
+                    busy.set(false);
+                }
+            });
+            return true;
+        } catch (RejectedExecutionException e) {
+            busy.set(false);
+            return false;
+        }
+    }
+
+    private void scheduled() {
+        if (busy.compareAndSet(false, true)) {
+            try {
+                runOnce();
+            } finally {
+                busy.set(false);
+            }
+        }
     }
 
     /** The child's command line (for tests and the log). */

@@ -320,7 +320,7 @@ class BackfillCommandIT {
             PostgresPipelineIT.exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, v bigint NOT NULL)",
                     "INSERT INTO " + name + " SELECT g, g FROM generate_series(1, 300) g");
             run = CdcJar.start(work, "run", "run", yaml.getFileName().toString(), "--status-interval", "0",
-                    "--verify-every", "2s", "--verify-arg=--sink", "--verify-arg=search", "--verify-arg=--settle",
+                    "--verify-every", "3s", "--verify-arg=--sink", "--verify-arg=search", "--verify-arg=--settle",
                     "--verify-arg=200ms", "--verify-arg=--rechecks", "--verify-arg=1");
             awaitHttp(port);
             Map<Long, Long> table = tableValues(name);
@@ -345,6 +345,14 @@ class BackfillCommandIT {
             assertThat(v.path("sample").path("missing")).hasSize(5);
             CdcJar running = run;
             await(run, "the drift in the log", () -> running.stderr().contains("scheduled verify found DIFFERENCES (exit 4)"));
+
+            // repaired by a backfill; POST /verify asks for a verify now (202, or 409 while the scheduled one runs)
+            CdcJar bf = CdcJar.start(work, "backfill", "backfill", yaml.getFileName().toString(), "--table",
+                    "public." + name, "--sink", "search", "--wait");
+            assertThat(bf.waitFor(120)).as(bf.stderr()).isEqualTo(ExitCodes.OK);
+            await(run, "POST /verify accepted", () -> post(port, "/verify").statusCode() == 202);
+            await(run, "the verify asked for finds the index equal again", () -> get(port, "/metrics")
+                    .contains("cdc_verify_equal{" + tags + "} 1.0"));
         } finally {
             if (run != null) {
                 run.process().destroy();
@@ -464,6 +472,11 @@ class BackfillCommandIT {
                 Thread.sleep(200);
             }
         }
+    }
+
+    private static HttpResponse<String> post(int port, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String get(int port, String path) throws Exception {
