@@ -69,10 +69,11 @@ final class LaneReattacher {
      *
      * @param tables the tables to backfill; empty for none
      * @return what it did
-     * @throws java.util.NoSuchElementException for an unknown sink
-     * @throws IllegalStateException when the sink is not detached or still ends its old delivery
-     * @throws Backfills.Refused     when tables are named and the source cannot backfill (the sink stays detached)
-     * @throws CdcException          when a sink an earlier run detached cannot be opened (it stays detached)
+     * @throws NoSuchElementException   for an unknown sink
+     * @throws Reattachment.NotDetached when the sink is not detached
+     * @throws IllegalStateException    when it still ends its old delivery
+     * @throws Backfills.Refused        when tables are named and the source cannot backfill (it stays detached)
+     * @throws CdcException             when a sink an earlier run detached cannot be opened (it stays detached)
      */
     Reattachment reattach(String sink, List<TableId> tables) {
         SinkLane lane = lanes.stream().filter(l -> l.name().equals(sink)).findFirst()
@@ -80,7 +81,7 @@ final class LaneReattacher {
                         + "' (its sinks: " + String.join(", ", spec.sinks().stream().map(SinkSpec::name).toList())
                         + ")"));
         if (lane.detached().isEmpty()) {
-            throw new IllegalStateException("sink '" + sink + "' is not detached");
+            throw new Reattachment.NotDetached(sink);
         }
         if (!tables.isEmpty() && backfills.whyCannotBackfill().isPresent()) {
             throw new Backfills.Refused(backfills.whyCannotBackfill().get() + ", so sink '" + sink + "' cannot be "

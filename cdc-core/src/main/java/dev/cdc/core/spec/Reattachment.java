@@ -26,6 +26,13 @@ public record Reattachment(String sink, PipelineStatus.Detached detached, Option
         backfills = List.copyOf(backfills);
     }
 
+    /** The sink is attached: there is nothing to re-attach. */
+    public static final class NotDetached extends IllegalStateException {
+        public NotDetached(String sink) {
+            super("sink '" + sink + "' is not detached");
+        }
+    }
+
     /** One queued backfill: its id and table. */
     public record Backfill(String id, TableId table) {
         public Backfill {

@@ -58,9 +58,9 @@ class ReattachPipelineTest {
         Pipeline p = Pipeline.create(h.spec(source, DETACH), meters);
         p.start();
         try {
-            BacklogPipelineTest.await("the sink is detached", () -> status(p, "down").detached().isPresent());
-            assertThat(new DetachedSinks(state).find("down")).isPresent();
-            assertThatThrownBy(() -> p.reattach("healthy", List.of())).isInstanceOf(IllegalStateException.class)
+            BacklogPipelineTest.await("the sink is detached and recorded", () -> status(p, "down").detached().isPresent()
+                    && new DetachedSinks(state).find("down").isPresent()); // the record is written just after
+            assertThatThrownBy(() -> p.reattach("healthy", List.of())).isInstanceOf(Reattachment.NotDetached.class)
                     .hasMessageContaining("sink 'healthy' is not detached");
             assertThatThrownBy(() -> p.reattach("nope", List.of())).isInstanceOf(NoSuchElementException.class)
                     .hasMessageContaining("has no sink 'nope'").hasMessageContaining("down, healthy");

@@ -76,14 +76,13 @@ final class SinkApi {
             return BackfillApi.error(404, e.getMessage());
         } catch (Backfills.Refused e) {
             return BackfillApi.error(400, e.getMessage());
+        } catch (Reattachment.NotDetached e) {
+            ObjectNode n = JSON.createObjectNode();
+            n.put("sink", sink);
+            n.put("reattached", false);
+            n.put("reason", e.getMessage());
+            return new BackfillApi.Answer(200, StatusJson.text(n));
         } catch (IllegalStateException e) {
-            if (e.getMessage() != null && e.getMessage().endsWith("is not detached")) {
-                ObjectNode n = JSON.createObjectNode();
-                n.put("sink", sink);
-                n.put("reattached", false);
-                n.put("reason", e.getMessage());
-                return new BackfillApi.Answer(200, StatusJson.text(n));
-            }
             return BackfillApi.error(409, e.getMessage());
         } catch (RuntimeException e) {
             return BackfillApi.error(503, e.getMessage());
