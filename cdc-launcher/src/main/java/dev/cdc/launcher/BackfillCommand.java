@@ -111,8 +111,7 @@ final class BackfillCommand implements Callable<Integer> {
             return queueOffline(pipeline.get(), request, out, err, "the pipeline file sets no metrics.port, so no "
                     + "running `cdc run` can be asked");
         }
-        String host = m.host().equals("0.0.0.0") ? "127.0.0.1" : m.host().contains(":") ? "[" + m.host() + "]" : m.host();
-        URI base = URI.create("http://" + host + ":" + m.port().getAsInt());
+        URI base = apiBase(m);
         HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).build();
         HttpResponse<String> response;
         try {
@@ -136,6 +135,12 @@ final class BackfillCommand implements Callable<Integer> {
                 + pipeline.get().name() + "' (" + base + "/backfills/" + queued + ")");
         out.flush();
         return waitDone ? await(client, base.resolve("/backfills/" + queued), out, err) : ExitCodes.OK;
+    }
+
+    /** Where the running {@code cdc run} of a pipeline answers: its {@code metrics.host} and {@code metrics.port}. */
+    static URI apiBase(MetricsSettings m) {
+        String host = m.host().equals("0.0.0.0") ? "127.0.0.1" : m.host().contains(":") ? "[" + m.host() + "]" : m.host();
+        return URI.create("http://" + host + ":" + m.port().orElseThrow());
     }
 
     private BackfillRequest request() throws IOException {

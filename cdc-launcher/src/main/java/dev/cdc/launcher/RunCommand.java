@@ -28,6 +28,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -40,7 +42,9 @@ import java.util.concurrent.Callable;
         description = {"Runs a pipeline until its source completes, it fails, or it is stopped (Ctrl-C, SIGTERM: "
                 + "drain every sink, save the final checkpoint, exit 0).",
             "Status lines go to stderr; stdout is left to the stdout sink. With metrics.port set, "
-                + "http://HOST:PORT serves /metrics (Prometheus), /health and /status (JSON)."})
+                + "http://HOST:PORT serves /metrics (Prometheus), /health and /status (JSON).",
+            "With --verify-every (or POST /verify), `cdc verify FILE` runs in a child process and its results "
+                + "show there too."})
 final class RunCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -57,6 +61,16 @@ final class RunCommand implements Callable<Integer> {
             description = "How often to print a status line to stderr (e.g. 10s, 500ms; 0: never). "
                     + "Default: ${DEFAULT-VALUE}.")
     private Duration statusInterval;
+
+    @Option(names = "--verify-every", paramLabel = "DURATION", defaultValue = "0", converter = DurationConverter.class,
+            description = "Run `cdc verify FILE` (a child process) this often, the first time one interval after the "
+                    + "start; its results show in /status, `cdc status` and the cdc_verify_* metrics (e.g. 6h; 0: never)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    private Duration verifyEvery;
+
+    @Option(names = "--verify-arg", paramLabel = "ARG", description = "One more argument of the scheduled (or POST "
+            + "/verify) `cdc verify` (repeat for more), e.g. --verify-arg=--sink --verify-arg=search.")
+    private List<String> verifyArgs = new ArrayList<>();
 
     @Override
     public Integer call() throws InterruptedException {
@@ -90,9 +104,14 @@ final class RunCommand implements Callable<Integer> {
                     return ExitCodes.CANNOT_START;
                 }
             }
+            ScheduledVerify verify = ScheduledVerify.start(pipelineSpec.name(), file, verifyEvery, verifyArgs);
+            if (server != null) {
+                server.onVerify(verify::trigger);
+            }
             try {
                 return run(pipeline, reporter, server, err, verbosity);
             } finally {
+                verify.close();
                 if (server != null) {
                     server.close();
                 }

@@ -18,7 +18,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +29,8 @@ import java.util.concurrent.Callable;
 /** {@code cdc status [--url URL] [--json]}: asks a running {@code cdc run} for its {@code /status}. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Shows the status of a running pipeline: its state, events captured, each sink's "
-                + "written/queue/lag, the checkpoint, snapshot and backfill progress.",
+                + "written/queue/lag, the checkpoint, snapshot and backfill progress, and the latest `cdc verify` result of "
+                + "each table and sink.",
             "Reads the /status endpoint that `cdc run` serves when metrics.port is set. "
                 + "Exits 0 if it answered, 1 if the pipeline is FAILED, 3 if it could not be reached."})
 final class StatusCommand implements Callable<Integer> {
@@ -197,7 +200,50 @@ final class StatusCommand implements Callable<Integer> {
                 sb.append("  ").append(BackfillCommand.line(b)).append(nl);
             }
         }
+        if (!s.path("verify").isEmpty()) {
+            sb.append("verify (latest `cdc verify` of each table and sink):").append(nl);
+            for (JsonNode v : s.path("verify")) {
+                verifyLines(sb, v, nl);
+            }
+        }
         return sb.toString();
+    }
+
+    /** One table and sink's latest verify result: the verdict on one line, then a sample of keys per kind. */
+    private static void verifyLines(StringBuilder sb, JsonNode v, String nl) {
+        sb.append("  ").append(v.path("table").asText()).append(" -> ").append(v.path("sink").asText()).append(": ");
+        if (v.hasNonNull("skipped")) {
+            sb.append("not compared: ").append(v.path("skipped").asText());
+        } else {
+            sb.append(v.path("equal").asBoolean() ? "equal" : "DIFFERENT").append(" (")
+                    .append(v.path("source_rows").asLong()).append(" rows; missing ").append(v.path("missing").asLong())
+                    .append(", extra ").append(v.path("extra").asLong()).append(", different ")
+                    .append(v.path("different").asLong()).append(')');
+        }
+        sb.append(", ").append(v.path("finished_at").asText()).append(" (")
+                .append(seconds(v.path("age_seconds"))).append(" ago, took ")
+                .append(seconds(v.path("duration_seconds"))).append(')').append(nl);
+        JsonNode found = v.path("found");
+        if (v.hasNonNull("repair")) {
+            sb.append("    repair: ").append(v.path("repair").asText());
+            if (found.isObject()) {
+                sb.append(" (found missing ").append(found.path("missing").asLong()).append(", extra ")
+                        .append(found.path("extra").asLong()).append(", different ")
+                        .append(found.path("different").asLong()).append(v.path("after_repair").isObject()
+                                ? "; counts above are after the repair's re-check)" : ")");
+            }
+            sb.append(nl);
+        }
+        for (String kind : List.of("missing", "extra", "different")) {
+            JsonNode sample = v.path("sample").path(kind);
+            if (sample.isEmpty()) {
+                continue;
+            }
+            List<String> keys = new ArrayList<>();
+            sample.forEach(d -> keys.add(d.path("key").isEmpty() ? "id " + d.path("id").asText()
+                    : d.path("key").toString()));
+            sb.append("    ").append(kind).append(" e.g. ").append(String.join(", ", keys)).append(nl);
+        }
     }
 
     private static String seconds(JsonNode n) {

@@ -9,6 +9,7 @@ import dev.cdc.launcher.verify.PairResult;
 import dev.cdc.launcher.verify.Repairs;
 import dev.cdc.launcher.verify.TableVerifier;
 import dev.cdc.launcher.verify.Verification;
+import dev.cdc.launcher.verify.VerifyRecords;
 import dev.cdc.launcher.verify.VerifyReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,7 +22,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -136,23 +139,29 @@ final class VerifyCommand implements Callable<Integer> {
             err.flush();
             TableVerifier.Settings settings = new TableVerifier.Settings(chunkSize, settle, rechecks, scanLimit);
             Progress progress = new Progress(err, progressInterval);
+            Recorder recorder = new Recorder(VerifyRecords.of(pipeline), sample, err);
             boolean failed = false;
             for (TableId table : chosen) {
                 for (Map.Entry<String, SinkReader> s : v.sinks().entrySet()) {
                     TableVerifier verifier = new TableVerifier(v.source(), s.getValue(), settings, progress,
                             TableVerifier.Sleeper.REAL);
+                    long started = System.nanoTime();
+                    PairResult r;
                     try {
-                        report.add(verifier.verify(table, s.getKey()));
+                        r = verifier.verify(table, s.getKey());
                     } catch (Exception e) {
                         failed = true;
                         cdc.verbosity().printError(err, "cdc verify: comparing " + table + " with sink '" + s.getKey()
                                 + "' failed", e);
-                        report.add(PairResult.failed(table.toString(), s.getKey(), String.valueOf(e.getMessage())));
+                        r = PairResult.failed(table.toString(), s.getKey(), String.valueOf(e.getMessage()));
                     }
+                    report.add(r);
+                    recorder.compared(r, Duration.ofNanos(System.nanoTime() - started));
                 }
             }
             if (repair) {
-                failed |= !repair(pipeline, v, report, settings, err);
+                failed |= !repair(pipeline, v, report, settings, err, recorder);
+                recorder.saveRepaired();
             }
             if (json) {
                 report.printJson(out);
@@ -173,7 +182,7 @@ final class VerifyCommand implements Callable<Integer> {
 
     /** Sends (or queues) one backfill per differing table and sink; with --wait, re-verifies them. False on an error. */
     private boolean repair(PipelineSpec pipeline, Verification v, VerifyReport report, TableVerifier.Settings settings,
-                           PrintWriter err) {
+                           PrintWriter err, Recorder recorder) {
         Repairs repairs = new Repairs(pipeline, Clock.systemUTC());
         boolean ok = true;
         for (PairResult r : report.results()) {
@@ -184,36 +193,96 @@ final class VerifyCommand implements Callable<Integer> {
             Optional<BackfillRequest> request = Repairs.request(repairs.newId(table, r.sink()), table, r.sink(),
                     r.differences());
             if (request.isEmpty()) {
-                report.repair(r.table() + " -> " + r.sink() + ": nothing to repair by key (the extra ids map to no key;"
+                recorder.repair(report, r, "nothing to repair by key (the extra ids map to no key;"
                         + " delete them by hand)");
                 continue;
             }
             try {
                 Repairs.Submitted sent = repairs.submit(request.get());
                 if (sent.queuedOffline()) {
-                    report.repair(r.table() + " -> " + r.sink() + ": backfill " + sent.request().id() + " of "
+                    recorder.repair(report, r, "backfill " + sent.request().id() + " of "
                             + sent.request().keys().size() + " key(s) queued in " + sent.where() + "; it runs at the"
                             + " next 'cdc run'");
                     continue;
                 }
-                report.repair(r.table() + " -> " + r.sink() + ": backfill " + sent.request().id() + " of "
+                recorder.repair(report, r, "backfill " + sent.request().id() + " of "
                         + sent.request().keys().size() + " key(s) sent to " + sent.where());
                 if (await) {
                     err.println("cdc verify: waiting for backfill " + sent.request().id());
                     err.flush();
                     String state = repairs.await(sent.request().id(), waitTimeout);
-                    report.repair(r.table() + " -> " + r.sink() + ": backfill " + sent.request().id() + " " + state);
+                    recorder.repair(report, r, "backfill " + sent.request().id() + " " + state);
                     TableVerifier again = new TableVerifier(v.source(), v.sinks().get(r.sink()), settings,
                             (t, s, rows, d) -> { }, TableVerifier.Sleeper.REAL);
-                    report.afterRepair(again.verifyKeys(table, r.sink(), r.differences()));
+                    recorder.afterRepair(report, r, again.verifyKeys(table, r.sink(), r.differences()));
                 }
             } catch (Exception e) {
                 ok = false;
                 cdc.verbosity().printError(err, "cdc verify: repairing " + r.table() + " in sink '" + r.sink() + "'", e);
-                report.repair(r.table() + " -> " + r.sink() + ": FAILED: " + e.getMessage());
+                recorder.repair(report, r, "FAILED: " + e.getMessage());
             }
         }
         return ok;
+    }
+
+    /**
+     * Keeps each table and sink's result in the pipeline's state directory ({@link VerifyRecords}), where
+     * the running {@code cdc run} shows it in {@code /status} and its metrics.
+     */
+    private static final class Recorder {
+        private final Optional<VerifyRecords> records;
+        private final int sample;
+        private final PrintWriter err;
+        private final Map<PairResult, Duration> took = new LinkedHashMap<>();
+        private final Map<PairResult, List<String>> repairs = new LinkedHashMap<>();
+        private final Map<PairResult, PairResult> after = new LinkedHashMap<>();
+        private boolean warned;
+
+        Recorder(Optional<VerifyRecords> records, int sample, PrintWriter err) {
+            this.records = records;
+            this.sample = sample;
+            this.err = err;
+        }
+
+        void compared(PairResult r, Duration duration) {
+            took.put(r, duration);
+            save(r);
+        }
+
+        void repair(VerifyReport report, PairResult r, String what) {
+            report.repair(r.table() + " -> " + r.sink() + ": " + what);
+            repairs.computeIfAbsent(r, k -> new ArrayList<>()).add(what);
+        }
+
+        void afterRepair(VerifyReport report, PairResult r, PairResult again) {
+            report.afterRepair(again);
+            after.put(r, again);
+        }
+
+        void saveRepaired() {
+            repairs.keySet().forEach(this::save);
+        }
+
+        private void save(PairResult r) {
+            if (records.isEmpty()) {
+                if (!warned) {
+                    err.println("cdc verify: results not kept for `cdc status` and metrics: the pipeline has no state "
+                            + "directory (its checkpoint store is not 'file')");
+                    err.flush();
+                    warned = true;
+                }
+                return;
+            }
+            try {
+                records.get().save(r, Optional.ofNullable(after.get(r)),
+                        Optional.ofNullable(repairs.get(r)).map(l -> String.join("; ", l)), Instant.now(),
+                        took.getOrDefault(r, Duration.ZERO), sample);
+            } catch (RuntimeException e) {
+                err.println("cdc verify: could not keep the result of " + r.table() + " -> " + r.sink() + ": "
+                        + e.getMessage());
+                err.flush();
+            }
+        }
     }
 
     /** Prints the first pass's progress to stderr every interval. */

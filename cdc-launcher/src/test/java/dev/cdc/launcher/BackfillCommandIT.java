@@ -141,13 +141,7 @@ class BackfillCommandIT {
         URI es = URI.create(Services.elasticsearchUrl());
         CdcJar started = null;
         try (TcpProxy proxy = TcpProxy.start(es.getHost(), es.getPort())) {
-            Path yaml = pipeline(name, port);
-            Files.writeString(yaml, Files.readString(yaml).replace("hosts: [\"" + Services.elasticsearchUrl() + "\"]",
-                    "hosts: [\"http://127.0.0.1:" + proxy.port() + "\"], queue-capacity: 64, "
-                            + "retry: {max-attempts: 3, initial-backoff: 50ms, max-backoff: 200ms}, "
-                            + "backlog: {max-bytes: 2mb, when-full: detach}"));
-            PostgresPipelineIT.exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, v bigint NOT NULL)",
-                    "INSERT INTO " + name + " SELECT g, g FROM generate_series(1, " + ROWS + ") g");
+            Path yaml = detachablePipeline(name, port, proxy);
             CdcJar first = CdcJar.start(work, "run1", "run", yaml.getFileName().toString(), "--status-interval", "0");
             started = first;
             awaitHttp(port);
@@ -156,13 +150,7 @@ class BackfillCommandIT {
                     && redisValues(name).equals(initial));
 
             // Elasticsearch unreachable: its lane spends its 2 MB backlog budget and is detached (when-full: detach)
-            proxy.refuse();
-            long v = 0;
-            while (!JSON.readTree(get(port, "/status")).path("sinks").get(0).path("detached").isObject()) {
-                assertThat(first.process().isAlive()).as(first.stderr()).isTrue();
-                PostgresPipelineIT.exec("UPDATE " + name + " SET v = " + (--v) + " WHERE id <= 500");
-                Thread.sleep(50);
-            }
+            detachSearch(first, name, port, proxy);
             PostgresPipelineIT.exec("UPDATE " + name + " SET v = -v WHERE id % 10 = 0",
                     "INSERT INTO " + name + " SELECT g, g FROM generate_series(" + (ROWS + 1) + ", " + (ROWS + 100)
                             + ") g");
@@ -200,6 +188,175 @@ class BackfillCommandIT {
             if (started != null && started.process().isAlive()) {
                 started.process().destroy();
                 started.waitFor(60);
+            }
+            cleanUp(name);
+        }
+    }
+
+    @Test
+    void aDetachedSinkIsReattachedWhileThePipelineRunsAndWritesGoOn() throws Exception {
+        requireServers();
+        String name = "bf_live_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 20);
+        int port = CdcJar.freePort();
+        URI es = URI.create(Services.elasticsearchUrl());
+        CdcJar run = null;
+        try (TcpProxy proxy = TcpProxy.start(es.getHost(), es.getPort())) {
+            Path yaml = detachablePipeline(name, port, proxy);
+            run = CdcJar.start(work, "run", "run", yaml.getFileName().toString(), "--status-interval", "0");
+            CdcJar running = run;
+            awaitHttp(port);
+            Map<Long, Long> initial = tableValues(name);
+            await(run, "the snapshot in both sinks", () -> esValues(name).equals(initial)
+                    && redisValues(name).equals(initial));
+
+            // Elasticsearch unreachable: its lane spends its 2 MB backlog budget and is detached (when-full: detach)
+            detachSearch(run, name, port, proxy);
+            assertThat(work.resolve("state/detached/search.json")).exists();
+            PostgresPipelineIT.exec("UPDATE " + name + " SET v = -v WHERE id % 10 = 0",
+                    "DELETE FROM " + name + " WHERE id BETWEEN 1901 AND 1950",
+                    "INSERT INTO " + name + " SELECT g, g FROM generate_series(" + (ROWS + 1) + ", " + (ROWS + 100)
+                            + ") g");
+            Map<Long, Long> changed = tableValues(name);
+            await(run, "Redis follows while search is detached", () -> redisValues(name).equals(changed));
+            proxy.accept();
+            Thread.sleep(1500); // the detached sink stays detached with its target back
+            assertThat(JSON.readTree(get(port, "/status")).path("sinks").get(0).path("state").asText())
+                    .isEqualTo("detached");
+
+            CdcJar reattach;
+            try (Connection c = PostgresPipelineIT.connect();
+                 BackgroundWrites writes = new BackgroundWrites(name, () -> {
+                     try (Statement st = c.createStatement()) {
+                         st.executeUpdate("UPDATE " + name + " SET v = v + 1000 WHERE id = "
+                                 + (1 + ThreadLocalRandom.current().nextInt(ROWS + 100)));
+                     }
+                 })) {
+                Thread.sleep(500);
+                reattach = CdcJar.start(work, "reattach", "reattach", yaml.getFileName().toString(), "search",
+                        "--backfill");
+                assertThat(reattach.waitFor(60)).as(reattach.stderr()).isEqualTo(ExitCodes.OK);
+                Thread.sleep(1500); // writes go on after the re-attach: they must reach the sink by the stream
+            }
+            assertThat(run.process().isAlive()).as("the same run goes on").isTrue();
+            assertThat(reattach.stdout()).contains("sink 'search' re-attached in the running pipeline '" + name + "'")
+                    .contains("It receives every change after position").contains("reattach-search-")
+                    .contains("public." + name);
+            assertThat(work.resolve("state/detached/search.json")).doesNotExist();
+            JsonNode sink = JSON.readTree(get(port, "/status")).path("sinks").get(0);
+            assertThat(sink.path("detached").isNull()).as(sink.toString()).isTrue();
+
+            await(run, "the backfill done", () -> {
+                JsonNode list = JSON.readTree(get(port, "/backfills"));
+                return list.size() == 1 && list.get(0).path("state").asText().equals("done");
+            });
+            JsonNode b = JSON.readTree(get(port, "/backfills")).get(0);
+            assertThat(b.path("sinks").toString()).isEqualTo("[\"search\"]");
+            assertThat(b.path("table").asText()).isEqualTo("public." + name);
+            Map<Long, Long> now = tableValues(name);
+            Map<Long, Long> withDeleted = new HashMap<>(now);
+            for (long id = 1901; id <= 1950; id++) {
+                withDeleted.put(id, id); // as the snapshot wrote it: every later change was skipped
+            }
+            await(run, "Elasticsearch equal to the table, but for the rows deleted while detached",
+                    () -> esValues(name).equals(withDeleted));
+            assertThat(redisValues(name)).isEqualTo(now);
+
+            // cdc verify (its own process) finds them; the running launcher shows its result
+            String tags = "pipeline=\"" + name + "\",sink=\"search\",table=\"public." + name + "\"";
+            CdcJar check = CdcJar.start(work, "check", "verify", yaml.getFileName().toString(), "--sink", "search",
+                    "--settle", "500ms");
+            assertThat(check.waitFor(180)).as(check.stderr()).isEqualTo(ExitCodes.DIFFERENT);
+            assertThat(check.stdout()).contains("extra 50");
+            JsonNode found = JSON.readTree(get(port, "/status")).path("verify");
+            assertThat(found).as(found.toString()).singleElement().satisfies(r -> {
+                assertThat(r.path("table").asText()).isEqualTo("public." + name);
+                assertThat(r.path("sink").asText()).isEqualTo("search");
+                assertThat(r.path("equal").asBoolean()).isFalse();
+                assertThat(r.path("extra").asLong()).isEqualTo(50);
+                assertThat(r.path("missing").asLong()).isZero();
+                assertThat(r.path("different").asLong()).isZero();
+                assertThat(r.path("source_rows").asLong()).isEqualTo(now.size());
+                assertThat(r.path("sample").path("extra")).hasSize(10);
+            });
+            assertThat(get(port, "/metrics")).contains("cdc_verify_differences{kind=\"extra\"," + tags + "} 50.0")
+                    .contains("cdc_verify_equal{" + tags + "} 0.0")
+                    .contains("cdc_verify_rows{" + tags + "} " + now.size() + ".0")
+                    .contains("cdc_verify_last_run_timestamp_seconds{" + tags + "}");
+            CdcJar status = CdcJar.start(work, "status", "status", "--url", "http://127.0.0.1:" + port);
+            assertThat(status.waitFor(60)).isEqualTo(ExitCodes.OK);
+            assertThat(status.stdout()).contains("verify (latest `cdc verify` of each table and sink):")
+                    .contains("public." + name + " -> search: DIFFERENT (" + now.size() + " rows; missing 0, extra 50, "
+                            + "different 0)");
+
+            CdcJar verify = CdcJar.start(work, "verify", "verify", yaml.getFileName().toString(), "--sink", "search",
+                    "--repair", "--wait", "--settle", "500ms");
+            assertThat(verify.waitFor(180)).as(verify.stderr()).isEqualTo(ExitCodes.OK);
+            assertThat(verify.stdout()).contains("extra 50").contains("EQUAL");
+            await(running, "Elasticsearch equal to the table", () -> esValues(name).equals(now));
+            JsonNode repaired = JSON.readTree(get(port, "/status")).path("verify").get(0);
+            assertThat(repaired.path("equal").asBoolean()).as(repaired.toString()).isTrue();
+            assertThat(repaired.path("extra").asLong()).isZero();
+            assertThat(repaired.path("found").path("extra").asLong()).isEqualTo(50);
+            assertThat(repaired.path("repair").asText()).contains("backfill").contains("done");
+            assertThat(get(port, "/metrics")).contains("cdc_verify_differences{kind=\"extra\"," + tags + "} 0.0")
+                    .contains("cdc_verify_equal{" + tags + "} 1.0");
+        } finally {
+            if (run != null) {
+                run.process().destroy();
+                run.waitFor(60);
+            }
+            cleanUp(name);
+        }
+    }
+
+    @Test
+    void aScheduledVerifyShowsDriftInTheRunningLauncher() throws Exception {
+        requireServers();
+        String name = "bf_sched_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 20);
+        int port = CdcJar.freePort();
+        Path yaml = pipeline(name, port);
+        CdcJar run = null;
+        try {
+            PostgresPipelineIT.exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, v bigint NOT NULL)",
+                    "INSERT INTO " + name + " SELECT g, g FROM generate_series(1, 300) g");
+            run = CdcJar.start(work, "run", "run", yaml.getFileName().toString(), "--status-interval", "0",
+                    "--verify-every", "3s", "--verify-arg=--sink", "--verify-arg=search", "--verify-arg=--settle",
+                    "--verify-arg=200ms", "--verify-arg=--rechecks", "--verify-arg=1");
+            awaitHttp(port);
+            Map<Long, Long> table = tableValues(name);
+            await(run, "the snapshot in both sinks", () -> esValues(name).equals(table) && redisValues(name).equals(table));
+            await(run, "a scheduled verify found the index equal", () -> {
+                JsonNode v = JSON.readTree(get(port, "/status")).path("verify");
+                return v.size() == 1 && v.get(0).path("equal").asBoolean() && v.get(0).path("source_rows").asLong() == 300;
+            });
+
+            // behind the pipeline's back: 5 documents deleted; the next scheduled verify shows them
+            for (JsonNode hit : es("POST", "/" + name + "/_search?size=10000", "").path("hits").path("hits")) {
+                if (hit.path("_source").path("id").asLong() <= 5) {
+                    es("DELETE", "/" + hit.path("_index").asText() + "/_doc/" + hit.path("_id").asText(), "");
+                }
+            }
+            String tags = "pipeline=\"" + name + "\",sink=\"search\",table=\"public." + name + "\"";
+            await(run, "the scheduled verify's drift in the metrics", () -> get(port, "/metrics")
+                    .contains("cdc_verify_differences{kind=\"missing\"," + tags + "} 5.0"));
+            assertThat(get(port, "/metrics")).contains("cdc_verify_equal{" + tags + "} 0.0");
+            JsonNode v = JSON.readTree(get(port, "/status")).path("verify").get(0);
+            assertThat(v.path("missing").asLong()).isEqualTo(5);
+            assertThat(v.path("sample").path("missing")).hasSize(5);
+            CdcJar running = run;
+            await(run, "the drift in the log", () -> running.stderr().contains("scheduled verify found DIFFERENCES (exit 4)"));
+
+            // repaired by a backfill; POST /verify asks for a verify now (202, or 409 while the scheduled one runs)
+            CdcJar bf = CdcJar.start(work, "backfill", "backfill", yaml.getFileName().toString(), "--table",
+                    "public." + name, "--sink", "search", "--wait");
+            assertThat(bf.waitFor(120)).as(bf.stderr()).isEqualTo(ExitCodes.OK);
+            await(run, "POST /verify accepted", () -> post(port, "/verify").statusCode() == 202);
+            await(run, "the verify asked for finds the index equal again", () -> get(port, "/metrics")
+                    .contains("cdc_verify_equal{" + tags + "} 1.0"));
+        } finally {
+            if (run != null) {
+                run.process().destroy();
+                run.waitFor(60);
             }
             cleanUp(name);
         }
@@ -251,18 +408,45 @@ class BackfillCommandIT {
         }
     }
 
+    /** The pipeline of {@link #pipeline}, its Elasticsearch sink behind {@code proxy}, detached when its 2 MB are spent. */
+    private Path detachablePipeline(String name, int port, TcpProxy proxy) throws Exception {
+        Path yaml = pipeline(name, port);
+        Files.writeString(yaml, Files.readString(yaml).replace("hosts: [\"" + Services.elasticsearchUrl() + "\"]",
+                "hosts: [\"http://127.0.0.1:" + proxy.port() + "\"], queue-capacity: 64, "
+                        + "retry: {max-attempts: 3, initial-backoff: 50ms, max-backoff: 200ms}, "
+                        + "backlog: {max-bytes: 2mb, when-full: detach}"));
+        PostgresPipelineIT.exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, v bigint NOT NULL)",
+                "INSERT INTO " + name + " SELECT g, g FROM generate_series(1, " + ROWS + ") g");
+        return yaml;
+    }
+
+    /** Elasticsearch unreachable, rows updated until its lane spent its backlog budget and was detached. */
+    private static void detachSearch(CdcJar run, String name, int port, TcpProxy proxy) throws Exception {
+        proxy.refuse();
+        long v = 0;
+        while (!JSON.readTree(get(port, "/status")).path("sinks").get(0).path("detached").isObject()) {
+            assertThat(run.process().isAlive()).as(run.stderr()).isTrue();
+            PostgresPipelineIT.exec("UPDATE " + name + " SET v = " + (--v) + " WHERE id <= 500");
+            Thread.sleep(50);
+        }
+    }
+
     private static void requireServers() {
         Services.requireReachable(Service.POSTGRES);
         Services.requireReachable(Service.ELASTICSEARCH);
         Services.requireReachable(Service.REDIS);
     }
 
+    /**
+     * The test pipeline. {@code messages: false}: PostgreSQL hands every slot the logical messages of
+     * every session, so other tests' messages on the shared server would become documents in the index.
+     */
     private Path pipeline(String name, int port) throws Exception {
         Path file = work.resolve(name + ".yaml");
         Files.writeString(file, """
                 pipeline: %1$s
                 source: {type: postgres, url: "%2$s", user: postgres, slot: %1$s, tables: [public.%1$s],
-                         backfill-chunk-size: 500}
+                         backfill-chunk-size: 500, messages: false}
                 sinks:
                   - {name: search, type: elasticsearch, hosts: ["%3$s"], index: "%1$s",
                      index-settings: {number_of_replicas: 0, refresh_interval: 1s}}
@@ -288,6 +472,11 @@ class BackfillCommandIT {
                 Thread.sleep(200);
             }
         }
+    }
+
+    private static HttpResponse<String> post(int port, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String get(int port, String path) throws Exception {

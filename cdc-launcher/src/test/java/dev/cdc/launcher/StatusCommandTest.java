@@ -86,4 +86,36 @@ class StatusCommandTest {
                 .contains("    DETACHED since 2026-12-06T21:00:00Z at {lsn=16/B374D848}: its backlog reached max-bytes")
                 .contains("source waiting on sink cache");
     }
+
+    @Test
+    void rendersTheLatestVerifyResults() throws Exception {
+        String json = """
+                {"pipeline":"orders","state":"RUNNING","uptime_seconds":1,"events_captured":2,"checkpoint":null,
+                 "sinks":[],"snapshot":[],"backfills":[],
+                 "verify":[{"table":"public.orders","sink":"search","equal":false,"source_rows":2000,"missing":2,
+                            "extra":0,"different":1,"found":{"missing":2,"extra":0,"different":1},
+                            "sample":{"missing":[{"id":"1","key":["1"]},{"id":"2","key":["2"]}],"extra":[],
+                                      "different":[{"id":"5","key":["5"],"fields":["v"]}]},
+                            "finished_at":"2026-12-07T04:00:00Z","duration_seconds":1.5,"age_seconds":60.0,
+                            "repair":null,"after_repair":null},
+                           {"table":"public.items","sink":"search","skipped":"failed: boom",
+                            "finished_at":"2026-12-07T04:00:00Z","duration_seconds":0.0,"age_seconds":60.0,
+                            "repair":null,"after_repair":null},
+                           {"table":"public.orders","sink":"cache","equal":true,"source_rows":2000,"missing":0,
+                            "extra":0,"different":0,"found":{"missing":3,"extra":0,"different":0},
+                            "sample":{"missing":[{"id":"o:1","key":["1"]}],"extra":[],"different":[]},
+                            "finished_at":"2026-12-07T04:00:00Z","duration_seconds":2.0,"age_seconds":60.0,
+                            "repair":"backfill r1 of 3 key(s) sent; backfill r1 done",
+                            "after_repair":{"missing":0,"extra":0,"different":0,"equal":true}}]}
+                """;
+        String text = StatusCommand.render(new ObjectMapper().readTree(json));
+        assertThat(text).contains("verify (latest `cdc verify` of each table and sink):\n")
+                .contains("  public.orders -> search: DIFFERENT (2000 rows; missing 2, extra 0, different 1), "
+                        + "2026-12-07T04:00:00Z (60.0s ago, took 1.5s)\n")
+                .contains("    missing e.g. [\"1\"], [\"2\"]\n").contains("    different e.g. [\"5\"]\n")
+                .contains("  public.items -> search: not compared: failed: boom, 2026-12-07T04:00:00Z")
+                .contains("  public.orders -> cache: equal (2000 rows; missing 0, extra 0, different 0)")
+                .contains("    repair: backfill r1 of 3 key(s) sent; backfill r1 done (found missing 3, extra 0, "
+                        + "different 0; counts above are after the repair's re-check)\n");
+    }
 }

@@ -11,7 +11,15 @@ import java.util.Optional;
  * {@code cdc verify} compares the sinks against. Opens regular connections only.
  *
  * <h2>Lifecycle and threads</h2>
- * {@link #open} once, then any calls from one thread, then {@link #close} (idempotent).
+ * {@link #open} once, then any calls, then {@link #close} (idempotent). The calls come <em>one at a
+ * time</em> but not always from the same thread: {@code cdc verify} calls {@link #tables} and
+ * {@link #keyColumns} on its main thread, {@link #readChunk} on a reading thread of its own (a new one
+ * for each pass over a table) and {@link #readKeys} on the main thread again once that thread has
+ * ended. The caller orders them (a thread's start and join), so each call happens-before the next
+ * and state set by an earlier call (the connection from {@link #open}, a cache per table) is seen by
+ * a later one without synchronization; an implementation must not tie anything to the calling thread
+ * (a {@code ThreadLocal}, a connection per thread). Two calls never overlap, so one JDBC connection
+ * serves them all.
  */
 public interface RowReader extends AutoCloseable {
 

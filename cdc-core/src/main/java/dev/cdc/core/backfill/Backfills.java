@@ -149,6 +149,11 @@ public final class Backfills {
         return status(e);
     }
 
+    /** Why the source cannot backfill, once it is known and it cannot; empty otherwise. */
+    public synchronized Optional<String> whyCannotBackfill() {
+        return cannotBackfill;
+    }
+
     /** What a source that cannot backfill answers: names the pipeline and the source's type. */
     public static String cannotBackfill(String pipeline, String sourceType) {
         return "the source of pipeline '" + pipeline + "' (type " + sourceType + ") cannot backfill; the postgres and "
@@ -174,7 +179,7 @@ public final class Backfills {
             }
             if (detached.test(s)) {
                 throw new Refused("sink '" + s + "' is detached: nothing would reach it. Bring it back with "
-                        + "`cdc reattach <pipeline.yaml> " + s + " --backfill` while the pipeline is stopped", false);
+                        + "`cdc reattach <pipeline.yaml> " + s + " --backfill`", false);
             }
         }
     }

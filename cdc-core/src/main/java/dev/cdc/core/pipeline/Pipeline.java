@@ -1,16 +1,19 @@
 package dev.cdc.core.pipeline;
 
+import dev.cdc.api.event.TableId;
 import dev.cdc.core.backfill.Backfills;
 import dev.cdc.core.spec.PipelineSpec;
 import dev.cdc.core.spec.PipelineState;
 import dev.cdc.core.spec.PipelineStatus;
 import dev.cdc.core.spec.PipelineListener;
+import dev.cdc.core.spec.Reattachment;
 import dev.cdc.core.runtime.PipelineRunner;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -125,6 +128,22 @@ public final class Pipeline implements AutoCloseable {
      */
     public Backfills backfills() {
         return runner.backfills();
+    }
+
+    /**
+     * Re-attaches a sink that was detached ({@code backlog.when-full: detach}) while the pipeline
+     * runs: it receives every change from now on, and a backfill of each of {@code tables} into it
+     * only fills what it missed. See {@link PipelineRunner#reattach}.
+     *
+     * @param tables the tables to backfill into it; empty for none
+     */
+    public Reattachment reattach(String sink, List<TableId> tables) {
+        return runner.reattach(sink, tables);
+    }
+
+    /** The tables the pipeline's schema history knows (every table the stream carried), without the signal table. */
+    public List<TableId> capturedTables() {
+        return runner.capturedTables();
     }
 
     /** Commits a checkpoint now if every sink moved on since the last one; true if one was saved. */

@@ -1,11 +1,13 @@
 package dev.cdc.core.runtime;
 
+import dev.cdc.core.spec.PipelineSpec;
 import dev.cdc.core.spec.PipelineState;
 import dev.cdc.core.spec.PipelineStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -65,5 +67,26 @@ final class CompletionDrain {
         LOG.warn("pipeline '{}': the source has no more events, but the sinks were stopped before they took all of"
                 + " them ({}); they are delivered from the checkpoint at the next start", pipeline, left);
         return PipelineState.STOPPED;
+    }
+
+    /**
+     * Waits for a thread of the pipeline until the deadline; one still alive then is interrupted
+     * (after {@code abort}: blocked producers give up) and given 5 s more.
+     */
+    static void join(PipelineSpec spec, Thread t, long deadlineNanos, Runnable abort) throws InterruptedException {
+        if (t == null || t == Thread.currentThread()) {
+            return;
+        }
+        long left = deadlineNanos - System.nanoTime();
+        if (left > 0) {
+            t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        }
+        if (t.isAlive()) {
+            LOG.warn("pipeline '{}': {} did not finish within the shutdown timeout of {}; interrupting it",
+                    spec.name(), t.getName(), spec.engine().shutdownTimeout());
+            abort.run();
+            t.interrupt();
+            t.join(5_000);
+        }
     }
 }

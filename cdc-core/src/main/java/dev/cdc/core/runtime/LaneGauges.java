@@ -13,18 +13,18 @@ final class LaneGauges {
     private LaneGauges() {
     }
 
-    static void register(PipelineMetrics.SinkMetrics m, SinkLane lane, LaneBuffer buffer, SchemaGate gate) {
-        m.gauge("cdc.sink.queue.depth", "Events waiting in the sink's in-memory queue", buffer, LaneBuffer::depth);
+    static void register(PipelineMetrics.SinkMetrics m, SinkLane lane, SchemaGate gate) {
+        m.gauge("cdc.sink.queue.depth", "Events waiting in the sink's in-memory queue", lane, l -> l.buffer().depth());
         m.gauge("cdc.sink.lag.seconds", "Commit time of the oldest event the sink holds unacknowledged (or of the "
                 + "last acknowledged one) to now", lane, SinkLane::lagSeconds);
         m.gauge("cdc.sink.outage.seconds", "How long the sink's target has been unreachable; 0 when it is not",
                 lane.stats(), LaneStats::outageSeconds);
-        m.gauge("cdc.sink.backlog.bytes", "Bytes of the sink's on-disk backlog", buffer,
-                b -> b.backlogStatus().bytes());
-        m.gauge("cdc.sink.backlog.events", "Events in the sink's on-disk backlog", buffer,
-                b -> b.backlogStatus().events());
-        m.gauge("cdc.sink.backlog.age.seconds", "Age of the oldest batch the sink has not acknowledged", buffer,
-                b -> b.backlogStatus().ageSeconds());
+        m.gauge("cdc.sink.backlog.bytes", "Bytes of the sink's on-disk backlog", lane,
+                l -> l.buffer().backlogStatus().bytes());
+        m.gauge("cdc.sink.backlog.events", "Events in the sink's on-disk backlog", lane,
+                l -> l.buffer().backlogStatus().events());
+        m.gauge("cdc.sink.backlog.age.seconds", "Age of the oldest batch the sink has not acknowledged", lane,
+                l -> l.buffer().backlogStatus().ageSeconds());
         m.gauge("cdc.sink.schema.pending", "Schema changes held for approval", gate, g -> g.held().size());
         m.gauge("cdc.sink.state", "0 streaming, 1 catching-up, 2 paused, 3 detached", lane, l -> l.state().ordinal());
     }

@@ -49,12 +49,12 @@ final class LaneWiring {
         return detachedSinks;
     }
 
-    SinkLane lane(SinkSpec s, SinkLane.Owner owner) {
+    SinkLane lane(SinkSpec s, LaneOwner owner) {
         Optional<PipelineStatus.Detached> detached = detachedSinks.flatMap(d -> d.find(s.name()));
         detached.ifPresent(d -> LOG.warn("pipeline '{}': sink '{}' is DETACHED since {} at position {} ({}); it "
                         + "receives nothing. It misses every change after that position: run `cdc reattach "
-                        + "<pipeline.yaml> {}` to re-attach it from the checkpoint, then re-snapshot it (a backfill "
-                        + "will fill the gap once cdc has one)", spec.name(), s.name(), d.since(), d.position(),
+                        + "<pipeline.yaml> {} --backfill` (now, or while it is stopped) to re-attach it and backfill "
+                        + "what it missed", spec.name(), s.name(), d.since(), d.position(),
                 d.reason(), s.name()));
         Sink sink = plugins.create(s.sink());
         Set<SchemaChangeKind> supported = sink.supportedSchemaChanges();
@@ -62,18 +62,23 @@ final class LaneWiring {
         Optional<Sink> dlq = s.deadLetter().map(plugins::create);
         SchemaGate gate = SchemaGate.open(s.name(), s.sink().type(), s.effectiveSchemaPolicy(), supported,
                 spec.stateDirectory(), clock);
-        Optional<Backlog> backlog = Optional.empty();
-        if (s.backlog().spills() && detached.isEmpty()) {
-            if (spec.stateDirectory().isPresent()) {
-                Path dir = spec.stateDirectory().get().resolve("backlog").resolve(s.name());
-                backlog = Optional.of(plugins.track(Backlog.open(dir, SEGMENT_BYTES, s.name())));
-            } else {
-                LOG.info("pipeline '{}': sink '{}' does not spill to disk: the pipeline has no state directory (its "
-                        + "checkpoint store is not 'file'); a full lane makes the source wait", spec.name(), s.name());
-            }
-        }
+        Optional<Backlog> backlog = detached.isEmpty() ? backlog(s) : Optional.empty();
         return new SinkLane(s, sink, dlq, plugins.createAll(s.filters()), plugins.createAll(s.transforms()), metrics,
                 owner, clock, spec.engine().flushInterval(), gate, backlog, detached);
+    }
+
+    /** The sink's on-disk backlog, {@code <state>/backlog/<sink>/}, when it spills and there is a state directory. */
+    Optional<Backlog> backlog(SinkSpec s) {
+        if (!s.backlog().spills()) {
+            return Optional.empty();
+        }
+        if (spec.stateDirectory().isEmpty()) {
+            LOG.info("pipeline '{}': sink '{}' does not spill to disk: the pipeline has no state directory (its "
+                    + "checkpoint store is not 'file'); a full lane makes the source wait", spec.name(), s.name());
+            return Optional.empty();
+        }
+        Path dir = spec.stateDirectory().get().resolve("backlog").resolve(s.name());
+        return Optional.of(plugins.track(Backlog.open(dir, SEGMENT_BYTES, s.name())));
     }
 
     /**

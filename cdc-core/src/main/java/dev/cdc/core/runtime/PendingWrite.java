@@ -36,6 +36,19 @@ final class PendingWrite {
         this.rejections = rejections;
     }
 
+    /** Writes and flushes the events through the lane's delivery; what it gives up on takes the failure policy. */
+    static void deliver(Sink sink, List<ChangeEvent> events, LaneStats stats, Rejections rejections,
+                        Delivery delivery) throws Exception {
+        if (events.isEmpty()) {
+            return;
+        }
+        PendingWrite pending = new PendingWrite(sink, events, stats, rejections);
+        Delivery.Outcome outcome = delivery.run(pending::attempt);
+        if (!outcome.succeeded()) {
+            rejections.exhausted(pending.events(), outcome.attempts(), outcome.failure().get(), delivery);
+        }
+    }
+
     /** What is left to write (all of it before the first attempt, nothing after a success). */
     List<ChangeEvent> events() {
         return events;

@@ -3,6 +3,7 @@ package dev.cdc.core.runtime;
 import dev.cdc.api.event.Position;
 import dev.cdc.api.spi.SnapshotProgress;
 import dev.cdc.core.spec.PipelineListener;
+import dev.cdc.core.spec.PipelineState;
 import dev.cdc.core.spec.PipelineStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +18,7 @@ import java.util.function.Consumer;
  * the run resumed, and the hooks through which a lane fails the pipeline or reports that it was
  * detached (recorded in the state directory, told to the listeners). Thread-safe.
  */
-final class PipelineHooks implements IngestStage.Pipeline, SinkLane.Owner {
+final class PipelineHooks implements IngestStage.Pipeline, LaneOwner {
 
     private static final Logger LOG = LoggerFactory.getLogger(PipelineHooks.class);
 
@@ -99,15 +100,34 @@ final class PipelineHooks implements IngestStage.Pipeline, SinkLane.Owner {
         onFailure.accept(cause);
     }
 
+    /** Tells every listener; one that throws is logged and the others are still told. */
+    void stateChanged(PipelineState from, PipelineState to) {
+        for (PipelineListener l : listeners) {
+            try {
+                l.onStateChange(from, to);
+            } catch (RuntimeException e) {
+                LOG.warn("a pipeline listener failed: {}", e.toString());
+            }
+        }
+    }
+
     @Override
     public void laneDetached(SinkLane lane, PipelineStatus.Detached detached) {
         Optional<DetachedSinks> r = records;
         LOG.error("pipeline '{}': sink '{}' DETACHED at position {}: {}; the checkpoint and the other sinks move on "
                         + "without it. {}", name, lane.name(), detached.position(), detached.reason(),
-                r.map(d -> "Recorded in " + d.file(lane.name()) + "; later runs skip the sink until `cdc reattach "
-                        + "<pipeline.yaml> " + lane.name() + "`").orElse("(no state directory: a restart re-attaches "
+                r.map(d -> "Recorded in " + d.file(lane.name()) + "; it receives nothing (in this run and later "
+                        + "ones) until `cdc reattach <pipeline.yaml> " + lane.name() + " --backfill`").orElse("(no state directory: a restart re-attaches "
                         + "it)"));
         r.ifPresent(d -> d.write(lane.name(), detached));
         listeners.forEach(l -> l.onSinkDetached(lane.name(), detached));
+    }
+
+    /** The lane was re-attached while running: its detached record is deleted. */
+    void laneReattached(SinkLane lane, PipelineStatus.Detached was, Optional<Position> from) {
+        records.ifPresent(d -> d.delete(lane.name()));
+        LOG.warn("pipeline '{}': sink '{}' RE-ATTACHED while running (it was detached since {} at position {}); it "
+                + "receives every change after {}", name, lane.name(), was.since(), was.position(),
+                from.map(Object::toString).orElse("the start"));
     }
 }

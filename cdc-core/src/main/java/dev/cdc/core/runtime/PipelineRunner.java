@@ -1,6 +1,7 @@
 package dev.cdc.core.runtime;
 
 import dev.cdc.api.error.CdcException;
+import dev.cdc.api.event.TableId;
 import dev.cdc.api.spi.Checkpoint;
 import dev.cdc.api.spi.CheckpointStore;
 import dev.cdc.api.spi.SnapshotProgress;
@@ -14,6 +15,7 @@ import dev.cdc.core.spec.PipelineListener;
 import dev.cdc.core.spec.PipelineSpec;
 import dev.cdc.core.spec.PipelineState;
 import dev.cdc.core.spec.PipelineStatus;
+import dev.cdc.core.spec.Reattachment;
 import dev.cdc.core.spec.SinkSpec;
 import dev.cdc.schema.registry.SchemaRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -55,7 +57,7 @@ public final class PipelineRunner {
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final Plugins plugins;
     private final List<SinkLane> lanes = new ArrayList<>();
-    private final List<Thread> laneThreads = new ArrayList<>();
+    private final List<Thread> laneThreads = new CopyOnWriteArrayList<>();
     private final LagAlerts lagAlerts;
 
     private final PipelineHooks hooks;
@@ -64,6 +66,7 @@ public final class PipelineRunner {
     private volatile boolean stopAsked;
     private volatile IngestStage ingest;
     private Source source;
+    private volatile LaneReattacher reattacher;
     private CheckpointCoordinator coordinator;
     private ScheduledExecutorService timer;
     private Thread sourceThread;
@@ -107,7 +110,7 @@ public final class PipelineRunner {
         if (!state.compareAndSet(PipelineState.CREATED, PipelineState.STARTING)) {
             throw new IllegalStateException("pipeline '" + spec.name() + "' was already started (" + state.get() + ")");
         }
-        fire(PipelineState.CREATED, PipelineState.STARTING);
+        hooks.stateChanged(PipelineState.CREATED, PipelineState.STARTING);
         try {
             open();
         } catch (Throwable t) {
@@ -134,12 +137,14 @@ public final class PipelineRunner {
         TransformChain chain = new TransformChain(plugins.createAll(spec.filters()),
                 plugins.createAll(spec.transforms()));
         LaneWiring wiring = new LaneWiring(spec, plugins, metrics, clock);
+        reattacher = new LaneReattacher(spec, lanes, wiring, backfills, hooks, schemas, this::startWorker);
         hooks.opened(restored.map(Checkpoint::position), wiring.detachedSinks());
         for (SinkSpec s : spec.sinks()) {
             lanes.add(wiring.lane(s, hooks));
         }
         for (SinkLane lane : lanes) {
             if (lane.detached().isPresent()) {
+                reattacher.notOpened(lane.name());
                 continue;
             }
             lane.sink().open();
@@ -158,11 +163,7 @@ public final class PipelineRunner {
             backfills.committed(c.position());
             listeners.forEach(l -> l.onCheckpoint(c));
         });
-        for (SinkLane lane : lanes) {
-            Thread t = new Thread(lane, "cdc-" + spec.name() + "-sink-" + lane.name());
-            laneThreads.add(t);
-            t.start();
-        }
+        lanes.forEach(this::startWorker);
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cdc-" + spec.name() + "-checkpoint");
             t.setDaemon(true);
@@ -172,6 +173,30 @@ public final class PipelineRunner {
         timer.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
         sourceThread = new Thread(this::runSource, "cdc-" + spec.name() + "-source");
         sourceThread.start();
+    }
+
+    private void startWorker(SinkLane lane) {
+        Thread t = new Thread(lane, "cdc-" + spec.name() + "-sink-" + lane.name());
+        laneThreads.add(t);
+        t.start();
+    }
+
+    /**
+     * Re-attaches a detached sink while the pipeline runs ({@link LaneReattacher#reattach}).
+     *
+     * @throws IllegalStateException when the pipeline is not running (and as {@link LaneReattacher#reattach})
+     */
+    public synchronized Reattachment reattach(String sink, List<TableId> tables) {
+        if (state.get() != PipelineState.RUNNING || shutdownStarted) {
+            throw new IllegalStateException("pipeline '" + spec.name() + "' is " + state.get() + ", not RUNNING");
+        }
+        return reattacher.reattach(sink, tables);
+    }
+
+    /** The tables the pipeline's schema history knows (every table the stream carried), without the signal table. */
+    public List<TableId> capturedTables() {
+        LaneReattacher r = reattacher;
+        return r == null ? List.of() : r.capturedTables();
     }
 
     private void tick() {
@@ -244,14 +269,14 @@ public final class PipelineRunner {
     private void drainAndClose(PipelineState end) {
         long deadline = System.nanoTime() + spec.engine().shutdownTimeout().toNanos();
         try {
-            join(sourceThread, deadline);
+            CompletionDrain.join(spec, sourceThread, deadline, hooks::abort);
             lanes.forEach(SinkLane::end);
             if (end == PipelineState.COMPLETED) {
                 CompletionDrain.await(spec.name(), lanes, laneThreads, () -> stopAsked || hooks.isAborting());
                 deadline = System.nanoTime() + spec.engine().shutdownTimeout().toNanos();
             }
             for (Thread t : laneThreads) {
-                join(t, deadline);
+                CompletionDrain.join(spec, t, deadline, hooks::abort);
             }
             if (coordinator != null) {
                 coordinator.commit();
@@ -269,23 +294,6 @@ public final class PipelineRunner {
             LOG.info("pipeline '{}': {}{}", spec.name(), finalState.name().toLowerCase(Locale.ROOT),
                     coordinator == null ? "" : coordinator.last().map(c -> "; checkpoint " + c.position()).orElse(""));
             terminated.countDown();
-        }
-    }
-
-    private void join(Thread t, long deadlineNanos) throws InterruptedException {
-        if (t == null || t == Thread.currentThread()) {
-            return;
-        }
-        long left = deadlineNanos - System.nanoTime();
-        if (left > 0) {
-            t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-        }
-        if (t.isAlive()) {
-            LOG.warn("pipeline '{}': {} did not finish within the shutdown timeout of {}; interrupting it",
-                    spec.name(), t.getName(), spec.engine().shutdownTimeout());
-            hooks.abort();
-            t.interrupt();
-            t.join(5_000);
         }
     }
 
@@ -328,17 +336,7 @@ public final class PipelineRunner {
     private void transition(PipelineState to) {
         PipelineState from = state.getAndSet(to);
         if (from != to) {
-            fire(from, to);
-        }
-    }
-
-    private void fire(PipelineState from, PipelineState to) {
-        for (PipelineListener l : listeners) {
-            try {
-                l.onStateChange(from, to);
-            } catch (RuntimeException e) {
-                LOG.warn("a pipeline listener failed: {}", e.toString());
-            }
+            hooks.stateChanged(from, to);
         }
     }
 

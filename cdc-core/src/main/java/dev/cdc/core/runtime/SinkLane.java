@@ -31,26 +31,6 @@ import java.util.Optional;
  */
 final class SinkLane implements Runnable {
 
-    /** What a lane needs from its pipeline. */
-    interface Owner {
-        /** True when the pipeline is failing: blocked producers give up and lanes stop taking work. */
-        boolean isAborting();
-
-        /** True when the pipeline stops (gracefully or not): a lane waiting at a held schema change gives up. */
-        boolean isStopping();
-
-        void laneFailed(SinkLane lane, Throwable cause);
-
-        /** The lane's backlog budget was spent under {@code when-full: detach}: record it, raise the alert. */
-        void laneDetached(SinkLane lane, PipelineStatus.Detached detached);
-
-        /** The checkpoint the run resumed from, if any: where a lane that acknowledged nothing stands. */
-        Optional<Position> resumedFrom();
-
-        /** Since when the source waits on a full lane (of any sink); empty while it does not. */
-        Optional<Instant> sourceWaitingSince();
-    }
-
     private static final Logger LOG = LoggerFactory.getLogger(SinkLane.class);
 
     private final SinkSpec spec;
@@ -58,12 +38,12 @@ final class SinkLane implements Runnable {
     private final Optional<Sink> deadLetter;
     private final TransformChain chain;
     private final LaneStats stats;
-    private final Owner owner;
+    private final LaneOwner owner;
     private final Duration pollInterval;
     private final Delivery delivery;
     private final Rejections rejections;
     private final SchemaGate gate;
-    private final LaneBuffer buffer;
+    private volatile LaneBuffer buffer;
     private final Clock clock;
     private final LaneSchemaChanges schemaChanges;
 
@@ -78,7 +58,7 @@ final class SinkLane implements Runnable {
      * @param detached set when the sink was detached by an earlier run: the lane delivers nothing
      */
     SinkLane(SinkSpec spec, Sink sink, Optional<Sink> deadLetter, List<Filter> filters, List<Transformer> transforms,
-             PipelineMetrics metrics, Owner owner, Clock clock, Duration pollInterval, SchemaGate gate,
+             PipelineMetrics metrics, LaneOwner owner, Clock clock, Duration pollInterval, SchemaGate gate,
              Optional<Backlog> backlog, Optional<PipelineStatus.Detached> detached) {
         this.spec = spec;
         this.gate = gate;
@@ -94,8 +74,8 @@ final class SinkLane implements Runnable {
         this.delivery = new Delivery("sink '" + spec.name() + "'", spec.retry(), stats, this::stopsWork);
         this.rejections = new Rejections(spec, sink, deadLetter, stats, this::stopsWork);
         this.schemaChanges = new LaneSchemaChanges(spec.name(), sink, gate, delivery, rejections, stats);
-        stats.pending(buffer::oldestCommitTime);
-        LaneGauges.register(stats.metrics(), this, buffer, gate);
+        stats.pending(() -> this.buffer.oldestCommitTime());
+        LaneGauges.register(stats.metrics(), this, gate);
     }
 
     String name() {
@@ -138,6 +118,11 @@ final class SinkLane implements Runnable {
         return stats;
     }
 
+    /** What the lane holds now (a re-attached lane has a new one). */
+    LaneBuffer buffer() {
+        return buffer;
+    }
+
     /** True when the lane delivers nothing more: the pipeline aborts, or the sink was detached. */
     private boolean stopsWork() {
         return owner.isAborting() || detached != null;
@@ -161,18 +146,22 @@ final class SinkLane implements Runnable {
      *                              or the backlog cannot be written
      */
     boolean enqueue(LaneBatch batch, Runnable whileWaiting) throws InterruptedException {
-        if (detached == null) {
-            lastOffered = batch;
-            try {
-                return buffer.offer(batch, () -> owner.isAborting() || finished && detached == null, whileWaiting,
-                        reason -> budgetSpent(reason, batch));
-            } catch (IOException e) {
-                throw new SinkFailureException(spec.name(), "could not write its backlog: " + e, e);
+        LaneBuffer into;
+        synchronized (this) { // against reattach: a batch is skipped or goes to the new buffer
+            if (detached != null) {
+                ackedPosition = batch.lastPosition();
+                ackedSequence = batch.lastSequence();
+                return true;
             }
+            into = buffer;
+            lastOffered = batch;
         }
-        ackedPosition = batch.lastPosition();
-        ackedSequence = batch.lastSequence();
-        return true;
+        try {
+            return into.offer(batch, () -> owner.isAborting() || finished && detached == null, whileWaiting,
+                    reason -> budgetSpent(reason, batch));
+        } catch (IOException e) {
+            throw new SinkFailureException(spec.name(), "could not write its backlog: " + e, e);
+        }
     }
 
     /** The backlog's budget is spent and {@code when-full} is fail or detach. */
@@ -225,6 +214,28 @@ final class SinkLane implements Runnable {
         ackedSequence = sequence;
     }
 
+    /**
+     * Re-attaches the detached lane: batches handed over from now on are queued (a fresh buffer) and
+     * delivered by a new worker the caller starts; those skipped while detached stay acknowledged.
+     *
+     * @throws IllegalStateException when it is not detached, or its old worker has not ended yet
+     */
+    synchronized PipelineStatus.Detached reattach(Optional<Backlog> backlog) {
+        if (detached == null) {
+            throw new IllegalStateException("sink '" + spec.name() + "' is not detached");
+        }
+        if (!finished) {
+            throw new IllegalStateException("sink '" + spec.name() + "' is still ending the delivery it was doing when "
+                    + "it was detached; try again in a few seconds");
+        }
+        PipelineStatus.Detached was = detached;
+        buffer = new LaneBuffer(spec.queueCapacity(), backlog, spec.backlog(), clock);
+        lastOffered = null;
+        finished = false;
+        detached = null;
+        return was;
+    }
+
     BacklogSettings.WhenFull whenFull() {
         return spec.backlog().whenFull();
     }
@@ -255,8 +266,8 @@ final class SinkLane implements Runnable {
                 owner.laneFailed(this, t);
             }
         } finally {
+            discardIfDetached(); // before finished: a re-attach then opens a new backlog in the same directory
             finished = true;
-            discardIfDetached();
         }
     }
 
@@ -268,7 +279,7 @@ final class SinkLane implements Runnable {
         if (detached != null) {
             try {
                 buffer.discard();
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 LOG.warn("sink '{}': could not delete its backlog: {}", spec.name(), e.toString());
             }
         }
@@ -301,7 +312,7 @@ final class SinkLane implements Runnable {
                 }
                 continue;
             }
-            deliver(run);
+            PendingWrite.deliver(sink, run, stats, rejections, delivery);
             run = new ArrayList<>();
             int at = i;
             try {
@@ -311,7 +322,7 @@ final class SinkLane implements Runnable {
                 throw failure;
             }
         }
-        deliver(run);
+        PendingWrite.deliver(sink, run, stats, rejections, delivery);
         if (detached == null) {
             ackedPosition = last.lastPosition();
             ackedSequence = last.lastSequence();
@@ -327,18 +338,6 @@ final class SinkLane implements Runnable {
                 ackedSequence = out.get(j).sequence();
                 break;
             }
-        }
-    }
-
-    /** Writes and flushes the events through the delivery; what it gives up on takes the failure policy. */
-    private void deliver(List<ChangeEvent> events) throws Exception {
-        if (events.isEmpty()) {
-            return;
-        }
-        PendingWrite pending = new PendingWrite(sink, events, stats, rejections);
-        Delivery.Outcome outcome = delivery.run(pending::attempt);
-        if (!outcome.succeeded()) {
-            rejections.exhausted(pending.events(), outcome.attempts(), outcome.failure().get(), delivery);
         }
     }
 

@@ -41,8 +41,8 @@ class BacklogPipelineTest {
     @TempDir
     Path state;
 
-    private final RecordingSink down = new RecordingSink();
-    private final RecordingSink healthy = new RecordingSink();
+    final RecordingSink down = new RecordingSink();
+    final RecordingSink healthy = new RecordingSink();
 
     PipelineSpec spec(Source source, BacklogSettings backlog) {
         return spec(source, backlog, Duration.ofSeconds(10));

@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
  * The HTTP endpoint of a running pipeline (JDK {@code HttpServer}, one daemon thread):
@@ -22,10 +23,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>{@code GET /metrics}: every meter in the Prometheus text format</li>
  *   <li>{@code GET /health}: {@link Health} as JSON; 200 while UP or DEGRADED, 503 when DOWN</li>
  *   <li>{@code GET /status}: {@link StatusJson#status} (state, per-sink counters and lag, checkpoint, snapshot,
- *   backfills)</li>
+ *   backfills, the latest verify results)</li>
  *   <li>{@code POST /backfills}, {@code GET /backfills}, {@code GET /backfills/<id>}: {@link BackfillApi}</li>
+ *   <li>{@code POST /sinks/<name>/reattach}: {@link SinkApi}</li>
+ *   <li>{@code POST /verify}: starts a {@code cdc verify} of the pipeline ({@link #onVerify}): 202, or 409 while one
+ *   runs; its results show in {@code /status} and the metrics</li>
  * </ul>
- * Other paths answer 404, other methods 405 (POST only to {@code /backfills}). {@link #close()} is idempotent. Thread-safe.
+ * Other paths answer 404, other methods 405 (POST only to {@code /backfills}, {@code /sinks/<name>/reattach}
+ * and {@code /verify}). {@link #close()} is idempotent. Thread-safe.
  */
 public final class MonitoringServer implements AutoCloseable {
 
@@ -38,6 +43,7 @@ public final class MonitoringServer implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final PipelineObserver observer;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile BooleanSupplier verify;
 
     private MonitoringServer(HttpServer server, ExecutorService executor, PrometheusMeterRegistry registry,
                              PipelineObserver observer) {
@@ -62,11 +68,20 @@ public final class MonitoringServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        observer.verifyResults().bindTo(registry);
         MonitoringServer m = new MonitoringServer(server, executor, registry, observer);
         server.createContext("/", m::handle);
         server.setExecutor(executor);
         server.start();
         return m;
+    }
+
+    /**
+     * What {@code POST /verify} does: starts a verify, false when one is under way (409). Without it,
+     * {@code POST /verify} answers 404.
+     */
+    public void onVerify(BooleanSupplier startVerify) {
+        this.verify = startVerify;
     }
 
     /** Where it listens: {@code http://127.0.0.1:9404}. */
@@ -88,6 +103,20 @@ public final class MonitoringServer implements AutoCloseable {
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
             boolean head = method.equals("HEAD");
+            if (method.equals("POST") && (path.equals("/verify") || path.equals("/verify/"))) {
+                BooleanSupplier v = verify;
+                BackfillApi.Answer a = v == null ? BackfillApi.error(404, "this launcher runs no verify")
+                        : v.getAsBoolean() ? new BackfillApi.Answer(202, "{\"started\":true,\"results\":\"/status\"}")
+                        : BackfillApi.error(409, "a verify is under way; its results show in /status when it ends");
+                send(exchange, a.status(), JSON, a.body(), false);
+                return;
+            }
+            if (method.equals("POST") && SinkApi.handles(path)) {
+                byte[] body = exchange.getRequestBody().readNBytes(64 * 1024);
+                BackfillApi.Answer a = SinkApi.post(observer, path, new String(body, StandardCharsets.UTF_8));
+                send(exchange, a.status(), JSON, a.body(), false);
+                return;
+            }
             if (method.equals("POST") && BackfillApi.handles(path)) {
                 byte[] body = exchange.getRequestBody().readNBytes(BackfillApi.MAX_BODY + 1);
                 BackfillApi.Answer a = body.length > BackfillApi.MAX_BODY
@@ -102,7 +131,10 @@ public final class MonitoringServer implements AutoCloseable {
                 return;
             }
             switch (path) {
-                case "/metrics" -> send(exchange, 200, PROMETHEUS_TEXT, registry.scrape(), head);
+                case "/metrics" -> {
+                    observer.verifyResults().refresh();
+                    send(exchange, 200, PROMETHEUS_TEXT, registry.scrape(), head);
+                }
                 case "/health", "/health/" -> {
                     Health h = observer.health();
                     send(exchange, h.httpStatus(), JSON,

@@ -1,10 +1,13 @@
 package dev.cdc.launcher.monitor;
 
+import dev.cdc.api.event.TableId;
 import dev.cdc.api.spi.SnapshotProgress;
 import dev.cdc.core.backfill.Backfills;
 import dev.cdc.core.pipeline.Pipeline;
 import dev.cdc.core.spec.PipelineListener;
 import dev.cdc.core.spec.PipelineStatus;
+import dev.cdc.core.spec.Reattachment;
+import dev.cdc.launcher.verify.VerifyRecords;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -23,18 +26,20 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * {@link Pipeline#addListener} before {@link Pipeline#start()}. Thread-safe: the engine's
  * threads report, HTTP and console threads read.
  */
-public final class PipelineObserver implements PipelineListener {
+public final class PipelineObserver implements PipelineListener, SinkApi.Target {
 
     private final Pipeline pipeline;
     private final Clock clock;
     private final Instant createdAt;
     private final Map<String, SnapshotProgress> snapshot = new ConcurrentSkipListMap<>();
     private final Set<String> lagAlerts = ConcurrentHashMap.newKeySet();
+    private final VerifyResults verifyResults;
 
     public PipelineObserver(Pipeline pipeline, Clock clock) {
         this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.createdAt = clock.instant();
+        this.verifyResults = new VerifyResults(pipeline.name(), VerifyRecords.of(pipeline.spec()));
     }
 
     /** An observer already listening to {@code pipeline}. */
@@ -74,6 +79,22 @@ public final class PipelineObserver implements PipelineListener {
     /** The pipeline's backfills (requests and progress). */
     public Backfills backfills() {
         return pipeline.backfills();
+    }
+
+    /** Re-attaches a detached sink while the pipeline runs; see {@link Pipeline#reattach}. */
+    @Override
+    public Reattachment reattach(String sink, List<TableId> tables) {
+        return pipeline.reattach(sink, tables);
+    }
+
+    @Override
+    public List<TableId> capturedTables() {
+        return pipeline.capturedTables();
+    }
+
+    /** The latest {@code cdc verify} results, from the state directory. */
+    public VerifyResults verifyResults() {
+        return verifyResults;
     }
 
     /** The pipeline's health now. */

@@ -12,6 +12,7 @@ import dev.cdc.core.spec.PipelineStatus;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -36,8 +37,15 @@ import java.util.Set;
  *  "source_waiting_on": null,
  *  "snapshot": [{"table": "public.orders", "rows_read": 1200, "rows_estimated": 5000, "finished": false}],
  *  "backfills": [{"id": "orders-1a2b3c4d", "table": "public.orders", "sinks": ["es"], "state": "running",
- *                 "rows": 4096, "rows_estimated": 100000, "rate": 2048.0, "eta_seconds": 47, "error": null}]}
+ *                 "rows": 4096, "rows_estimated": 100000, "rate": 2048.0, "eta_seconds": 47, "error": null}],
+ *  "verify": [{"table": "public.orders", "sink": "es", "equal": false, "source_rows": 100000, "missing": 2,
+ *              "extra": 0, "different": 1, "found": {...}, "sample": {"missing": [{"id": "7", "key": ["7"]}], ...},
+ *              "finished_at": "...", "duration_seconds": 3.1, "age_seconds": 600.0, "repair": null,
+ *              "after_repair": null, ...}]}
  * }</pre>
+ *
+ * {@code verify} holds the latest {@code cdc verify} result of each table and sink, as
+ * {@link dev.cdc.launcher.verify.VerifyRecords} describes it.
  *
  * {@code checkpoint} is null before the first one; {@code rows_estimated} is null when unknown. A sink's
  * {@code state} is {@code streaming}, {@code catching-up} (delivering from its on-disk backlog),
@@ -147,6 +155,16 @@ public final class StatusJson {
             n.put("finished", p.finished());
         }
         root.set("backfills", BackfillJson.statuses(observer.backfills().statuses()));
+        ArrayNode verify = root.putArray("verify");
+        for (ObjectNode v : observer.verifyResults().refresh()) {
+            ObjectNode n = v.deepCopy();
+            try {
+                n.put("age_seconds", seconds(Duration.between(Instant.parse(v.path("finished_at").asText()), now)));
+            } catch (DateTimeParseException e) {
+                n.putNull("age_seconds");
+            }
+            verify.add(n);
+        }
         return root;
     }
 
@@ -176,7 +194,7 @@ public final class StatusJson {
         return document.toString();
     }
 
-    private static ObjectNode offsets(Position position) {
+    static ObjectNode offsets(Position position) {
         ObjectNode n = MAPPER.createObjectNode();
         for (Map.Entry<String, String> e : position.offsets().entrySet()) {
             n.put(e.getKey(), e.getValue());

@@ -129,34 +129,40 @@ public final class VerifyReport {
     private ArrayNode pairs(List<PairResult> list) {
         ArrayNode array = JSON.createArrayNode();
         for (PairResult r : list) {
-            ObjectNode n = array.addObject();
-            n.put("table", r.table());
-            n.put("sink", r.sink());
-            if (r.skippedReason().isPresent()) {
-                n.put("skipped", r.skippedReason().get());
-                continue;
-            }
-            n.put("equal", r.equal());
-            n.put("source_rows", r.sourceRows());
-            n.put("chunks", r.chunks());
-            n.put("chunks_differing", r.chunksDiffering());
-            n.put("rechecked_away", r.recheckedAway());
-            r.counts().forEach((k, c) -> n.put(k.label(), c));
-            ObjectNode samples = n.putObject("sample");
-            for (Difference.Kind kind : Difference.Kind.values()) {
-                ArrayNode a = samples.putArray(kind.label());
-                r.differences().stream().filter(d -> d.kind() == kind).limit(sample).forEach(d -> {
-                    ObjectNode e = a.addObject();
-                    e.put("id", d.id());
-                    ArrayNode key = e.putArray("key");
-                    d.key().forEach(key::add);
-                    if (!d.fields().isEmpty()) {
-                        ArrayNode f = e.putArray("fields");
-                        d.fields().forEach(f::add);
-                    }
-                });
-            }
+            array.add(pair(r, sample));
         }
         return array;
+    }
+
+    /** One table and sink as the JSON report shows it: counts and up to {@code sample} keys per kind. */
+    static ObjectNode pair(PairResult r, int sample) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("table", r.table());
+        n.put("sink", r.sink());
+        if (r.skippedReason().isPresent()) {
+            n.put("skipped", r.skippedReason().get());
+            return n;
+        }
+        n.put("equal", r.equal());
+        n.put("source_rows", r.sourceRows());
+        n.put("chunks", r.chunks());
+        n.put("chunks_differing", r.chunksDiffering());
+        n.put("rechecked_away", r.recheckedAway());
+        r.counts().forEach((k, c) -> n.put(k.label(), c));
+        ObjectNode samples = n.putObject("sample");
+        for (Difference.Kind kind : Difference.Kind.values()) {
+            ArrayNode a = samples.putArray(kind.label());
+            r.differences().stream().filter(d -> d.kind() == kind).limit(sample).forEach(d -> {
+                ObjectNode e = a.addObject();
+                e.put("id", d.id());
+                ArrayNode key = e.putArray("key");
+                d.key().forEach(key::add);
+                if (!d.fields().isEmpty()) {
+                    ArrayNode f = e.putArray("fields");
+                    d.fields().forEach(f::add);
+                }
+            });
+        }
+        return n;
     }
 }

@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -125,6 +126,20 @@ class MonitoringServerTest {
         assertThat(list.body()).isEqualTo("[]");
         assertThat(get("/backfills/nope").statusCode()).isEqualTo(404);
         assertThat(new ObjectMapper().readTree(get("/status").body()).path("backfills").isArray()).isTrue();
+    }
+
+    @Test
+    void postVerifyStartsOneVerifyAtATime() throws Exception {
+        assertThat(post("/verify", "").statusCode()).as("no verify wired").isEqualTo(404);
+        AtomicBoolean busy = new AtomicBoolean();
+        server.onVerify(() -> busy.compareAndSet(false, true));
+        HttpResponse<String> started = post("/verify", "");
+        assertThat(started.statusCode()).isEqualTo(202);
+        assertThat(new ObjectMapper().readTree(started.body()).path("started").asBoolean()).isTrue();
+        HttpResponse<String> again = post("/verify", "");
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(again.body()).contains("a verify is under way");
+        assertThat(get("/status").body()).contains("\"verify\":[]");
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {
