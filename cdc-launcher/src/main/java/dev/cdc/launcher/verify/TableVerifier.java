@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -25,7 +26,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -64,6 +64,8 @@ public final class TableVerifier {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Source chunks read ahead while the sink is scanned. */
     private static final int SCAN_AHEAD = 8;
+    /** Scanned rows handed to the table of held digests at once. */
+    private static final int SCAN_BATCH = 1000;
 
     private final RowReader source;
     private final SinkReader sink;
@@ -138,14 +140,6 @@ public final class TableVerifier {
     private record Prepared(List<String> ids, long[] digests, List<List<String>> keys, boolean last) {
     }
 
-    /** A stored row's digest, as the scan delivered it. */
-    private record Digest(long high, long low) {
-    }
-
-    /** A source row whose stored row the scan has not delivered yet. */
-    private record Pending(long high, long low, List<String> key) {
-    }
-
     /** Each thread's digester (the encoders and the scan hash on their own threads). */
     private static final ThreadLocal<ChunkChecksums.Digester> DIGESTER =
             ThreadLocal.withInitial(ChunkChecksums.Digester::new);
@@ -170,36 +164,46 @@ public final class TableVerifier {
      */
     private void scanPass(TableId table, String sinkName, int keyColumns, long count, PairResult result,
                           Map<String, Candidate> candidates) throws Exception {
-        Map<String, Digest> held = new ConcurrentHashMap<>((int) Math.min(count + 16, 1 << 28));
+        DigestTable held = new DigestTable(count);
         Exception[] failed = new Exception[1];
         Thread scanner = new Thread(() -> {
             ChunkChecksums.Digester digester = DIGESTER.get();
-            long[] d = new long[2];
+            // handed to the table a batch at a time (one lock per batch, not per row)
+            String[] ids = new String[SCAN_BATCH];
+            long[] digests = new long[2 * SCAN_BATCH];
+            int[] n = new int[1];
             try {
                 sink.scanBytes(table, (id, bytes, offset, length) -> {
-                    digester.digest(id, bytes, offset, length, d, 0);
-                    held.put(id, new Digest(d[0], d[1]));
+                    digester.digest(id, bytes, offset, length, digests, 2 * n[0]);
+                    ids[n[0]++] = id;
+                    if (n[0] == SCAN_BATCH) {
+                        held.putAll(ids, digests, n[0]);
+                        n[0] = 0;
+                    }
                 });
+                held.putAll(ids, digests, n[0]);
             } catch (Exception e) {
                 failed[0] = e;
             }
         }, "cdc-verify-scan");
         scanner.setDaemon(true);
         scanner.start();
-        Map<String, Pending> waiting = new LinkedHashMap<>();
+        Waiting waiting = new Waiting();
         try {
             drain(table, sinkName, SCAN_AHEAD, result, candidates, chunk -> {
                 List<String> ids = chunk.ids();
                 long[] expected = chunk.digests();
+                long[] stored = new long[expected.length];
+                boolean[] found = new boolean[ids.size()];
+                held.takeAll(ids, stored, found);
                 boolean differs = false;
                 boolean compared = false;
                 for (int i = 0; i < ids.size(); i++) {
-                    Digest stored = held.remove(ids.get(i));
-                    if (stored == null) {
-                        waiting.put(ids.get(i), new Pending(expected[2 * i], expected[2 * i + 1], chunk.keys().get(i)));
+                    if (!found[i]) {
+                        waiting.add(ids.get(i), expected[2 * i], expected[2 * i + 1], chunk.keys().get(i));
                     } else {
                         compared = true;
-                        if (stored.high() != expected[2 * i] || stored.low() != expected[2 * i + 1]) {
+                        if (stored[2 * i] != expected[2 * i] || stored[2 * i + 1] != expected[2 * i + 1]) {
                             differs = true;
                             candidates.put(ids.get(i), new Candidate(ids.get(i), chunk.keys().get(i)));
                         }
@@ -214,17 +218,35 @@ public final class TableVerifier {
             throw failed[0];
         }
         boolean differs = false;
-        for (Map.Entry<String, Pending> w : waiting.entrySet()) {
-            Digest stored = held.remove(w.getKey());
-            Pending p = w.getValue();
-            if (stored == null || stored.high() != p.high() || stored.low() != p.low()) {
+        long[] stored = new long[2];
+        for (int w = 0; w < waiting.ids.size(); w++) {
+            String id = waiting.ids.get(w);
+            if (!held.take(id, stored) || stored[0] != waiting.digests[2 * w] || stored[1] != waiting.digests[2 * w + 1]) {
                 differs = true;
-                candidates.put(w.getKey(), new Candidate(w.getKey(), p.key()));
+                candidates.put(id, new Candidate(id, waiting.keys.get(w)));
             }
         }
-        count(result, !waiting.isEmpty(), differs);
-        for (String id : held.keySet()) {
+        count(result, !waiting.ids.isEmpty(), differs);
+        for (String id : held.ids()) {
             candidates.putIfAbsent(id, new Candidate(id, sink.keyOf(table, id, keyColumns).orElse(List.of())));
+        }
+    }
+
+    /** The source rows the scan had not delivered when their chunk came, in key order: ids, digests, keys. */
+    private static final class Waiting {
+        final List<String> ids = new ArrayList<>();
+        final List<List<String>> keys = new ArrayList<>();
+        long[] digests = new long[1024];
+
+        void add(String id, long high, long low, List<String> key) {
+            int w = ids.size();
+            if (2 * w + 2 > digests.length) {
+                digests = Arrays.copyOf(digests, digests.length * 2);
+            }
+            digests[2 * w] = high;
+            digests[2 * w + 1] = low;
+            ids.add(id);
+            keys.add(key);
         }
     }
 
