@@ -5,6 +5,7 @@
 # part (this JVM per verify thread, Elasticsearch, PostgreSQL), the load average, medians and the ratios
 # (target: verify <= 1.5 x the concurrent plain reads).
 # Usage: scripts/bench-verify.sh [rows=1000000] [runs=3] [postgres-jdbc-url] [elasticsearch-url]
+# One warm-up run first (printed, not counted: a fresh JVM compiles the code; -Dbench.warmup=0 drops it).
 # BENCH_JAVA_OPTS adds JVM options: -Dbench.keep=true keeps the table and index, -Dbench.reuse=NAME
 # reuses them (no load), -XX:StartFlightRecording=filename=verify.jfr records a profile.
 # Needs PostgreSQL with wal_level=logical and Elasticsearch (scripts/services.sh start).

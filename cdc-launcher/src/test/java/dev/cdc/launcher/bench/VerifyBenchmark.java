@@ -45,6 +45,9 @@ import java.util.function.ToDoubleFunction;
  * figure is printed with the load average; the summary gives medians.
  *
  * <p>Arguments: PostgreSQL JDBC URL, Elasticsearch URL, rows, runs. System properties:
+ * {@code bench.warmup=N} (default 1) runs that many times first without counting them (the first
+ * verify of a JVM also compiles the code: its figures are printed, a {@code cdc verify} command
+ * pays it every time);
  * {@code bench.reuse=NAME} reuses the table and index of an earlier {@code bench.keep=true} run
  * (no load, nothing dropped); {@code bench.keep=true} keeps them. Run by
  * {@code scripts/bench-verify.sh}.
@@ -85,6 +88,11 @@ public final class VerifyBenchmark {
                 load(pg, es, name, rows, yaml);
             } else {
                 System.out.printf("reusing table and index %s (%,d documents)%n", name, count(es, name));
+            }
+            for (int w = 1; w <= Integer.getInteger("bench.warmup", 1); w++) {
+                // a first verify in a fresh JVM also compiles the code: timed, but not in the medians
+                System.out.print("warm-up (not counted) ");
+                run(0, pg, es, name, rows, yaml);
             }
             List<Run> all = new ArrayList<>();
             for (int run = 1; run <= runs; run++) {
