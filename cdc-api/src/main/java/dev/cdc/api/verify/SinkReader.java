@@ -3,6 +3,7 @@ package dev.cdc.api.verify;
 import dev.cdc.api.event.ChangeEvent;
 import dev.cdc.api.event.TableId;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,30 @@ public interface SinkReader extends AutoCloseable {
      * equal texts are equal rows. Chunk checksums hash these texts, so producing them must be cheap.
      */
     String expected(ChangeEvent row);
+
+    /** Receives rows as UTF-8 bytes: {@code bytes[offset, offset + length)}, valid only during the call. */
+    @FunctionalInterface
+    interface RowBytes {
+        void row(int index, byte[] bytes, int offset, int length);
+    }
+
+    /** Receives stored rows as UTF-8 bytes: {@code bytes[offset, offset + length)}, valid only during the call. */
+    @FunctionalInterface
+    interface StoredBytes {
+        void row(String id, byte[] bytes, int offset, int length);
+    }
+
+    /**
+     * {@link #expected} of each row, as its UTF-8 bytes, handed to {@code to} in order with the row's
+     * index: what a verify hashes, so a sink can write them without building texts. Must give
+     * exactly the bytes of {@link #expected}. The default encodes {@link #expected}.
+     */
+    default void expectedBytes(List<ChangeEvent> rows, RowBytes to) {
+        for (int i = 0; i < rows.size(); i++) {
+            byte[] b = expected(rows.get(i)).getBytes(StandardCharsets.UTF_8);
+            to.row(i, b, 0, b.length);
+        }
+    }
 
     /**
      * Whether {@link #id} and {@link #expected} may also be called from two threads at once, with each
@@ -92,6 +117,18 @@ public interface SinkReader extends AutoCloseable {
      */
     default void scan(TableId table, Consumer<List<StoredRow>> batch) throws Exception {
         throw new UnsupportedOperationException(this + " cannot scan a table; read it by id");
+    }
+
+    /**
+     * {@link #scan} with each row's canonical form as UTF-8 bytes (what a verify hashes), so a sink
+     * can hand over the bytes it received without building texts. Must give exactly the bytes of
+     * {@link StoredRow#canonical}. The default encodes what {@link #scan} gives.
+     */
+    default void scanBytes(TableId table, StoredBytes to) throws Exception {
+        scan(table, rows -> rows.forEach(r -> {
+            byte[] b = r.canonical().getBytes(StandardCharsets.UTF_8);
+            to.row(r.id(), b, 0, b.length);
+        }));
     }
 
     /** Hands every id the sink holds for the table to {@code batch}, a batch at a time. */

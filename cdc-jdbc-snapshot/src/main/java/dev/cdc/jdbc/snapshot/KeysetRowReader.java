@@ -10,6 +10,7 @@ import dev.cdc.jdbc.snapshot.backfill.KeyListReader;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,6 +28,8 @@ public abstract class KeysetRowReader implements RowReader {
 
     /** At most this many keys go into one statement. */
     private static final int KEYS_PER_STATEMENT = 500;
+    /** The position of every row read back (immutable; made once, not per row). */
+    private static final Position READ_BACK = Position.ofSequence(0);
 
     private final Clock clock;
     private final Map<TableId, KeysetTable> keysets = new ConcurrentHashMap<>();
@@ -61,7 +64,8 @@ public abstract class KeysetRowReader implements RowReader {
         KeysetTable t = keyset(table);
         List<SourceRow> rows = new ArrayList<>(limit);
         KeyRange range = KeyRange.after(after.map(k -> k.toArray(String[]::new)).orElse(null));
-        ChunkReader.read(connection(), t, range, Optional.empty(), limit, r -> rows.add(row(table, r)));
+        Instant now = clock.instant();
+        ChunkReader.read(connection(), t, range, Optional.empty(), limit, r -> rows.add(row(table, r, now)));
         return rows;
     }
 
@@ -69,15 +73,17 @@ public abstract class KeysetRowReader implements RowReader {
     public List<SourceRow> readKeys(TableId table, List<List<String>> keys) throws SQLException {
         List<SourceRow> rows = new ArrayList<>(keys.size());
         KeysetTable t = keyset(table);
+        Instant now = clock.instant();
         for (int from = 0; from < keys.size(); from += KEYS_PER_STATEMENT) {
             List<List<String>> part = keys.subList(from, Math.min(keys.size(), from + KEYS_PER_STATEMENT));
-            KeyListReader.read(connection(), t, part).found().forEach(r -> rows.add(row(table, r)));
+            KeyListReader.read(connection(), t, part).found().forEach(r -> rows.add(row(table, r, now)));
         }
         return rows;
     }
 
-    private SourceRow row(TableId table, ReadRow r) {
-        ChangeEvent e = ChangeEvent.read(table, r.key(), r.row(), clock.instant(), Position.ofSequence(0));
+    /** A row as a READ event; {@code now} (one per statement) is its commit time. */
+    private static SourceRow row(TableId table, ReadRow r, Instant now) {
+        ChangeEvent e = ChangeEvent.read(table, r.key(), r.row(), now, READ_BACK);
         return new SourceRow(e, Arrays.asList(r.keys()));
     }
 }

@@ -2,6 +2,7 @@ package dev.cdc.launcher.verify;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cdc.api.event.ChangeEvent;
 import dev.cdc.api.event.TableId;
 import dev.cdc.api.verify.RowReader;
 import dev.cdc.api.verify.SinkReader;
@@ -9,8 +10,10 @@ import dev.cdc.api.verify.SourceRow;
 import dev.cdc.api.verify.StoredRow;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -23,7 +26,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,6 +64,8 @@ public final class TableVerifier {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Source chunks read ahead while the sink is scanned. */
     private static final int SCAN_AHEAD = 8;
+    /** Scanned rows handed to the table of held digests at once. */
+    private static final int SCAN_BATCH = 1000;
 
     private final RowReader source;
     private final SinkReader sink;
@@ -99,7 +103,7 @@ public final class TableVerifier {
         Map<String, Candidate> candidates = new LinkedHashMap<>();
         OptionalLong count = sink.count(table);
         if (sink.canScan() && count.isPresent() && count.getAsLong() <= settings.scanLimit()) {
-            scanPass(table, sinkName, keyColumns, result, candidates);
+            scanPass(table, sinkName, keyColumns, count.getAsLong(), result, candidates);
         } else {
             long found = firstPass(table, sinkName, result, candidates);
             if (count.isEmpty() || count.getAsLong() != found) {
@@ -129,10 +133,16 @@ public final class TableVerifier {
         return result;
     }
 
-    /** A source chunk made ready for comparing: its sink ids in key order, their digests and keys. */
-    private record Prepared(List<String> ids, Map<String, byte[]> expected, Map<String, List<String>> keys,
-                            boolean last) {
+    /**
+     * A source chunk made ready for comparing: its sink ids in key order, the digests of what the
+     * sink should hold for them ({@code [2i]}, {@code [2i + 1]}), their keys.
+     */
+    private record Prepared(List<String> ids, long[] digests, List<List<String>> keys, boolean last) {
     }
+
+    /** Each thread's digester (the encoders and the scan hash on their own threads). */
+    private static final ThreadLocal<ChunkChecksums.Digester> DIGESTER =
+            ThreadLocal.withInitial(ChunkChecksums.Digester::new);
 
     /**
      * Compares the source's rows chunk by chunk, reading the sink's rows of each chunk by id;
@@ -147,41 +157,59 @@ public final class TableVerifier {
 
     /**
      * Compares a table the sink can {@linkplain SinkReader#scan scan}: the sink's rows are read
-     * once at scan speed on a third thread (their digests kept by id) while the source chunks are
-     * compared as they come: a chunk's ids the scan has delivered are taken out of the scanned set
-     * and compared by chunk checksum; the others wait until the scan ends. Then the ids no source
-     * row claimed are the extra rows.
+     * once at scan speed on a third thread (their digests kept by id, hashed from the bytes the sink
+     * received) while the source chunks are compared as they come: a chunk's ids the scan has
+     * delivered are taken out of the scanned set and compared by digest; the others wait until the
+     * scan ends. Then the ids no source row claimed are the extra rows.
      */
-    private void scanPass(TableId table, String sinkName, int keyColumns, PairResult result,
+    private void scanPass(TableId table, String sinkName, int keyColumns, long count, PairResult result,
                           Map<String, Candidate> candidates) throws Exception {
-        Map<String, byte[]> held = new ConcurrentHashMap<>();
+        DigestTable held = new DigestTable(count);
         Exception[] failed = new Exception[1];
         Thread scanner = new Thread(() -> {
+            ChunkChecksums.Digester digester = DIGESTER.get();
+            // handed to the table a batch at a time (one lock per batch, not per row)
+            String[] ids = new String[SCAN_BATCH];
+            long[] digests = new long[2 * SCAN_BATCH];
+            int[] n = new int[1];
             try {
-                sink.scan(table, rows -> rows.forEach(r -> held.put(r.id(), ChunkChecksums.row(r.id(), r.canonical()))));
+                sink.scanBytes(table, (id, bytes, offset, length) -> {
+                    digester.digest(id, bytes, offset, length, digests, 2 * n[0]);
+                    ids[n[0]++] = id;
+                    if (n[0] == SCAN_BATCH) {
+                        held.putAll(ids, digests, n[0]);
+                        n[0] = 0;
+                    }
+                });
+                held.putAll(ids, digests, n[0]);
             } catch (Exception e) {
                 failed[0] = e;
             }
         }, "cdc-verify-scan");
         scanner.setDaemon(true);
         scanner.start();
-        Map<String, byte[]> waiting = new HashMap<>();
-        Map<String, List<String>> waitingKeys = new HashMap<>();
+        Waiting waiting = new Waiting();
         try {
             drain(table, sinkName, SCAN_AHEAD, result, candidates, chunk -> {
-                List<String> ids = new ArrayList<>(chunk.ids().size());
-                Map<String, byte[]> taken = new HashMap<>(chunk.ids().size() * 2);
-                for (String id : chunk.ids()) {
-                    byte[] digest = held.remove(id);
-                    if (digest != null) {
-                        ids.add(id);
-                        taken.put(id, digest);
+                List<String> ids = chunk.ids();
+                long[] expected = chunk.digests();
+                long[] stored = new long[expected.length];
+                boolean[] found = new boolean[ids.size()];
+                held.takeAll(ids, stored, found);
+                boolean differs = false;
+                boolean compared = false;
+                for (int i = 0; i < ids.size(); i++) {
+                    if (!found[i]) {
+                        waiting.add(ids.get(i), expected[2 * i], expected[2 * i + 1], chunk.keys().get(i));
                     } else {
-                        waiting.put(id, chunk.expected().get(id));
-                        waitingKeys.put(id, chunk.keys().get(id));
+                        compared = true;
+                        if (stored[2 * i] != expected[2 * i] || stored[2 * i + 1] != expected[2 * i + 1]) {
+                            differs = true;
+                            candidates.put(ids.get(i), new Candidate(ids.get(i), chunk.keys().get(i)));
+                        }
                     }
                 }
-                compareTaken(ids, chunk.expected(), taken, chunk.keys(), result, candidates);
+                count(result, compared, differs);
             });
         } finally {
             scanner.join();
@@ -189,32 +217,45 @@ public final class TableVerifier {
         if (failed[0] != null) {
             throw failed[0];
         }
-        List<String> ids = new ArrayList<>(waiting.keySet());
-        Map<String, byte[]> taken = new HashMap<>();
-        for (String id : ids) {
-            byte[] digest = held.remove(id);
-            if (digest != null) {
-                taken.put(id, digest);
+        boolean differs = false;
+        long[] stored = new long[2];
+        for (int w = 0; w < waiting.ids.size(); w++) {
+            String id = waiting.ids.get(w);
+            if (!held.take(id, stored) || stored[0] != waiting.digests[2 * w] || stored[1] != waiting.digests[2 * w + 1]) {
+                differs = true;
+                candidates.put(id, new Candidate(id, waiting.keys.get(w)));
             }
         }
-        compareTaken(ids, waiting, taken, waitingKeys, result, candidates);
-        for (String id : held.keySet()) {
+        count(result, !waiting.ids.isEmpty(), differs);
+        for (String id : held.ids()) {
             candidates.putIfAbsent(id, new Candidate(id, sink.keyOf(table, id, keyColumns).orElse(List.of())));
         }
     }
 
-    /** One chunk checksum over {@code ids}, narrowed to the differing ones when it differs. */
-    private static void compareTaken(List<String> ids, Map<String, byte[]> expected, Map<String, byte[]> stored,
-                                     Map<String, List<String>> keys, PairResult result,
-                                     Map<String, Candidate> candidates) {
-        if (ids.isEmpty()) {
-            return;
+    /** The source rows the scan had not delivered when their chunk came, in key order: ids, digests, keys. */
+    private static final class Waiting {
+        final List<String> ids = new ArrayList<>();
+        final List<List<String>> keys = new ArrayList<>();
+        long[] digests = new long[1024];
+
+        void add(String id, long high, long low, List<String> key) {
+            int w = ids.size();
+            if (2 * w + 2 > digests.length) {
+                digests = Arrays.copyOf(digests, digests.length * 2);
+            }
+            digests[2 * w] = high;
+            digests[2 * w + 1] = low;
+            ids.add(id);
+            keys.add(key);
         }
-        result.chunks++;
-        if (!ChunkChecksums.equal(ids, expected, stored)) {
-            result.chunksDiffering++;
-            for (String id : ChunkChecksums.narrow(ids, expected, stored)) {
-                candidates.put(id, new Candidate(id, keys.get(id)));
+    }
+
+    /** Counts one compared chunk (when any row of it was compared) and whether it differed. */
+    private static void count(PairResult result, boolean compared, boolean differs) {
+        if (compared) {
+            result.chunks++;
+            if (differs) {
+                result.chunksDiffering++;
             }
         }
     }
@@ -298,27 +339,45 @@ public final class TableVerifier {
         }
     }
 
-    /** One chunk's sink ids in key order, the digests of what the sink should hold, and the keys. */
+    /**
+     * One chunk's sink ids in key order, the digests of what the sink should hold (hashed from the
+     * bytes the sink's codec writes, {@link SinkReader#expectedBytes}), and the keys.
+     */
     private Prepared encode(List<SourceRow> rows, boolean last) {
         List<String> ids = new ArrayList<>(rows.size());
-        Map<String, byte[]> expected = new HashMap<>(rows.size() * 2);
-        Map<String, List<String>> keys = new HashMap<>(rows.size() * 2);
+        List<List<String>> keys = new ArrayList<>(rows.size());
+        List<ChangeEvent> events = new ArrayList<>(rows.size());
         for (SourceRow r : rows) {
-            String id = sink.id(r.event());
-            ids.add(id);
-            keys.put(id, r.key());
-            expected.put(id, ChunkChecksums.row(id, sink.expected(r.event())));
+            ids.add(sink.id(r.event()));
+            keys.add(r.key());
+            events.add(r.event());
         }
-        return new Prepared(ids, expected, keys, last);
+        long[] digests = new long[2 * rows.size()];
+        ChunkChecksums.Digester digester = DIGESTER.get();
+        sink.expectedBytes(events, (i, bytes, offset, length) ->
+                digester.digest(ids.get(i), bytes, offset, length, digests, 2 * i));
+        return new Prepared(ids, digests, keys, last);
     }
 
-    /** Reads the chunk's rows from the sink and compares checksums; returns how many the sink holds. */
+    /** Reads the chunk's rows from the sink and compares digests; returns how many the sink holds. */
     private int compareChunk(TableId table, Prepared chunk, PairResult result, Map<String, Candidate> candidates)
             throws Exception {
         Map<String, StoredRow> stored = sink.stored(table, chunk.ids());
-        Map<String, byte[]> held = new HashMap<>(stored.size() * 2);
-        stored.forEach((id, s) -> held.put(id, ChunkChecksums.row(id, s.canonical())));
-        compareTaken(chunk.ids(), chunk.expected(), held, chunk.keys(), result, candidates);
+        List<String> ids = chunk.ids();
+        long[] held = new long[2 * ids.size()];
+        ChunkChecksums.Digester digester = DIGESTER.get();
+        for (int i = 0; i < ids.size(); i++) {
+            StoredRow s = stored.get(ids.get(i));
+            if (s != null) {
+                byte[] form = s.canonical().getBytes(StandardCharsets.UTF_8);
+                digester.digest(ids.get(i), form, 0, form.length, held, 2 * i);
+            }
+        }
+        int[] differing = ChunkChecksums.differing(chunk.digests(), held, ids.size());
+        count(result, true, differing.length > 0);
+        for (int i : differing) {
+            candidates.put(ids.get(i), new Candidate(ids.get(i), chunk.keys().get(i)));
+        }
         return stored.size();
     }
 

@@ -21,12 +21,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -55,6 +55,8 @@ final class EsReadBack implements SinkReader {
     private final IndexNames names;
     private final FieldMappings mappings;
     private final String instanceName;
+    /** Per table, per column: whether its values are sent as parsed JSON. */
+    private final Map<TableId, Map<String, Boolean>> rawJson = new ConcurrentHashMap<>();
     private EsClient client;
     private final ExecutorService pool = Executors.newFixedThreadPool(PARALLEL, r -> {
         Thread t = new Thread(r, "cdc-verify-es");
@@ -98,19 +100,110 @@ final class EsReadBack implements SinkReader {
     public String expected(ChangeEvent row) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator g = EsJson.MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
-            g.writeStartObject();
-            for (Map.Entry<String, Object> c : row.after().orElseThrow().asMap().entrySet()) {
-                g.writeFieldName(c.getKey());
-                EsJson.write(g, c.getValue(), mappings.override(row.table(), c.getKey())
-                        .map(FieldMappings::isJsonType).orElse(false));
-            }
-            g.writeEndObject();
+            writeDocument(g, row, columns(row.table()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (EsJson.InvalidValueException e) {
-            return "(the sink rejects this row: " + e.getMessage() + ")";
+            return rejected(e);
         }
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String rejected(EsJson.InvalidValueException e) {
+        return "(the sink rejects this row: " + e.getMessage() + ")";
+    }
+
+    /**
+     * The document the sink sends for the row (as {@code ElasticsearchSink} writes it into a bulk
+     * body); {@code columns} is {@link #columns} of the row's table.
+     */
+    private void writeDocument(JsonGenerator g, ChangeEvent row, Map<String, Boolean> columns) throws IOException {
+        g.writeStartObject();
+        for (Map.Entry<String, Object> c : row.after().orElseThrow().asMap().entrySet()) {
+            g.writeFieldName(c.getKey());
+            Boolean json = columns.get(c.getKey());
+            if (json == null) {
+                json = mappings.override(row.table(), c.getKey()).map(FieldMappings::isJsonType).orElse(false);
+                columns.put(c.getKey(), json);
+            }
+            EsJson.write(g, c.getValue(), json);
+        }
+        g.writeEndObject();
+    }
+
+    /**
+     * Per column of the table: whether its values are sent as parsed JSON
+     * ({@link FieldMappings#isJsonType}), filled as columns are met.
+     */
+    private Map<String, Boolean> columns(TableId table) {
+        return rawJson.computeIfAbsent(table, t -> new ConcurrentHashMap<>());
+    }
+
+    /**
+     * The bytes of {@link #expected}, written by one generator for all the rows (with no separator
+     * between them, as the sink writes documents into a bulk body) into one reused buffer.
+     */
+    @Override
+    public void expectedBytes(List<ChangeEvent> rows, RowBytes to) {
+        Buffer out = new Buffer();
+        JsonGenerator g = generator(out);
+        TableId table = null;
+        Map<String, Boolean> columns = null;
+        try {
+            for (int i = 0; i < rows.size(); i++) {
+                ChangeEvent row = rows.get(i);
+                if (row.table() != table) {
+                    table = row.table();
+                    columns = columns(table);
+                }
+                try {
+                    writeDocument(g, row, columns);
+                    g.flush();
+                } catch (EsJson.InvalidValueException e) {
+                    closeQuietly(g);
+                    byte[] text = rejected(e).getBytes(StandardCharsets.UTF_8);
+                    to.row(i, text, 0, text.length);
+                    out.reset();
+                    g = generator(out);
+                    continue;
+                }
+                to.row(i, out.bytes(), 0, out.size());
+                out.reset();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            closeQuietly(g);
+        }
+    }
+
+    private static JsonGenerator generator(Buffer out) {
+        try {
+            JsonGenerator g = EsJson.MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8);
+            g.setRootValueSeparator(null);
+            return g;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void closeQuietly(JsonGenerator g) {
+        try {
+            g.close();
+        } catch (IOException | RuntimeException ignored) {
+            // a generator left mid-document: its output is discarded
+        }
+    }
+
+    /** A byte buffer whose contents can be read in place. */
+    private static final class Buffer extends ByteArrayOutputStream {
+        Buffer() {
+            super(4096);
+        }
+
+        byte[] bytes() {
+            return buf;
+        }
     }
 
     /** The stored sources, read from the {@code _mget} answer as a stream: each {@code _source} as its raw text. */
@@ -129,19 +222,9 @@ final class EsReadBack implements SinkReader {
             answers.add(pool.submit(() -> mget(table, part)));
         }
         for (Future<byte[]> answer : answers) {
-            byte[] bytes;
-            try {
-                bytes = answer.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while reading documents", e);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException r) {
-                    throw r;
-                }
-                throw new IOException(e.getCause());
-            }
-            parse(bytes, found);
+            byte[] bytes = await(answer);
+            parse(bytes, (id, version, start, end) -> found.put(id, new StoredRow(id,
+                    new String(bytes, start, end - start, StandardCharsets.UTF_8), Optional.ofNullable(version))));
         }
         return found;
     }
@@ -161,7 +244,13 @@ final class EsReadBack implements SinkReader {
         }
     }
 
-    private static void parse(byte[] answer, Map<String, StoredRow> found) throws IOException {
+    /** One document of an answer: its id, version and the offsets of its {@code _source} in the answer. */
+    @FunctionalInterface
+    private interface Hit {
+        void found(String id, String version, int start, int end);
+    }
+
+    private static void parse(byte[] answer, Hit found) throws IOException {
         if (answer.length == 0) {
             return;
         }
@@ -176,25 +265,25 @@ final class EsReadBack implements SinkReader {
                     continue;
                 }
                 while (p.nextToken() == JsonToken.START_OBJECT) {
-                    readDoc(p, answer, found);
+                    readDoc(p, found);
                 }
             }
         }
     }
 
     /** One {@code docs[]} entry, the parser on its START_OBJECT. */
-    private static void readDoc(JsonParser p, byte[] answer, Map<String, StoredRow> found) throws IOException {
+    private static void readDoc(JsonParser p, Hit found) throws IOException {
         String id = null;
         String version = null;
-        String source = null;
+        int start = -1;
+        int end = -1;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken value = p.nextToken();
             if (field.equals("_source") && value == JsonToken.START_OBJECT) {
-                int start = (int) p.currentTokenLocation().getByteOffset();
+                start = (int) p.currentTokenLocation().getByteOffset();
                 p.skipChildren();
-                int end = (int) p.currentLocation().getByteOffset();
-                source = new String(answer, start, end - start, StandardCharsets.UTF_8);
+                end = (int) p.currentLocation().getByteOffset();
             } else if (field.equals("_id")) {
                 id = p.getText();
             } else if (field.equals("_version")) {
@@ -203,8 +292,8 @@ final class EsReadBack implements SinkReader {
                 p.skipChildren();
             }
         }
-        if (id != null && source != null) {
-            found.put(id, new StoredRow(id, source, Optional.ofNullable(version)));
+        if (id != null && start >= 0) {
+            found.found(id, version, start, end);
         }
     }
 
@@ -238,6 +327,42 @@ final class EsReadBack implements SinkReader {
     /** A {@code _doc}-sorted scroll with the sources, each read as its raw text. */
     @Override
     public void scan(TableId table, Consumer<List<StoredRow>> batch) throws IOException {
+        scroll(table, page -> {
+            List<StoredRow> rows = new ArrayList<>();
+            parseHits(page, (id, version, start, end) -> rows.add(new StoredRow(id,
+                    new String(page, start, end - start, StandardCharsets.UTF_8), Optional.ofNullable(version))));
+            if (!rows.isEmpty()) {
+                batch.accept(rows);
+            }
+            return rows.size();
+        });
+    }
+
+    /** {@link #scan} handing over each source's bytes as Elasticsearch sent them. */
+    @Override
+    public void scanBytes(TableId table, StoredBytes to) throws IOException {
+        scroll(table, page -> {
+            int[] hits = new int[1];
+            parseHits(page, (id, version, start, end) -> {
+                hits[0]++;
+                to.row(id, page, start, end - start);
+            });
+            return hits[0];
+        });
+    }
+
+    /** Reads one scroll page; returns how many documents it held. */
+    @FunctionalInterface
+    private interface Page {
+        int read(byte[] page) throws IOException;
+    }
+
+    /**
+     * A {@code _doc}-sorted scroll of the table's index, each page handed to {@code read} while
+     * Elasticsearch already prepares the next one (asked for as soon as a page's scroll id is
+     * known), until a page holds no document.
+     */
+    private void scroll(TableId table, Page read) throws IOException {
         String index = index(table);
         byte[] page;
         try {
@@ -250,37 +375,76 @@ final class EsReadBack implements SinkReader {
             throw e;
         }
         String scroll = null;
+        Future<byte[]> next = null;
         try {
             while (true) {
-                Map<String, StoredRow> rows = new LinkedHashMap<>();
-                String next = parseHits(page, rows);
-                scroll = next != null ? next : scroll;
-                if (rows.isEmpty()) {
+                String id = scrollId(page);
+                scroll = id != null ? id : scroll;
+                String body = "{\"scroll\":\"1m\",\"scroll_id\":\"" + scroll + "\"}";
+                next = pool.submit(() -> client.raw("POST", "/_search/scroll", body));
+                if (read.read(page) == 0) {
                     return;
                 }
-                batch.accept(new ArrayList<>(rows.values()));
-                page = client.raw("POST", "/_search/scroll", "{\"scroll\":\"1m\",\"scroll_id\":\"" + scroll + "\"}");
+                page = await(next);
+                next = null;
             }
         } finally {
+            if (next != null) {
+                next.cancel(false);
+                try {
+                    next.get();
+                } catch (Exception ignored) {
+                    // the last page asked for is not needed
+                }
+            }
             if (scroll != null) {
                 client.send("DELETE", "/_search/scroll", "{\"scroll_id\":\"" + scroll + "\"}", true);
             }
         }
     }
 
-    /** Reads a search answer's {@code hits.hits[]} into {@code rows}; returns its {@code _scroll_id}. */
-    private static String parseHits(byte[] answer, Map<String, StoredRow> rows) throws IOException {
-        String scroll = null;
+    private static byte[] await(Future<byte[]> answer) throws IOException {
+        try {
+            return answer.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while reading documents", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IOException(e.getCause());
+        }
+    }
+
+    /** A search answer's {@code _scroll_id} (Elasticsearch writes it first), or null. */
+    private static String scrollId(byte[] answer) throws IOException {
         try (JsonParser p = EsJson.MAPPER.getFactory().createParser(answer)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
-                JsonToken value = p.nextToken();
+                p.nextToken();
                 if (field.equals("_scroll_id")) {
-                    scroll = p.getText();
-                } else if ((field.equals("_shards") || field.equals("timed_out")) && incomplete(p, value)) {
+                    return p.getText();
+                }
+                p.skipChildren();
+            }
+        }
+        return null;
+    }
+
+    /** Hands a search answer's {@code hits.hits[]} to {@code found}; fails on an incomplete page. */
+    private static void parseHits(byte[] answer, Hit found) throws IOException {
+        try (JsonParser p = EsJson.MAPPER.getFactory().createParser(answer)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if ((field.equals("_shards") || field.equals("timed_out")) && incomplete(p, value)) {
                     throw new IOException("Elasticsearch answered a scroll page of an incomplete search (shards failed"
                             + " or timed out): " + new String(answer, 0, Math.min(answer.length, 500),
                             StandardCharsets.UTF_8));
@@ -289,7 +453,7 @@ final class EsReadBack implements SinkReader {
                         boolean hits = p.currentName().equals("hits");
                         if (p.nextToken() == JsonToken.START_ARRAY && hits) {
                             while (p.nextToken() == JsonToken.START_OBJECT) {
-                                readDoc(p, answer, rows);
+                                readDoc(p, found);
                             }
                         } else {
                             p.skipChildren();
@@ -300,7 +464,6 @@ final class EsReadBack implements SinkReader {
                 }
             }
         }
-        return scroll;
     }
 
     /** Whether a {@code timed_out} or {@code _shards} value says the page misses documents. */
