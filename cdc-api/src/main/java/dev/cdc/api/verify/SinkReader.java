@@ -20,19 +20,19 @@ import java.util.function.Consumer;
  * {@link #open} once, then any calls, then {@link #close} (idempotent). {@code cdc verify} uses a
  * reader from up to three threads at once, in two groups:
  * <ul>
- *   <li>the <b>encoding</b> methods {@link #id} and {@link #expected} run on an encoding thread
- *   (two at once when {@link #encodesConcurrently} says so), <em>while</em> the reading methods
- *   run on another (and later on the main thread too, in the re-checks);</li>
+ *   <li>the <b>encoding</b> methods {@link #id}, {@link #expected} and {@link #expectedBytes} run
+ *   on an encoding thread (two at once when {@link #encodesConcurrently} says so), <em>while</em>
+ *   the reading methods run on another (and later on the main thread too, in the re-checks);</li>
  *   <li>the <b>reading</b> methods ({@link #count}, {@link #canScan}, {@link #stored},
  *   {@link #forEachId}, {@link #keyOf}, {@link #sameRow}) run one at a time on the verify's main
- *   thread, except {@link #scan}, which runs on a scanning thread of its own while the main thread
- *   calls none of them.</li>
+ *   thread, except {@link #scan} and {@link #scanBytes}, which run on a scanning thread of their
+ *   own while the main thread calls none of them.</li>
  * </ul>
- * So {@link #id} and {@link #expected} must read only state that does not change after
- * {@link #open} (settings, mappings, thread-safe codecs), never the connection the reading methods
- * use; the reading methods need no lock among themselves. Calls of one thread happen-before the
- * start of the threads made after them (what {@link #open} set is seen by all), and nothing may be
- * tied to the calling thread.
+ * So {@link #id}, {@link #expected} and {@link #expectedBytes} must read only state that does not
+ * change after {@link #open} (settings, mappings, thread-safe codecs), never the connection the
+ * reading methods use; the reading methods need no lock among themselves. Calls of one thread
+ * happen-before the start of the threads made after them (what {@link #open} set is seen by all),
+ * and nothing may be tied to the calling thread.
  */
 public interface SinkReader extends AutoCloseable {
 
