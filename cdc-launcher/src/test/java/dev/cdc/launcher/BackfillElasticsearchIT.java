@@ -1,7 +1,7 @@
 package dev.cdc.launcher;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cdc.testkit.fixture.EsTestIndex;
 import dev.cdc.testkit.fixture.Service;
 import dev.cdc.testkit.fixture.Services;
 import org.junit.jupiter.api.Test;
@@ -53,6 +53,7 @@ class BackfillElasticsearchIT {
         Services.requireReachable(Service.POSTGRES);
         Services.requireReachable(Service.ELASTICSEARCH);
         String name = "bf_es_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 20);
+        EsTestIndex index = EsTestIndex.named(name);
         int port = CdcJar.freePort();
         Path yaml = work.resolve(name + ".yaml");
         Files.writeString(yaml, pipeline(name, port, ", snapshot-mode: never"));
@@ -70,7 +71,7 @@ class BackfillElasticsearchIT {
             // the monitoring server answers before the slot exists: write until a change comes through
             await(r, "the stream", Duration.ofSeconds(120), () -> {
                 PostgresPipelineIT.exec("UPDATE " + name + " SET v = v + 1 WHERE id = 1");
-                return count(name) == 1;
+                return index.count() == 1;
             });
 
             AtomicLong writes = new AtomicLong();
@@ -89,9 +90,10 @@ class BackfillElasticsearchIT {
             assertThat(writes.get()).as("the writer ran during the backfill").isGreaterThan(50);
 
             Map<Long, Long> table = tableValues(name);
-            await(r, "the index equal to the table", Duration.ofMinutes(10), () -> esValues(name, null).equals(table));
+            await(r, "the index equal to the table", Duration.ofMinutes(10),
+                    () -> index.longs("id", "v").equals(table));
             Map<Long, Long> versions = new HashMap<>();
-            Map<Long, Long> es = esValues(name, versions);
+            Map<Long, Long> es = index.longs("id", "v", versions);
             assertThat(es).isEqualTo(table);
             long backfilled = versions.values().stream().filter(v -> (v & 0xFFFFF) == 0).count();
             long streamed = versions.values().stream().filter(v -> (v & 0xFFFFF) % 2 == 1).count();
@@ -112,7 +114,7 @@ class BackfillElasticsearchIT {
                 run.waitFor(60);
             }
             PostgresPipelineIT.dropSlotPublicationAndTable(name, name);
-            es("DELETE", "/" + name + "_v1", "");
+            EsTestIndex.deleteAll(name);
         }
     }
 
@@ -121,6 +123,7 @@ class BackfillElasticsearchIT {
         Services.requireReachable(Service.POSTGRES);
         Services.requireReachable(Service.ELASTICSEARCH);
         String name = "bf_heal_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 20);
+        EsTestIndex index = EsTestIndex.named(name);
         int port = CdcJar.freePort();
         Files.writeString(work.resolve("fail.yaml"), pipeline(name, port, ""));
         Files.writeString(work.resolve("heal.yaml"), pipeline(name, port,
@@ -131,9 +134,9 @@ class BackfillElasticsearchIT {
             CdcJar first = CdcJar.start(work, "run1", "run", "fail.yaml", "--status-interval", "0");
             Map<Long, Long> initial = tableValues(name);
             await(first, "the snapshot in Elasticsearch", Duration.ofSeconds(120),
-                    () -> esValues(name, null).equals(initial));
+                    () -> index.longs("id", "v").equals(initial));
             PostgresPipelineIT.exec("UPDATE " + name + " SET v = 1 WHERE id <= 10");
-            await(first, "a streamed change", Duration.ofSeconds(120), () -> esValues(name, null).get(1L) == 1L);
+            await(first, "a streamed change", Duration.ofSeconds(120), () -> index.longs("id", "v").get(1L) == 1L);
             Thread.sleep(1000); // a checkpoint after it
             first.process().destroy();
             assertThat(first.waitFor(60)).isEqualTo(ExitCodes.OK);
@@ -152,12 +155,12 @@ class BackfillElasticsearchIT {
             try {
                 Map<Long, Long> table = tableValues(name);
                 await(healed, "the index equal to the table after the heal", Duration.ofSeconds(180),
-                        () -> esValues(name, null).equals(table));
+                        () -> index.longs("id", "v").equals(table));
                 PostgresPipelineIT.exec("UPDATE " + name + " SET v = 99 WHERE id = 2", "DELETE FROM " + name
                         + " WHERE id = 3");
                 Map<Long, Long> after = tableValues(name);
                 await(healed, "streaming from the new slot", Duration.ofSeconds(120),
-                        () -> esValues(name, null).equals(after));
+                        () -> index.longs("id", "v").equals(after));
                 assertThat(healed.stderr()).contains("on-position-lost is heal");
             } finally {
                 healed.process().destroy();
@@ -165,7 +168,7 @@ class BackfillElasticsearchIT {
             }
         } finally {
             PostgresPipelineIT.dropSlotPublicationAndTable(name, name);
-            es("DELETE", "/" + name + "_v1," + name + "_v2," + name + "_v3?ignore_unavailable=true", "");
+            EsTestIndex.deleteAll(name);
         }
     }
 
@@ -211,11 +214,6 @@ class BackfillElasticsearchIT {
         }
     }
 
-    private static long count(String index) throws Exception {
-        es("POST", "/" + index + "/_refresh", "");
-        return es("GET", "/" + index + "/_count", "").path("count").asLong(-1);
-    }
-
     private static Map<Long, Long> tableValues(String table) throws Exception {
         Map<Long, Long> out = new HashMap<>();
         try (Connection c = PostgresPipelineIT.connect(); Statement st = c.createStatement();
@@ -223,30 +221,6 @@ class BackfillElasticsearchIT {
             while (rs.next()) {
                 out.put(rs.getLong(1), rs.getLong(2));
             }
-        }
-        return out;
-    }
-
-    /** id -> v of every document (a scroll), and when {@code versions} is given id -> _version. */
-    private static Map<Long, Long> esValues(String index, Map<Long, Long> versions) throws Exception {
-        es("POST", "/" + index + "/_refresh", "");
-        Map<Long, Long> out = new HashMap<>();
-        JsonNode page = es("POST", "/" + index + "/_search?scroll=1m", "{\"size\":5000,\"version\":true,"
-                + "\"sort\":[\"_doc\"],\"_source\":[\"id\",\"v\"]}");
-        while (true) {
-            JsonNode hits = page.path("hits").path("hits");
-            if (hits.isEmpty()) {
-                break;
-            }
-            for (JsonNode h : hits) {
-                long id = h.path("_source").path("id").asLong();
-                out.put(id, h.path("_source").path("v").asLong());
-                if (versions != null) {
-                    versions.put(id, h.path("_version").asLong());
-                }
-            }
-            page = es("POST", "/_search/scroll", "{\"scroll\":\"1m\",\"scroll_id\":\""
-                    + page.path("_scroll_id").asText() + "\"}");
         }
         return out;
     }
@@ -293,11 +267,4 @@ class BackfillElasticsearchIT {
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    private static JsonNode es(String method, String path, String body) throws Exception {
-        HttpRequest r = HttpRequest.newBuilder(URI.create(Services.elasticsearchUrl() + path))
-                .header("Content-Type", "application/json").method(method, body.isEmpty()
-                        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build();
-        String answer = HTTP.send(r, HttpResponse.BodyHandlers.ofString()).body();
-        return answer.isEmpty() ? JSON.createObjectNode() : JSON.readTree(answer);
-    }
 }

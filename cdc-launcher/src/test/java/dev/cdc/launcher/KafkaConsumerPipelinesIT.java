@@ -2,6 +2,7 @@ package dev.cdc.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cdc.testkit.fixture.EsTestIndex;
 import dev.cdc.testkit.fixture.Service;
 import dev.cdc.testkit.fixture.Services;
 import org.apache.kafka.clients.admin.Admin;
@@ -134,7 +135,7 @@ class KafkaConsumerPipelinesIT {
                 }
             }
             PostgresPipelineIT.dropSlotPublicationAndTable(name, table);
-            SchemaEvolutionScenarios.es("DELETE", "/" + name + "-" + table + "*", null);
+            EsTestIndex.deleteAll(name + "-" + table);
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", BOOTSTRAP))) {
                 admin.deleteTopics(List.of(topic, name + ".schema-changes")).all().get();
             } catch (Exception e) {
@@ -175,8 +176,8 @@ class KafkaConsumerPipelinesIT {
 
     private static Map<Long, String> esRows(String name, String table) throws Exception {
         String index = name + "-" + table;
-        SchemaEvolutionScenarios.es("POST", "/" + index + "/_refresh", null);
-        JsonNode hits = SchemaEvolutionScenarios.es("POST", "/" + index + "/_search",
+        EsTestIndex.named(index).refresh();
+        JsonNode hits = EsTestIndex.request("POST", "/" + index + "/_search",
                 "{\"size\":10000,\"query\":{\"match_all\":{}}}").path("hits").path("hits");
         Map<Long, String> rows = new TreeMap<>();
         hits.forEach(h -> {

@@ -5,6 +5,7 @@ import dev.cdc.api.spi.BackfillRequest;
 import dev.cdc.core.backfill.BackfillState;
 import dev.cdc.core.backfill.BackfillStatus;
 import dev.cdc.core.pipeline.Pipeline;
+import dev.cdc.testkit.fixture.EsTestIndex;
 import dev.cdc.testkit.fixture.Service;
 import dev.cdc.testkit.fixture.Services;
 import org.junit.jupiter.api.Test;
@@ -79,7 +80,7 @@ class MariaDbBackfillElasticsearchIT {
                 pipeline.stop();
                 pipeline.awaitTermination(Duration.ofSeconds(30));
             }
-            SinkOutageIT.es("DELETE", "/" + name + "*");
+            EsTestIndex.deleteAll(name);
             exec("DROP TABLE IF EXISTS " + name);
         }
     }

@@ -3,6 +3,7 @@ package dev.cdc.launcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cdc.testkit.fixture.PrivateMariaDb;
+import dev.cdc.testkit.fixture.EsTestIndex;
 import dev.cdc.testkit.fixture.Service;
 import dev.cdc.testkit.fixture.Services;
 import org.junit.jupiter.api.Test;
@@ -91,7 +92,7 @@ class MariaDbHealVerifyIT {
             if (cdc != null) {
                 stop(cdc);
             }
-            SinkOutageIT.es("DELETE", "/" + name + "*");
+            EsTestIndex.deleteAll(name);
         }
     }
 

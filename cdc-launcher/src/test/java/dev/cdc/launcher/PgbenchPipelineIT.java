@@ -1,7 +1,7 @@
 package dev.cdc.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cdc.testkit.fixture.EsTestIndex;
 import dev.cdc.testkit.fixture.Service;
 import dev.cdc.testkit.fixture.Services;
 import org.junit.jupiter.api.Test;
@@ -11,9 +11,6 @@ import redis.clients.jedis.resps.ScanResult;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -37,8 +34,6 @@ class PgbenchPipelineIT {
     private static final String DB = "values_pgbench";
     private static final String ADMIN = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
     private static final String URL = "jdbc:postgresql://127.0.0.1:5432/" + DB + "?user=postgres";
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final List<String> TABLES = List.of("pgbench_accounts", "pgbench_branches", "pgbench_tellers",
             "pgbench_history");
 
@@ -84,9 +79,7 @@ class PgbenchPipelineIT {
 
     /** The rows of a table in Elasticsearch (its alias), after a refresh. */
     private static long esCount(String table) throws IOException, InterruptedException {
-        String index = DB + "_" + table;
-        request("POST", "/" + index + "/_refresh");
-        return request("GET", "/" + index + "/_count").path("count").asLong(-1);
+        return EsTestIndex.named(DB + "_" + table).count();
     }
 
     private static long redisCount(String table) {
@@ -137,7 +130,7 @@ class PgbenchPipelineIT {
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + DB + "'",
                 "DROP DATABASE IF EXISTS " + DB);
         for (String table : TABLES) {
-            request("DELETE", "/" + DB + "_" + table + "_v1");
+            EsTestIndex.deleteAll(DB + "_" + table + "_v");
         }
         try (Jedis redis = new Jedis(URI.create(Services.redisUri()))) {
             String cursor = ScanParams.SCAN_POINTER_START;
@@ -157,13 +150,6 @@ class PgbenchPipelineIT {
             rs.next();
             return rs.getLong(1);
         }
-    }
-
-    private static JsonNode request(String method, String path) throws IOException, InterruptedException {
-        HttpRequest r = HttpRequest.newBuilder(URI.create(Services.elasticsearchUrl() + path))
-                .method(method, HttpRequest.BodyPublishers.noBody()).build();
-        String body = HTTP.send(r, HttpResponse.BodyHandlers.ofString()).body();
-        return body.isEmpty() ? JSON.createObjectNode() : JSON.readTree(body);
     }
 
     private static void exec(String url, String... sql) throws Exception {

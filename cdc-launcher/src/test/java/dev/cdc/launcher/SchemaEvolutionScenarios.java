@@ -1,7 +1,6 @@
 package dev.cdc.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cdc.api.error.SchemaEvolutionException;
 import dev.cdc.api.event.Position;
 import dev.cdc.api.event.TableId;
@@ -14,15 +13,12 @@ import dev.cdc.core.spec.PipelineState;
 import dev.cdc.schema.registry.SchemaRegistry;
 import dev.cdc.schema.registry.SchemaVersion;
 import dev.cdc.schema.store.FileSchemaStore;
+import dev.cdc.testkit.fixture.EsTestIndex;
 import dev.cdc.testkit.fixture.Services;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -50,8 +46,6 @@ import static org.assertj.core.api.Assertions.fail;
  */
 abstract class SchemaEvolutionScenarios {
 
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
     Path work;
@@ -331,24 +325,16 @@ abstract class SchemaEvolutionScenarios {
 
     // ------------------------------------------------------------------ Elasticsearch
 
-    static JsonNode es(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(Services.elasticsearchUrl() + path))
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        return r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body());
-    }
-
     void refresh() throws Exception {
-        es("POST", "/" + name + "/_refresh", null);
+        EsTestIndex.named(name).refresh();
     }
 
     JsonNode search(String body) throws Exception {
-        return es("POST", "/" + name + "/_search", body);
+        return EsTestIndex.request("POST", "/" + name + "/_search", body);
     }
 
     JsonNode mapping() throws Exception {
-        JsonNode all = es("GET", "/" + name + "/_mapping", null);
+        JsonNode all = EsTestIndex.request("GET", "/" + name + "/_mapping", null);
         return all.elements().next().path("mappings").path("properties");
     }
 
@@ -370,9 +356,7 @@ abstract class SchemaEvolutionScenarios {
 
     /** Deletes the sink's indexes by their names (this Elasticsearch refuses wildcard deletes). */
     void deleteIndex() throws Exception {
-        for (JsonNode index : es("GET", "/_cat/indices/" + name + "*?format=json", null)) {
-            es("DELETE", "/" + index.path("index").asText(), null);
-        }
+        EsTestIndex.deleteAll(name);
     }
 
     void awaitDocs(Pipeline p, int count) throws Exception {

@@ -1,10 +1,10 @@
 package dev.cdc.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cdc.core.pipeline.Pipeline;
 import dev.cdc.core.spec.PipelineState;
 import dev.cdc.core.spec.PipelineStatus;
+import dev.cdc.testkit.fixture.EsTestIndex;
 import dev.cdc.testkit.fixture.Service;
 import dev.cdc.testkit.fixture.Services;
 import dev.cdc.testkit.fixture.TcpProxy;
@@ -13,10 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -48,8 +44,6 @@ import static org.assertj.core.api.Assertions.fail;
  */
 class SinkOutageIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     static final int ROWS = 300;
     private static final long OUTAGE_SECONDS = Long.getLong("cdc.it.outage.seconds", 10);
     /** How far Redis may be behind the writer (the 2 s; {@code -Dcdc.it.redis.bound.ms} for a loaded machine). */
@@ -64,24 +58,12 @@ class SinkOutageIT {
 
     @Test
     void elasticsearchDownMidStreamNeitherStallsRedisNorKillsThePipelineNorLosesAnything() throws Exception {
-        Services.requireReachable(Service.POSTGRES);
-        Services.requireReachable(Service.ELASTICSEARCH);
-        Services.requireReachable(Service.REDIS);
-        String name = "sink_outage_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 20);
-        PostgresPipelineIT.exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, v bigint NOT NULL)",
-                "INSERT INTO " + name + " SELECT g, 0 FROM generate_series(1, " + ROWS + ") g");
-        URI es = URI.create(Services.elasticsearchUrl());
-        AtomicBoolean writing = new AtomicBoolean(true);
-        ConcurrentLinkedDeque<Write> writes = new ConcurrentLinkedDeque<>();
-        Thread writer = new Thread(() -> write(name, writing, writes), "writer");
-        Pipeline pipeline = null;
-        try (TcpProxy proxy = TcpProxy.start(es.getHost(), es.getPort())) {
-            String yaml = yaml(name, proxy.port(), "{}", work);
-            pipeline = Pipeline.fromYaml(yaml, "outage.yaml");
-            pipeline.start();
-            Pipeline p = pipeline;
-            await(p, "the snapshot in both sinks", () -> esValues(name).size() == ROWS && redisValues(name).size() == ROWS);
-            writer.start();
+        try (Streaming s = Streaming.start("sink_outage_", "{}", "outage.yaml", work)) {
+            String name = s.name;
+            TcpProxy proxy = s.proxy;
+            ConcurrentLinkedDeque<Write> writes = s.writes;
+            Pipeline p = s.pipeline;
+            s.writer.start();
             Thread.sleep(1_000);
 
             proxy.refuse();
@@ -118,8 +100,7 @@ class SinkOutageIT {
 
             proxy.accept();
             Thread.sleep(1_000);
-            writing.set(false);
-            writer.join();
+            s.stopWriter();
             Map<Long, Long> table = tableValues(name);
             if (!within(p, Duration.ofSeconds(90), () -> esValues(name).equals(table))) {
                 fail("Elasticsearch differs from the table after the outage:\n" + mismatch(name, table, writes, p));
@@ -133,8 +114,6 @@ class SinkOutageIT {
                     f -> assertThat(f).doesNotExist(), f -> assertThat(f).isEmptyFile());
             System.out.printf("outage of %d s: %d updates, the Elasticsearch backlog held up to %d events, Redis was "
                     + "at most %d ms behind the writer%n", OUTAGE_SECONDS, writes.size(), maxBacklog, maxRedisLag);
-        } finally {
-            tearDown(writing, writer, pipeline, name);
         }
     }
 
@@ -145,24 +124,13 @@ class SinkOutageIT {
      */
     @Test
     void aDetachedSinkLetsTheSlotAdvanceAndStaysReportedAcrossARestart() throws Exception {
-        Services.requireReachable(Service.POSTGRES);
-        Services.requireReachable(Service.ELASTICSEARCH);
-        Services.requireReachable(Service.REDIS);
-        String name = "sink_detach_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 20);
-        PostgresPipelineIT.exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, v bigint NOT NULL)",
-                "INSERT INTO " + name + " SELECT g, 0 FROM generate_series(1, " + ROWS + ") g");
-        URI es = URI.create(Services.elasticsearchUrl());
-        AtomicBoolean writing = new AtomicBoolean(true);
-        ConcurrentLinkedDeque<Write> writes = new ConcurrentLinkedDeque<>();
-        Thread writer = new Thread(() -> write(name, writing, writes), "writer");
-        Pipeline pipeline = null;
-        try (TcpProxy proxy = TcpProxy.start(es.getHost(), es.getPort())) {
-            String yaml = yaml(name, proxy.port(), "{max-bytes: 8kb, when-full: detach}", work);
-            pipeline = Pipeline.fromYaml(yaml, "detach.yaml");
-            pipeline.start();
-            Pipeline p = pipeline;
-            await(p, "the snapshot in both sinks", () -> esValues(name).size() == ROWS && redisValues(name).size() == ROWS);
-            writer.start();
+        try (Streaming s = Streaming.start("sink_detach_", "{max-bytes: 8kb, when-full: detach}", "detach.yaml",
+                work)) {
+            String name = s.name;
+            TcpProxy proxy = s.proxy;
+            ConcurrentLinkedDeque<Write> writes = s.writes;
+            Pipeline p = s.pipeline;
+            s.writer.start();
             Thread.sleep(500);
             proxy.refuse();
             await(p, "the Elasticsearch lane detached", () -> sink(p, "search").detached().isPresent());
@@ -173,14 +141,13 @@ class SinkOutageIT {
             assertThat(sink(p, "search").state()).isEqualTo(PipelineStatus.LaneState.DETACHED);
             assertThat(detached.reason()).contains("max-bytes");
             assertThat(p.state()).isEqualTo(PipelineState.RUNNING);
-            writing.set(false);
-            writer.join();
+            s.stopWriter();
             p.stop();
             assertThat(p.awaitTermination(Duration.ofSeconds(30))).isTrue();
 
             proxy.accept();
-            Pipeline again = Pipeline.fromYaml(yaml, "detach.yaml");
-            pipeline = again;
+            Pipeline again = Pipeline.fromYaml(s.yaml, "detach.yaml");
+            s.pipeline = again;
             again.start();
             await(again, "the restarted pipeline running", () -> again.state() == PipelineState.RUNNING);
             assertThat(sink(again, "search").detached()).as("still detached, and said so").contains(detached);
@@ -191,8 +158,66 @@ class SinkOutageIT {
             assertThat(again.awaitTermination(Duration.ofSeconds(30))).isTrue();
             assertThat(dev.cdc.core.runtime.DetachedSinks.reattach(again.spec(), "search")).isPresent();
             assertThat(work.resolve("state/detached/search.json")).doesNotExist();
-        } finally {
-            tearDown(writing, writer, pipeline, name);
+        }
+    }
+
+    /**
+     * A table of {@link #ROWS} rows streaming through a pipeline into Elasticsearch (behind a
+     * {@link TcpProxy}) and Redis, its snapshot in both sinks, and a writer ready to start; closing
+     * it stops the writer and the (last) pipeline, drops what the test made, then the proxy.
+     */
+    private static final class Streaming implements AutoCloseable {
+        final String name;
+        final TcpProxy proxy;
+        final String yaml;
+        final AtomicBoolean writing = new AtomicBoolean(true);
+        final ConcurrentLinkedDeque<Write> writes = new ConcurrentLinkedDeque<>();
+        final Thread writer;
+        Pipeline pipeline;
+
+        private Streaming(String name, TcpProxy proxy, String yaml) {
+            this.name = name;
+            this.proxy = proxy;
+            this.yaml = yaml;
+            this.writer = new Thread(() -> write(name, writing, writes), "writer");
+        }
+
+        /** {@code prefix} plus a random suffix names the table, slot, index and keys; {@code backlog} is the ES lane's. */
+        static Streaming start(String prefix, String backlog, String file, Path work) throws Exception {
+            Services.requireReachable(Service.POSTGRES);
+            Services.requireReachable(Service.ELASTICSEARCH);
+            Services.requireReachable(Service.REDIS);
+            String name = prefix + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 20);
+            PostgresPipelineIT.exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, v bigint NOT NULL)",
+                    "INSERT INTO " + name + " SELECT g, 0 FROM generate_series(1, " + ROWS + ") g");
+            URI es = URI.create(Services.elasticsearchUrl());
+            TcpProxy proxy = TcpProxy.start(es.getHost(), es.getPort());
+            Streaming s = new Streaming(name, proxy, yaml(name, proxy.port(), backlog, work));
+            try {
+                s.pipeline = Pipeline.fromYaml(s.yaml, file);
+                s.pipeline.start();
+                Pipeline p = s.pipeline;
+                await(p, "the snapshot in both sinks",
+                        () -> esValues(name).size() == ROWS && redisValues(name).size() == ROWS);
+                return s;
+            } catch (Exception | AssertionError e) {
+                s.close();
+                throw e;
+            }
+        }
+
+        void stopWriter() throws InterruptedException {
+            writing.set(false);
+            writer.join();
+        }
+
+        @Override
+        public void close() throws Exception {
+            try {
+                tearDown(writing, writer, pipeline, name);
+            } finally {
+                proxy.close();
+            }
         }
     }
 
@@ -236,7 +261,7 @@ class SinkOutageIT {
 
     static void cleanUp(String name) throws Exception {
         PostgresPipelineIT.dropSlotPublicationAndTable(name, name);
-        es("DELETE", "/" + name + "_v1");
+        EsTestIndex.deleteAll(name);
         try (Jedis redis = new Jedis(URI.create(Services.redisUri()))) {
             for (String key : redis.keys(name + ":*")) {
                 redis.del(key);
@@ -335,12 +360,9 @@ class SinkOutageIT {
         return out;
     }
 
-    static Map<Long, Long> esValues(String index) throws Exception {
-        es("POST", "/" + index + "/_refresh");
-        JsonNode hits = es("POST", "/" + index + "/_search?size=10000").path("hits").path("hits");
-        Map<Long, Long> out = new HashMap<>();
-        hits.forEach(h -> out.put(h.path("_source").path("id").asLong(), h.path("_source").path("v").asLong()));
-        return out;
+    /** id -> v of every document of the index. */
+    static Map<Long, Long> esValues(String index) {
+        return EsTestIndex.named(index).longs("id", "v");
     }
 
     static Map<Long, Long> redisValues(String name) {
@@ -354,13 +376,6 @@ class SinkOutageIT {
             }
         }
         return out;
-    }
-
-    static JsonNode es(String method, String path) throws Exception {
-        HttpRequest r = HttpRequest.newBuilder(URI.create(Services.elasticsearchUrl() + path))
-                .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.noBody()).build();
-        String body = HTTP.send(r, HttpResponse.BodyHandlers.ofString()).body();
-        return body.isEmpty() ? JSON.createObjectNode() : JSON.readTree(body);
     }
 
     /** What {@link #await} waits for. */
@@ -384,7 +399,7 @@ class SinkOutageIT {
         out.append(ids.size()).append(" id(s) differ (of ").append(table.size()).append(" rows, ")
                 .append(search.size()).append(" documents)\n");
         for (long id : ids.stream().limit(20).toList()) {
-            JsonNode doc = es("GET", "/" + name + "/_doc/" + id);
+            JsonNode doc = EsTestIndex.named(name).document(id);
             long version = doc.path("_version").asLong(-1);
             out.append(" id ").append(id).append(": table ").append(table.get(id)).append(", redis ")
                     .append(redisValue(name, id)).append(", es _version ").append(version)
@@ -396,10 +411,11 @@ class SinkOutageIT {
                     .filter(w -> w.id() == id).count() - 4)).forEach(w -> out.append(' ').append(w.v()));
             out.append('\n');
         }
-        JsonNode strangers = es("POST", "/" + name + "/_search?size=5&q=NOT%20_exists_:id").path("hits");
+        JsonNode strangers = EsTestIndex.request("POST", "/" + name + "/_search?size=5&q=NOT%20_exists_:id", null)
+                .path("hits");
         out.append("documents without an id field: ").append(strangers.path("total").path("value")).append(' ')
                 .append(strangers.path("hits")).append('\n');
-        out.append("mapping: ").append(es("GET", "/" + name + "/_mapping")).append('\n');
+        out.append("mapping: ").append(EsTestIndex.request("GET", "/" + name + "/_mapping", null)).append('\n');
         out.append("status: ").append(p.status()).append('\n');
         return out.toString();
     }

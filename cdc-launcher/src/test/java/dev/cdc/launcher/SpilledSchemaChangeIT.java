@@ -1,10 +1,10 @@
 package dev.cdc.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cdc.core.pipeline.Pipeline;
 import dev.cdc.core.spec.PipelineState;
 import dev.cdc.core.spec.PipelineStatus;
+import dev.cdc.testkit.fixture.EsTestIndex;
 import dev.cdc.testkit.fixture.Service;
 import dev.cdc.testkit.fixture.Services;
 import dev.cdc.testkit.fixture.TcpProxy;
@@ -12,9 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -40,8 +37,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SpilledSchemaChangeIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
     Path work;
@@ -84,7 +79,8 @@ class SpilledSchemaChangeIT {
             assertThat(search.schemaChanges().applied()).as("the added column, applied once").isEqualTo(1);
             assertThat(search.failed()).isZero();
             assertThat(search.deadLettered()).isZero();
-            assertThat(es("/" + name + "/_mapping").findValue("properties").has("note")).isTrue();
+            assertThat(EsTestIndex.request("GET", "/" + name + "/_mapping", null).findValue("properties").has("note"))
+                    .isTrue();
             assertThat(p.state()).isEqualTo(PipelineState.RUNNING);
         } finally {
             SinkOutageIT.tearDown(writing, writer, pipeline, name);
@@ -114,23 +110,15 @@ class SpilledSchemaChangeIT {
 
     /** id -> "v/note" of the index (a missing note reads as null, as SQL NULL does). */
     private static Map<Long, String> esRows(String index) throws Exception {
-        es("/" + index + "/_refresh");
+        EsTestIndex.named(index).refresh();
         Map<Long, String> out = new HashMap<>();
-        for (JsonNode hit : es("/" + index + "/_search?size=10000").path("hits").path("hits")) {
+        JsonNode hits = EsTestIndex.request("POST", "/" + index + "/_search?size=10000", null).path("hits").path("hits");
+        for (JsonNode hit : hits) {
             JsonNode source = hit.path("_source");
             JsonNode note = source.path("note");
             out.put(source.path("id").asLong(), source.path("v").asLong() + "/"
                     + (note.isMissingNode() || note.isNull() ? null : note.asText()));
         }
         return out;
-    }
-
-    private static JsonNode es(String path) throws Exception {
-        HttpRequest r = HttpRequest.newBuilder(URI.create(Services.elasticsearchUrl() + path))
-                .POST(HttpRequest.BodyPublishers.noBody()).header("Content-Type", "application/json").build();
-        if (path.endsWith("/_mapping")) {
-            r = HttpRequest.newBuilder(URI.create(Services.elasticsearchUrl() + path)).GET().build();
-        }
-        return JSON.readTree(HTTP.send(r, HttpResponse.BodyHandlers.ofString()).body());
     }
 }

@@ -1,6 +1,8 @@
 package dev.cdc.sink.elasticsearch;
 
 import dev.cdc.api.error.CdcException;
+import dev.cdc.api.event.ChangeEvent;
+import dev.cdc.api.event.Operation;
 import dev.cdc.api.event.Position;
 
 /**
@@ -32,6 +34,12 @@ final class ExternalVersions {
             throw new IllegalArgumentException("lowBits must be in 0..31 but was " + lowBits);
         }
         this.lowBits = lowBits;
+    }
+
+    /** The version of an event: {@link #ofSnapshotRow} for a snapshot row (READ), else {@link #of(String)}. */
+    long of(ChangeEvent event) {
+        return event.operation() == Operation.READ ? ofSnapshotRow(event.position().sortKey())
+                : of(event.position().sortKey());
     }
 
     /** The version of a snapshot row (READ): the high part only, see the class comment. */

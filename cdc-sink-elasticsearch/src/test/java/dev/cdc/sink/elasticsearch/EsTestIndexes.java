@@ -3,34 +3,24 @@ package dev.cdc.sink.elasticsearch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cdc.api.event.Row;
-import dev.cdc.testkit.fixture.Services;
+import dev.cdc.testkit.fixture.EsTestIndex;
 
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
-/** Reads and removes test indexes over plain HTTP, bypassing the sink. */
+/** Reads test indexes as rows, bypassing the sink; requests and removal are the testkit's {@link EsTestIndex}. */
 final class EsTestIndexes {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private EsTestIndexes() {
     }
 
     static JsonNode request(String method, String path, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(Services.elasticsearchUrl() + path))
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        return r.body().isEmpty() ? MAPPER.createObjectNode() : MAPPER.readTree(r.body());
+        return EsTestIndex.request(method, path, body);
     }
 
     /** Every document of the index (after a refresh), as rows; empty when the index does not exist. */
@@ -75,15 +65,8 @@ final class EsTestIndexes {
     }
 
     /** Deletes every index whose name starts with the prefix (by name: wildcard deletes are off). */
-    static void deleteAll(String prefix) throws IOException, InterruptedException {
-        JsonNode r = request("GET", "/" + prefix + "*/_alias", null);
-        List<String> names = new ArrayList<>();
-        for (Iterator<String> it = r.fieldNames(); it.hasNext(); ) {
-            names.add(it.next());
-        }
-        if (!names.isEmpty()) {
-            request("DELETE", "/" + String.join(",", names), null);
-        }
+    static void deleteAll(String prefix) {
+        EsTestIndex.deleteAll(prefix);
     }
 
     /** The field mapping of one field of the index, e.g. {"type":"long"}. */

@@ -42,6 +42,9 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 class SchemaIdempotencyIT {
 
     private static final TableId ITEMS = TableId.of("shop", "items");
+    /** The items table: id bigint (the key), qty int. */
+    private static final TableSchema ITEMS_V1 = new TableSchema(ITEMS, List.of(Column.notNull("id", DataType.int64()),
+            Column.of("qty", DataType.int32())), List.of("id"));
     private static final Instant T = Instant.parse("2024-05-01T10:15:30Z");
 
     private TestTarget target;
@@ -100,6 +103,17 @@ class SchemaIdempotencyIT {
     private ChangeEvent delete(long id) {
         Row key = Row.of("id", id);
         return ChangeEvent.delete(ITEMS, key, key, T, Position.ofSequence(sequence++));
+    }
+
+    /** Creates {@link #ITEMS_V1} through the sink and writes rows 1 to 25 ({@code qty = id}); returns their events. */
+    private List<ChangeEvent> itemsWith25Rows(ElasticsearchSink sink) throws Exception {
+        sink.applySchemaChange(change(null, ITEMS_V1, new SchemaChange.CreateTable(ITEMS_V1)));
+        List<ChangeEvent> rows = new ArrayList<>();
+        for (long i = 1; i <= 25; i++) {
+            rows.add(upsert(Row.of("id", i, "qty", (int) i)));
+        }
+        writeAndFlush(sink, rows);
+        return rows;
     }
 
     private static void writeAndFlush(Sink sink, List<ChangeEvent> events) throws Exception {
@@ -229,14 +243,8 @@ class SchemaIdempotencyIT {
     @Test
     void aReindexThatFailsHalfWayLeavesTheOldIndexAndTheNextAttemptEndsMigrated() throws Exception {
         ElasticsearchSink sink = openSink();
-        TableSchema v1 = new TableSchema(ITEMS, List.of(Column.notNull("id", DataType.int64()),
-                Column.of("qty", DataType.int32())), List.of("id"));
-        sink.applySchemaChange(change(null, v1, new SchemaChange.CreateTable(v1)));
-        List<ChangeEvent> rows = new ArrayList<>();
-        for (long i = 1; i <= 25; i++) {
-            rows.add(upsert(Row.of("id", i, "qty", (int) i)));
-        }
-        writeAndFlush(sink, rows);
+        TableSchema v1 = ITEMS_V1;
+        List<ChangeEvent> rows = itemsWith25Rows(sink);
         TableSchema v2 = retype(v1, "qty", DataType.int64());
         SchemaChangeEvent widen = change(v1, v2, new SchemaChange.AlterColumnType("qty", DataType.int32(),
                 DataType.int64()));
@@ -271,14 +279,8 @@ class SchemaIdempotencyIT {
     @Test
     void aReindexKilledHalfWayLeavesAHalfIndexThatTheRestartedSinkReplaces() throws Exception {
         ElasticsearchSink sink = openSink();
-        TableSchema v1 = new TableSchema(ITEMS, List.of(Column.notNull("id", DataType.int64()),
-                Column.of("qty", DataType.int32())), List.of("id"));
-        sink.applySchemaChange(change(null, v1, new SchemaChange.CreateTable(v1)));
-        List<ChangeEvent> rows = new ArrayList<>();
-        for (long i = 1; i <= 25; i++) {
-            rows.add(upsert(Row.of("id", i, "qty", (int) i)));
-        }
-        writeAndFlush(sink, rows);
+        TableSchema v1 = ITEMS_V1;
+        List<ChangeEvent> rows = itemsWith25Rows(sink);
         TableSchema v2 = retype(v1, "qty", DataType.string());
         SchemaChangeEvent retype = change(v1, v2, new SchemaChange.AlterColumnType("qty", DataType.int32(),
                 DataType.string()));
@@ -311,8 +313,7 @@ class SchemaIdempotencyIT {
         // as when the answer to the alias switch was lost (timeout) and the change is applied again:
         // the sink's memory says _v1, the server has moved to _v2
         ElasticsearchSink stale = openSink();
-        TableSchema v1 = new TableSchema(ITEMS, List.of(Column.notNull("id", DataType.int64()),
-                Column.of("qty", DataType.int32())), List.of("id"));
+        TableSchema v1 = ITEMS_V1;
         SchemaChangeEvent createTable = change(null, v1, new SchemaChange.CreateTable(v1));
         stale.applySchemaChange(createTable);
         writeAndFlush(stale, List.of(upsert(Row.of("id", 1L, "qty", 1)), upsert(Row.of("id", 2L, "qty", 2))));

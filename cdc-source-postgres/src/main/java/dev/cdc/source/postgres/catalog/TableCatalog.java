@@ -109,21 +109,26 @@ public final class TableCatalog {
     /**
      * Waits until transaction {@code xid} (32 bits, as in pgoutput's Begin message) is no longer in
      * progress for this connection's snapshots, so that what it changed in the catalog is seen;
-     * false when it still is after {@code timeout} (or on PostgreSQL before 13).
+     * false when it still is after {@code timeout} (or on PostgreSQL before 13). A snapshot sees
+     * {@code xid} when it is below the snapshot's {@code xmax} and not in its in-progress list: the
+     * newest transaction of the server, still running, is at or above {@code xmax} and in no list.
      */
     public boolean awaitVisible(long xid, java.time.Duration timeout) throws SQLException, InterruptedException {
         if (connection.getMetaData().getDatabaseMajorVersion() < 13) {
             return false;
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (PreparedStatement st = connection.prepareStatement("SELECT count(*) FROM"
-                + " pg_catalog.pg_snapshot_xip(pg_catalog.pg_current_snapshot()) x"
-                + " WHERE x::text::bigint % 4294967296 = ?")) {
-            st.setLong(1, xid & 0xffffffffL);
+        long xid32 = xid & 0xffffffffL;
+        try (PreparedStatement st = connection.prepareStatement("SELECT pg_catalog.pg_snapshot_xmax(s)::text::bigint,"
+                + " (SELECT count(*) FROM pg_catalog.pg_snapshot_xip(s) x WHERE x::text::bigint % 4294967296 = ?)"
+                + " FROM pg_catalog.pg_current_snapshot() s")) {
+            st.setLong(1, xid32);
             while (true) {
                 try (ResultSet rs = st.executeQuery()) {
                     rs.next();
-                    if (rs.getLong(1) == 0) {
+                    // 32-bit xids compare modulo 2^32, as PostgreSQL's TransactionIdPrecedes does
+                    boolean belowXmax = (int) (xid32 - (rs.getLong(1) & 0xffffffffL)) < 0;
+                    if (belowXmax && rs.getLong(2) == 0) {
                         return true;
                     }
                 }
