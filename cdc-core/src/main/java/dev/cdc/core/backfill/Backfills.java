@@ -156,8 +156,8 @@ public final class Backfills {
 
     /** What a source that cannot backfill answers: names the pipeline and the source's type. */
     public static String cannotBackfill(String pipeline, String sourceType) {
-        return "the source of pipeline '" + pipeline + "' (type " + sourceType + ") cannot backfill; the postgres and "
-                + "mysql sources can";
+        return "the source of pipeline '" + pipeline + "' (type " + sourceType + ") cannot backfill; the postgres, "
+                + "mysql, jdbc-trigger and jdbc-query sources can";
     }
 
     /**

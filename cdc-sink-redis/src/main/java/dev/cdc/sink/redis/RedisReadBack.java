@@ -30,7 +30,9 @@ import java.util.function.Consumer;
  * {@link RedisValues#jsonRow}); stored rows are read pipelined ({@code HGETALL} / {@code GET}),
  * the sink's {@code __cdc_sort_key} kept apart as the row's version; a table's keys are listed
  * with {@code SCAN MATCH} on the key template's pattern, the sink's metadata keys left out. Both
- * sides are compared as {@link CanonicalJson}. Used by one thread.
+ * sides are compared as {@link CanonicalJson}. Threads as {@link SinkReader} says: {@link #id} and
+ * {@link #expected} (one encoding thread) read only what {@link #open} set, never the connection,
+ * which only the reading methods use.
  */
 final class RedisReadBack implements SinkReader {
 

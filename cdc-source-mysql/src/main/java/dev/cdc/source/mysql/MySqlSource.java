@@ -13,7 +13,6 @@ import dev.cdc.jdbc.snapshot.SnapshotMode;
 import dev.cdc.jdbc.snapshot.SnapshotState;
 import dev.cdc.source.mysql.backfill.MySqlBackfills;
 import dev.cdc.source.mysql.backfill.NewlyCaptured;
-import dev.cdc.source.mysql.backfill.OfflineBackfills;
 import dev.cdc.source.mysql.backfill.PositionHeal;
 import dev.cdc.source.mysql.backfill.WatermarkTable;
 import dev.cdc.source.mysql.binlog.BinlogConnection;
@@ -24,6 +23,7 @@ import dev.cdc.source.mysql.schema.SchemaHistory;
 import dev.cdc.source.mysql.schema.SchemaReader;
 import dev.cdc.source.mysql.setup.ServerSetup;
 import dev.cdc.source.mysql.snapshot.SnapshotReader;
+import dev.cdc.jdbc.snapshot.backfill.LoglessBackfills;
 import dev.cdc.jdbc.snapshot.backfill.OnPositionLost;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -294,13 +294,13 @@ public final class MySqlSource implements Source, SourceSetup {
 
     /**
      * snapshot-mode initial-only: the queued backfills, read to their end with no binlog
-     * ({@link OfflineBackfills}), their events {@link BinlogPosition#justBefore} {@code place}
+     * ({@link LoglessBackfills}), their events {@link BinlogPosition#justBefore} {@code place}
      * numbered from {@code first}: after every snapshot event (numbered below 2^31 at the snapshot's
      * place) and every event of an earlier run, and a restart from one reads no binlog either.
      */
     private void backfillWithoutStream(SourceContext context, BinlogPosition place, long first) throws Exception {
         try (MySqlBackfills database = new MySqlBackfills(config, this::connect, context)) {
-            new OfflineBackfills(database).run(context, config.backfillChunkSize(), first, place::justBefore);
+            LoglessBackfills.run(context, database, config.backfillChunkSize(), first, place::justBefore);
         }
         LOG.info("snapshot-mode initial-only: done{}", context.backfills().isEmpty() ? ""
                 : " (backfills left: the pipeline is stopping)");

@@ -8,6 +8,7 @@ import dev.cdc.api.schema.TableSchema;
 import dev.cdc.api.spi.BackfillRequest;
 import dev.cdc.api.spi.SourceContext;
 import dev.cdc.jdbc.snapshot.backfill.BackfillRunner;
+import dev.cdc.jdbc.snapshot.backfill.LoglessBackfills;
 import dev.cdc.source.postgres.position.PgPosition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -138,11 +139,11 @@ public final class PgBackfills implements AutoCloseable {
 
     /**
      * {@code snapshot-mode: initial-only}, after the snapshot: the queued requests, read to their end
-     * with no stream to interleave with ({@link OfflineBackfills}), their events at LSN
+     * with no stream to interleave with ({@link LoglessBackfills}), their events at LSN
      * {@code consistentPoint} (after every snapshot event), index 1, 2, ...
      */
     public void runWithoutStream(long consistentPoint, String db) throws SQLException, InterruptedException {
-        new OfflineBackfills(database).run(context, chunkSize, 1,
+        LoglessBackfills.run(context, database, chunkSize, 1,
                 n -> PgPosition.stream(consistentPoint, Math.toIntExact(n), consistentPoint, -1, db));
     }
 
