@@ -65,7 +65,8 @@ final class BackfillCommand implements Callable<Integer> {
     private String table;
 
     @Option(names = "--where", paramLabel = "SQL", description = "An SQL condition on the table's columns: only rows "
-            + "matching it are read.")
+            + "matching it are read. With --key: only the listed keys whose rows match (a listed key whose row does "
+            + "not match is left as it is in the sinks; a listed key the table no longer holds is deleted).")
     private String where;
 
     @Option(names = "--key", paramLabel = "K1[,K2...]", description = "Read exactly this key (its primary-key "
@@ -153,10 +154,6 @@ final class BackfillCommand implements Callable<Integer> {
                     all.add(key(line));
                 }
             }
-        }
-        if (where != null && !all.isEmpty()) {
-            throw new IllegalArgumentException("--where and --key/--keys-file cannot be combined: name keys or a "
-                    + "condition");
         }
         String rid = id == null ? BackfillStore.newId(t) : BackfillStore.checkId(id);
         return new BackfillRequest(rid, t, Optional.ofNullable(where).filter(w -> !w.isBlank()), all,

@@ -2,6 +2,7 @@ package dev.cdc.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cdc.testkit.fixture.EsTestIndex;
 import dev.cdc.testkit.fixture.Service;
 import dev.cdc.testkit.fixture.Services;
 import dev.cdc.testkit.fixture.TcpProxy;
@@ -512,11 +513,7 @@ class BackfillCommandIT {
     }
 
     private static Map<Long, Long> esValues(String index) throws Exception {
-        es("POST", "/" + index + "/_refresh", "");
-        JsonNode hits = es("POST", "/" + index + "/_search?size=10000", "").path("hits").path("hits");
-        Map<Long, Long> out = new HashMap<>();
-        hits.forEach(h -> out.put(h.path("_source").path("id").asLong(), h.path("_source").path("v").asLong()));
-        return out;
+        return EsTestIndex.named(index).longs("id", "v");
     }
 
     static Map<Long, Long> redisValues(String name) {
@@ -536,16 +533,12 @@ class BackfillCommandIT {
     }
 
     private static JsonNode es(String method, String path, String body) throws Exception {
-        HttpRequest r = HttpRequest.newBuilder(URI.create(Services.elasticsearchUrl() + path))
-                .header("Content-Type", "application/json").method(method, body.isEmpty()
-                        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build();
-        String answer = HTTP.send(r, HttpResponse.BodyHandlers.ofString()).body();
-        return answer.isEmpty() ? JSON.createObjectNode() : JSON.readTree(answer);
+        return EsTestIndex.request(method, path, body);
     }
 
     private static void cleanUp(String name) throws Exception {
         PostgresPipelineIT.dropSlotPublicationAndTable(name, name);
-        es("DELETE", "/" + name + "_v1", "");
+        EsTestIndex.deleteAll(name + "_v");
         try (Jedis redis = new Jedis(URI.create(Services.redisUri()))) {
             for (String key : redis.keys(name + ":*")) {
                 redis.del(key);

@@ -2,6 +2,7 @@ package dev.cdc.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cdc.testkit.fixture.EsTestIndex;
 import dev.cdc.testkit.fixture.Services;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -79,9 +80,8 @@ class VerifyIT {
     void dropEverything() throws Exception {
         stop();
         PostgresPipelineIT.dropSlotPublicationAndTable(name, name);
-        // the concrete index behind the sink's alias (an alias cannot be deleted through), and the index of the
-        // source's logical messages (heartbeats, watermarks) that the sink also gets
-        es("DELETE", "/" + index() + "_v1," + name + "_message_v1?ignore_unavailable=true", null);
+        // the concrete indexes behind the sink's aliases (an alias cannot be deleted through), any version
+        EsTestIndex.deleteAll(name + "_");
         try (Jedis r = redis()) {
             for (String k : r.keys(name + ":*")) {
                 r.del(k);
@@ -306,11 +306,7 @@ class VerifyIT {
     }
 
     private static JsonNode es(String method, String path, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(Services.elasticsearchUrl() + path))
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        return r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body());
+        return EsTestIndex.request(method, path, body);
     }
 
     private void await(String what, Check check) throws Exception {
