@@ -24,6 +24,7 @@ public class BackfillBenchContext implements SourceContext {
     private volatile boolean finished;
     private volatile long reads;
     private volatile long streamed;
+    private volatile long chunks;
 
     public BackfillBenchContext(Optional<BackfillRequest> request) {
         this.request = request;
@@ -36,6 +37,16 @@ public class BackfillBenchContext implements SourceContext {
 
     public long reads() {
         return reads;
+    }
+
+    /** The chunks the source reported. */
+    public long chunks() {
+        return chunks;
+    }
+
+    /** Whether the request's last chunk was reported. */
+    public boolean finished() {
+        return finished;
     }
 
     /** Change events other than READ (the streamed load). */
@@ -78,9 +89,11 @@ public class BackfillBenchContext implements SourceContext {
     @Override
     public void backfillChunk(String id, List<String> lastKey, Position at, long rows, long rowsEstimated,
                               boolean last) {
+        chunks++;
         finished |= last;
     }
 
+    /** With a request: once its last chunk was reported; without: never (override for a snapshot that does not end). */
     @Override
     public boolean isStopping() {
         return request.isPresent() && finished;

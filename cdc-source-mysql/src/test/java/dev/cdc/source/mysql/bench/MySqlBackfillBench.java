@@ -1,22 +1,17 @@
 package dev.cdc.source.mysql.bench;
 
 import dev.cdc.api.config.Configuration;
-import dev.cdc.api.event.ChangeEvent;
-import dev.cdc.api.event.Operation;
-import dev.cdc.api.event.Position;
-import dev.cdc.api.event.StreamEvent;
 import dev.cdc.api.event.TableId;
 import dev.cdc.api.spi.BackfillRequest;
 import dev.cdc.api.spi.PluginContext;
 import dev.cdc.api.spi.Source;
-import dev.cdc.api.spi.SourceContext;
 import dev.cdc.source.mysql.MySqlSourceFactory;
+import dev.cdc.testkit.source.BackfillBenchContext;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -67,18 +62,18 @@ public final class MySqlBackfillBench {
             writer.start();
             double backfillSeconds;
             try {
-                backfillSeconds = run(bf, backfill, () -> backfill.done);
+                backfillSeconds = run(bf, backfill, backfill::finished);
             } finally {
                 writing.set(false);
                 writer.join();
             }
-            double snapshotRate = snapshot.reads / snapshotSeconds;
-            double backfillRate = backfill.reads / backfillSeconds;
-            System.out.printf("snapshot: %,d rows in %.2f s (%,.0f rows/s)%n", snapshot.reads, snapshotSeconds,
+            double snapshotRate = snapshot.reads() / snapshotSeconds;
+            double backfillRate = backfill.reads() / backfillSeconds;
+            System.out.printf("snapshot: %,d rows in %.2f s (%,.0f rows/s)%n", snapshot.reads(), snapshotSeconds,
                     snapshotRate);
             System.out.printf("backfill: %,d rows in %.2f s (%,.0f rows/s) while a writer committed %,d updates"
-                    + " (%,.0f/s, %,d streamed changes), %d chunks%n", backfill.reads, backfillSeconds, backfillRate,
-                    writes.get(), writes.get() / backfillSeconds, backfill.changes, backfill.chunks);
+                    + " (%,.0f/s, %,d streamed changes), %d chunks%n", backfill.reads(), backfillSeconds, backfillRate,
+                    writes.get(), writes.get() / backfillSeconds, backfill.streamed(), backfill.chunks());
             System.out.printf("ratio backfill/snapshot: %.2f (target >= 0.8)%n", backfillRate / snapshotRate);
         } finally {
             try (Connection c = DriverManager.getConnection(URL, "root", ""); Statement s = c.createStatement()) {
@@ -94,6 +89,7 @@ public final class MySqlBackfillBench {
         ctx.stop = done;
         try (Source source = f.create(PluginContext.of(Configuration.of(f.options(), options), "bench", "source"))) {
             long t0 = System.nanoTime();
+            ctx.start();
             source.open(ctx);
             source.run(ctx);
             return (System.nanoTime() - t0) / 1e9;
@@ -112,52 +108,12 @@ public final class MySqlBackfillBench {
         }
     }
 
-    /** Counts READ and other change events; lists one backfill until its last chunk. */
-    private static final class Counting implements SourceContext {
-        private final Optional<BackfillRequest> request;
-        volatile boolean done;
+    /** Counts READ and other change events; lists one backfill until its last chunk, stops when told. */
+    private static final class Counting extends BackfillBenchContext {
         java.util.function.BooleanSupplier stop = () -> false;
-        long reads;
-        long changes;
-        long chunks;
 
         Counting(Optional<BackfillRequest> request) {
-            this.request = request;
-        }
-
-        @Override
-        public String pipelineName() {
-            return "bench";
-        }
-
-        @Override
-        public Optional<Position> resumePosition() {
-            return Optional.empty();
-        }
-
-        @Override
-        public void emit(List<? extends StreamEvent> events) {
-            for (StreamEvent e : events) {
-                if (e instanceof ChangeEvent c) {
-                    if (c.operation() == Operation.READ) {
-                        reads++;
-                    } else {
-                        changes++;
-                    }
-                }
-            }
-        }
-
-        @Override
-        public List<BackfillRequest> backfills() {
-            return done ? List.of() : request.map(List::of).orElse(List.of());
-        }
-
-        @Override
-        public void backfillChunk(String id, List<String> lastKey, Position at, long rows, long rowsEstimated,
-                                  boolean finished) {
-            chunks++;
-            done |= finished;
+            super(request);
         }
 
         @Override

@@ -1,23 +1,20 @@
 package dev.cdc.source.postgres.bench;
 
 import dev.cdc.api.config.Configuration;
-import dev.cdc.api.event.ChangeEvent;
-import dev.cdc.api.event.Operation;
-import dev.cdc.api.event.Position;
-import dev.cdc.api.event.StreamEvent;
 import dev.cdc.api.event.TableId;
 import dev.cdc.api.spi.BackfillRequest;
 import dev.cdc.api.spi.PluginContext;
 import dev.cdc.api.spi.Source;
 import dev.cdc.source.postgres.PostgresSourceFactory;
+import dev.cdc.testkit.source.BackfillBenchContext;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,7 +49,7 @@ public final class PostgresBackfillBench {
             Source initial = source(name, name + "_snap", "initial-only", chunk);
             initial.open(snapshot); // creates the slot: not timed, as the backfill's open is not
             long t0 = System.nanoTime();
-            snapshot.started = true;
+            snapshot.start();
             initial.run(snapshot);
             double snapshotSeconds = (System.nanoTime() - t0) / 1e9;
             initial.close();
@@ -67,20 +64,20 @@ public final class PostgresBackfillBench {
             Source streaming = source(name, name + "_bf", "never", chunk);
             streaming.open(backfill);
             long b0 = System.nanoTime();
-            backfill.started = true;
+            backfill.start();
             streaming.run(backfill);
             double backfillSeconds = (System.nanoTime() - b0) / 1e9;
             stop.set(true);
             writer.join();
             streaming.close();
 
-            double snapshotRate = snapshot.reads / snapshotSeconds;
-            double backfillRate = backfill.reads / backfillSeconds;
-            System.out.printf("initial snapshot:              %,d rows in %.2f s (%,.0f rows/s)%n", snapshot.reads,
+            double snapshotRate = snapshot.reads() / snapshotSeconds;
+            double backfillRate = backfill.reads() / backfillSeconds;
+            System.out.printf("initial snapshot:              %,d rows in %.2f s (%,.0f rows/s)%n", snapshot.reads(),
                     snapshotSeconds, snapshotRate);
             System.out.printf("backfill under streaming load: %,d rows in %.2f s (%,.0f rows/s), chunk %d; %,d concurrent "
-                    + "updates streamed meanwhile (%,d change events)%n", backfill.reads, backfillSeconds, backfillRate,
-                    chunk, writes.get(), backfill.streamed);
+                    + "updates streamed meanwhile (%,d change events)%n", backfill.reads(), backfillSeconds, backfillRate,
+                    chunk, writes.get(), backfill.streamed());
             System.out.printf("ratio backfill / snapshot: %.2f%n", backfillRate / snapshotRate);
         } finally {
             try (Connection c = DriverManager.getConnection(URL, "postgres", ""); Statement s = c.createStatement()) {
@@ -115,46 +112,19 @@ public final class PostgresBackfillBench {
     }
 
     /** Counts READ rows (and other change events); stops once the snapshot or the backfill is done. */
-    private static final class Counting extends BenchContext {
+    private static final class Counting extends BackfillBenchContext {
         private final long rows;
-        private final BackfillRequest request;
-        volatile boolean started;
-        volatile long reads;
-        volatile long streamed;
-        volatile boolean finished;
+        private final boolean snapshot;
 
         Counting(long rows, BackfillRequest request) {
+            super(Optional.ofNullable(request));
             this.rows = rows;
-            this.request = request;
-        }
-
-        @Override
-        public void emit(List<? extends StreamEvent> events) {
-            for (StreamEvent e : events) {
-                if (e instanceof ChangeEvent c) {
-                    if (c.operation() == Operation.READ) {
-                        reads++;
-                    } else {
-                        streamed++;
-                    }
-                }
-            }
-        }
-
-        @Override
-        public List<BackfillRequest> backfills() {
-            return request == null || finished || !started ? List.of() : List.of(request);
-        }
-
-        @Override
-        public void backfillChunk(String id, List<String> lastKey, Position at, long rows, long rowsEstimated,
-                                  boolean last) {
-            finished |= last;
+            this.snapshot = request == null;
         }
 
         @Override
         public boolean isStopping() {
-            return request == null ? reads >= rows : finished;
+            return snapshot ? reads() >= rows : super.isStopping();
         }
     }
 }
