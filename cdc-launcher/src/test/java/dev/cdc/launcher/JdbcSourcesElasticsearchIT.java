@@ -1,0 +1,186 @@
+package dev.cdc.launcher;
+
+import dev.cdc.core.pipeline.Pipeline;
+import dev.cdc.testkit.fixture.Service;
+import dev.cdc.testkit.fixture.Services;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * The JDBC sources into Elasticsearch, whose sink maps sort keys to external versions: a snapshot
+ * of existing rows, then updates, deletes and a new row, and the index must equal the table
+ * (id to {@code v}). The snapshot's versions must sit below every later streamed change of the
+ * same row, or Elasticsearch refuses the change as stale (a 409, which the sink counts as
+ * written): jdbc-query with a version cursor and with a timestamp cursor (soft deletes), and
+ * jdbc-trigger (hard deletes), on PostgreSQL.
+ */
+class JdbcSourcesElasticsearchIT {
+
+    private static final int ROWS = 50;
+
+    @TempDir
+    Path work;
+
+    @Test
+    void jdbcQueryWithAVersionCursorSnapshotsThenStreamsIntoElasticsearch() throws Exception {
+        String name = name("jqes_ver_");
+        try {
+            exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, v bigint NOT NULL, deleted boolean NOT NULL"
+                            + " DEFAULT false)",
+                    "CREATE SEQUENCE " + name + "_seq START WITH " + (ROWS + 1),
+                    "INSERT INTO " + name + " (id, v) SELECT g, g FROM generate_series(1, " + ROWS + ") g");
+            run(name, """
+                    source: {type: jdbc-query, url: "%s", user: "%s", password: "%s", tables: [public.%s],
+                             version-column: v, soft-delete-column: deleted, safety-window: 300ms, poll-interval: 50ms}
+                    """.formatted(Services.postgresJdbcUrl(), Services.postgresUser(), Services.postgresPassword(),
+                    name), () -> exec(
+                    "UPDATE " + name + " SET v = nextval('" + name + "_seq') WHERE id % 3 = 0",
+                    "UPDATE " + name + " SET v = nextval('" + name + "_seq'), deleted = true WHERE id % 5 = 0",
+                    "INSERT INTO " + name + " (id, v) VALUES (" + (ROWS + 1) + ", nextval('" + name + "_seq'))"));
+        } finally {
+            exec("DROP TABLE IF EXISTS " + name, "DROP SEQUENCE IF EXISTS " + name + "_seq");
+        }
+    }
+
+    @Test
+    void jdbcQueryWithATimestampCursorSnapshotsThenStreamsIntoElasticsearch() throws Exception {
+        String name = name("jqes_ts_");
+        try {
+            exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, v bigint NOT NULL, deleted boolean NOT NULL"
+                            + " DEFAULT false, updated_at timestamp NOT NULL)",
+                    "INSERT INTO " + name + " (id, v, updated_at) SELECT g, g, clock_timestamp() - interval '1 minute'"
+                            + " FROM generate_series(1, " + ROWS + ") g");
+            run(name, """
+                    source: {type: jdbc-query, url: "%s", user: "%s", password: "%s", tables: [public.%s],
+                             timestamp-column: updated_at, soft-delete-column: deleted, safety-window: 300ms,
+                             poll-interval: 50ms}
+                    """.formatted(Services.postgresJdbcUrl(), Services.postgresUser(), Services.postgresPassword(),
+                    name), () -> exec(
+                    "UPDATE " + name + " SET v = v + 1000, updated_at = clock_timestamp() WHERE id % 3 = 0",
+                    "UPDATE " + name + " SET v = v + 2000, deleted = true, updated_at = clock_timestamp()"
+                            + " WHERE id % 5 = 0",
+                    "INSERT INTO " + name + " (id, v, updated_at) VALUES (" + (ROWS + 1) + ", 1, clock_timestamp())"));
+        } finally {
+            exec("DROP TABLE IF EXISTS " + name);
+        }
+    }
+
+    @Test
+    void jdbcTriggerSnapshotsThenStreamsIntoElasticsearch() throws Exception {
+        String name = name("jtes_");
+        try {
+            exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, v bigint NOT NULL)",
+                    "INSERT INTO " + name + " SELECT g, g FROM generate_series(1, " + ROWS + ") g");
+            run(name, """
+                    source: {type: jdbc-trigger, url: "%s", user: "%s", password: "%s", tables: [public.%s],
+                             change-log: cl_%s, poll-interval: 50ms}
+                    """.formatted(Services.postgresJdbcUrl(), Services.postgresUser(), Services.postgresPassword(),
+                    name, name), () -> exec(
+                    "UPDATE " + name + " SET v = v + 1000 WHERE id % 3 = 0",
+                    "DELETE FROM " + name + " WHERE id % 5 = 0",
+                    "INSERT INTO " + name + " VALUES (" + (ROWS + 1) + ", 1)"));
+        } finally {
+            exec("DROP TABLE IF EXISTS " + name, "DROP FUNCTION IF EXISTS cl_" + name + "_capture() CASCADE",
+                    "DROP TABLE IF EXISTS cl_" + name, "DROP TABLE IF EXISTS cl_" + name + "_batches");
+        }
+    }
+
+    /** Runs the pipeline: the snapshot into the index, then the changes, then the index must equal the table. */
+    private void run(String name, String source, Changes changes) throws Exception {
+        Services.requireReachable(Service.POSTGRES);
+        Services.requireReachable(Service.ELASTICSEARCH);
+        Pipeline pipeline = Pipeline.fromYaml("pipeline: " + name + "\n" + source + """
+                sinks:
+                  - {name: search, type: elasticsearch, hosts: ["%s"], index: "%s",
+                     index-settings: {number_of_replicas: 0, refresh_interval: 1s}}
+                checkpoint: {type: file, path: "%s"}
+                engine: {checkpoint-interval: 100ms, flush-interval: 20ms}
+                """.formatted(Services.elasticsearchUrl(), name, work.resolve("state")), name + ".yaml");
+        try {
+            pipeline.start();
+            Map<Long, Long> before = tableValues(name);
+            await(pipeline, "the snapshot in the index", () -> values(name).equals(before));
+            changes.make();
+            // the new row is polled (or logged) after every other change
+            await(pipeline, "the new row in the index", () -> values(name).containsKey((long) ROWS + 1));
+            Thread.sleep(1_500);
+            Map<Long, Long> table = tableValues(name);
+            assertThat(values(name)).as("the index %s (id to v) after the snapshot and the changes; the pipeline is %s",
+                    name, pipeline.status()).isEqualTo(table);
+            assertThat(table).as("rows left").hasSizeLessThan(ROWS);
+        } finally {
+            pipeline.stop();
+            pipeline.awaitTermination(Duration.ofSeconds(30));
+            SinkOutageIT.es("DELETE", "/" + name + "*");
+        }
+    }
+
+    /** What the test changes in the table once the snapshot is in the index. */
+    @FunctionalInterface
+    private interface Changes {
+        void make() throws Exception;
+    }
+
+    private static Map<Long, Long> values(String index) throws Exception {
+        return exists(index) ? SinkOutageIT.esValues(index) : Map.of();
+    }
+
+    private static boolean exists(String index) throws Exception {
+        return !SinkOutageIT.es("GET", "/" + index).has("error");
+    }
+
+    private static void await(Pipeline p, String what, SinkOutageIT.Condition condition) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.holds()) {
+            if (p.state().isTerminal() || System.nanoTime() > deadline) {
+                fail("waiting for " + what + ": pipeline " + p.state() + " " + p.status());
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    private static String name(String prefix) {
+        return prefix + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 24);
+    }
+
+    /** The table's live rows (not soft-deleted), id to v. */
+    private static Map<Long, Long> tableValues(String table) throws Exception {
+        Map<Long, Long> out = new HashMap<>();
+        try (Connection c = connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT * FROM " + table)) {
+            boolean soft = rs.getMetaData().getColumnCount() > 2;
+            while (rs.next()) {
+                if (!soft || !rs.getBoolean("deleted")) {
+                    out.put(rs.getLong("id"), rs.getLong("v"));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Connection connect() throws Exception {
+        return DriverManager.getConnection(Services.postgresJdbcUrl(), Services.postgresUser(),
+                Services.postgresPassword());
+    }
+
+    private static void exec(String... sql) throws Exception {
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            for (String s : sql) {
+                st.execute(s);
+            }
+        }
+    }
+}
