@@ -24,83 +24,126 @@ import static org.assertj.core.api.Assertions.fail;
  * of existing rows, then updates, deletes and a new row, and the index must equal the table
  * (id to {@code v}). The snapshot's versions must sit below every later streamed change of the
  * same row, or Elasticsearch refuses the change as stale (a 409, which the sink counts as
- * written): jdbc-query with a version cursor and with a timestamp cursor (soft deletes), and
- * jdbc-trigger (hard deletes), on PostgreSQL.
+ * written): jdbc-query with a version cursor and with a timestamp cursor (soft deletes) on
+ * PostgreSQL, and jdbc-trigger (hard deletes) on PostgreSQL and MariaDB.
  */
 class JdbcSourcesElasticsearchIT {
 
     private static final int ROWS = 50;
+
+    /** A database the test writes to. */
+    private record Db(Service service, String url, String user, String password) {
+        static Db postgres() {
+            return new Db(Service.POSTGRES, Services.postgresJdbcUrl(), Services.postgresUser(),
+                    Services.postgresPassword());
+        }
+
+        static Db mariadb() {
+            return new Db(Service.MARIADB, Services.mariadbJdbcUrl(), Services.mariadbUser(),
+                    Services.mariadbPassword());
+        }
+
+        /** The source options naming this database and one table. */
+        String source(String type, String table) {
+            return "source: {type: " + type + ", url: \"" + url + "\", user: \"" + user + "\", password: \""
+                    + password + "\", tables: [" + table + "], poll-interval: 50ms,\n";
+        }
+
+        Connection connect() throws Exception {
+            return DriverManager.getConnection(url, user, password);
+        }
+
+        void exec(String... sql) throws Exception {
+            try (Connection c = connect(); Statement st = c.createStatement()) {
+                for (String s : sql) {
+                    st.execute(s);
+                }
+            }
+        }
+    }
 
     @TempDir
     Path work;
 
     @Test
     void jdbcQueryWithAVersionCursorSnapshotsThenStreamsIntoElasticsearch() throws Exception {
+        Db db = Db.postgres();
         String name = name("jqes_ver_");
+        String seq = "nextval('" + name + "_seq')";
         try {
-            exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, v bigint NOT NULL, deleted boolean NOT NULL"
-                            + " DEFAULT false)",
-                    "CREATE SEQUENCE " + name + "_seq START WITH " + (ROWS + 1),
+            db.exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, v bigint NOT NULL, deleted boolean NOT NULL"
+                            + " DEFAULT false)", "CREATE SEQUENCE " + name + "_seq START WITH " + (ROWS + 1),
                     "INSERT INTO " + name + " (id, v) SELECT g, g FROM generate_series(1, " + ROWS + ") g");
-            run(name, """
-                    source: {type: jdbc-query, url: "%s", user: "%s", password: "%s", tables: [public.%s],
-                             version-column: v, soft-delete-column: deleted, safety-window: 300ms, poll-interval: 50ms}
-                    """.formatted(Services.postgresJdbcUrl(), Services.postgresUser(), Services.postgresPassword(),
-                    name), () -> exec(
-                    "UPDATE " + name + " SET v = nextval('" + name + "_seq') WHERE id % 3 = 0",
-                    "UPDATE " + name + " SET v = nextval('" + name + "_seq'), deleted = true WHERE id % 5 = 0",
-                    "INSERT INTO " + name + " (id, v) VALUES (" + (ROWS + 1) + ", nextval('" + name + "_seq'))"));
+            run(db, name, db.source("jdbc-query", "public." + name)
+                    + "  version-column: v, soft-delete-column: deleted, safety-window: 300ms}\n", () -> db.exec(
+                    "UPDATE " + name + " SET v = " + seq + " WHERE id % 3 = 0",
+                    "UPDATE " + name + " SET v = " + seq + ", deleted = true WHERE id % 5 = 0",
+                    "INSERT INTO " + name + " (id, v) VALUES (" + (ROWS + 1) + ", " + seq + ")"));
         } finally {
-            exec("DROP TABLE IF EXISTS " + name, "DROP SEQUENCE IF EXISTS " + name + "_seq");
+            db.exec("DROP TABLE IF EXISTS " + name, "DROP SEQUENCE IF EXISTS " + name + "_seq");
         }
     }
 
     @Test
     void jdbcQueryWithATimestampCursorSnapshotsThenStreamsIntoElasticsearch() throws Exception {
+        Db db = Db.postgres();
         String name = name("jqes_ts_");
+        String now = "updated_at = clock_timestamp()";
         try {
-            exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, v bigint NOT NULL, deleted boolean NOT NULL"
+            db.exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, v bigint NOT NULL, deleted boolean NOT NULL"
                             + " DEFAULT false, updated_at timestamp NOT NULL)",
                     "INSERT INTO " + name + " (id, v, updated_at) SELECT g, g, clock_timestamp() - interval '1 minute'"
                             + " FROM generate_series(1, " + ROWS + ") g");
-            run(name, """
-                    source: {type: jdbc-query, url: "%s", user: "%s", password: "%s", tables: [public.%s],
-                             timestamp-column: updated_at, soft-delete-column: deleted, safety-window: 300ms,
-                             poll-interval: 50ms}
-                    """.formatted(Services.postgresJdbcUrl(), Services.postgresUser(), Services.postgresPassword(),
-                    name), () -> exec(
-                    "UPDATE " + name + " SET v = v + 1000, updated_at = clock_timestamp() WHERE id % 3 = 0",
-                    "UPDATE " + name + " SET v = v + 2000, deleted = true, updated_at = clock_timestamp()"
-                            + " WHERE id % 5 = 0",
-                    "INSERT INTO " + name + " (id, v, updated_at) VALUES (" + (ROWS + 1) + ", 1, clock_timestamp())"));
+            run(db, name, db.source("jdbc-query", "public." + name)
+                    + "  timestamp-column: updated_at, soft-delete-column: deleted, safety-window: 300ms}\n",
+                    () -> db.exec("UPDATE " + name + " SET v = v + 1000, " + now + " WHERE id % 3 = 0",
+                            "UPDATE " + name + " SET v = v + 2000, deleted = true, " + now + " WHERE id % 5 = 0",
+                            "INSERT INTO " + name + " (id, v, updated_at) VALUES (" + (ROWS + 1)
+                                    + ", 1, clock_timestamp())"));
         } finally {
-            exec("DROP TABLE IF EXISTS " + name);
+            db.exec("DROP TABLE IF EXISTS " + name);
         }
     }
 
+    /** PostgreSQL: the change log read in batches of finished transactions (HorizonReader). */
     @Test
-    void jdbcTriggerSnapshotsThenStreamsIntoElasticsearch() throws Exception {
+    void jdbcTriggerOnPostgresSnapshotsThenStreamsIntoElasticsearch() throws Exception {
+        Db db = Db.postgres();
         String name = name("jtes_");
         try {
-            exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, v bigint NOT NULL)",
+            db.exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, v bigint NOT NULL)",
                     "INSERT INTO " + name + " SELECT g, g FROM generate_series(1, " + ROWS + ") g");
-            run(name, """
-                    source: {type: jdbc-trigger, url: "%s", user: "%s", password: "%s", tables: [public.%s],
-                             change-log: cl_%s, poll-interval: 50ms}
-                    """.formatted(Services.postgresJdbcUrl(), Services.postgresUser(), Services.postgresPassword(),
-                    name, name), () -> exec(
-                    "UPDATE " + name + " SET v = v + 1000 WHERE id % 3 = 0",
-                    "DELETE FROM " + name + " WHERE id % 5 = 0",
-                    "INSERT INTO " + name + " VALUES (" + (ROWS + 1) + ", 1)"));
+            trigger(db, name, "public." + name);
         } finally {
-            exec("DROP TABLE IF EXISTS " + name, "DROP FUNCTION IF EXISTS cl_" + name + "_capture() CASCADE",
+            db.exec("DROP TABLE IF EXISTS " + name, "DROP FUNCTION IF EXISTS cl_" + name + "_capture() CASCADE",
                     "DROP TABLE IF EXISTS cl_" + name, "DROP TABLE IF EXISTS cl_" + name + "_batches");
         }
     }
 
+    /** MariaDB: the change log read strictly in id order (GapReader). */
+    @Test
+    void jdbcTriggerOnMariaDbSnapshotsThenStreamsIntoElasticsearch() throws Exception {
+        Db db = Db.mariadb();
+        String name = name("jtes_my_");
+        try {
+            db.exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, v bigint NOT NULL)",
+                    "INSERT INTO " + name + " SELECT seq, seq FROM seq_1_to_" + ROWS);
+            trigger(db, name, "test." + name);
+        } finally {
+            db.exec("DROP TABLE IF EXISTS " + name, "DROP TABLE IF EXISTS cl_" + name); // its triggers with it
+        }
+    }
+
+    private void trigger(Db db, String name, String table) throws Exception {
+        run(db, name, db.source("jdbc-trigger", table) + "  change-log: cl_" + name + "}\n", () -> db.exec(
+                "UPDATE " + name + " SET v = v + 1000 WHERE id % 3 = 0",
+                "DELETE FROM " + name + " WHERE id % 5 = 0",
+                "INSERT INTO " + name + " VALUES (" + (ROWS + 1) + ", 1)"));
+    }
+
     /** Runs the pipeline: the snapshot into the index, then the changes, then the index must equal the table. */
-    private void run(String name, String source, Changes changes) throws Exception {
-        Services.requireReachable(Service.POSTGRES);
+    private void run(Db db, String name, String source, Changes changes) throws Exception {
+        Services.requireReachable(db.service());
         Services.requireReachable(Service.ELASTICSEARCH);
         Pipeline pipeline = Pipeline.fromYaml("pipeline: " + name + "\n" + source + """
                 sinks:
@@ -111,13 +154,13 @@ class JdbcSourcesElasticsearchIT {
                 """.formatted(Services.elasticsearchUrl(), name, work.resolve("state")), name + ".yaml");
         try {
             pipeline.start();
-            Map<Long, Long> before = tableValues(name);
+            Map<Long, Long> before = tableValues(db, name);
             await(pipeline, "the snapshot in the index", () -> values(name).equals(before));
             changes.make();
             // the new row is polled (or logged) after every other change
             await(pipeline, "the new row in the index", () -> values(name).containsKey((long) ROWS + 1));
             Thread.sleep(1_500);
-            Map<Long, Long> table = tableValues(name);
+            Map<Long, Long> table = tableValues(db, name);
             assertThat(values(name)).as("the index %s (id to v) after the snapshot and the changes; the pipeline is %s",
                     name, pipeline.status()).isEqualTo(table);
             assertThat(table).as("rows left").hasSizeLessThan(ROWS);
@@ -157,9 +200,9 @@ class JdbcSourcesElasticsearchIT {
     }
 
     /** The table's live rows (not soft-deleted), id to v. */
-    private static Map<Long, Long> tableValues(String table) throws Exception {
+    private static Map<Long, Long> tableValues(Db db, String table) throws Exception {
         Map<Long, Long> out = new HashMap<>();
-        try (Connection c = connect(); Statement st = c.createStatement();
+        try (Connection c = db.connect(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT * FROM " + table)) {
             boolean soft = rs.getMetaData().getColumnCount() > 2;
             while (rs.next()) {
@@ -169,18 +212,5 @@ class JdbcSourcesElasticsearchIT {
             }
         }
         return out;
-    }
-
-    private static Connection connect() throws Exception {
-        return DriverManager.getConnection(Services.postgresJdbcUrl(), Services.postgresUser(),
-                Services.postgresPassword());
-    }
-
-    private static void exec(String... sql) throws Exception {
-        try (Connection c = connect(); Statement st = c.createStatement()) {
-            for (String s : sql) {
-                st.execute(s);
-            }
-        }
     }
 }
