@@ -108,37 +108,33 @@ class JdbcSourcesElasticsearchIT {
     /** PostgreSQL: the change log read in batches of finished transactions (HorizonReader). */
     @Test
     void jdbcTriggerOnPostgresSnapshotsThenStreamsIntoElasticsearch() throws Exception {
-        Db db = Db.postgres();
         String name = name("jtes_");
-        try {
-            db.exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, v bigint NOT NULL)",
-                    "INSERT INTO " + name + " SELECT g, g FROM generate_series(1, " + ROWS + ") g");
-            trigger(db, name, "public." + name);
-        } finally {
-            db.exec("DROP TABLE IF EXISTS " + name, "DROP FUNCTION IF EXISTS cl_" + name + "_capture() CASCADE",
-                    "DROP TABLE IF EXISTS cl_" + name, "DROP TABLE IF EXISTS cl_" + name + "_batches");
-        }
+        trigger(Db.postgres(), name, "public", "SELECT g, g FROM generate_series(1, " + ROWS + ") g",
+                "DROP FUNCTION IF EXISTS cl_" + name + "_capture() CASCADE", "DROP TABLE IF EXISTS cl_" + name,
+                "DROP TABLE IF EXISTS cl_" + name + "_batches");
     }
 
     /** MariaDB: the change log read strictly in id order (GapReader). */
     @Test
     void jdbcTriggerOnMariaDbSnapshotsThenStreamsIntoElasticsearch() throws Exception {
-        Db db = Db.mariadb();
         String name = name("jtes_my_");
-        try {
-            db.exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, v bigint NOT NULL)",
-                    "INSERT INTO " + name + " SELECT seq, seq FROM seq_1_to_" + ROWS);
-            trigger(db, name, "test." + name);
-        } finally {
-            db.exec("DROP TABLE IF EXISTS " + name, "DROP TABLE IF EXISTS cl_" + name); // its triggers with it
-        }
+        trigger(Db.mariadb(), name, "test", "SELECT seq, seq FROM seq_1_to_" + ROWS,
+                "DROP TABLE IF EXISTS cl_" + name); // the table's triggers go with it
     }
 
-    private void trigger(Db db, String name, String table) throws Exception {
-        run(db, name, db.source("jdbc-trigger", table) + "  change-log: cl_" + name + "}\n", () -> db.exec(
-                "UPDATE " + name + " SET v = v + 1000 WHERE id % 3 = 0",
-                "DELETE FROM " + name + " WHERE id % 5 = 0",
-                "INSERT INTO " + name + " VALUES (" + (ROWS + 1) + ", 1)"));
+    /** A table of {@code rows}, snapshotted, then updated, deleted from and added to; {@code drops} after. */
+    private void trigger(Db db, String name, String schema, String rows, String... drops) throws Exception {
+        try {
+            db.exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, v bigint NOT NULL)",
+                    "INSERT INTO " + name + " " + rows);
+            run(db, name, db.source("jdbc-trigger", schema + "." + name) + "  change-log: cl_" + name + "}\n",
+                    () -> db.exec("UPDATE " + name + " SET v = v + 1000 WHERE id % 3 = 0",
+                            "DELETE FROM " + name + " WHERE id % 5 = 0",
+                            "INSERT INTO " + name + " VALUES (" + (ROWS + 1) + ", 1)"));
+        } finally {
+            db.exec("DROP TABLE IF EXISTS " + name);
+            db.exec(drops);
+        }
     }
 
     /** Runs the pipeline: the snapshot into the index, then the changes, then the index must equal the table. */
