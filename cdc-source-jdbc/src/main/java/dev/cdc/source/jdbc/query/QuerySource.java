@@ -42,6 +42,13 @@ import java.util.Set;
  * window after it wrote its timestamp is still read. Soft-deleted rows become DELETEs, keys that
  * vanished between two key scans too. A first start reads every table in the shared parallel
  * snapshot, then polls from the bound fixed at {@code open}. Threads: as {@link Source} says.
+ *
+ * <p>Sort keys have one layout, 16 hex digits of {@code (cursor << 10) | slot} ({@link QueryTable}):
+ * every snapshot row has {@code start << 10}, the smallest start cursor's slot 0 ({@link
+ * #snapshotSortKey}), below every polled row, so a sink that orders writes by sort key (the
+ * Elasticsearch sink's external versions) accepts every later change of a snapshotted row.
+ * Snapshots before this layout gave their rows {@code hex16(start << 10) + hex16(seq)}; a snapshot
+ * resumed from such a checkpoint goes on with the 16-digit key (its offsets are the same).
  */
 public final class QuerySource implements Source {
 
@@ -183,7 +190,7 @@ public final class QuerySource implements Source {
         Map<String, String> cursors = cursors();
         long start = tables.stream().mapToLong(t -> Long.parseLong(cursors.getOrDefault("c." + t.index() + ".v", "0")))
                 .min().orElse(0);
-        String prefix = Position.sortKeyOf(Math.max(0, start) << 10);
+        String sortKey = snapshotSortKey(start);
         ParallelSnapshot.Workers workers = new ParallelSnapshot.Workers() {
             @Override
             public Connection open(int worker) throws SQLException {
@@ -206,8 +213,20 @@ public final class QuerySource implements Source {
                     o.put("snapshot", "true");
                     o.put("seq", Long.toString(state.seq()));
                     state.writeTo(o);
-                    return Position.of(o, prefix + Position.sortKeyOf(state.seq()));
+                    return Position.of(o, sortKey);
                 }, context::emit, context::snapshotProgress, context::isStopping).read(reading, resumed);
+    }
+
+    /**
+     * The sort key of every snapshot row: the 16-digit layout of the polled rows, {@code start << 10}
+     * (slot 0 of the smallest start cursor, below every polled row and schema change). One layout per
+     * source keeps a sink's mapping of keys consistent (the Elasticsearch sink reads 16 digits as the
+     * version itself, longer keys as a high and a low part). The snapshot reads each row once and
+     * every later version of it is polled past the start: its rows need no order among themselves;
+     * the sequence is in the offsets ({@code seq}), where a resumed snapshot continues.
+     */
+    static String snapshotSortKey(long start) {
+        return QueryTable.sortKey(Math.max(0, start) << 10);
     }
 
     /**

@@ -41,7 +41,8 @@ import java.util.HashMap;
  *
  * <p>Sort keys are 16 hex digits of {@code (cursor << 10) | slot}, the cursor being the
  * timestamp in microseconds since the epoch (or the version), the slot {@code 2r + 1} for the
- * r-th row of one cursor value (a schema change takes the even slot before), at most 1023. They
+ * r-th row of one cursor value (a schema change takes the even slot before), at most 1023; every
+ * snapshot row has slot 0 of the start cursor ({@link QuerySource#snapshotSortKey}). They
  * grow along each table's rows, and along each key's changes: a key's next version has a later
  * timestamp. Offsets per table i: {@code c.<i>} (the cursor column's text), {@code c.<i>.key.<j>},
  * {@code c.<i>.v} (the cursor as a number) and {@code c.<i>.s} (the next slot).
@@ -415,7 +416,7 @@ final class QueryTable {
     /**
      * Where a backfill chunk's rows at or below the poll cursor go: the even slot after the last
      * polled row's, at the cursor's value (as a key scan's delete), taken once per chunk: above
-     * every version the poller (or the snapshot, whose keys start with a smaller value) has emitted,
+     * every version the poller (or the snapshot, whose rows are at slot 0 of the start) has emitted,
      * below every row polled later and every later version of any of them.
      */
     long backfillSlot() {
