@@ -14,7 +14,9 @@ import java.util.Objects;
  * <p>{@code sortKey} orders positions of one source: for two events of the same source, the
  * later in the log has the greater key in plain {@link String#compareTo} order. Sinks use it
  * as an order guard (never overwrite a newer row with an older one). Sources make it of
- * fixed-width, zero-padded hexadecimal parts so that string order is log order.
+ * fixed-width, zero-padded hexadecimal parts so that string order is log order. Events with no
+ * order between them may share a key: the reads of one snapshot, each of a different row (the
+ * jdbc-query source's do); a row's later change always has a greater key.
  *
  * <p>The offsets are held as an immutable copy in name order; equal to any map with the same
  * entries. A source that gives many events positions differing in one offset (the event's index
