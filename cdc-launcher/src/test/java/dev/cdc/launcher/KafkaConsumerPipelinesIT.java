@@ -198,6 +198,9 @@ class KafkaConsumerPipelinesIT {
                         .count(5000));
                 for (String key : page.getResult()) {
                     Map<String, String> h = redis.hgetAll(key);
+                    if (h.isEmpty()) {
+                        continue; // deleted between SCAN and HGETALL: the consumer applied a delete
+                    }
                     rows.put(Long.parseLong(h.get("id")), h.get("v") + "|" + h.get("amount") + "|" + h.get("note") + "|"
                             + h.get("tag"));
                 }

@@ -113,8 +113,8 @@ class MonitoringServerTest {
         HttpResponse<String> refused = post("/backfills", "{\"table\": \"demo.items\", \"sinks\": [\"nowhere\"]}");
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(new ObjectMapper().readTree(refused.body()).path("error").asText())
-                .isEqualTo("the source of pipeline 'monitored' (type generator) cannot backfill; the postgres and mysql "
-                        + "sources can");
+                .isEqualTo("the source of pipeline 'monitored' (type generator) cannot backfill; the postgres, mysql, "
+                        + "jdbc-trigger and jdbc-query sources can");
         HttpResponse<String> bad = post("/backfills", "{\"tables\": \"demo.items\"}");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("unknown field \\\"tables\\\"");
