@@ -1,6 +1,7 @@
 package dev.cdc.launcher;
 
 import dev.cdc.core.pipeline.Pipeline;
+import dev.cdc.testkit.fixture.EsTestIndex;
 import dev.cdc.testkit.fixture.Service;
 import dev.cdc.testkit.fixture.Services;
 import org.junit.jupiter.api.Test;
@@ -163,7 +164,7 @@ class JdbcSourcesElasticsearchIT {
         } finally {
             pipeline.stop();
             pipeline.awaitTermination(Duration.ofSeconds(30));
-            SinkOutageIT.es("DELETE", "/" + name + "*");
+            EsTestIndex.deleteAll(name);
         }
     }
 
@@ -178,7 +179,7 @@ class JdbcSourcesElasticsearchIT {
     }
 
     private static boolean exists(String index) throws Exception {
-        return !SinkOutageIT.es("GET", "/" + index).has("error");
+        return !EsTestIndex.request("GET", "/" + index, null).has("error");
     }
 
     private static void await(Pipeline p, String what, SinkOutageIT.Condition condition) throws Exception {
