@@ -1,0 +1,216 @@
+package dev.cdc.source.postgres;
+
+import dev.cdc.api.event.ChangeEvent;
+import dev.cdc.api.event.Operation;
+import dev.cdc.api.event.Position;
+import dev.cdc.api.spi.Source;
+import dev.cdc.source.postgres.position.PgPosition;
+import dev.cdc.testkit.fixture.PostgresBinaries;
+import dev.cdc.testkit.fixture.PrivatePostgres;
+import dev.cdc.testkit.fixture.TcpProxy;
+import dev.cdc.testkit.source.RecordingSourceContext;
+import dev.cdc.testkit.source.SourceRunner;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A failover on PostgreSQL 17 (the binaries of {@link PostgresBinaries#fromClasspath()}: the
+ * shared server and Debian's package are 15): a primary and a physical standby of its own
+ * ({@code primary_slot_name}, {@code hot_standby_feedback}, {@code sync_replication_slots} on the
+ * standby; {@code synchronized_standby_slots} on the primary), the source connected through a
+ * {@link TcpProxy} that is re-pointed from the old primary to the promoted standby, as a DNS name
+ * or a virtual IP would be.
+ *
+ * <ul>
+ *   <li>With {@code failover-slot: true} the standby keeps a synchronized copy of the slot: after
+ *   the primary is stopped and the standby promoted, the running source reconnects, streams on
+ *   from the copy, and every committed row arrives, each insert exactly once.</li>
+ *   <li>Without it the new primary has no slot: the restart from the checkpoint is refused, naming
+ *   {@code failover-slot} and {@code on-position-lost}, and {@code heal} heals.</li>
+ * </ul>
+ */
+class FailoverSlotIT extends PrivatePgTestBase {
+
+    private static final Duration LONG = Duration.ofSeconds(60);
+    private static final String PHYSICAL_SLOT = "cdc_standby";
+
+    private PrivatePostgres primary;
+    private PrivatePostgres standby;
+    private TcpProxy proxy;
+
+    /** A PostgreSQL 17 primary and its standby, the source's url through a proxy to the primary. */
+    private void startPair(boolean syncSlots) {
+        String name = "failover-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+        primary = PrivatePostgres.start(PostgresBinaries.fromClasspath(), name + "-a",
+                settings("synchronized_standby_slots", "'" + PHYSICAL_SLOT + "'", "wal_sender_timeout", "'10s'"));
+        standby = primary.standby(name + "-b", PHYSICAL_SLOT,
+                settings("sync_replication_slots", syncSlots ? "on" : "off", "wal_sender_timeout", "'10s'"));
+        server = primary;
+        proxy = TcpProxy.start("127.0.0.1", primary.port());
+    }
+
+    @AfterEach
+    void stopPair() {
+        if (proxy != null) {
+            proxy.close();
+        }
+        for (SourceRunner r : runners) {
+            r.close();
+        }
+        runners.clear();
+        server = null;
+        if (standby != null) {
+            standby.close();
+        }
+        if (primary != null) {
+            primary.close();
+        }
+    }
+
+    private Map<String, Object> proxiedOptions(Object... more) {
+        Map<String, Object> o = privateOptions(more);
+        o.put("url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/postgres");
+        o.put("reconnect-timeout", "60s");
+        return o;
+    }
+
+    @Test
+    void aFailoverSlotSurvivesTheFailoverAndNothingIsLost() throws Exception {
+        startPair(true);
+        assertThat(value("SHOW server_version_num").map(v -> Integer.parseInt(v.toString())).orElse(0))
+                .as("PostgreSQL 17 from the classpath").isGreaterThanOrEqualTo(170000);
+        String t = privateTable("a", "id bigint PRIMARY KEY, v bigint NOT NULL");
+        exec("INSERT INTO " + t + " SELECT g, 0 FROM generate_series(1, 200) g");
+        SourceRunner r = start(proxiedOptions("failover-slot", true), Optional.empty());
+        await("the snapshot", () -> count(r, t, Operation.READ) == 200, LONG);
+        assertThat(value("SELECT failover FROM pg_replication_slots WHERE slot_name = '" + slot + "'"))
+                .as("the slot's failover flag on the primary").contains(true);
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicLong committedRows = new AtomicLong();
+        Thread writer = startWriter(t, writing, committedRows);
+        long checkpoint;
+        try {
+            await("the writer's rows streaming", () -> count(r, t, Operation.CREATE) > 100, LONG);
+            checkpoint = commitLast(r, t);
+            await("the slot synchronized to the standby and ready for failover, at the checkpoint",
+                    () -> failoverReady(standby).filter(lsn -> lsn >= checkpoint).isPresent(), LONG);
+            primary.stop();
+            long rowsAtFailover = committedRows.get();
+            standby.promote();
+            proxy.retarget("127.0.0.1", standby.port());
+            server = standby;
+            await("streaming from the new primary", () -> count(r, t, Operation.CREATE) > rowsAtFailover + 50, LONG);
+        } finally {
+            writing.set(false);
+            writer.join();
+        }
+        Map<Object, dev.cdc.api.event.Row> expected = privateTableState(t);
+        await("the events to equal the new primary's table", () -> fold(of(r, t)).equals(expected), LONG);
+        assertThat(r.failure()).isEmpty();
+        Map<Object, Long> creates = of(r, t).stream().filter(e -> e.operation() == Operation.CREATE)
+                .collect(Collectors.groupingBy(e -> e.key().get("id"), Collectors.counting()));
+        assertThat(creates.values()).as("each insert delivered once: nothing before the checkpoint again")
+                .allMatch(n -> n == 1);
+        assertThat(slotFlush(standby)).as("the synchronized slot on the new primary never passed what was acked")
+                .isLessThanOrEqualTo(lastCommitted);
+        System.out.println("FailoverSlotIT: " + expected.size() + " rows, " + of(r, t).size() + " events, checkpoint "
+                + PgPosition.formatLsn(checkpoint) + " before the failover");
+    }
+
+    @Test
+    void withoutAFailoverSlotTheFailoverIsRefusedOrHealed() throws Exception {
+        startPair(true);
+        String t = privateTable("b", "id bigint PRIMARY KEY, v bigint NOT NULL");
+        exec("INSERT INTO " + t + " SELECT g, 0 FROM generate_series(1, 200) g");
+        SourceRunner first = start(proxiedOptions(), Optional.empty());
+        await("the snapshot", () -> count(first, t, Operation.READ) == 200, LONG);
+        exec("UPDATE " + t + " SET v = v + 1 WHERE id <= 5");
+        await("the stream", () -> count(first, t, Operation.UPDATE) == 5, LONG);
+        List<ChangeEvent> before = of(first, t);
+        Position checkpoint = before.get(before.size() - 1).position();
+        first.source().commit(checkpoint);
+        Thread.sleep(500);
+        first.close();
+        runners.remove(first);
+        assertThat(failoverReady(standby)).as("a slot without FAILOVER is not synchronized").isEmpty();
+
+        primary.stop();
+        standby.promote();
+        proxy.retarget("127.0.0.1", standby.port());
+        server = standby;
+        exec("INSERT INTO " + t + " SELECT g, 0 FROM generate_series(201, 300) g",
+                "DELETE FROM " + t + " WHERE id % 11 = 0");
+
+        Source refused = newSource(proxiedOptions());
+        try {
+            assertThatThrownBy(() -> refused.open(new RecordingSourceContext("it", Optional.of(checkpoint))))
+                    .hasMessageContaining("replication slot '" + slot + "' does not exist")
+                    .hasMessageContaining("failover-slot")
+                    .hasMessageContaining("on-position-lost: heal");
+        } finally {
+            refused.close();
+        }
+        SourceRunner healed = start(proxiedOptions("on-position-lost", "heal"), Optional.of(checkpoint));
+        await("the heal backfill", () -> healed.context().backfillChunks().stream()
+                .anyMatch(c -> c.id().startsWith("heal-" + slot) && c.finished()), LONG);
+        exec("DELETE FROM " + t + " WHERE id = 3");
+        await("streaming from the new slot", () -> count(healed, t, Operation.DELETE) >= 1, LONG);
+        List<ChangeEvent> all = new ArrayList<>(before);
+        all.addAll(of(healed, t));
+        assertThat(fold(all)).isEqualTo(privateTableState(t));
+        assertThat(healed.failure()).isEmpty();
+    }
+
+    private long lastCommitted = -1;
+
+    /** Commits the last event of {@code t} as a checkpoint would; its LSN. */
+    private long commitLast(SourceRunner r, String t) throws Exception {
+        List<ChangeEvent> events = of(r, t);
+        Position p = events.get(events.size() - 1).position();
+        r.source().commit(p);
+        lastCommitted = Math.max(lastCommitted, PgPosition.lsn(p));
+        return PgPosition.lsn(p);
+    }
+
+    /** The slot's confirmed_flush_lsn on {@code pg} when it is synchronized and ready for failover there. */
+    private Optional<Long> failoverReady(PrivatePostgres pg) {
+        return query(pg, "SELECT (confirmed_flush_lsn - '0/0')::bigint FROM pg_replication_slots WHERE slot_name = '"
+                + slot + "' AND synced AND NOT temporary AND NOT conflicting", rs -> rs.getLong(1));
+    }
+
+    private long slotFlush(PrivatePostgres pg) {
+        return query(pg, "SELECT (confirmed_flush_lsn - '0/0')::bigint FROM pg_replication_slots WHERE slot_name = '"
+                + slot + "'", rs -> rs.getLong(1)).orElse(-1L);
+    }
+
+    private interface Column<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private static <T> Optional<T> query(PrivatePostgres pg, String sql, Column<T> column) {
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), "");
+             Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            return rs.next() ? Optional.of(column.read(rs)) : Optional.empty();
+        } catch (SQLException e) {
+            return Optional.empty();
+        }
+    }
+}
