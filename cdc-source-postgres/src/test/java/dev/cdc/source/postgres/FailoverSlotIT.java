@@ -62,7 +62,10 @@ class FailoverSlotIT extends PrivatePgTestBase {
         primary = PrivatePostgres.start(PostgresBinaries.fromClasspath(), name + "-a",
                 settings("synchronized_standby_slots", "'" + PHYSICAL_SLOT + "'", "wal_sender_timeout", "'10s'"));
         standby = primary.standby(name + "-b", PHYSICAL_SLOT,
-                settings("sync_replication_slots", syncSlots ? "on" : "off", "wal_sender_timeout", "'10s'"));
+                // the copied postgresql.conf names the standby's own slot in synchronized_standby_slots: once
+                // promoted, logical walsenders would wait for that (missing) standby forever
+                settings("sync_replication_slots", syncSlots ? "on" : "off", "wal_sender_timeout", "'10s'",
+                        "synchronized_standby_slots", "''"));
         server = primary;
         proxy = TcpProxy.start("127.0.0.1", primary.port());
     }
@@ -109,15 +112,26 @@ class FailoverSlotIT extends PrivatePgTestBase {
         long checkpoint;
         try {
             await("the writer's rows streaming", () -> count(r, t, Operation.CREATE) > 100, LONG);
-            checkpoint = commitLast(r, t);
-            await("the slot synchronized to the standby and ready for failover, at the checkpoint",
-                    () -> failoverReady(standby).filter(lsn -> lsn >= checkpoint).isPresent(), LONG);
+            // checkpoints go on as the engine's do: a synchronized slot becomes ready (persistent) on the
+            // standby only once the primary's slot has moved past where the standby's copy started
+            long[] at = {commitLast(r, t)};
+            awaitOrExplain("the slot synchronized to the standby and ready for failover, at a checkpoint", () -> {
+                Optional<Long> ready = failoverReady(standby);
+                if (ready.isPresent() && ready.get() >= at[0]) {
+                    at[0] = ready.get();
+                    return true;
+                }
+                commitLastQuietly(r, t);
+                return false;
+            });
+            checkpoint = at[0];
+            assertStandbyCopyRefused(Optional.of(commitPosition));
             primary.stop();
             long rowsAtFailover = committedRows.get();
             standby.promote();
             proxy.retarget("127.0.0.1", standby.port());
             server = standby;
-            await("streaming from the new primary", () -> count(r, t, Operation.CREATE) > rowsAtFailover + 50, LONG);
+            awaitOrExplain("streaming from the new primary", () -> count(r, t, Operation.CREATE) > rowsAtFailover + 50);
         } finally {
             writing.set(false);
             writer.join();
@@ -180,14 +194,51 @@ class FailoverSlotIT extends PrivatePgTestBase {
     }
 
     private long lastCommitted = -1;
+    private Position commitPosition;
+
+    /** Before the promotion: a source pointed at the standby is told that its copy of the slot is not usable yet. */
+    private void assertStandbyCopyRefused(Optional<Position> checkpoint) throws Exception {
+        Map<String, Object> o = privateOptions("failover-slot", true);
+        o.put("url", standby.jdbcUrl());
+        Source s = newSource(o);
+        try {
+            assertThatThrownBy(() -> s.open(new RecordingSourceContext("it", checkpoint)))
+                    .hasMessageContaining("synchronized from the primary")
+                    .hasMessageContaining("promote");
+        } finally {
+            s.close();
+        }
+    }
 
     /** Commits the last event of {@code t} as a checkpoint would; its LSN. */
     private long commitLast(SourceRunner r, String t) throws Exception {
         List<ChangeEvent> events = of(r, t);
         Position p = events.get(events.size() - 1).position();
         r.source().commit(p);
+        commitPosition = p;
         lastCommitted = Math.max(lastCommitted, PgPosition.lsn(p));
         return PgPosition.lsn(p);
+    }
+
+    private void commitLastQuietly(SourceRunner r, String t) {
+        try {
+            commitLast(r, t);
+            Thread.sleep(200);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private void awaitOrExplain(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        try {
+            await(what, condition, LONG);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; slot on the standby: " + query(standby, "SELECT "
+                    + "row_to_json(s)::text FROM pg_replication_slots s WHERE slot_name = '" + slot + "'",
+                    rs -> rs.getString(1)) + "; on the primary: " + query(primary, "SELECT row_to_json(s)::text FROM "
+                    + "pg_replication_slots s WHERE slot_name = '" + slot + "'", rs -> rs.getString(1))
+                    + "\nstandby log:\n" + standby.logTail(), e);
+        }
     }
 
     /** The slot's confirmed_flush_lsn on {@code pg} when it is synchronized and ready for failover there. */
