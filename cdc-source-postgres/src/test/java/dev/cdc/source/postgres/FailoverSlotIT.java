@@ -145,6 +145,33 @@ class FailoverSlotIT extends PrivatePgTestBase {
                 .allMatch(n -> n == 1);
         assertThat(slotFlush(standby)).as("the synchronized slot on the new primary never passed what was acked")
                 .isLessThanOrEqualTo(lastCommitted);
+
+        // a restart from the checkpoint taken before the failover, on the new primary's synchronized slot
+        int delivered = indexOf(of(r, t), commitPosition) + 1;
+        List<ChangeEvent> upToCheckpoint = of(r, t).subList(0, delivered);
+        r.close();
+        runners.remove(r);
+        await("the walsender gone", () -> {
+            try {
+                return activePid().isEmpty();
+            } catch (SQLException e) {
+                return false;
+            }
+        }, LONG);
+        SourceRunner restarted = start(proxiedOptions("failover-slot", true), Optional.of(commitPosition));
+        List<ChangeEvent> resumed = new ArrayList<>(upToCheckpoint);
+        await("the restart from the checkpoint to reach the table", () -> {
+            List<ChangeEvent> all = new ArrayList<>(upToCheckpoint);
+            all.addAll(of(restarted, t));
+            return fold(all).equals(expected);
+        }, LONG);
+        resumed.addAll(of(restarted, t));
+        assertThat(restarted.failure()).isEmpty();
+        assertThat(of(restarted, t)).as("the restart delivers nothing at or before the checkpoint")
+                .allMatch(e -> e.position().sortKey().compareTo(commitPosition.sortKey()) > 0);
+        assertThat(resumed.stream().filter(e -> e.operation() == Operation.CREATE)
+                .collect(Collectors.groupingBy(e -> e.key().get("id"), Collectors.counting())).values())
+                .as("each insert once across the failover and the restart").allMatch(n -> n == 1);
         System.out.println("FailoverSlotIT: " + expected.size() + " rows, " + of(r, t).size() + " events, checkpoint "
                 + PgPosition.formatLsn(checkpoint) + " before the failover");
     }
@@ -208,6 +235,15 @@ class FailoverSlotIT extends PrivatePgTestBase {
         } finally {
             s.close();
         }
+    }
+
+    private static int indexOf(List<ChangeEvent> events, Position p) {
+        for (int i = 0; i < events.size(); i++) {
+            if (events.get(i).position().equals(p)) {
+                return i;
+            }
+        }
+        throw new AssertionError(p + " not among the events");
     }
 
     /** Commits the last event of {@code t} as a checkpoint would; its LSN. */
