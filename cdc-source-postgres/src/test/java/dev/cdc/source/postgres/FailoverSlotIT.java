@@ -151,13 +151,7 @@ class FailoverSlotIT extends PrivatePgTestBase {
         List<ChangeEvent> upToCheckpoint = of(r, t).subList(0, delivered);
         r.close();
         runners.remove(r);
-        await("the walsender gone", () -> {
-            try {
-                return activePid().isEmpty();
-            } catch (SQLException e) {
-                return false;
-            }
-        }, LONG);
+        awaitWalsenderGone();
         SourceRunner restarted = start(proxiedOptions("failover-slot", true), Optional.of(commitPosition));
         List<ChangeEvent> resumed = new ArrayList<>(upToCheckpoint);
         await("the restart from the checkpoint to reach the table", () -> {
@@ -218,6 +212,21 @@ class FailoverSlotIT extends PrivatePgTestBase {
         all.addAll(of(healed, t));
         assertThat(fold(all)).isEqualTo(privateTableState(t));
         assertThat(healed.failure()).isEmpty();
+
+        // the healed slot has no FAILOVER: a restart with failover-slot: true alters it
+        List<ChangeEvent> after = of(healed, t);
+        Position last = after.get(after.size() - 1).position();
+        healed.source().commit(last);
+        healed.close();
+        runners.remove(healed);
+        assertThat(value("SELECT failover FROM pg_replication_slots WHERE slot_name = '" + slot + "'")).contains(false);
+        awaitWalsenderGone();
+        SourceRunner altered = start(proxiedOptions("failover-slot", true), Optional.of(last));
+        assertThat(value("SELECT failover FROM pg_replication_slots WHERE slot_name = '" + slot + "'"))
+                .as("altered to FAILOVER at start").contains(true);
+        exec("DELETE FROM " + t + " WHERE id = 4");
+        await("streaming on from the altered slot", () -> count(altered, t, Operation.DELETE) >= 1, LONG);
+        assertThat(altered.failure()).isEmpty();
     }
 
     private long lastCommitted = -1;
@@ -263,6 +272,16 @@ class FailoverSlotIT extends PrivatePgTestBase {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
+    }
+
+    private void awaitWalsenderGone() throws InterruptedException {
+        await("the walsender gone", () -> {
+            try {
+                return activePid().isEmpty();
+            } catch (SQLException e) {
+                return false;
+            }
+        }, LONG);
     }
 
     private void awaitOrExplain(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
