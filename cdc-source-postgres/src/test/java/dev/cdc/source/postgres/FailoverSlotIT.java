@@ -174,17 +174,9 @@ class FailoverSlotIT extends PrivatePgTestBase {
     void withoutAFailoverSlotTheFailoverIsRefusedOrHealed() throws Exception {
         startPair(true);
         String t = privateTable("b", "id bigint PRIMARY KEY, v bigint NOT NULL");
-        exec("INSERT INTO " + t + " SELECT g, 0 FROM generate_series(1, 200) g");
-        SourceRunner first = start(proxiedOptions(), Optional.empty());
-        await("the snapshot", () -> count(first, t, Operation.READ) == 200, LONG);
-        exec("UPDATE " + t + " SET v = v + 1 WHERE id <= 5");
-        await("the stream", () -> count(first, t, Operation.UPDATE) == 5, LONG);
-        List<ChangeEvent> before = of(first, t);
-        Position checkpoint = before.get(before.size() - 1).position();
-        first.source().commit(checkpoint);
-        Thread.sleep(500);
-        first.close();
-        runners.remove(first);
+        StoppedRun first = snapshotStreamAndStop(t, 200, proxiedOptions());
+        List<ChangeEvent> before = first.events();
+        Position checkpoint = first.checkpoint();
         assertThat(failoverReady(standby)).as("a slot without FAILOVER is not synchronized").isEmpty();
 
         primary.stop();
@@ -272,16 +264,6 @@ class FailoverSlotIT extends PrivatePgTestBase {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
-    }
-
-    private void awaitWalsenderGone() throws InterruptedException {
-        await("the walsender gone", () -> {
-            try {
-                return activePid().isEmpty();
-            } catch (SQLException e) {
-                return false;
-            }
-        }, LONG);
     }
 
     private void awaitOrExplain(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
