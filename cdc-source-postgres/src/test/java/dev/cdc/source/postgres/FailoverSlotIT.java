@@ -44,7 +44,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  *   the primary is stopped and the standby promoted, the running source reconnects, streams on
  *   from the copy, and every committed row arrives, each insert exactly once.</li>
  *   <li>Without it the new primary has no slot: the restart from the checkpoint is refused, naming
- *   {@code failover-slot} and {@code on-position-lost}, and {@code heal} heals.</li>
+ *   {@code failover-slot} and {@code on-position-lost}, and {@code heal} heals; then a start with
+ *   {@code failover-slot: true} alters the slot to FAILOVER.</li>
+ *   <li>With it but a copy never synchronized (or not ready: dropped at promotion), the refusal
+ *   names the standby's and the primary's settings. A source pointed at the standby before the
+ *   promotion is told its synchronized copy is not usable until then.</li>
  * </ul>
  */
 class FailoverSlotIT extends PrivatePgTestBase {
@@ -227,6 +231,36 @@ class FailoverSlotIT extends PrivatePgTestBase {
         exec("DELETE FROM " + t + " WHERE id = 4");
         await("streaming on from the altered slot", () -> count(altered, t, Operation.DELETE) >= 1, LONG);
         assertThat(altered.failure()).isEmpty();
+    }
+
+    /**
+     * A failover slot whose copy was never synchronized (the standby runs without
+     * sync_replication_slots; a copy still temporary is dropped at promotion the same way): the
+     * restart is refused, saying what the standby and the primary need.
+     */
+    @Test
+    void aFailoverBeforeTheCopyIsReadyIsRefusedNamingTheSettings() throws Exception {
+        startPair(false);
+        String t = privateTable("c", "id bigint PRIMARY KEY, v bigint NOT NULL");
+        StoppedRun first = snapshotStreamAndStop(t, 50, proxiedOptions("failover-slot", true));
+        assertThat(value("SELECT failover FROM pg_replication_slots WHERE slot_name = '" + slot + "'")).contains(true);
+        assertThat(query(standby, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + slot + "'",
+                rs -> rs.getLong(1))).as("no copy on the standby").contains(0L);
+        primary.stop();
+        standby.promote();
+        proxy.retarget("127.0.0.1", standby.port());
+        server = standby;
+        Source refused = newSource(proxiedOptions("failover-slot", true));
+        try {
+            assertThatThrownBy(() -> refused.open(new RecordingSourceContext("it", Optional.of(first.checkpoint()))))
+                    .hasMessageContaining("replication slot '" + slot + "' does not exist")
+                    .hasMessageContaining("failover-slot is on")
+                    .hasMessageContaining("sync_replication_slots = on")
+                    .hasMessageContaining("synchronized_standby_slots")
+                    .hasMessageContaining("on-position-lost: heal");
+        } finally {
+            refused.close();
+        }
     }
 
     private long lastCommitted = -1;
