@@ -306,7 +306,8 @@ public final class PostgresSource implements Source {
         }
         Optional<SlotInfo> info = SlotInfo.read(catalogConnection, slot);
         if (info.isEmpty()) {
-            SetupCheck.require(SetupCheck.slotMissing(slot, PgPosition.formatLsn(startLsn)));
+            SetupCheck.require(SetupCheck.slotMissing(slot, PgPosition.formatLsn(startLsn),
+                    options.get(PostgresSourceOptions.FAILOVER_SLOT)));
         }
         if (info.get().active() && replicationConnection == null) {
             // our previous walsender may not have noticed the lost connection yet

@@ -131,7 +131,9 @@ public final class PostgresSourceOptions {
             .defaultValue(false)
             .description("Create the slot with the FAILOVER option (PostgreSQL 17+), so that standbys with "
                     + "sync_replication_slots keep a copy of it and a failover to one of them does not lose the "
-                    + "position. Refused on an older server. An existing slot keeps how it was created.");
+                    + "position (the standby needs sync_replication_slots, hot_standby_feedback, primary_slot_name; "
+                    + "the primary synchronized_standby_slots: see docs/cdc-source-postgres.md). Refused on an older "
+                    + "server. A slot that exists without FAILOVER is altered to have it.");
 
     static final List<ConfigOption<?>> ALL = List.of(URL, USER, PASSWORD, TABLES, SLOT, PUBLICATION, SNAPSHOT_MODE,
             SNAPSHOT_CHUNK_SIZE, SNAPSHOT_PARALLELISM, PROTOCOL_VERSION, STREAMING, MESSAGES, MESSAGE_PREFIXES, HEARTBEAT_INTERVAL, STATUS_INTERVAL,

@@ -38,20 +38,20 @@ class HealIT extends PrivatePgTestBase {
     @Test
     void aSlotDroppedWhileDownIsHealed() throws Exception {
         String t = privateTable("a", "id bigint PRIMARY KEY, v bigint NOT NULL");
-        Run first = runAndStop(t);
+        StoppedRun first = runAndStop(t);
         exec("SELECT pg_drop_replication_slot('" + slot + "')");
         writeWhileDown(t);
-        assertRefused(first.checkpoint, "replication slot '" + slot + "' does not exist");
+        assertRefused(first.checkpoint(), "replication slot '" + slot + "' does not exist");
         healAndCompare(t, first);
     }
 
     @Test
     void aSlotInvalidatedWhileDownIsHealed() throws Exception {
         String t = privateTable("b", "id bigint PRIMARY KEY, v bigint NOT NULL");
-        Run first = runAndStop(t);
+        StoppedRun first = runAndStop(t);
         writeWhileDown(t);
         invalidateSlot();
-        assertRefused(first.checkpoint, "was invalidated (wal_status 'lost')");
+        assertRefused(first.checkpoint(), "was invalidated (wal_status 'lost')");
         healAndCompare(t, first);
     }
 
@@ -87,11 +87,11 @@ class HealIT extends PrivatePgTestBase {
     @Test
     void aCrashBetweenTheHealsRequestsAndItsTruncatesHealsAgain() throws Exception {
         String t = privateTable("d", "id bigint PRIMARY KEY, v bigint NOT NULL");
-        Run first = runAndStop(t);
+        StoppedRun first = runAndStop(t);
         exec("SELECT pg_drop_replication_slot('" + slot + "')");
         writeWhileDown(t);
         Map<String, Object> heal = privateOptions("on-position-lost", "heal", "backfill-chunk-size", 64);
-        RecordingSourceContext crashing = new RecordingSourceContext("it", Optional.of(first.checkpoint));
+        RecordingSourceContext crashing = new RecordingSourceContext("it", Optional.of(first.checkpoint()));
         crashing.holdEmits();
         SourceRunner crashed = SourceRunner.start(newSource(heal), crashing, Duration.ofSeconds(60),
                 Duration.ofSeconds(10));
@@ -103,13 +103,13 @@ class HealIT extends PrivatePgTestBase {
         crashed.close(); // its events from here on are not delivered: the checkpoint stays at the lost position
         awaitWalsenderGone();
 
-        SourceRunner r = start(heal, Optional.of(first.checkpoint));
+        SourceRunner r = start(heal, Optional.of(first.checkpoint()));
         await("the heal backfill", () -> r.context().backfillChunks().stream()
                 .anyMatch(c -> c.id().startsWith("heal-" + slot) && c.finished()), LONG);
         assertThat(r.context().backfillIds()).as("the same ids: derived from the lost position").isEqualTo(requested);
         exec("DELETE FROM " + t + " WHERE id = 3");
         await("streaming from the new slot", () -> count(r, t, Operation.DELETE) >= 1, LONG);
-        List<ChangeEvent> all = new ArrayList<>(first.events);
+        List<ChangeEvent> all = new ArrayList<>(first.events());
         all.addAll(of(r, t));
         assertThat(fold(all)).as("rows deleted while the slot was lost are gone too").isEqualTo(privateTableState(t));
         assertThat(count(r, t, Operation.TRUNCATE)).isEqualTo(1);
@@ -131,34 +131,8 @@ class HealIT extends PrivatePgTestBase {
         }, LONG);
     }
 
-    private record Run(List<ChangeEvent> events, Position checkpoint) {
-    }
-
-    /** Snapshot of 500 rows, a few streamed changes, a checkpoint at the last event; then the source stops. */
-    private Run runAndStop(String t) throws Exception {
-        exec("INSERT INTO " + t + " SELECT g, 0 FROM generate_series(1, 500) g");
-        SourceRunner r = start(privateOptions(), Optional.empty());
-        await("the snapshot", () -> count(r, t, Operation.READ) == 500, LONG);
-        exec("UPDATE " + t + " SET v = v + 1 WHERE id <= 5");
-        await("the stream", () -> count(r, t, Operation.UPDATE) == 5, LONG);
-        List<ChangeEvent> events = of(r, t);
-        Position checkpoint = events.get(events.size() - 1).position();
-        r.source().commit(checkpoint);
-        Thread.sleep(1500);
-        r.close();
-        runners.remove(r);
-        awaitWalsenderGone();
-        return new Run(events, checkpoint);
-    }
-
-    private void awaitWalsenderGone() throws InterruptedException {
-        await("the walsender gone", () -> {
-            try {
-                return activePid().isEmpty();
-            } catch (Exception e) {
-                return false;
-            }
-        }, Duration.ofSeconds(20));
+    private StoppedRun runAndStop(String t) throws Exception {
+        return snapshotStreamAndStop(t, 500, privateOptions());
     }
 
     private static void writeWhileDown(String t) throws Exception {
@@ -179,18 +153,18 @@ class HealIT extends PrivatePgTestBase {
         }
     }
 
-    private void healAndCompare(String t, Run first) throws Exception {
+    private void healAndCompare(String t, StoppedRun first) throws Exception {
         SourceRunner r = start(privateOptions("on-position-lost", "heal", "backfill-chunk-size", 64),
-                Optional.of(first.checkpoint));
+                Optional.of(first.checkpoint()));
         await("the heal backfill", () -> r.context().backfillChunks().stream()
                 .anyMatch(c -> c.id().startsWith("heal-" + slot) && c.finished()), LONG);
         assertThat(r.context().backfillIds()).as("one backfill per captured table, its id from the lost position")
                 .containsExactly("heal-" + slot + "-public." + t + "-"
                         + dev.cdc.source.postgres.position.PgPosition.formatLsn(
-                        dev.cdc.source.postgres.position.PgPosition.lsn(first.checkpoint)).replace('/', '-'));
+                        dev.cdc.source.postgres.position.PgPosition.lsn(first.checkpoint())).replace('/', '-'));
         exec("UPDATE " + t + " SET v = v + 100 WHERE id = 2", "DELETE FROM " + t + " WHERE id = 3");
         await("streaming from the new slot", () -> count(r, t, Operation.DELETE) >= 1, LONG);
-        List<ChangeEvent> all = new ArrayList<>(first.events);
+        List<ChangeEvent> all = new ArrayList<>(first.events());
         all.addAll(of(r, t));
         Map<Object, dev.cdc.api.event.Row> folded = fold(all);
         assertThat(folded).isEqualTo(privateTableState(t));

@@ -1,6 +1,10 @@
 package dev.cdc.source.postgres;
 
+import dev.cdc.api.event.ChangeEvent;
+import dev.cdc.api.event.Operation;
+import dev.cdc.api.event.Position;
 import dev.cdc.api.event.Row;
+import dev.cdc.testkit.source.SourceRunner;
 import dev.cdc.testkit.fixture.PrivatePostgres;
 import org.junit.jupiter.api.AfterAll;
 
@@ -9,7 +13,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -73,6 +79,41 @@ abstract class PrivatePgTestBase extends PgTestBase {
         try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             return rs.next() ? Optional.ofNullable(rs.getObject(1)) : Optional.empty();
         }
+    }
+
+    /** The events of a source run that was stopped, and the checkpoint it committed. */
+    protected record StoppedRun(List<ChangeEvent> events, Position checkpoint) {
+    }
+
+    /**
+     * Inserts rows 1 to {@code rows} into {@code t}, snapshots them, streams a few updates, commits a
+     * checkpoint at the last event; then the source stops and its walsender is gone.
+     */
+    protected StoppedRun snapshotStreamAndStop(String t, int rows, Map<String, Object> options) throws Exception {
+        exec("INSERT INTO " + t + " SELECT g, 0 FROM generate_series(1, " + rows + ") g");
+        SourceRunner r = start(options, Optional.empty());
+        await("the snapshot", () -> count(r, t, Operation.READ) == rows, Duration.ofSeconds(120));
+        exec("UPDATE " + t + " SET v = v + 1 WHERE id <= 5");
+        await("the stream", () -> count(r, t, Operation.UPDATE) == 5, Duration.ofSeconds(120));
+        List<ChangeEvent> events = of(r, t);
+        Position checkpoint = events.get(events.size() - 1).position();
+        r.source().commit(checkpoint);
+        Thread.sleep(1500);
+        r.close();
+        runners.remove(r);
+        awaitWalsenderGone();
+        return new StoppedRun(events, checkpoint);
+    }
+
+    /** Until no walsender uses the slot (a closed source's walsender may take a moment to notice). */
+    protected void awaitWalsenderGone() throws InterruptedException {
+        await("the walsender gone", () -> {
+            try {
+                return activePid().isEmpty();
+            } catch (Exception e) {
+                return false;
+            }
+        }, Duration.ofSeconds(20));
     }
 
     /** The slot's walsender pid, empty when no walsender uses it. */

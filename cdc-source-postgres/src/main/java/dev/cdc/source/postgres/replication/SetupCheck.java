@@ -107,12 +107,25 @@ public final class SetupCheck {
                 + "max_slot_wal_keep_size");
     }
 
-    public static Optional<String> slotMissing(String slot, String checkpoint) {
+    public static Optional<String> slotMissing(String slot, String checkpoint, boolean failoverSlot) {
         return Optional.of("replication slot '" + slot + "' does not exist, but the pipeline has a checkpoint at "
                 + checkpoint + ": the slot was dropped and the changes since are gone. Set on-position-lost: heal to "
                 + "create the slot again and backfill the captured tables while streaming, or snapshot-mode "
                 + "when-needed to read the tables again into a new slot (or delete the checkpoint and use "
-                + "snapshot-mode initial)");
+                + "snapshot-mode initial). " + (failoverSlot
+                ? "failover-slot is on: if this server was promoted from a standby, the standby had no ready copy of "
+                + "the slot (it needs sync_replication_slots = on, hot_standby_feedback = on, primary_slot_name and "
+                + "a dbname in primary_conninfo; the primary needs synchronized_standby_slots naming that physical "
+                + "slot; and the copy must be ready: synced and not temporary in the standby's pg_replication_slots)"
+                : "If this server was promoted from a standby, the slot was not copied to it: on PostgreSQL 17+ set "
+                + "failover-slot: true (and sync_replication_slots = on on the standby) so a failover keeps it"));
+    }
+
+    public static Optional<String> slotSyncedOnStandby(String slot) {
+        return Optional.of("replication slot '" + slot + "' on this server is a copy synchronized from the primary "
+                + "(pg_replication_slots.synced) and the server is a standby (pg_is_in_recovery()): the copy cannot "
+                + "be streamed from until the standby is promoted. Point 'url' at the primary, or promote this "
+                + "standby (failover)");
     }
 
     public static Optional<String> slotAhead(String slot, String confirmedFlush, String checkpoint) {

@@ -71,6 +71,12 @@ public final class SlotPlanner {
         Optional<SlotInfo> info = awaitInactiveSlot();
         if (info.isPresent()) {
             SetupCheck.require(SetupCheck.slotPlugin(slot, info.get().plugin()));
+            if (info.get().synced() && inRecovery()) {
+                SetupCheck.require(SetupCheck.slotSyncedOnStandby(slot));
+            }
+            if (failover && !info.get().failover() && !info.get().synced() && !inRecovery()) {
+                enableFailover();
+            }
         }
         if (mode == SnapshotMode.INITIAL_ONLY) {
             createSlot(d, true, true);
@@ -138,7 +144,7 @@ public final class SlotPlanner {
     /** What is wrong with the slot for a checkpoint at {@code lsn}, if anything. */
     private Optional<String> problem(Optional<SlotInfo> info, Position checkpoint, long lsn) throws SQLException {
         if (info.isEmpty()) {
-            return SetupCheck.slotMissing(slot, checkpoint.toString());
+            return SetupCheck.slotMissing(slot, checkpoint.toString(), failover);
         }
         if ("lost".equals(info.get().walStatus())) {
             return SetupCheck.slotLost(slot, info.get().walStatus());
@@ -169,7 +175,7 @@ public final class SlotPlanner {
      */
     public Optional<Decision> checkWhileStreaming(long lsn) throws SQLException {
         Optional<SlotInfo> info = SlotInfo.read(catalog, slot);
-        Optional<String> problem = info.isEmpty() ? SetupCheck.slotMissing(slot, PgPosition.formatLsn(lsn))
+        Optional<String> problem = info.isEmpty() ? SetupCheck.slotMissing(slot, PgPosition.formatLsn(lsn), failover)
                 : SetupCheck.slotLost(slot, info.get().walStatus());
         if (problem.isEmpty()) {
             return Optional.empty();
@@ -205,6 +211,24 @@ public final class SlotPlanner {
             }
             Thread.sleep(200);
         }
+    }
+
+    private boolean inRecovery() throws SQLException {
+        try (Statement st = catalog.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_is_in_recovery()")) {
+            return rs.next() && rs.getBoolean(1);
+        }
+    }
+
+    /** {@code failover-slot: true} for a slot created without it (before the option was set): ALTER_REPLICATION_SLOT. */
+    private void enableFailover() throws SQLException {
+        try (Connection replication = connections.replication(); Statement st = replication.createStatement()) {
+            st.execute(alterFailoverCommand(slot));
+        }
+        LOG.info("replication slot {} existed without FAILOVER: altered to FAILOVER true (failover-slot: true)", slot);
+    }
+
+    static String alterFailoverCommand(String name) {
+        return "ALTER_REPLICATION_SLOT " + name + " (FAILOVER true)";
     }
 
     private void dropSlot() throws SQLException {
