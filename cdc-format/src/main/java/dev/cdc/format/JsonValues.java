@@ -298,7 +298,13 @@ public final class JsonValues {
         }
         LocalDateTime utc = LocalDateTime.ofEpochSecond(seconds, t.getNano(), ZoneOffset.UTC);
         StringBuilder sb = new StringBuilder(30);
-        sb.append(utc.toLocalDate()).append('T');
+        appendTwoDigits(sb, utc.getYear() / 100);
+        appendTwoDigits(sb, utc.getYear() % 100);
+        sb.append('-');
+        appendTwoDigits(sb, utc.getMonthValue());
+        sb.append('-');
+        appendTwoDigits(sb, utc.getDayOfMonth());
+        sb.append('T');
         appendTime(sb, utc.toLocalTime());
         return sb.append('Z').toString();
     }
