@@ -7,7 +7,6 @@ import dev.cdc.jdbc.snapshot.ReadRow;
 import dev.cdc.source.postgres.catalog.CapturedTable;
 import dev.cdc.source.postgres.catalog.CatalogColumn;
 import dev.cdc.source.postgres.catalog.CatalogTable;
-
 import org.postgresql.PGConnection;
 
 import java.sql.Connection;
