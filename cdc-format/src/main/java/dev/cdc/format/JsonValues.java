@@ -14,6 +14,7 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.OffsetTime;
+import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,10 @@ public final class JsonValues {
 
     /** What Debezium writes for a column whose value it did not receive. */
     static final String DEBEZIUM_UNAVAILABLE = "__debezium_unavailable_value";
+
+    /** 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the instants {@link #instant} writes itself. */
+    private static final long FIRST_FOUR_DIGIT_YEAR = -62_167_219_200L;
+    private static final long LAST_FOUR_DIGIT_YEAR = 253_402_300_799L;
 
     private static final SerializedString NAN = new SerializedString("NaN");
     private static final SerializedString POSITIVE_INFINITY = new SerializedString("Infinity");
@@ -109,7 +114,7 @@ public final class JsonValues {
         } else if (v instanceof byte[] bytes) {
             g.writeBinary(bytes);
         } else if (v instanceof Instant t) {
-            g.writeString(t.toString());
+            g.writeString(instant(t));
         } else if (v instanceof LocalDateTime t) {
             g.writeString(localDateTime(t));
         } else if (v instanceof LocalDate t) {
@@ -158,7 +163,7 @@ public final class JsonValues {
         } else if (v instanceof byte[] bytes) {
             return java.util.Base64.getEncoder().encodeToString(bytes);
         } else if (v instanceof Instant t) {
-            return t.toString();
+            return instant(t);
         } else if (v instanceof LocalDateTime t) {
             return localDateTime(t);
         } else if (v instanceof LocalTime t) {
@@ -275,10 +280,33 @@ public final class JsonValues {
 
     /** {@code 2026-01-02T13:45:00.123456}: seconds always, the fraction in groups of three digits as needed. */
     static String localDateTime(LocalDateTime t) {
-        StringBuilder sb = new StringBuilder(29);
+        StringBuilder sb = new StringBuilder(30);
         sb.append(t.toLocalDate()).append('T');
         appendTime(sb, t.toLocalTime());
         return sb.toString();
+    }
+
+    /**
+     * {@code Instant.toString()} ({@code 2026-01-02T13:45:00.123456Z}), which goes through a
+     * formatter whose cost showed in encoding profiles; years 0000 to 9999 are written here in the
+     * same form, the others (signed years) by the JDK.
+     */
+    static String instant(Instant t) {
+        long seconds = t.getEpochSecond();
+        if (seconds < FIRST_FOUR_DIGIT_YEAR || seconds > LAST_FOUR_DIGIT_YEAR) {
+            return t.toString();
+        }
+        LocalDateTime utc = LocalDateTime.ofEpochSecond(seconds, t.getNano(), ZoneOffset.UTC);
+        StringBuilder sb = new StringBuilder(30);
+        appendTwoDigits(sb, utc.getYear() / 100);
+        appendTwoDigits(sb, utc.getYear() % 100);
+        sb.append('-');
+        appendTwoDigits(sb, utc.getMonthValue());
+        sb.append('-');
+        appendTwoDigits(sb, utc.getDayOfMonth());
+        sb.append('T');
+        appendTime(sb, utc.toLocalTime());
+        return sb.append('Z').toString();
     }
 
     /** {@code 13:45:00.123456}: seconds always, the fraction in groups of three digits as needed. */

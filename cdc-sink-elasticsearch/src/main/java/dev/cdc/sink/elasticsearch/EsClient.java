@@ -6,6 +6,7 @@ import dev.cdc.api.error.CdcException;
 import dev.cdc.api.error.ConfigurationException;
 import dev.cdc.api.error.RetriableException;
 import org.apache.http.Header;
+import org.apache.http.HttpEntity;
 import org.apache.http.HttpHost;
 import org.apache.http.auth.AuthScope;
 import org.apache.http.auth.UsernamePasswordCredentials;
@@ -14,7 +15,6 @@ import org.apache.http.entity.ByteArrayEntity;
 import org.apache.http.entity.ContentType;
 import org.apache.http.impl.client.BasicCredentialsProvider;
 import org.apache.http.message.BasicHeader;
-import org.apache.http.util.EntityUtils;
 import org.elasticsearch.client.Request;
 import org.elasticsearch.client.Response;
 import org.elasticsearch.client.ResponseException;
@@ -38,6 +38,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -191,12 +192,32 @@ final class EsClient implements AutoCloseable {
         Response response;
         try {
             response = rest.performRequest(r);
-            return response.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(response.getEntity());
+            return response.getEntity() == null ? new byte[0] : bytes(response.getEntity());
         } catch (ResponseException e) {
             send(r, false, what); // throws with Elasticsearch's reason
             throw new IllegalStateException("unreachable");
         } catch (IOException e) {
             throw new RetriableException("Elasticsearch (" + hosts + ") did not answer " + what + ": " + e, e);
+        }
+    }
+
+    /**
+     * The body of an answer. The REST client has buffered all of it, so its stream says how many
+     * bytes it holds and they are copied once into an array of that size; {@code EntityUtils}
+     * would grow a buffer from 4 KB for a chunked answer (scroll pages are), several copies of
+     * every page.
+     */
+    static byte[] bytes(HttpEntity entity) throws IOException {
+        try (InputStream in = entity.getContent()) {
+            byte[] head = new byte[Math.max(in.available(), 0)];
+            int n = in.readNBytes(head, 0, head.length);
+            byte[] rest = in.readAllBytes(); // empty unless the stream did not know its size
+            if (n == head.length && rest.length == 0) {
+                return head;
+            }
+            byte[] all = Arrays.copyOf(head, n + rest.length);
+            System.arraycopy(rest, 0, all, n, rest.length);
+            return all;
         }
     }
 
@@ -213,7 +234,7 @@ final class EsClient implements AutoCloseable {
             if (response.getEntity() == null) {
                 return MissingNode.getInstance();
             }
-            byte[] bytes = EntityUtils.toByteArray(response.getEntity());
+            byte[] bytes = bytes(response.getEntity());
             return bytes.length == 0 ? MissingNode.getInstance() : EsJson.MAPPER.readTree(bytes);
         } catch (IOException e) {
             return MissingNode.getInstance();

@@ -91,7 +91,7 @@ public final class PgBackfillDatabase implements BackfillRunner.Database, AutoCl
     public Connection readConnection() throws SQLException {
         if (read == null || !read.isValid(2)) {
             close();
-            read = connections.regular("backfill");
+            read = PgKeyset.textRows(connections.regular("backfill"));
         }
         return read;
     }

@@ -7,8 +7,12 @@ import dev.cdc.jdbc.snapshot.ReadRow;
 import dev.cdc.source.postgres.catalog.CapturedTable;
 import dev.cdc.source.postgres.catalog.CatalogColumn;
 import dev.cdc.source.postgres.catalog.CatalogTable;
+import org.postgresql.PGConnection;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -27,20 +31,38 @@ public final class PgKeyset {
         String columns = String.join(", ", captured.schema().columnNames().stream().map(PgKeyset::quote).toList());
         int[] keyIndexes = pk.stream().mapToInt(captured.schema().columnNames()::indexOf).toArray();
         int cols = captured.columnCount();
+        // every row shares its table's column names: no map per row
+        Row.Columns shape = Row.Columns.of(captured.schema().columnNames());
+        int[] rowKey = captured.keyIndexes(); // the event's key columns, as CapturedTable.key(Row) takes them
+        Row.Columns keyShape = Row.Columns.of(Arrays.stream(rowKey).mapToObj(captured::columnName).toList());
         KeysetTable.RowReader rows = rs -> {
-            Row.Builder b = Row.builder();
+            Object[] values = new Object[cols];
             for (int c = 0; c < cols; c++) {
-                b.put(captured.columnName(c), captured.decoder(c).decode(rs.getString(c + 1)));
+                values[c] = captured.decoder(c).decode(rs.getString(c + 1));
             }
-            Row r = b.build();
             String[] keys = new String[keyIndexes.length];
             for (int k = 0; k < keys.length; k++) {
                 keys[k] = rs.getString(keyIndexes[k] + 1);
             }
-            return new ReadRow(captured.key(r), r, keys);
+            Object[] keyValues = new Object[rowKey.length];
+            for (int k = 0; k < rowKey.length; k++) {
+                keyValues[k] = values[rowKey[k]];
+            }
+            return new ReadRow(Row.of(keyShape, keyValues), Row.of(shape, values), keys);
         };
         return new KeysetTable(id, quote(id), columns, pk.stream().map(PgKeyset::quote).toList(),
                 casts(catalog, pk), KeysetTable.Syntax.LIMIT, rows, KeysetTable.KeyBinder.TEXT);
+    }
+
+    /**
+     * Makes {@code connection} read rows as text, which {@link #of} decodes as the stream decodes
+     * pgoutput's text: no statement is prepared on the server, whose results pgjdbc would take in
+     * binary from the sixth chunk on and turn back into text for {@code getString} (timestamps
+     * through {@code OffsetDateTime} and its formatter, the largest cost of a row read).
+     */
+    public static Connection textRows(Connection connection) throws SQLException {
+        connection.unwrap(PGConnection.class).setPrepareThreshold(0);
+        return connection;
     }
 
     /** The key row of a key given as text (key column order), decoded as the stream decodes it. */

@@ -39,7 +39,7 @@ public final class PgRowReader extends KeysetRowReader {
 
     @Override
     public void open() throws SQLException {
-        connection = connections.regular("verify");
+        connection = PgKeyset.textRows(connections.regular("verify"));
         types = new TypeRegistry(connection);
         types.load();
         catalog = new TableCatalog(connection);

@@ -68,7 +68,7 @@ public final class SnapshotReader {
      */
     public boolean read(List<SnapshotTable> tables, String snapshotName, SnapshotState resumed)
             throws SQLException, InterruptedException {
-        ExportedSnapshot.Connections open = () -> connections.open("snapshot");
+        ExportedSnapshot.Connections open = () -> PgKeyset.textRows(connections.open("snapshot"));
         try (ExportedSnapshot snapshot = snapshotName != null ? ExportedSnapshot.of(open, snapshotName)
                 : ExportedSnapshot.export(open)) {
             if (snapshotName == null) {

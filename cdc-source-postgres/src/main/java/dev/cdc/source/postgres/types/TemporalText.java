@@ -22,34 +22,39 @@ final class TemporalText {
             return s;
         }
         boolean bc = s.endsWith(" BC");
-        return dateOf(bc ? s.substring(0, s.length() - 3) : s, bc);
+        return dateOf(s, 0, bc);
     }
 
     private static boolean isInfinity(String s) {
         return s.equals("infinity") || s.equals("-infinity");
     }
 
-    private static LocalDate dateOf(String s, boolean bc) {
-        int d1 = s.indexOf('-');
-        int year = Integer.parseInt(s.substring(0, d1));
-        int month = Integer.parseInt(s.substring(d1 + 1, d1 + 3));
-        int day = Integer.parseInt(s.substring(d1 + 4, d1 + 6));
+    /** The date {@code yyyy-MM-dd} (four or more year digits) starting at {@code from}. */
+    private static LocalDate dateOf(String s, int from, boolean bc) {
+        int d1 = s.indexOf('-', from);
+        int year = number(s, from, d1);
+        int month = number(s, d1 + 1, d1 + 3);
+        int day = number(s, d1 + 4, d1 + 6);
         return LocalDate.of(bc ? 1 - year : year, month, day);
     }
 
     /** A {@code LocalTime}, or the text {@code 24:00:00} (with its fraction digits, if any). */
     static Object time(String s) {
-        return s.startsWith("24:") ? s : localTime(s);
+        return s.startsWith("24:") ? s : localTime(s, 0, s.length());
     }
 
-    private static LocalTime localTime(String s) {
-        int h = Integer.parseInt(s.substring(0, 2));
-        int m = Integer.parseInt(s.substring(3, 5));
-        int sec = Integer.parseInt(s.substring(6, 8));
+    /** {@code HH:mm:ss[.fraction]} in s[from, to); fraction digits past the ninth are ignored. */
+    private static LocalTime localTime(String s, int from, int to) {
+        int h = number(s, from, from + 2);
+        int m = number(s, from + 3, from + 5);
+        int sec = number(s, from + 6, from + 8);
         int nanos = 0;
-        if (s.length() > 8 && s.charAt(8) == '.') {
-            String frac = s.substring(9);
-            nanos = Integer.parseInt((frac + "000000000").substring(0, 9));
+        if (to - from > 8 && s.charAt(from + 8) == '.') {
+            int digits = Math.min(to - from - 9, 9);
+            nanos = number(s, from + 9, from + 9 + digits);
+            for (int i = digits; i < 9; i++) {
+                nanos *= 10;
+            }
         }
         return LocalTime.of(h, m, sec, nanos);
     }
@@ -60,31 +65,41 @@ final class TemporalText {
             return s;
         }
         boolean bc = s.endsWith(" BC");
-        String t = bc ? s.substring(0, s.length() - 3) : s;
-        int space = t.indexOf(' ');
-        return LocalDateTime.of(dateOf(t.substring(0, space), bc), localTime(t.substring(space + 1)));
+        int end = bc ? s.length() - 3 : s.length();
+        int space = s.indexOf(' ');
+        return LocalDateTime.of(dateOf(s, 0, bc), localTime(s, space + 1, end));
     }
 
-    /** An {@code Instant}, or the text {@code infinity} / {@code -infinity}. */
+    /**
+     * An {@code Instant}, or the text {@code infinity} / {@code -infinity}. The offset is
+     * {@code +hh}, {@code +hh:mm} or {@code +hh:mm:ss} (or {@code -}).
+     */
     static Object timestampTz(String s) {
         if (isInfinity(s)) {
             return s;
         }
         boolean bc = s.endsWith(" BC");
-        String t = bc ? s.substring(0, s.length() - 3) : s;
-        int space = t.indexOf(' ');
-        String timePart = t.substring(space + 1);
-        int sign = Math.max(timePart.lastIndexOf('+'), timePart.lastIndexOf('-'));
-        String offset = timePart.substring(sign + 1);
-        String[] parts = offset.split(":");
-        int offsetSeconds = Integer.parseInt(parts[0]) * 3600
-                + (parts.length > 1 ? Integer.parseInt(parts[1]) * 60 : 0)
-                + (parts.length > 2 ? Integer.parseInt(parts[2]) : 0);
-        if (timePart.charAt(sign) == '-') {
+        int end = bc ? s.length() - 3 : s.length();
+        int space = s.indexOf(' ');
+        int sign = end - 1;
+        while (s.charAt(sign) != '+' && s.charAt(sign) != '-') {
+            sign--;
+        }
+        int offsetSeconds = number(s, sign + 1, sign + 3) * 3600;
+        if (end > sign + 3) {
+            offsetSeconds += number(s, sign + 4, sign + 6) * 60;
+        }
+        if (end > sign + 6) {
+            offsetSeconds += number(s, sign + 7, end);
+        }
+        if (s.charAt(sign) == '-') {
             offsetSeconds = -offsetSeconds;
         }
-        LocalDateTime local = LocalDateTime.of(dateOf(t.substring(0, space), bc),
-                localTime(timePart.substring(0, sign)));
+        LocalDateTime local = LocalDateTime.of(dateOf(s, 0, bc), localTime(s, space + 1, sign));
         return local.toInstant(java.time.ZoneOffset.UTC).minusSeconds(offsetSeconds);
+    }
+
+    private static int number(String s, int from, int to) {
+        return Integer.parseInt(s, from, to, 10);
     }
 }
