@@ -121,12 +121,7 @@ class BacklogPipelineTest {
 
     @Test
     void aFiniteRunCompletesOnlyWhenEverySinkTookItsBacklogHoweverLongPastTheShutdownTimeout() throws Exception {
-        down.down = true;
-        Pipeline p = Pipeline.create(spec(new TestSource(EVENTS, 100, 300), BacklogSettings.DEFAULT,
-                Duration.ofMillis(200)), new SimpleMeterRegistry());
-        p.addListener(PipelineRunnerTest.checkpointNeverAhead(down, healthy));
-        p.start();
-        await("the source ran out and the healthy sink took everything", () -> healthy.durable.size() == EVENTS);
+        Pipeline p = finiteRunWithTheDownSinkBehind();
         Thread.sleep(1_500); // well past the 200 ms shutdown timeout, with 'down' still holding a backlog
         assertThat(p.state()).as("still delivering, neither COMPLETED nor cut short").isEqualTo(PipelineState.STOPPING);
 
@@ -139,17 +134,26 @@ class BacklogPipelineTest {
 
     @Test
     void aStopWhileAFiniteRunWaitsForASinkEndsStoppedNotCompleted() throws Exception {
+        Pipeline p = finiteRunWithTheDownSinkBehind();
+        Thread.sleep(500);
+        p.stop();
+        assertThat(p.awaitTermination(Duration.ofSeconds(30))).isTrue();
+        assertThat(p.state()).as("events are left in 'down''s backlog").isEqualTo(PipelineState.STOPPED);
+        assertThat(down.durable.size()).isLessThan(EVENTS);
+    }
+
+    /**
+     * A finite run (200 ms shutdown timeout) whose source ran out and whose healthy sink took every
+     * event, while the sink that is down holds them all in its backlog.
+     */
+    private Pipeline finiteRunWithTheDownSinkBehind() throws Exception {
         down.down = true;
         Pipeline p = Pipeline.create(spec(new TestSource(EVENTS, 100, 300), BacklogSettings.DEFAULT,
                 Duration.ofMillis(200)), new SimpleMeterRegistry());
         p.addListener(PipelineRunnerTest.checkpointNeverAhead(down, healthy));
         p.start();
         await("the source ran out and the healthy sink took everything", () -> healthy.durable.size() == EVENTS);
-        Thread.sleep(500);
-        p.stop();
-        assertThat(p.awaitTermination(Duration.ofSeconds(30))).isTrue();
-        assertThat(p.state()).as("events are left in 'down''s backlog").isEqualTo(PipelineState.STOPPED);
-        assertThat(down.durable.size()).isLessThan(EVENTS);
+        return p;
     }
 
     @Test

@@ -2,8 +2,6 @@ package dev.cdc.sink.elasticsearch;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cdc.api.error.NotSupportedException;
@@ -41,8 +39,9 @@ import java.util.function.Consumer;
  * document written a moment ago counts), their sources as the raw text Elasticsearch keeps, and
  * the ids of a table with a {@code _doc}-sorted scroll. The texts are compared as they are (what
  * the sink sends is what Elasticsearch stores), and a pair that differs only in field order or
- * white space (a document merged from unchanged columns) is equal by {@link #sameRow}. Used by
- * one thread.
+ * white space (a document merged from unchanged columns) is equal by {@link #sameRow}. Answers are
+ * read by {@link EsAnswers}. Threads as {@link SinkReader} says: {@link #id}, {@link #expected} and
+ * {@link #expectedBytes} read only immutable settings and the thread-safe JSON factory.
  */
 final class EsReadBack implements SinkReader {
 
@@ -223,7 +222,7 @@ final class EsReadBack implements SinkReader {
         }
         for (Future<byte[]> answer : answers) {
             byte[] bytes = await(answer);
-            parse(bytes, (id, version, start, end) -> found.put(id, new StoredRow(id,
+            EsAnswers.mget(bytes, (id, version, start, end) -> found.put(id, new StoredRow(id,
                     new String(bytes, start, end - start, StandardCharsets.UTF_8), Optional.ofNullable(version))));
         }
         return found;
@@ -241,59 +240,6 @@ final class EsReadBack implements SinkReader {
                 return new byte[0]; // no index: nothing stored
             }
             throw e;
-        }
-    }
-
-    /** One document of an answer: its id, version and the offsets of its {@code _source} in the answer. */
-    @FunctionalInterface
-    private interface Hit {
-        void found(String id, String version, int start, int end);
-    }
-
-    private static void parse(byte[] answer, Hit found) throws IOException {
-        if (answer.length == 0) {
-            return;
-        }
-        try (JsonParser p = EsJson.MAPPER.getFactory().createParser(answer)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return;
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                if (!p.currentName().equals("docs") || p.nextToken() != JsonToken.START_ARRAY) {
-                    p.nextToken();
-                    p.skipChildren();
-                    continue;
-                }
-                while (p.nextToken() == JsonToken.START_OBJECT) {
-                    readDoc(p, found);
-                }
-            }
-        }
-    }
-
-    /** One {@code docs[]} entry, the parser on its START_OBJECT. */
-    private static void readDoc(JsonParser p, Hit found) throws IOException {
-        String id = null;
-        String version = null;
-        int start = -1;
-        int end = -1;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            JsonToken value = p.nextToken();
-            if (field.equals("_source") && value == JsonToken.START_OBJECT) {
-                start = (int) p.currentTokenLocation().getByteOffset();
-                p.skipChildren();
-                end = (int) p.currentLocation().getByteOffset();
-            } else if (field.equals("_id")) {
-                id = p.getText();
-            } else if (field.equals("_version")) {
-                version = p.getText();
-            } else {
-                p.skipChildren();
-            }
-        }
-        if (id != null && start >= 0) {
-            found.found(id, version, start, end);
         }
     }
 
@@ -329,7 +275,7 @@ final class EsReadBack implements SinkReader {
     public void scan(TableId table, Consumer<List<StoredRow>> batch) throws IOException {
         scroll(table, page -> {
             List<StoredRow> rows = new ArrayList<>();
-            parseHits(page, (id, version, start, end) -> rows.add(new StoredRow(id,
+            EsAnswers.hits(page, (id, version, start, end) -> rows.add(new StoredRow(id,
                     new String(page, start, end - start, StandardCharsets.UTF_8), Optional.ofNullable(version))));
             if (!rows.isEmpty()) {
                 batch.accept(rows);
@@ -343,7 +289,7 @@ final class EsReadBack implements SinkReader {
     public void scanBytes(TableId table, StoredBytes to) throws IOException {
         scroll(table, page -> {
             int[] hits = new int[1];
-            parseHits(page, (id, version, start, end) -> {
+            EsAnswers.hits(page, (id, version, start, end) -> {
                 hits[0]++;
                 to.row(id, page, start, end - start);
             });
@@ -378,7 +324,7 @@ final class EsReadBack implements SinkReader {
         Future<byte[]> next = null;
         try {
             while (true) {
-                String id = scrollId(page);
+                String id = EsAnswers.scrollId(page);
                 scroll = id != null ? id : scroll;
                 String body = "{\"scroll\":\"1m\",\"scroll_id\":\"" + scroll + "\"}";
                 next = pool.submit(() -> client.raw("POST", "/_search/scroll", body));
@@ -415,75 +361,6 @@ final class EsReadBack implements SinkReader {
             }
             throw new IOException(e.getCause());
         }
-    }
-
-    /** A search answer's {@code _scroll_id} (Elasticsearch writes it first), or null. */
-    private static String scrollId(byte[] answer) throws IOException {
-        try (JsonParser p = EsJson.MAPPER.getFactory().createParser(answer)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                p.nextToken();
-                if (field.equals("_scroll_id")) {
-                    return p.getText();
-                }
-                p.skipChildren();
-            }
-        }
-        return null;
-    }
-
-    /** Hands a search answer's {@code hits.hits[]} to {@code found}; fails on an incomplete page. */
-    private static void parseHits(byte[] answer, Hit found) throws IOException {
-        try (JsonParser p = EsJson.MAPPER.getFactory().createParser(answer)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return;
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken value = p.nextToken();
-                if ((field.equals("_shards") || field.equals("timed_out")) && incomplete(p, value)) {
-                    throw new IOException("Elasticsearch answered a scroll page of an incomplete search (shards failed"
-                            + " or timed out): " + new String(answer, 0, Math.min(answer.length, 500),
-                            StandardCharsets.UTF_8));
-                } else if (field.equals("hits") && value == JsonToken.START_OBJECT) {
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        boolean hits = p.currentName().equals("hits");
-                        if (p.nextToken() == JsonToken.START_ARRAY && hits) {
-                            while (p.nextToken() == JsonToken.START_OBJECT) {
-                                readDoc(p, found);
-                            }
-                        } else {
-                            p.skipChildren();
-                        }
-                    }
-                } else {
-                    p.skipChildren();
-                }
-            }
-        }
-    }
-
-    /** Whether a {@code timed_out} or {@code _shards} value says the page misses documents. */
-    private static boolean incomplete(JsonParser p, JsonToken value) throws IOException {
-        if (value == JsonToken.VALUE_TRUE) {
-            return true;
-        }
-        if (value != JsonToken.START_OBJECT) {
-            return false;
-        }
-        boolean failed = false;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String f = p.currentName();
-            p.nextToken();
-            if (f.equals("failed") && p.getValueAsLong() > 0) {
-                failed = true;
-            }
-            p.skipChildren();
-        }
-        return failed;
     }
 
     @Override

@@ -9,7 +9,6 @@ import com.github.shyiko.mysql.binlog.event.MariadbGtidEventData;
 import com.github.shyiko.mysql.binlog.event.QueryEventData;
 import com.github.shyiko.mysql.binlog.event.RotateEventData;
 import com.github.shyiko.mysql.binlog.event.TableMapEventData;
-import com.github.shyiko.mysql.binlog.event.TableMapEventMetadata;
 import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
 import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
 import dev.cdc.api.event.ChangeEvent;
@@ -21,13 +20,10 @@ import dev.cdc.api.event.StreamEvent;
 import dev.cdc.api.event.TableId;
 import dev.cdc.api.schema.TableSchema;
 import dev.cdc.source.mysql.MySqlSourceConfig;
-import dev.cdc.schema.diff.SchemaDiff;
-import dev.cdc.source.mysql.schema.ColumnInfo;
 import dev.cdc.source.mysql.schema.ColumnRenames;
 import dev.cdc.source.mysql.schema.MySqlTable;
 import dev.cdc.source.mysql.schema.SchemaHistory;
 import dev.cdc.source.mysql.schema.DdlStatements;
-import dev.cdc.source.mysql.types.MySqlTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,12 +31,10 @@ import java.io.Serializable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.function.UnaryOperator;
 
 /**
  * Turns binlog events into stream events: rows of captured tables into change events (each
@@ -65,7 +59,7 @@ public final class BinlogReader {
     private final SchemaHistory history;
     private final TableLookup lookup;
     private final Map<Long, TableMapEventData> tableMaps = new HashMap<>();
-    private final Map<Long, Decoder> decoders = new HashMap<>();
+    private final Map<Long, RowDecoder> decoders = new HashMap<>();
     private final ShapeTracker shapes;
     private final List<Function<Instant, StreamEvent>> pending = new ArrayList<>();
     /** The header of the event being handled. */
@@ -178,7 +172,7 @@ public final class BinlogReader {
             case TABLE_MAP -> {
                 TableMapEventData t = event.getData();
                 TableMapEventData old = tableMaps.put(t.getTableId(), t);
-                if (old == null || !sameShape(old, t)) {
+                if (old == null || !RowDecoder.sameShape(old, t)) {
                     decoders.remove(t.getTableId());
                 }
                 return tableShape(t);
@@ -301,34 +295,11 @@ public final class BinlogReader {
             Optional<TableSchema> b = inEffect.map(t -> t.toSchema(config.tinyint1AsBoolean()));
             List<dev.cdc.api.schema.SchemaChange> changes = b.isEmpty()
                     ? List.of(new dev.cdc.api.schema.SchemaChange.CreateTable(schema))
-                    : renamedColumns(b.get(), schema, statements);
+                    : ColumnRenames.changes(b.get(), schema, statements);
             Position p = withServerId(at.toPosition(txFileNumber));
             pending.add(time -> new SchemaChangeEvent(table, b, Optional.of(schema), changes, ddl, p, time));
         }
         return List.of();
-    }
-
-    /**
-     * The changes from {@code before} to {@code after} when the deferred statements rename columns
-     * ({@link ColumnRenames}, chained in binlog order, names matched case-insensitively as MySQL
-     * does): the full diff with those renames, as the engine would compute it from them; else empty,
-     * and the engine diffs by name. The statements come from the binlog, so a replay gives the same.
-     */
-    static List<dev.cdc.api.schema.SchemaChange> renamedColumns(TableSchema before, TableSchema after,
-                                                               List<String> statements) {
-        Map<String, String> renames = new LinkedHashMap<>();
-        ColumnRenames.chained(statements).forEach((from, to) -> {
-            Optional<String> f = columnNamed(before, from);
-            Optional<String> t = columnNamed(after, to);
-            if (f.isPresent() && t.isPresent()) {
-                renames.put(f.get(), t.get());
-            }
-        });
-        return renames.isEmpty() ? List.of() : SchemaDiff.betweenReported(before, after, renames);
-    }
-
-    private static Optional<String> columnNamed(TableSchema schema, String name) {
-        return schema.columnNames().stream().filter(n -> n.equalsIgnoreCase(name)).findFirst();
     }
 
     private List<StreamEvent> schemaChange(DdlStatements.Affected a, String sql, BinlogPosition at, Instant time)
@@ -394,7 +365,7 @@ public final class BinlogReader {
 
     private void row(long tableId, Operation op, Serializable[] before, Serializable[] after) throws Exception {
         rowIndex++;
-        Decoder decoder = decoders.get(tableId);
+        RowDecoder decoder = decoders.get(tableId);
         TableMapEventData map = null;
         if (decoder == null) {
             map = tableMaps.get(tableId);
@@ -505,140 +476,9 @@ public final class BinlogReader {
         committed = BinlogPosition.of(file, h.getNextPosition()).withGtidSet(gtidPosition());
     }
 
-    private static boolean sameShape(TableMapEventData a, TableMapEventData b) {
-        return java.util.Objects.equals(a.getDatabase(), b.getDatabase())
-                && java.util.Objects.equals(a.getTable(), b.getTable())
-                && java.util.Arrays.equals(a.getColumnTypes(), b.getColumnTypes())
-                && java.util.Arrays.equals(a.getColumnMetadata(), b.getColumnMetadata())
-                && java.util.Objects.equals(names(a), names(b));
-    }
-
-    private static List<String> names(TableMapEventData t) {
-        TableMapEventMetadata m = t.getEventMetadata();
-        return m == null ? null : m.getColumnNames();
-    }
-
-    private Decoder decoder(TableMapEventData map, BinlogPosition at) throws Exception {
-        TableId table = TableId.of(map.getDatabase(), map.getTable());
+    private RowDecoder decoder(TableMapEventData map, BinlogPosition at) {
         // recorded (and, when new, announced) at this table's map, which tableShape checked against the binlog
-        Optional<MySqlTable> known = history.at(table, at.sortKey());
-        List<String> names = names(map);
-        byte[] types = map.getColumnTypes();
-        int[] meta = map.getColumnMetadata();
-        TableMapEventMetadata md = map.getEventMetadata();
-        if (names == null) {
-            // binlog_row_metadata MINIMAL / NO_LOG: the names of the recorded definition of this time, when it fits
-            List<ColumnInfo> defined = known.map(MySqlTable::columns).orElse(List.of());
-            if (defined.size() == types.length) {
-                names = defined.stream().map(ColumnInfo::name).toList();
-            } else {
-                LOG.warn("{} at {}: the binlog has no column names (binlog_row_metadata is not FULL) and the recorded"
-                        + " definition has {} columns where the row has {}: naming them col1..col{}", table, at,
-                        defined.size(), types.length, types.length);
-            }
-        }
-        List<ColumnInfo> columns = new ArrayList<>();
-        int enumIndex = 0;
-        int setIndex = 0;
-        for (int i = 0; i < types.length; i++) {
-            String name = names != null && i < names.size() ? names.get(i) : "col" + (i + 1);
-            int code = types[i] & 0xFF;
-            int realCode = code == 254 && meta[i] >= 256 && ((meta[i] >> 8) == 247 || (meta[i] >> 8) == 248)
-                    ? meta[i] >> 8 : code;
-            boolean numeric = BinlogColumns.isNumeric(realCode);
-            boolean unsigned = numeric && md != null && md.getSignedness() != null
-                    && md.getSignedness().get(i);
-            final int col = i;
-            List<String> labels = List.of();
-            if (realCode == 247) {
-                labels = md != null && md.getEnumStrValues() != null && enumIndex < md.getEnumStrValues().size()
-                        ? List.of(md.getEnumStrValues().get(enumIndex)) : List.of();
-                enumIndex++;
-            } else if (realCode == 248) {
-                labels = md != null && md.getSetStrValues() != null && setIndex < md.getSetStrValues().size()
-                        ? List.of(md.getSetStrValues().get(setIndex)) : List.of();
-                setIndex++;
-            }
-            Optional<ColumnInfo> hint = known.flatMap(t -> t.column(name));
-            List<String> labelsOf = List.copyOf(labels);
-            ColumnInfo c = hint.filter(x -> BinlogColumns.matches(x, realCode)).map(x -> x.withName(name))
-                    .orElseGet(() -> BinlogColumns.synthesize(name, realCode, meta[col], unsigned, labelsOf));
-            if (hint.isEmpty() || !BinlogColumns.matches(hint.get(), realCode)) {
-                LOG.debug("column {} of {} at {}: no matching definition, decoded from the binlog alone as {}", name,
-                        table, at, c.columnType());
-            }
-            columns.add(c);
-        }
-        List<String> key = known.map(MySqlTable::primaryKey).orElse(List.of()).stream()
-                .filter(k -> columns.stream().anyMatch(c -> c.name().equalsIgnoreCase(k))).toList();
-        if (key.isEmpty() && md != null && md.getSimplePrimaryKeys() != null) {
-            key = md.getSimplePrimaryKeys().stream().map(i -> columns.get(i).name()).toList();
-        }
-        return new Decoder(table, columns, key, config.tinyint1AsBoolean());
+        Optional<MySqlTable> known = history.at(TableId.of(map.getDatabase(), map.getTable()), at.sortKey());
+        return RowDecoder.of(map, known, at, config.tinyint1AsBoolean());
     }
-
-    /** Decodes rows of one table map. */
-    private static final class Decoder {
-        final TableId table;
-        final Row.Columns columns;
-        final UnaryOperator<Object>[] converters;
-        final Row.Columns keyColumns;
-        final int[] keyIndexes;
-
-        @SuppressWarnings("unchecked")
-        Decoder(TableId table, List<ColumnInfo> columns, List<String> key, boolean tinyint1AsBoolean) {
-            this.table = table;
-            List<String> names = columns.stream().map(ColumnInfo::name).toList();
-            this.columns = Row.Columns.of(names);
-            this.converters = new UnaryOperator[columns.size()];
-            for (int i = 0; i < converters.length; i++) {
-                converters[i] = MySqlTypes.binlogConverter(columns.get(i), tinyint1AsBoolean);
-            }
-            List<String> keyNames = key.stream().filter(names::contains).toList();
-            this.keyColumns = Row.Columns.of(keyNames);
-            this.keyIndexes = keyNames.stream().mapToInt(names::indexOf).toArray();
-        }
-
-        /** The logical values of a row's columns (as many as both the table map and the row have). */
-        Object[] values(Serializable[] raw) {
-            Object[] out = new Object[Math.min(converters.length, raw.length)];
-            for (int i = 0; i < out.length; i++) {
-                Object v = raw[i];
-                out[i] = v == null ? null : converters[i].apply(v);
-            }
-            return out;
-        }
-
-        Row row(Object[] values) {
-            return values.length == columns.size() ? Row.of(columns, values)
-                    : Row.of(Row.Columns.of(columns.names().subList(0, values.length)), values);
-        }
-
-        Row key(Object[] values) {
-            if (keyIndexes.length == 0 || values == null) {
-                return Row.empty();
-            }
-            Object[] k = new Object[keyIndexes.length];
-            for (int i = 0; i < k.length; i++) {
-                if (keyIndexes[i] >= values.length) {
-                    return shortKey(values); // the row is shorter than the table map
-                }
-                k[i] = values[keyIndexes[i]];
-            }
-            return Row.of(keyColumns, k);
-        }
-
-        /** The key columns a row shorter than its table map has. */
-        private Row shortKey(Object[] values) {
-            Row.Builder b = Row.builder();
-            List<String> names = keyColumns.names();
-            for (int i = 0; i < keyIndexes.length; i++) {
-                if (keyIndexes[i] < values.length) {
-                    b.put(names.get(i), values[keyIndexes[i]]);
-                }
-            }
-            return b.build();
-        }
-    }
-
 }

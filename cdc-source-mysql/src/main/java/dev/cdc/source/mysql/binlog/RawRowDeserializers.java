@@ -14,7 +14,6 @@ import com.github.shyiko.mysql.binlog.event.deserialization.EventHeaderV4Deseria
 import com.github.shyiko.mysql.binlog.event.deserialization.FormatDescriptionEventDataDeserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.GtidEventDataDeserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.IntVarEventDataDeserializer;
-import com.github.shyiko.mysql.binlog.event.deserialization.MissingTableMapEventException;
 import com.github.shyiko.mysql.binlog.event.deserialization.MariadbGtidEventDataDeserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.MariadbGtidListEventDataDeserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.NullEventDataDeserializer;
@@ -144,7 +143,7 @@ public final class RawRowDeserializers {
             return out;
         }
 
-        private void need(int n) throws IOException {
+        void need(int n) throws IOException {
             if (n < 0 || pos + n > b.length) {
                 throw new EOFException("a rows event ended after " + b.length + " bytes of rows, but the next value needs "
                         + n + " bytes from byte " + pos);
@@ -368,84 +367,6 @@ public final class RawRowDeserializers {
         return f * (long) Math.pow(100, 3 - length);
     }
 
-    private static final ColumnType[] TYPES = new ColumnType[256];
-
-    static {
-        for (ColumnType t : ColumnType.values()) {
-            TYPES[t.getCode() & 0xFF] = t;
-        }
-    }
-
-    /** The columns of one rows event: which of the table map's columns it holds, and how to read each. */
-    static final class Layout {
-        final ColumnType[] types;
-        final int[] meta;
-        final int[] length;
-
-        Layout(Map<Long, TableMapEventData> tableMaps, long tableId, BitSet included) throws IOException {
-            TableMapEventData map = tableMaps.get(tableId);
-            if (map == null) {
-                throw new MissingTableMapEventException("No TableMapEventData has been found for table id:" + tableId
-                        + ". Usually that means that you have started reading binary log 'within the logical event"
-                        + " group' (e.g. from WRITE_ROWS and not proceeding TABLE_MAP");
-            }
-            byte[] columnTypes = map.getColumnTypes();
-            int[] metadata = map.getColumnMetadata();
-            int n = included.cardinality();
-            types = new ColumnType[n];
-            meta = new int[n];
-            length = new int[n];
-            int index = 0;
-            for (int i = 0; i < columnTypes.length; i++) {
-                if (!included.get(i)) {
-                    continue;
-                }
-                int typeCode = columnTypes[i] & 0xFF;
-                int m = metadata[i];
-                int len = 0;
-                if (typeCode == ColumnType.STRING.getCode()) {
-                    if (m >= 256) {
-                        int meta0 = m >> 8;
-                        int meta1 = m & 0xFF;
-                        if ((meta0 & 0x30) != 0x30) {
-                            typeCode = meta0 | 0x30;
-                            len = meta1 | (((meta0 & 0x30) ^ 0x30) << 4);
-                        } else {
-                            if (meta0 == ColumnType.ENUM.getCode() || meta0 == ColumnType.SET.getCode()) {
-                                typeCode = meta0;
-                            }
-                            len = meta1;
-                        }
-                    } else {
-                        len = m;
-                    }
-                }
-                types[index] = TYPES[typeCode];
-                meta[index] = m;
-                length[index] = len;
-                index++;
-            }
-        }
-
-        /**
-         * One row at the cursor: the library's {@code deserializeRow} layout (null bitmap, then each
-         * non-null included column), values as {@link #cell} gives them.
-         */
-        Serializable[] row(Cursor in, CellReader library) throws IOException {
-            Serializable[] result = new Serializable[types.length];
-            int nullsAt = in.pos;
-            in.pos += (types.length + 7) >> 3;
-            in.need(0);
-            byte[] b = in.b;
-            for (int i = 0; i < types.length; i++) {
-                if ((b[nullsAt + (i >> 3)] & (1 << (i & 7))) == 0) {
-                    result[i] = cell(types[i], meta[i], length[i], in, library);
-                }
-            }
-            return result;
-        }
-    }
-
     /** What the three rows deserializers share: the table maps, the event version, the library's cell reader. */
     private static final class Rows {
         private final Map<Long, TableMapEventData> tableMaps;
@@ -471,7 +392,7 @@ public final class RawRowDeserializers {
 
         /** The event's rows, each a single image of the included columns (WRITE, DELETE). */
         List<Serializable[]> images(ByteArrayInputStream in, long tableId, BitSet included) throws IOException {
-            Layout layout = new Layout(tableMaps, tableId, included);
+            RowLayout layout = new RowLayout(tableMaps, tableId, included);
             Cursor rows = new Cursor(in.read(in.available()));
             List<Serializable[]> out = new ArrayList<>();
             while (rows.hasMore()) {
@@ -483,8 +404,8 @@ public final class RawRowDeserializers {
         /** The event's rows as before and after images (UPDATE). */
         List<Map.Entry<Serializable[], Serializable[]>> pairs(ByteArrayInputStream in, long tableId, BitSet before,
                                                              BitSet after) throws IOException {
-            Layout beforeLayout = new Layout(tableMaps, tableId, before);
-            Layout afterLayout = after.equals(before) ? beforeLayout : new Layout(tableMaps, tableId, after);
+            RowLayout beforeLayout = new RowLayout(tableMaps, tableId, before);
+            RowLayout afterLayout = after.equals(before) ? beforeLayout : new RowLayout(tableMaps, tableId, after);
             Cursor rows = new Cursor(in.read(in.available()));
             List<Map.Entry<Serializable[], Serializable[]>> out = new ArrayList<>();
             while (rows.hasMore()) {

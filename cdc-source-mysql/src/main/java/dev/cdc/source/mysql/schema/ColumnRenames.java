@@ -1,5 +1,9 @@
 package dev.cdc.source.mysql.schema;
 
+import dev.cdc.api.schema.SchemaChange;
+import dev.cdc.api.schema.TableSchema;
+import dev.cdc.schema.diff.SchemaDiff;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -268,5 +272,27 @@ public final class ColumnRenames {
             }
         }
         return out;
+    }
+
+    /**
+     * The changes from {@code before} to {@code after} when the deferred statements rename columns
+     * ({@link #chained} in binlog order, names matched case-insensitively as MySQL
+     * does): the full diff with those renames, as the engine would compute it from them; else empty,
+     * and the engine diffs by name. The statements come from the binlog, so a replay gives the same.
+     */
+    public static List<SchemaChange> changes(TableSchema before, TableSchema after, List<String> statements) {
+        Map<String, String> renames = new LinkedHashMap<>();
+        chained(statements).forEach((from, to) -> {
+            Optional<String> f = columnNamed(before, from);
+            Optional<String> t = columnNamed(after, to);
+            if (f.isPresent() && t.isPresent()) {
+                renames.put(f.get(), t.get());
+            }
+        });
+        return renames.isEmpty() ? List.of() : SchemaDiff.betweenReported(before, after, renames);
+    }
+
+    private static Optional<String> columnNamed(TableSchema schema, String name) {
+        return schema.columnNames().stream().filter(n -> n.equalsIgnoreCase(name)).findFirst();
     }
 }

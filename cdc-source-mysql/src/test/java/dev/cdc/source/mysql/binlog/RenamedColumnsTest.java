@@ -5,6 +5,7 @@ import dev.cdc.api.schema.Column;
 import dev.cdc.api.schema.DataType;
 import dev.cdc.api.schema.SchemaChange;
 import dev.cdc.api.schema.TableSchema;
+import dev.cdc.source.mysql.schema.ColumnRenames;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -25,7 +26,7 @@ class RenamedColumnsTest {
     void aRenameIsReportedWithTheRestOfTheDiff() {
         TableSchema before = schema(Column.notNull("id", DataType.int32()), Column.of("a", DataType.int32()));
         TableSchema after = schema(Column.notNull("id", DataType.int32()), Column.of("b", DataType.int64()));
-        assertThat(BinlogReader.renamedColumns(before, after, List.of("ALTER TABLE t CHANGE `A` b BIGINT")))
+        assertThat(ColumnRenames.changes(before, after, List.of("ALTER TABLE t CHANGE `A` b BIGINT")))
                 .containsExactly(new SchemaChange.RenameColumn("a", "b"),
                         new SchemaChange.AlterColumnType("b", DataType.int32(), DataType.int64()));
     }
@@ -35,7 +36,7 @@ class RenamedColumnsTest {
         TableSchema before = schema(Column.notNull("id", DataType.int32()), Column.of("a", DataType.int32()));
         TableSchema after = schema(Column.notNull("id", DataType.int32()), Column.of("c", DataType.int32()),
                 Column.of("d", DataType.int32()));
-        assertThat(BinlogReader.renamedColumns(before, after, List.of("ALTER TABLE t RENAME COLUMN a TO b",
+        assertThat(ColumnRenames.changes(before, after, List.of("ALTER TABLE t RENAME COLUMN a TO b",
                 "ALTER TABLE t RENAME COLUMN b TO c, ADD COLUMN d INT")))
                 .containsExactly(new SchemaChange.RenameColumn("a", "c"),
                         new SchemaChange.AddColumn(Column.of("d", DataType.int32()), Optional.of("c")));
@@ -45,9 +46,9 @@ class RenamedColumnsTest {
     void withoutRenamesOrWithRenamesThatDoNotFitTheEngineDiffsByName() {
         TableSchema before = schema(Column.notNull("id", DataType.int32()), Column.of("a", DataType.int32()));
         TableSchema after = schema(Column.notNull("id", DataType.int32()), Column.of("b", DataType.int32()));
-        assertThat(BinlogReader.renamedColumns(before, after, List.of("ALTER TABLE t DROP a, ADD b INT"))).isEmpty();
-        assertThat(BinlogReader.renamedColumns(before, after, List.of("ALTER TABLE t RENAME COLUMN x TO b")))
+        assertThat(ColumnRenames.changes(before, after, List.of("ALTER TABLE t DROP a, ADD b INT"))).isEmpty();
+        assertThat(ColumnRenames.changes(before, after, List.of("ALTER TABLE t RENAME COLUMN x TO b")))
                 .isEmpty();
-        assertThat(BinlogReader.renamedColumns(before, after, List.of())).isEmpty();
+        assertThat(ColumnRenames.changes(before, after, List.of())).isEmpty();
     }
 }
